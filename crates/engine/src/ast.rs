@@ -1,0 +1,305 @@
+//! The typed syntax tree. Every node carries the byte span of the source text
+//! it was parsed from.
+
+use std::fmt;
+
+use serde_json::Value as Json;
+
+/// A byte range `start..end` in the expression's source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// An empty span at `pos` (used for implicit nodes such as the current
+    /// element on the right of a projection).
+    pub const fn at(pos: usize) -> Span {
+        Span::new(pos, pos)
+    }
+
+    /// Number of bytes covered.
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Whether the span covers nothing.
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+
+    /// This span as a `Range`.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(r: std::ops::Range<usize>) -> Self {
+        Span::new(r.start, r.end)
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// A node of the syntax tree: what it is and where it came from.
+///
+/// Equality compares the shape only (`kind`), never spans, so that a tree
+/// printed and parsed again compares equal to the original.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// What the node is.
+    pub kind: NodeKind,
+    /// Where it is in the source.
+    pub span: Span,
+    depth: u32,
+}
+
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+    }
+}
+
+/// The comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Comparator {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl Comparator {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparator::Eq => "==",
+            Comparator::Ne => "!=",
+            Comparator::Lt => "<",
+            Comparator::Le => "<=",
+            Comparator::Gt => ">",
+            Comparator::Ge => ">=",
+        }
+    }
+
+    /// Whether this is one of the ordering operators `<`, `<=`, `>`, `>=`.
+    pub fn is_ordering(self) -> bool {
+        !matches!(self, Comparator::Eq | Comparator::Ne)
+    }
+}
+
+/// How a literal was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LiteralForm {
+    /// `'raw string'`
+    Raw,
+    /// `` `json` ``
+    Json,
+}
+
+/// What a projection projects over.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProjectionKind {
+    /// `[*]`: the elements of an array.
+    List,
+    /// `.*` or `*`: the values of an object.
+    Values,
+    /// `[]`: the flattened elements of an array.
+    Flatten,
+    /// `[?condition]`: the elements of an array for which the condition is truthy.
+    Filter(Box<Node>),
+    /// `[start:stop:step]`: a slice of an array.
+    Slice(Slice),
+}
+
+/// The bounds of a slice; `None` is an omitted part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Slice {
+    /// First index.
+    pub start: Option<i64>,
+    /// Index to stop before.
+    pub stop: Option<i64>,
+    /// Step (never `Some(0)` after evaluation-time checks).
+    pub step: Option<i64>,
+}
+
+/// The kinds of nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    /// The current element with no text of its own: the start of the right
+    /// side of a projection, or the left side of a leading `[0]`.
+    Identity,
+    /// `@`
+    Current,
+    /// A field of the current object: `name` or `"quoted name"`.
+    Field {
+        /// The field's name, unescaped.
+        name: String,
+        /// Whether it was written in double quotes.
+        quoted: bool,
+    },
+    /// A literal value: `'raw'` or `` `json` ``.
+    Literal {
+        /// The value.
+        value: Json,
+        /// How it was written.
+        form: LiteralForm,
+    },
+    /// `lhs.rhs`: evaluate `rhs` against the value of `lhs`.
+    Subexpr {
+        /// Left side.
+        lhs: Box<Node>,
+        /// Right side.
+        rhs: Box<Node>,
+    },
+    /// `lhs[index]`
+    Index {
+        /// The array.
+        lhs: Box<Node>,
+        /// The index; negative counts from the end.
+        index: i64,
+    },
+    /// A projection: `lhs[*] rhs`, `lhs.* rhs`, `lhs[] rhs`, `lhs[?c] rhs`,
+    /// `lhs[a:b] rhs`. The right side is evaluated once per element.
+    Projection {
+        /// What is projected over.
+        kind: ProjectionKind,
+        /// The value projected over.
+        lhs: Box<Node>,
+        /// Evaluated per element; `Identity` when there is nothing to the right.
+        rhs: Box<Node>,
+    },
+    /// `[a, b]`
+    MultiList(Vec<Node>),
+    /// `{k: a, l: b}`
+    MultiHash(Vec<KeyValue>),
+    /// `!expr`
+    Not(Box<Node>),
+    /// `a && b`
+    And(Box<Node>, Box<Node>),
+    /// `a || b`
+    Or(Box<Node>, Box<Node>),
+    /// `a <op> b`
+    Compare {
+        /// The operator.
+        op: Comparator,
+        /// Left side.
+        lhs: Box<Node>,
+        /// Right side.
+        rhs: Box<Node>,
+    },
+    /// `a | b`
+    Pipe(Box<Node>, Box<Node>),
+    /// `name(args)`
+    Call {
+        /// The function's name as written.
+        name: String,
+        /// Span of the name.
+        name_span: Span,
+        /// Arguments.
+        args: Vec<Node>,
+    },
+    /// `&expr`: an expression passed unevaluated to a function.
+    ExprRef(Box<Node>),
+}
+
+/// One `key: value` of a multi-select hash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyValue {
+    /// The key.
+    pub key: String,
+    /// Whether the key was written in double quotes.
+    pub quoted: bool,
+    /// Span of the key.
+    pub key_span: Span,
+    /// The value's expression.
+    pub value: Node,
+}
+
+impl Node {
+    /// A node; its nesting depth is computed from its children.
+    pub fn new(kind: NodeKind, span: Span) -> Node {
+        let mut depth = 0;
+        kind.for_each_child(|c| depth = depth.max(c.depth));
+        Node {
+            kind,
+            span,
+            depth: depth + 1,
+        }
+    }
+
+    /// How deeply nested the tree under this node is (a leaf is 1).
+    pub fn depth(&self) -> u32 {
+        self.depth
+    }
+
+    /// Calls `f` on each direct child, left to right.
+    pub fn for_each_child<'a>(&'a self, f: impl FnMut(&'a Node)) {
+        self.kind.for_each_child(f)
+    }
+
+    /// Visits every node of the tree, parents before children.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Node)) {
+        f(self);
+        self.for_each_child(|c| c.walk(f));
+    }
+}
+
+impl NodeKind {
+    /// Calls `f` on each direct child, left to right.
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Node)) {
+        match self {
+            NodeKind::Identity
+            | NodeKind::Current
+            | NodeKind::Field { .. }
+            | NodeKind::Literal { .. } => {}
+            NodeKind::Subexpr { lhs, rhs }
+            | NodeKind::Compare { lhs, rhs, .. }
+            | NodeKind::And(lhs, rhs)
+            | NodeKind::Or(lhs, rhs)
+            | NodeKind::Pipe(lhs, rhs) => {
+                f(lhs);
+                f(rhs);
+            }
+            NodeKind::Index { lhs, .. } => f(lhs),
+            NodeKind::Projection { kind, lhs, rhs } => {
+                f(lhs);
+                if let ProjectionKind::Filter(c) = kind {
+                    f(c);
+                }
+                f(rhs);
+            }
+            NodeKind::MultiList(items) | NodeKind::Call { args: items, .. } => {
+                items.iter().for_each(f)
+            }
+            NodeKind::MultiHash(kvs) => kvs.iter().for_each(|kv| f(&kv.value)),
+            NodeKind::Not(e) | NodeKind::ExprRef(e) => f(e),
+        }
+    }
+}

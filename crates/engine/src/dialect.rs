@@ -1,0 +1,192 @@
+//! Dialects: which real engine's answers to reproduce.
+//!
+//! Every behaviour in which the dialects differ is one field of [`Rules`],
+//! and [`Dialect::rules`] is the one table that sets them. Parser and
+//! evaluator consult a field; they never ask which dialect they run.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A JMESPath engine whose answers to reproduce exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Dialect {
+    /// The JMESPath specification and its official compliance suite.
+    Spec,
+    /// The npm package `jmespath@0.16.0`, the engine Pangolin runs, quirks included.
+    #[default]
+    Pangolin,
+}
+
+impl Dialect {
+    /// All dialects.
+    pub const ALL: [Dialect; 2] = [Dialect::Spec, Dialect::Pangolin];
+
+    /// The dialect's name as used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Spec => "spec",
+            Dialect::Pangolin => "pangolin",
+        }
+    }
+
+    /// A one-line description of the engine reproduced.
+    pub fn engine(self) -> &'static str {
+        match self {
+            Dialect::Spec => "the JMESPath specification",
+            Dialect::Pangolin => "jmespath.js 0.16.0 (Pangolin)",
+        }
+    }
+
+    /// The table of behaviours of this dialect.
+    pub fn rules(self) -> &'static Rules {
+        match self {
+            Dialect::Spec => &SPEC,
+            Dialect::Pangolin => &PANGOLIN,
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Dialect {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "spec" | "jmespath" => Ok(Dialect::Spec),
+            "pangolin" | "jmespath.js" | "js" => Ok(Dialect::Pangolin),
+            other => Err(format!(
+                "unknown dialect `{other}`: expected `pangolin` or `spec`"
+            )),
+        }
+    }
+}
+
+/// How `'raw strings'` are unescaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawEscapes {
+    /// Every `\'` becomes `'`; every other backslash stays.
+    AllQuotes,
+    /// Only the FIRST `\'` becomes `'` (`str.replace("\\'", "'")` in JavaScript).
+    FirstQuoteOnly,
+}
+
+/// How `` `literals` `` are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiteralJson {
+    /// Strict JSON (every `` \` `` unescaped, surrounding whitespace ignored).
+    Strict,
+    /// jmespath.js: leading whitespace trimmed, the first `` \` `` unescaped,
+    /// and text that does not look like JSON is read as a string
+    /// (`` `Admin` `` is `"Admin"`).
+    JsLegacy,
+}
+
+/// When function names and argument counts are checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallChecks {
+    /// When the expression is compiled.
+    Compile,
+    /// Only when the call is evaluated (so `` `false` && nope() `` is `false`).
+    Evaluation,
+}
+
+/// How `<`, `<=`, `>`, `>=` compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ordering {
+    /// Numbers only; anything else gives `null`.
+    NumbersOnly,
+    /// JavaScript's relational operators on any types (`'b' > 'a'`, `null < 1`).
+    JavaScript,
+}
+
+/// What a string is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strings {
+    /// Unicode code points.
+    CodePoints,
+    /// UTF-16 code units (`length('😀')` is 2).
+    Utf16,
+}
+
+/// How numbers behave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbers {
+    /// JSON numbers: integers stay integers, printed as serde_json prints them.
+    Json,
+    /// IEEE doubles printed as JavaScript prints them (`1.0` is `1`, `1e21` is `1e+21`).
+    JsDouble,
+}
+
+/// The behaviours in which dialects differ: the one place that decides them.
+#[derive(Debug)]
+pub struct Rules {
+    /// jmespath.js's lenient parser: missing commas, a trailing comma in a
+    /// call, `(a b)`, `[ ]`, a fourth `:` in a slice, unterminated strings,
+    /// `1-2` read as `1`, a call on something that is not a name.
+    pub lenient_syntax: bool,
+    /// Whether `\r` is white space (jmespath.js rejects it).
+    pub cr_is_whitespace: bool,
+    /// In a call's arguments and in parentheses, jmespath.js takes a bare `@`
+    /// as a whole argument: `f(@.a)` is a syntax error, `f(@[0])` is `f(@, [0])`.
+    pub bare_current_argument: bool,
+    /// Raw string unescaping.
+    pub raw_escapes: RawEscapes,
+    /// Literal reading.
+    pub literal_json: LiteralJson,
+    /// When calls are checked.
+    pub call_checks: CallChecks,
+    /// Ordering comparisons.
+    pub ordering: Ordering,
+    /// String model.
+    pub strings: Strings,
+    /// Number model.
+    pub numbers: Numbers,
+    /// A field lookup on an object that lacks the key reaches JavaScript's
+    /// `Object.prototype` (`constructor` is a function, `__proto__` is `{}`).
+    pub prototype_fields: bool,
+    /// Objects list integer-like keys first, ascending (JavaScript's property order).
+    pub js_key_order: bool,
+    /// Functions behave as in jmespath.js 0.16.0: `sort` compares string forms,
+    /// `max`/`min` of strings use `localeCompare`, `max_by`/`min_by` give
+    /// `undefined` for string keys, `contains` uses `indexOf`, `to_number`
+    /// uses unary `+`, `avg([])` is `NaN`.
+    pub js_functions: bool,
+    /// Errors carry the message jmespath.js throws.
+    pub js_messages: bool,
+}
+
+static SPEC: Rules = Rules {
+    lenient_syntax: false,
+    cr_is_whitespace: true,
+    bare_current_argument: false,
+    raw_escapes: RawEscapes::AllQuotes,
+    literal_json: LiteralJson::Strict,
+    call_checks: CallChecks::Compile,
+    ordering: Ordering::NumbersOnly,
+    strings: Strings::CodePoints,
+    numbers: Numbers::Json,
+    prototype_fields: false,
+    js_key_order: false,
+    js_functions: false,
+    js_messages: false,
+};
+
+static PANGOLIN: Rules = Rules {
+    lenient_syntax: true,
+    cr_is_whitespace: false,
+    bare_current_argument: true,
+    raw_escapes: RawEscapes::FirstQuoteOnly,
+    literal_json: LiteralJson::JsLegacy,
+    call_checks: CallChecks::Evaluation,
+    ordering: Ordering::JavaScript,
+    strings: Strings::Utf16,
+    numbers: Numbers::JsDouble,
+    prototype_fields: true,
+    js_key_order: true,
+    js_functions: true,
+    js_messages: true,
+};

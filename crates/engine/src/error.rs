@@ -1,0 +1,86 @@
+//! Errors of compilation and evaluation.
+
+use std::fmt;
+
+use crate::ast::Span;
+
+/// The kinds of errors, named as the JMESPath compliance suites name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The expression does not parse.
+    Syntax,
+    /// A function got an argument of the wrong type.
+    InvalidType,
+    /// A function got the wrong number of arguments.
+    InvalidArity,
+    /// No function has this name.
+    UnknownFunction,
+    /// A value is out of its domain (a slice step of 0).
+    InvalidValue,
+    /// Evaluation (or the input) exceeded a resource budget.
+    BudgetExceeded,
+}
+
+impl ErrorKind {
+    /// The kebab-case name used by the compliance suites and in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Syntax => "syntax",
+            ErrorKind::InvalidType => "invalid-type",
+            ErrorKind::InvalidArity => "invalid-arity",
+            ErrorKind::UnknownFunction => "unknown-function",
+            ErrorKind::InvalidValue => "invalid-value",
+            ErrorKind::BudgetExceeded => "budget-exceeded",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error with the span of the offending part of the expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// A message for people: what is wrong and, where it helps, the fix.
+    pub message: String,
+    /// The offending part of the expression (bytes).
+    pub span: Span,
+    /// In the Pangolin dialect: the message jmespath.js 0.16.0 throws for
+    /// this error, as it appears in Pangolin's log.
+    pub js_message: Option<String>,
+}
+
+impl Error {
+    /// A new error with no jmespath.js message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            span,
+            js_message: None,
+        }
+    }
+
+    /// Attaches the message jmespath.js throws.
+    pub fn with_js(mut self, js: impl Into<String>) -> Error {
+        self.js_message = Some(js.into());
+        self
+    }
+
+    pub(crate) fn syntax(message: impl Into<String>, span: Span) -> Error {
+        Error::new(ErrorKind::Syntax, message, span)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} error at {}: {}", self.kind, self.span, self.message)
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,728 @@
+//! The 26 built-in functions, their signatures and their checks.
+
+use std::cmp::Ordering as Ord;
+use std::rc::Rc;
+
+use crate::ast::{Comparator, Node, NodeKind};
+use crate::error::{Error, ErrorKind};
+use crate::eval::{Interp, Res, Tracer};
+use crate::js;
+use crate::value::{Value, View};
+
+/// The type of a parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamType {
+    /// A number.
+    Number,
+    /// Anything.
+    Any,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+    /// A boolean.
+    Boolean,
+    /// An expression reference `&expr`.
+    ExprRef,
+    /// `null`.
+    Null,
+    /// An array of numbers.
+    ArrayNumber,
+    /// An array of strings.
+    ArrayString,
+}
+
+impl ParamType {
+    /// The name jmespath.js prints.
+    pub fn js_name(self) -> &'static str {
+        match self {
+            ParamType::Number => "number",
+            ParamType::Any => "any",
+            ParamType::String => "string",
+            ParamType::Array => "array",
+            ParamType::Object => "object",
+            ParamType::Boolean => "boolean",
+            ParamType::ExprRef => "expression",
+            ParamType::Null => "null",
+            ParamType::ArrayNumber => "Array<number>",
+            ParamType::ArrayString => "Array<string>",
+        }
+    }
+
+    /// The name for people.
+    pub fn human(self) -> &'static str {
+        match self {
+            ParamType::Number => "a number",
+            ParamType::Any => "any value",
+            ParamType::String => "a string",
+            ParamType::Array => "an array",
+            ParamType::Object => "an object",
+            ParamType::Boolean => "a boolean",
+            ParamType::ExprRef => "an expression reference (&expr)",
+            ParamType::Null => "null",
+            ParamType::ArrayNumber => "an array of numbers",
+            ParamType::ArrayString => "an array of strings",
+        }
+    }
+}
+
+/// A function's signature.
+#[derive(Debug)]
+pub struct Signature {
+    /// The function's name.
+    pub name: &'static str,
+    /// Accepted types of each parameter.
+    pub params: &'static [&'static [ParamType]],
+    /// Whether the last parameter repeats.
+    pub variadic: bool,
+}
+
+use ParamType as P;
+
+macro_rules! sig {
+    ($name:literal, [$($p:expr),*]) => {
+        Signature { name: $name, params: &[$($p),*], variadic: false }
+    };
+    ($name:literal, [$($p:expr),*], variadic) => {
+        Signature { name: $name, params: &[$($p),*], variadic: true }
+    };
+}
+
+/// Every built-in function, in alphabetical order.
+pub static SIGNATURES: [Signature; 26] = [
+    sig!("abs", [&[P::Number]]),
+    sig!("avg", [&[P::ArrayNumber]]),
+    sig!("ceil", [&[P::Number]]),
+    sig!("contains", [&[P::String, P::Array], &[P::Any]]),
+    sig!("ends_with", [&[P::String], &[P::String]]),
+    sig!("floor", [&[P::Number]]),
+    sig!("join", [&[P::String], &[P::ArrayString]]),
+    sig!("keys", [&[P::Object]]),
+    sig!("length", [&[P::String, P::Array, P::Object]]),
+    sig!("map", [&[P::ExprRef], &[P::Array]]),
+    sig!("max", [&[P::ArrayNumber, P::ArrayString]]),
+    sig!("max_by", [&[P::Array], &[P::ExprRef]]),
+    sig!("merge", [&[P::Object]], variadic),
+    sig!("min", [&[P::ArrayNumber, P::ArrayString]]),
+    sig!("min_by", [&[P::Array], &[P::ExprRef]]),
+    sig!("not_null", [&[P::Any]], variadic),
+    sig!("reverse", [&[P::String, P::Array]]),
+    sig!("sort", [&[P::ArrayString, P::ArrayNumber]]),
+    sig!("sort_by", [&[P::Array], &[P::ExprRef]]),
+    sig!("starts_with", [&[P::String], &[P::String]]),
+    sig!("sum", [&[P::ArrayNumber]]),
+    sig!("to_array", [&[P::Any]]),
+    sig!("to_number", [&[P::Any]]),
+    sig!("to_string", [&[P::Any]]),
+    sig!("type", [&[P::Any]]),
+    sig!("values", [&[P::Object]]),
+];
+
+/// The signature of the built-in function `name`.
+pub fn signature(name: &str) -> Option<&'static Signature> {
+    SIGNATURES
+        .binary_search_by(|s| s.name.cmp(name))
+        .ok()
+        .map(|i| &SIGNATURES[i])
+}
+
+/// The error for a call to a function that does not exist.
+pub(crate) fn unknown(name: &str, span: crate::Span) -> Error {
+    let near = SIGNATURES
+        .iter()
+        .map(|s| s.name)
+        .find(|s| s.eq_ignore_ascii_case(name) || s.replace('_', "") == name.replace('_', ""));
+    let hint = match near {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => String::new(),
+    };
+    Error::new(
+        ErrorKind::UnknownFunction,
+        format!("there is no function `{name}()`{hint}"),
+        span,
+    )
+    .with_js(format!("Unknown function: {name}()"))
+}
+
+/// The error for a call with the wrong number of arguments.
+pub(crate) fn arity_error(sig: &Signature, got: usize, span: crate::Span) -> Option<Error> {
+    let n = sig.params.len();
+    let plural = if n == 1 { "argument" } else { "arguments" };
+    let bad = if sig.variadic { got < n } else { got != n };
+    if !bad {
+        return None;
+    }
+    let (ours, theirs) = if sig.variadic {
+        (
+            format!("{}() takes at least {n} {plural} but got {got}", sig.name),
+            format!(
+                "ArgumentError: {}() takes at least{n} {plural} but received {got}",
+                sig.name
+            ),
+        )
+    } else {
+        (
+            format!("{}() takes {n} {plural} but got {got}", sig.name),
+            format!(
+                "ArgumentError: {}() takes {n} {plural} but received {got}",
+                sig.name
+            ),
+        )
+    };
+    Some(Error::new(ErrorKind::InvalidArity, ours, span).with_js(theirs))
+}
+
+fn type_of(v: &Value<'_>) -> Option<ParamType> {
+    Some(match v.view() {
+        View::Null => P::Null,
+        View::Bool(_) => P::Boolean,
+        View::Num(_) => P::Number,
+        View::Str(_) => P::String,
+        View::Arr(_) => P::Array,
+        View::Obj(_) => P::Object,
+        View::Ref(_) => P::ExprRef,
+        View::Func(_) | View::Undef => return None,
+    })
+}
+
+fn matches(v: &Value<'_>, expected: ParamType) -> bool {
+    let actual = type_of(v);
+    match expected {
+        P::Any => true,
+        P::ArrayNumber | P::ArrayString => match v.view() {
+            View::Arr(items) => {
+                let sub = if expected == P::ArrayNumber {
+                    P::Number
+                } else {
+                    P::String
+                };
+                items.iter().all(|e| type_of(&e) == Some(sub))
+            }
+            _ => false,
+        },
+        _ => actual == Some(expected),
+    }
+}
+
+fn check_types(
+    sig: &Signature,
+    args: &[Value<'_>],
+    nodes: &[Node],
+    js_rules: bool,
+) -> Result<(), Error> {
+    let checked = if js_rules {
+        sig.params.len()
+    } else {
+        args.len()
+    };
+    for (i, arg) in args.iter().enumerate().take(checked) {
+        let types = sig.params[i.min(sig.params.len() - 1)];
+        if types.iter().any(|t| matches(arg, *t)) {
+            continue;
+        }
+        let actual = type_of(arg);
+        let actual_js = actual.map_or("undefined", ParamType::js_name);
+        let expected_js: Vec<&str> = types.iter().map(|t| t.js_name()).collect();
+        let expected: Vec<&str> = types.iter().map(|t| t.human()).collect();
+        let got = match actual {
+            Some(P::Array)
+                if types
+                    .iter()
+                    .any(|t| matches!(t, P::ArrayNumber | P::ArrayString)) =>
+            {
+                "an array with elements of other types".to_string()
+            }
+            Some(t) => t.human().to_string(),
+            None => "a JavaScript function or undefined".to_string(),
+        };
+        return Err(Error::new(
+            ErrorKind::InvalidType,
+            format!(
+                "{}() expects argument {} to be {}, but got {got}",
+                sig.name,
+                i + 1,
+                expected.join(" or ")
+            ),
+            nodes.get(i).map_or(crate::Span::default(), |n| n.span),
+        )
+        .with_js(format!(
+            "TypeError: {}() expected argument {} to be type {} but received type {actual_js} instead.",
+            sig.name,
+            i + 1,
+            expected_js.join(",")
+        )));
+    }
+    Ok(())
+}
+
+fn type_error(message: String, js: String, node: &Node) -> Error {
+    Error::new(ErrorKind::InvalidType, message, node.span).with_js(js)
+}
+
+/// Evaluates the call `name(args)` at `node` against `cur`.
+pub(crate) fn call<'a, T: Tracer<'a>>(
+    it: &mut Interp<'_, T>,
+    node: &'a Node,
+    name: &str,
+    arg_nodes: &'a [Node],
+    cur: &Value<'a>,
+) -> Res<'a> {
+    let mut args: Vec<Value<'a>> = Vec::with_capacity(arg_nodes.len());
+    for a in arg_nodes {
+        args.push(it.eval(a, cur)?);
+    }
+    let name_span = match &node.kind {
+        NodeKind::Call { name_span, .. } => *name_span,
+        _ => node.span,
+    };
+    let sig = signature(name).ok_or_else(|| unknown(name, name_span))?;
+    if let Some(e) = arity_error(sig, args.len(), node.span) {
+        return Err(e);
+    }
+    let js_rules = it.rules.js_functions;
+    check_types(sig, &args, arg_nodes, js_rules)?;
+    let a0 = &args[0];
+    let num = |v: &Value<'_>| v.as_f64().unwrap_or(f64::NAN);
+    Ok(match sig.name {
+        "abs" => Value::num(num(a0).abs()),
+        "ceil" => Value::num(num(a0).ceil()),
+        "floor" => Value::num(num(a0).floor()),
+        "avg" => {
+            let items = a0.array_items().unwrap_or_default();
+            if items.is_empty() && !js_rules {
+                Value::null()
+            } else {
+                let sum: f64 = items.iter().map(num).sum();
+                Value::num(sum / items.len() as f64)
+            }
+        }
+        "sum" => Value::num(a0.array_items().unwrap_or_default().iter().map(num).sum()),
+        "contains" => Value::bool(contains(a0, &args[1], js_rules)),
+        "starts_with" => {
+            let (s, p) = (a0.as_str().unwrap_or(""), args[1].as_str().unwrap_or(""));
+            Value::bool(if js_rules {
+                // `s.lastIndexOf(p) === 0`: true only if the LAST occurrence is at 0.
+                s.rfind(p) == Some(0)
+            } else {
+                s.starts_with(p)
+            })
+        }
+        "ends_with" => {
+            let (s, p) = (a0.as_str().unwrap_or(""), args[1].as_str().unwrap_or(""));
+            Value::bool(s.ends_with(p))
+        }
+        "join" => {
+            let glue = a0.as_str().unwrap_or("");
+            let items = args[1].array_items().unwrap_or_default();
+            let parts: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
+            Value::string(parts.join(glue))
+        }
+        "keys" | "values" => match a0.view() {
+            View::Obj(o) => {
+                let entries = o.ordered(it.rules.js_key_order);
+                it.build(entries.len(), node)?;
+                Value::array(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| {
+                            if sig.name == "keys" {
+                                Value::string(k)
+                            } else {
+                                v
+                            }
+                        })
+                        .collect(),
+                )
+            }
+            _ => Value::null(),
+        },
+        "length" => Value::num(match a0.view() {
+            View::Str(s) => match it.rules.strings {
+                crate::dialect::Strings::Utf16 => js::utf16_len(s),
+                crate::dialect::Strings::CodePoints => s.chars().count(),
+            },
+            View::Arr(a) => a.len(),
+            View::Obj(o) => o.len(),
+            _ => 0,
+        } as f64),
+        "map" => {
+            let expr = expref(a0);
+            let items = args[1].array_items().unwrap_or_default();
+            it.build(items.len(), node)?;
+            let mut out = Vec::with_capacity(items.len());
+            for v in &items {
+                out.push(match expr {
+                    Some(e) => it.eval(e, v)?,
+                    None => Value::null(),
+                });
+            }
+            Value::array(out)
+        }
+        "max" | "min" => extreme(a0, sig.name == "max", js_rules),
+        "max_by" | "min_by" => by_key(it, node, &args, sig.name == "max_by")?,
+        "merge" => {
+            let mut out: Vec<(Rc<str>, Value<'a>)> = Vec::new();
+            for arg in &args {
+                for (k, v) in enumerable(arg, it.rules.js_key_order) {
+                    match out.iter_mut().find(|(kk, _)| **kk == *k) {
+                        Some(slot) => slot.1 = v,
+                        None => out.push((k, v)),
+                    }
+                }
+            }
+            it.build(out.len(), node)?;
+            Value::object(out)
+        }
+        "not_null" => args
+            .iter()
+            .find(|v| !v.is_null())
+            .cloned()
+            .unwrap_or_else(Value::null),
+        "reverse" => match a0.view() {
+            View::Str(s) if it.rules.strings == crate::dialect::Strings::Utf16 => {
+                // UTF-16 code units reversed: a surrogate pair becomes two lone
+                // surrogates, which a Rust string holds as U+FFFD each.
+                let mut units: Vec<u16> = s.encode_utf16().collect();
+                units.reverse();
+                Value::string(
+                    char::decode_utf16(units)
+                        .map(|c| c.unwrap_or('\u{fffd}'))
+                        .collect::<String>(),
+                )
+            }
+            View::Str(s) => Value::string(s.chars().rev().collect::<String>()),
+            View::Arr(items) => {
+                it.build(items.len(), node)?;
+                let mut v: Vec<Value<'a>> = items.iter().collect();
+                v.reverse();
+                Value::array(v)
+            }
+            _ => Value::null(),
+        },
+        "sort" => {
+            let mut items = a0.array_items().unwrap_or_default();
+            it.build(items.len(), node)?;
+            if js_rules {
+                // Array.prototype.sort without a comparator: by string form, UTF-16 order.
+                let mut keyed: Vec<(String, Value<'a>)> = items
+                    .into_iter()
+                    .map(|v| (js::to_js_string(&v), v))
+                    .collect();
+                keyed.sort_by(|a, b| js::utf16_cmp(&a.0, &b.0));
+                items = keyed.into_iter().map(|(_, v)| v).collect();
+            } else {
+                items.sort_by(spec_order);
+            }
+            Value::array(items)
+        }
+        "sort_by" => sort_by(it, node, &args)?,
+        "to_array" => match a0.view() {
+            View::Arr(_) => a0.clone(),
+            _ => Value::array(vec![a0.clone()]),
+        },
+        "to_string" => match a0.view() {
+            View::Str(_) => a0.clone(),
+            _ if js_rules => match js::stringify(a0) {
+                Some(s) => Value::string(s),
+                None => Value::undefined(),
+            },
+            _ => Value::string(serde_json::to_string(&a0.to_json()).unwrap_or_default()),
+        },
+        "to_number" => match a0.view() {
+            View::Num(_) => a0.clone(),
+            View::Str(s) if js_rules => {
+                let n = crate::jsnum::string_to_number(s);
+                if n.is_nan() {
+                    Value::null()
+                } else {
+                    Value::num(n)
+                }
+            }
+            View::Str(s) => match serde_json::from_str::<serde_json::Number>(s.trim()) {
+                Ok(n) => Value::num(n.as_f64().unwrap_or(f64::NAN)),
+                Err(_) => Value::null(),
+            },
+            _ => Value::null(),
+        },
+        "type" => match type_of(a0) {
+            Some(t) => Value::string(match t {
+                P::ExprRef => "expref",
+                other => other.js_name(),
+            }),
+            None => Value::undefined(),
+        },
+        _ => return Err(unknown(name, name_span)),
+    })
+}
+
+fn expref<'a>(v: &Value<'a>) -> Option<&'a Node> {
+    match v.view() {
+        View::Ref(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// The spec's order of two numbers or two strings.
+fn spec_order(a: &Value<'_>, b: &Value<'_>) -> Ord {
+    match (a.view(), b.view()) {
+        (View::Num(x), View::Num(y)) => x.partial_cmp(&y).unwrap_or(Ord::Equal),
+        (View::Str(x), View::Str(y)) => x.cmp(y),
+        _ => Ord::Equal,
+    }
+}
+
+/// `contains(subject, search)`.
+fn contains(subject: &Value<'_>, search: &Value<'_>, js_rules: bool) -> bool {
+    match subject.view() {
+        View::Str(s) => match search.view() {
+            View::Str(needle) => s.contains(needle),
+            // `indexOf` turns its argument into a string.
+            _ if js_rules => s.contains(js::to_js_string(search).as_str()),
+            _ => false,
+        },
+        View::Arr(items) => items.iter().any(|e| {
+            if js_rules {
+                strict_equal(&e, search)
+            } else {
+                crate::eval::equal(&e, search)
+            }
+        }),
+        _ => false,
+    }
+}
+
+/// JavaScript's `===`: primitives by value, arrays and objects by identity.
+fn strict_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
+    use crate::value::Repr;
+    match (a.view(), b.view()) {
+        (View::Arr(_) | View::Obj(_), View::Arr(_) | View::Obj(_)) => match (&a.0, &b.0) {
+            (Repr::Json(x), Repr::Json(y)) => std::ptr::eq(*x, *y),
+            (Repr::Arr(x), Repr::Arr(y)) => Rc::ptr_eq(x, y),
+            (Repr::Obj(x), Repr::Obj(y)) => Rc::ptr_eq(x, y),
+            _ => false,
+        },
+        _ => crate::eval::equal(a, b),
+    }
+}
+
+/// `max`/`min` of numbers or strings.
+fn extreme<'a>(arr: &Value<'a>, max: bool, js_rules: bool) -> Value<'a> {
+    let items = arr.array_items().unwrap_or_default();
+    let Some(first) = items.first() else {
+        return Value::null();
+    };
+    if let View::Num(_) = first.view() {
+        let nums = items.iter().map(|v| v.as_f64().unwrap_or(f64::NAN));
+        let r = if js_rules && items.iter().any(|v| v.as_f64().is_some_and(f64::is_nan)) {
+            f64::NAN
+        } else if max {
+            nums.fold(f64::NEG_INFINITY, f64::max)
+        } else {
+            nums.fold(f64::INFINITY, f64::min)
+        };
+        // Return the element itself where it exists, to keep its JSON form.
+        return items
+            .iter()
+            .find(|v| v.as_f64() == Some(r))
+            .cloned()
+            .unwrap_or_else(|| Value::num(r));
+    }
+    let mut best = first.clone();
+    for v in &items[1..] {
+        let (b, c) = (best.as_str().unwrap_or(""), v.as_str().unwrap_or(""));
+        let ord = if js_rules {
+            js::locale_cmp(c, b)
+        } else {
+            c.cmp(b)
+        };
+        let better = if max {
+            ord == Ord::Greater
+        } else {
+            ord == Ord::Less
+        };
+        if better {
+            best = v.clone();
+        }
+    }
+    best
+}
+
+/// The key of `v` under the expression reference of a `*_by` function.
+fn key_of<'a, T: Tracer<'a>>(
+    it: &mut Interp<'_, T>,
+    expr: Option<&'a Node>,
+    v: &Value<'a>,
+) -> Res<'a> {
+    match expr {
+        Some(e) => it.eval(e, v),
+        None => Ok(Value::null()),
+    }
+}
+
+/// `max_by`/`min_by`.
+fn by_key<'a, T: Tracer<'a>>(
+    it: &mut Interp<'_, T>,
+    node: &'a Node,
+    args: &[Value<'a>],
+    max: bool,
+) -> Res<'a> {
+    let name = if max { "max_by" } else { "min_by" };
+    let items = args[0].array_items().unwrap_or_default();
+    let expr = expref(&args[1]);
+    if it.rules.js_functions {
+        // jmespath.js: compare each key with `>`/`<` against a running best
+        // that starts at -Infinity/+Infinity; string keys never win.
+        let mut best_key = Value::num(if max {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+        let mut best = Value::undefined();
+        for v in &items {
+            let k = key_of(it, expr, v)?;
+            if !matches!(k.view(), View::Num(_) | View::Str(_)) {
+                return Err(type_error(
+                    format!(
+                        "{name}() needs the expression to give numbers or strings, but it gave {}",
+                        k.kind().name()
+                    ),
+                    format!(
+                        "TypeError: expected one of 0,2, received {}",
+                        js::type_code(&k)
+                    ),
+                    node,
+                ));
+            }
+            let op = if max { Comparator::Gt } else { Comparator::Lt };
+            if js::relational(op, &k, &best_key) {
+                best_key = k;
+                best = v.clone();
+            }
+        }
+        return Ok(best);
+    }
+    let mut best: Option<(Value<'a>, Value<'a>)> = None;
+    let mut kind = None;
+    for v in &items {
+        let k = key_of(it, expr, v)?;
+        let kk = k.kind();
+        if !matches!(kk, crate::ValueKind::Number | crate::ValueKind::String)
+            || kind.is_some_and(|t| t != kk)
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidType,
+                format!("{name}() needs the expression to give all numbers or all strings, but it gave {}", kk.name()),
+                node.span,
+            ));
+        }
+        kind = Some(kk);
+        let better = match &best {
+            None => true,
+            Some((bk, _)) => {
+                let ord = spec_order(&k, bk);
+                if max {
+                    ord == Ord::Greater
+                } else {
+                    ord == Ord::Less
+                }
+            }
+        };
+        if better {
+            best = Some((k, v.clone()));
+        }
+    }
+    Ok(best.map_or_else(Value::null, |(_, v)| v))
+}
+
+/// `sort_by`.
+fn sort_by<'a, T: Tracer<'a>>(
+    it: &mut Interp<'_, T>,
+    node: &'a Node,
+    args: &[Value<'a>],
+) -> Res<'a> {
+    let items = args[0].array_items().unwrap_or_default();
+    it.build(items.len(), node)?;
+    if items.is_empty() {
+        return Ok(args[0].clone());
+    }
+    let expr = expref(&args[1]);
+    let mut keyed = Vec::with_capacity(items.len());
+    let mut required = None;
+    for v in items {
+        let k = key_of(it, expr, &v)?;
+        let kind = k.kind();
+        match required {
+            None => {
+                if !matches!(kind, crate::ValueKind::Number | crate::ValueKind::String) {
+                    return Err(type_error(
+                        format!("sort_by() needs the expression to give numbers or strings, but it gave {}", kind.name()),
+                        "TypeError".to_string(),
+                        node,
+                    ));
+                }
+                required = Some(k.clone());
+            }
+            Some(ref r) if r.kind() != kind => {
+                return Err(type_error(
+                    format!(
+                        "sort_by() needs the expression to give all {}s, but it also gave {}",
+                        r.kind().name(),
+                        kind.name()
+                    ),
+                    format!(
+                        "TypeError: expected {}, received {}",
+                        js::type_code(r),
+                        js::type_code(&k)
+                    ),
+                    node,
+                ));
+            }
+            Some(_) => {}
+        }
+        keyed.push((k, v));
+    }
+    let js_rules = it.rules.js_functions;
+    keyed.sort_by(|(a, _), (b, _)| {
+        if js_rules {
+            if js::relational(Comparator::Gt, a, b) {
+                Ord::Greater
+            } else if js::relational(Comparator::Lt, a, b) {
+                Ord::Less
+            } else {
+                Ord::Equal
+            }
+        } else {
+            spec_order(a, b)
+        }
+    });
+    Ok(Value::array(keyed.into_iter().map(|(_, v)| v).collect()))
+}
+
+/// The enumerable own properties `for (key in v)` visits.
+fn enumerable<'a>(v: &Value<'a>, js_order: bool) -> Vec<(Rc<str>, Value<'a>)> {
+    match v.view() {
+        View::Obj(o) => o
+            .ordered(js_order)
+            .into_iter()
+            .map(|(k, v)| (Rc::from(k), v))
+            .collect(),
+        // jmespath.js checks only merge's first argument; a later string or
+        // array contributes its indices.
+        View::Arr(items) if js_order => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Rc::from(i.to_string()), v))
+            .collect(),
+        View::Str(s) if js_order => s
+            .encode_utf16()
+            .enumerate()
+            .map(|(i, u)| {
+                let c = char::from_u32(u32::from(u)).unwrap_or('\u{fffd}');
+                (Rc::from(i.to_string()), Value::string(c.to_string()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}

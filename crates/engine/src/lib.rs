@@ -1,0 +1,169 @@
+//! A JMESPath engine whose dialects reproduce real engines exactly.
+//!
+//! ```
+//! use rolemap_engine::{Dialect, Expression};
+//! use serde_json::json;
+//!
+//! let claims = json!({"sub": "alice", "groups": ["admin", "media"]});
+//! let expr = Expression::compile("contains(groups, 'admin') && 'Admin' || 'Member'", Dialect::Pangolin)?;
+//! assert_eq!(expr.search(&claims)?.as_str(), Some("Admin"));
+//! # Ok::<(), rolemap_engine::Error>(())
+//! ```
+//!
+//! - [`Dialect::Pangolin`] answers exactly as the npm package
+//!   `jmespath@0.16.0` (the engine Pangolin runs), quirks included.
+//! - [`Dialect::Spec`] answers as the JMESPath specification.
+//!
+//! The grammar is `grammar/jmespath.pest`; every difference between dialects
+//! is decided in [`dialect::Rules`].
+
+#![forbid(unsafe_code)]
+
+pub mod ast;
+pub mod compliance;
+pub mod dialect;
+mod error;
+mod eval;
+mod explain;
+mod functions;
+mod js;
+mod jsnum;
+mod limits;
+mod parse;
+mod print;
+mod value;
+
+use serde_json::Value as Json;
+
+pub use ast::{Node, NodeKind, Span};
+pub use dialect::Dialect;
+pub use error::{Error, ErrorKind};
+pub use eval::Tracer;
+pub use explain::{Explained, Step};
+pub use functions::{signature, ParamType, Signature, SIGNATURES};
+pub use limits::Limits;
+pub use print::print;
+pub use value::{Value, ValueKind};
+
+/// A compiled expression: parse once, search many documents.
+#[derive(Clone, Debug)]
+pub struct Expression {
+    source: String,
+    dialect: Dialect,
+    ast: Node,
+    limits: Limits,
+}
+
+impl Expression {
+    /// Parses `source` in `dialect` with the default [`Limits`].
+    pub fn compile(source: &str, dialect: Dialect) -> Result<Expression, Error> {
+        Expression::compile_with(source, dialect, Limits::DEFAULT)
+    }
+
+    /// Parses `source` in `dialect` with the given limits.
+    pub fn compile_with(
+        source: &str,
+        dialect: Dialect,
+        limits: Limits,
+    ) -> Result<Expression, Error> {
+        let ast = parse::parse(source, dialect, &limits)?;
+        if dialect.rules().call_checks == dialect::CallChecks::Compile {
+            check_calls(&ast)?;
+        }
+        Ok(Expression {
+            source: source.to_string(),
+            dialect,
+            ast,
+            limits,
+        })
+    }
+
+    /// The source text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The dialect it was compiled for.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The syntax tree.
+    pub fn ast(&self) -> &Node {
+        &self.ast
+    }
+
+    /// The limits evaluation runs under.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The canonical text of the expression.
+    pub fn canonical(&self) -> String {
+        print(&self.ast, self.dialect)
+    }
+
+    /// Evaluates against `data`. The result borrows from `data` and from
+    /// the expression.
+    pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
+        self.search_value(Value::json(data))
+    }
+
+    /// Evaluates against a value.
+    pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
+        let mut tracer = eval::NoTrace;
+        eval::Interp::new(self.dialect.rules(), self.limits, &mut tracer).eval(&self.ast, &data)
+    }
+
+    /// Evaluates with a tracer observing every node.
+    pub fn search_traced<'a, T: Tracer<'a>>(
+        &'a self,
+        data: &'a Json,
+        tracer: &mut T,
+    ) -> Result<Value<'a>, Error> {
+        eval::Interp::new(self.dialect.rules(), self.limits, tracer)
+            .eval(&self.ast, &Value::json(data))
+    }
+
+    /// Evaluates and returns plain JSON (numbers and key order as the
+    /// dialect's engine would print them).
+    pub fn search_json(&self, data: &Json) -> Result<Json, Error> {
+        let js = self.dialect.rules().numbers == dialect::Numbers::JsDouble;
+        Ok(self.search(data)?.to_json_with(js))
+    }
+
+    /// Evaluates and records every step (for `explain`).
+    pub fn explain<'a>(&'a self, data: &'a Json) -> Explained<'a> {
+        explain::explain(self, data)
+    }
+}
+
+/// Checks function names and argument counts (the spec checks them at compile time).
+fn check_calls(node: &Node) -> Result<(), Error> {
+    let mut result = Ok(());
+    node.walk(&mut |n| {
+        if result.is_err() {
+            return;
+        }
+        if let NodeKind::Call {
+            name,
+            name_span,
+            args,
+        } = &n.kind
+        {
+            result = match functions::signature(name) {
+                None => Err(functions::unknown(name, *name_span)),
+                Some(sig) => match functions::arity_error(sig, args.len(), n.span) {
+                    Some(e) => Err(e),
+                    None => Ok(()),
+                },
+            };
+        }
+    });
+    result
+}
+
+/// Evaluates `source` against `data` in one call.
+pub fn search(source: &str, dialect: Dialect, data: &Json) -> Result<Json, Error> {
+    Expression::compile(source, dialect)?.search_json(data)
+}

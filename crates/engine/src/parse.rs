@@ -1,0 +1,828 @@
+//! From text to [`Node`]: the pest grammar (`grammar/jmespath.pest`), the
+//! Pratt parser for binary operators, and the lowering of pest's pairs into
+//! the typed tree.
+//!
+//! Binding powers (shared by every reference engine): `|` 1, `||` 2, `&&` 3,
+//! comparators 5, `[]` 9, `[*]` and slices 20, `[?` 21, `.` 40, `!` 45,
+//! `[` 55, `(` 60. A projection's right side takes every following postfix
+//! whose binding power is above the projection's own, and stops at 10.
+
+use std::sync::LazyLock;
+
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use serde_json::Value as Json;
+
+use crate::ast::{Comparator, KeyValue, LiteralForm, Node, NodeKind, ProjectionKind, Slice, Span};
+use crate::dialect::{LiteralJson, RawEscapes, Rules};
+use crate::error::Error;
+use crate::jsnum;
+use crate::limits::Limits;
+use crate::Dialect;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../../grammar/jmespath.pest"]
+struct Grammar;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::pipe, Assoc::Left))
+        .op(Op::infix(Rule::or, Assoc::Left))
+        .op(Op::infix(Rule::and, Assoc::Left))
+        .op(Op::infix(Rule::eq, Assoc::Left)
+            | Op::infix(Rule::ne, Assoc::Left)
+            | Op::infix(Rule::lt, Assoc::Left)
+            | Op::infix(Rule::lte, Assoc::Left)
+            | Op::infix(Rule::gt, Assoc::Left)
+            | Op::infix(Rule::gte, Assoc::Left))
+});
+
+const BP_FLATTEN: u8 = 9;
+const BP_STAR: u8 = 20;
+const BP_FILTER: u8 = 21;
+const BP_DOT: u8 = 40;
+const BP_NOT: u8 = 45;
+const BP_BRACKET: u8 = 55;
+const BP_CALL: u8 = 60;
+const PROJECTION_STOP: u8 = 10;
+
+/// Parses `src` in `dialect` into a tree.
+pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
+    let rules = dialect.rules();
+    prescan(src, rules, limits)?;
+    let node = parse_range(src, 0, src.len(), rules)?;
+    if node.depth() > limits.max_depth {
+        return Err(too_deep(limits, Span::new(0, src.len())));
+    }
+    Ok(node)
+}
+
+fn too_deep(limits: &Limits, span: Span) -> Error {
+    Error::syntax(
+        format!(
+            "the expression nests deeper than {} levels; split it or simplify it",
+            limits.max_depth
+        ),
+        span,
+    )
+}
+
+/// Rejects what must never reach pest: overlong or over-nested text (pest
+/// and the lowering recurse), and in jmespath.js a carriage return outside
+/// strings.
+fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<(), Error> {
+    if src.len() > limits.max_expression_len {
+        return Err(Error::syntax(
+            format!(
+                "the expression is {} bytes long, over the limit of {} bytes",
+                src.len(),
+                limits.max_expression_len
+            ),
+            Span::new(0, src.len()),
+        ));
+    }
+    let b = src.as_bytes();
+    let mut depth: u32 = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' | b'!' => depth += 1,
+            b'&' if b.get(i + 1) != Some(&b'&') => depth += 1,
+            b'&' => i += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\r' if !rules.cr_is_whitespace => {
+                return Err(Error::syntax(
+                    "a carriage return (\\r) is not white space for jmespath.js: remove it (Windows line endings?)",
+                    Span::new(i, i + 1),
+                )
+                .with_js("Unknown character:\r"))
+            }
+            _ => {}
+        }
+        if depth > limits.max_depth {
+            return Err(too_deep(limits, Span::new(i, i + 1)));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Parses `src[start..end]` as a whole expression, with spans relative to `src`.
+fn parse_range(src: &str, start: usize, end: usize, rules: &'static Rules) -> Result<Node, Error> {
+    let text = &src[start..end];
+    let mut pairs = Grammar::parse(Rule::root, text).map_err(|e| pest_error(e, text, start))?;
+    let expr = pairs
+        .next()
+        .ok_or_else(|| Error::syntax("empty expression", Span::new(start, end)))?;
+    Lower {
+        src,
+        offset: start,
+        rules,
+    }
+    .expression(expr)
+}
+
+fn pest_error(e: pest::error::Error<Rule>, text: &str, offset: usize) -> Error {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = text[pos..].chars().next();
+    let end = pos + found.map_or(0, char::len_utf8);
+    let span = Span::new(offset + pos, offset + end);
+    let what = match found {
+        None if text.trim().is_empty() => "the expression is empty".to_string(),
+        None => "the expression ends too early".to_string(),
+        Some(c) if !c.is_ascii() || c.is_ascii_control() => {
+            format!("unexpected character {c:?} (U+{:04X})", c as u32)
+        }
+        Some(c) => format!("unexpected `{c}`"),
+    };
+    let expected = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().filter_map(|r| rule_name(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let message = if expected.is_empty() {
+        what
+    } else {
+        format!("{what}; expected {}", join_or(&expected))
+    };
+    let mut err = Error::syntax(message, span);
+    err.js_message = Some(match found {
+        None => "Invalid token (EOF): \"\"".to_string(),
+        Some(c) if !(c.is_ascii_alphanumeric() || "_.*,:{}[]()@&|<>=!'\"` \t\n-?".contains(c)) => {
+            format!("Unknown character:{c}")
+        }
+        Some(_) => format!("Syntax error near position {}", offset + pos),
+    });
+    err
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// How a grammar rule reads in an error message.
+fn rule_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::expression | Rule::operand => "an expression",
+        Rule::or => "`||`",
+        Rule::pipe => "`|`",
+        Rule::and => "`&&`",
+        Rule::eq | Rule::ne | Rule::lt | Rule::lte | Rule::gt | Rule::gte => "a comparator",
+        Rule::identifier => "a name",
+        Rule::quoted_identifier => "a \"quoted name\"",
+        Rule::raw_string => "a 'string'",
+        Rule::json_literal => "a `literal`",
+        Rule::dot => "`.`",
+        Rule::flatten | Rule::filter | Rule::bracket | Rule::multi_list => "`[`",
+        Rule::call | Rule::paren => "`(`",
+        Rule::multi_hash => "`{`",
+        Rule::comma | Rule::trailing_comma => "`,`",
+        Rule::colon => "`:`",
+        Rule::number => "a number",
+        Rule::star => "`*`",
+        Rule::current => "`@`",
+        Rule::EOI => "the end of the expression",
+        _ => return None,
+    })
+}
+
+struct Lower<'s> {
+    src: &'s str,
+    offset: usize,
+    rules: &'static Rules,
+}
+
+/// The parts of an operand, consumed left to right by the postfix folding.
+struct Ops<'i> {
+    items: Vec<Pair<'i, Rule>>,
+    pos: usize,
+}
+
+impl<'i> Ops<'i> {
+    fn peek(&self) -> Option<&Pair<'i, Rule>> {
+        self.items.get(self.pos)
+    }
+    fn next(&mut self) -> Option<Pair<'i, Rule>> {
+        let p = self.items.get(self.pos).cloned();
+        self.pos += 1;
+        p
+    }
+}
+
+fn postfix_bp(rule: Rule) -> u8 {
+    match rule {
+        Rule::dot => BP_DOT,
+        Rule::flatten => BP_FLATTEN,
+        Rule::filter => BP_FILTER,
+        Rule::bracket | Rule::multi_list => BP_BRACKET,
+        Rule::call => BP_CALL,
+        _ => 0,
+    }
+}
+
+fn boxed(n: Node) -> Box<Node> {
+    Box::new(n)
+}
+
+impl<'s> Lower<'s> {
+    fn span(&self, p: &Pair<'_, Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn lenient(&self, what: &str, span: Span) -> Result<(), Error> {
+        if self.rules.lenient_syntax {
+            Ok(())
+        } else {
+            Err(Error::syntax(what.to_string(), span))
+        }
+    }
+
+    fn expression(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
+        let inner = pair.into_inner();
+        PRATT
+            .map_primary(|p| self.operand(p))
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let span = lhs.span.to(rhs.span);
+                let (l, r) = (boxed(lhs), boxed(rhs));
+                let kind = match op.as_rule() {
+                    Rule::pipe => NodeKind::Pipe(l, r),
+                    Rule::or => NodeKind::Or(l, r),
+                    Rule::and => NodeKind::And(l, r),
+                    rule => NodeKind::Compare {
+                        op: match rule {
+                            Rule::eq => Comparator::Eq,
+                            Rule::ne => Comparator::Ne,
+                            Rule::lt => Comparator::Lt,
+                            Rule::lte => Comparator::Le,
+                            Rule::gt => Comparator::Gt,
+                            _ => Comparator::Ge,
+                        },
+                        lhs: l,
+                        rhs: r,
+                    },
+                };
+                Ok(Node::new(kind, span))
+            })
+            .parse(inner)
+    }
+
+    fn operand(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
+        let mut ops = Ops {
+            items: pair.into_inner().collect(),
+            pos: 0,
+        };
+        let node = self.unary(&mut ops, 0)?;
+        debug_assert!(ops.peek().is_none());
+        Ok(node)
+    }
+
+    /// `!`* primary, then the postfixes that bind tighter than `rbp`.
+    fn unary(&self, ops: &mut Ops<'_>, rbp: u8) -> Result<Node, Error> {
+        let Some(first) = ops.next() else {
+            return Err(Error::syntax(
+                "expected an expression",
+                Span::at(self.offset),
+            ));
+        };
+        let node = if first.as_rule() == Rule::not {
+            let start = self.span(&first).start;
+            let inner = self.unary(ops, BP_NOT)?;
+            let span = Span::new(start, inner.span.end);
+            Node::new(NodeKind::Not(boxed(inner)), span)
+        } else {
+            self.nud(first, ops)?
+        };
+        self.leds(node, ops, rbp)
+    }
+
+    /// Applies postfixes while they bind tighter than `rbp`.
+    fn leds(&self, mut node: Node, ops: &mut Ops<'_>, rbp: u8) -> Result<Node, Error> {
+        while let Some(p) = ops.peek() {
+            if postfix_bp(p.as_rule()) <= rbp {
+                break;
+            }
+            let p = ops.next().expect("peeked");
+            node = self.led(p, node, ops)?;
+        }
+        Ok(node)
+    }
+
+    /// A primary (the start of an operand, or of a projection's right side).
+    fn nud(&self, p: Pair<'_, Rule>, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        let span = self.span(&p);
+        let identity = || Node::new(NodeKind::Identity, Span::at(span.start));
+        Ok(match p.as_rule() {
+            Rule::identifier => Node::new(
+                NodeKind::Field {
+                    name: p.as_str().to_string(),
+                    quoted: false,
+                },
+                span,
+            ),
+            Rule::quoted_identifier => self.quoted_identifier(p)?,
+            Rule::raw_string | Rule::json_literal => self.literal(p)?,
+            Rule::current => Node::new(NodeKind::Current, span),
+            Rule::star => {
+                let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
+                self.projection(ProjectionKind::Values, identity(), rhs, span)
+            }
+            Rule::flatten => {
+                let rhs = self.projection_rhs(ops, BP_FLATTEN, span.end)?;
+                self.projection(ProjectionKind::Flatten, identity(), rhs, span)
+            }
+            Rule::filter => {
+                let cond = self.filter_condition(p)?;
+                let rhs = self.projection_rhs(ops, BP_FILTER, span.end)?;
+                self.projection(ProjectionKind::Filter(boxed(cond)), identity(), rhs, span)
+            }
+            Rule::bracket => self.bracket(p, identity(), ops)?,
+            Rule::multi_list => self.multi_list(p)?,
+            Rule::multi_hash => self.multi_hash(p)?,
+            Rule::paren => self.paren(p)?,
+            Rule::expref => {
+                let inner = p
+                    .into_inner()
+                    .next()
+                    .expect("grammar: expref has an expression");
+                Node::new(NodeKind::ExprRef(boxed(self.expression(inner)?)), span)
+            }
+            _ => return Err(Error::syntax(format!("unexpected `{}`", p.as_str()), span)),
+        })
+    }
+
+    /// A postfix applied to `left`.
+    fn led(&self, p: Pair<'_, Rule>, left: Node, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::dot => {
+                let target = p.into_inner().next().expect("grammar: dot has a target");
+                match target.as_rule() {
+                    Rule::star => {
+                        let rhs = self.projection_rhs(ops, BP_DOT, span.end)?;
+                        Ok(self.projection(ProjectionKind::Values, left, rhs, span))
+                    }
+                    _ => {
+                        let rhs = self.dot_rhs(target, ops, BP_DOT)?;
+                        let s = left.span.to(rhs.span);
+                        Ok(Node::new(
+                            NodeKind::Subexpr {
+                                lhs: boxed(left),
+                                rhs: boxed(rhs),
+                            },
+                            s,
+                        ))
+                    }
+                }
+            }
+            Rule::flatten => {
+                let rhs = self.projection_rhs(ops, BP_FLATTEN, span.end)?;
+                Ok(self.projection(ProjectionKind::Flatten, left, rhs, span))
+            }
+            Rule::filter => {
+                let cond = self.filter_condition(p)?;
+                let rhs = self.projection_rhs(ops, BP_FILTER, span.end)?;
+                Ok(self.projection(ProjectionKind::Filter(boxed(cond)), left, rhs, span))
+            }
+            Rule::bracket => self.bracket(p, left, ops),
+            Rule::multi_list => Err(Error::syntax(
+                "a multi-select list `[a, b]` cannot follow an expression here; write `.[a, b]`",
+                span,
+            )
+            .with_js(format!(
+                "Expected Star, got: {}",
+                js_token_name(p.as_str()[1..].trim_start())
+            ))),
+            Rule::call => self.call(p, left),
+            _ => Err(Error::syntax(format!("unexpected `{}`", p.as_str()), span)),
+        }
+    }
+
+    /// The right side of `.`: a name (then what binds tighter than `rbp`),
+    /// `*`, a multi-select list or hash.
+    fn dot_rhs(&self, target: Pair<'_, Rule>, ops: &mut Ops<'_>, rbp: u8) -> Result<Node, Error> {
+        let span = self.span(&target);
+        match target.as_rule() {
+            Rule::identifier | Rule::quoted_identifier => {
+                let field = self.nud(target, ops)?;
+                self.leds(field, ops, rbp)
+            }
+            Rule::star => {
+                let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
+                let identity = Node::new(NodeKind::Identity, Span::at(span.start));
+                let node = self.projection(ProjectionKind::Values, identity, rhs, span);
+                self.leds(node, ops, rbp)
+            }
+            Rule::multi_list => self.multi_list(target),
+            _ => self.multi_hash(target),
+        }
+    }
+
+    /// The right side of a projection: the postfixes binding tighter than
+    /// `rbp`, applied to each element; `Identity` when none follows.
+    fn projection_rhs(&self, ops: &mut Ops<'_>, rbp: u8, at: usize) -> Result<Node, Error> {
+        let identity = Node::new(NodeKind::Identity, Span::at(at));
+        let Some(p) = ops.peek() else {
+            return Ok(identity);
+        };
+        if postfix_bp(p.as_rule()) < PROJECTION_STOP {
+            return Ok(identity);
+        }
+        let p = ops.next().expect("peeked");
+        let span = self.span(&p);
+        let node = match p.as_rule() {
+            Rule::bracket | Rule::multi_list | Rule::filter => self.nud(p, ops)?,
+            Rule::dot => {
+                let target = p.into_inner().next().expect("grammar: dot has a target");
+                return self.dot_rhs(target, ops, rbp);
+            }
+            _ => {
+                return Err(Error::syntax(
+                    format!(
+                        "`{}` cannot follow a projection; use `|` to apply it to the whole result",
+                        p.as_str()
+                    ),
+                    span,
+                )
+                .with_js("Sytanx error, unexpected token: ((Lparen)"))
+            }
+        };
+        self.leds(node, ops, rbp)
+    }
+
+    fn projection(&self, kind: ProjectionKind, lhs: Node, rhs: Node, op: Span) -> Node {
+        let span = lhs.span.to(op).to(rhs.span);
+        Node::new(
+            NodeKind::Projection {
+                kind,
+                lhs: boxed(lhs),
+                rhs: boxed(rhs),
+            },
+            span,
+        )
+    }
+
+    fn filter_condition(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let expr = p
+            .into_inner()
+            .find(|q| q.as_rule() == Rule::expression)
+            .expect("grammar: filter has a condition");
+        self.expression(expr)
+    }
+
+    /// `[n]`, `[*]` or `[a:b:c]` applied to `left`.
+    fn bracket(&self, p: Pair<'_, Rule>, left: Node, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        let span = self.span(&p);
+        let inner = p.into_inner().next().expect("grammar: bracket has content");
+        match inner.as_rule() {
+            Rule::number => {
+                let index = self.number(&inner)?;
+                let s = left.span.to(span);
+                Ok(Node::new(
+                    NodeKind::Index {
+                        lhs: boxed(left),
+                        index,
+                    },
+                    s,
+                ))
+            }
+            Rule::star => {
+                let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
+                Ok(self.projection(ProjectionKind::List, left, rhs, span))
+            }
+            _ => {
+                let slice = self.slice(inner)?;
+                let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
+                Ok(self.projection(ProjectionKind::Slice(slice), left, rhs, span))
+            }
+        }
+    }
+
+    fn number(&self, p: &Pair<'_, Rule>) -> Result<i64, Error> {
+        let text = p.as_str();
+        let span = self.span(p);
+        let strict = {
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !strict {
+            self.lenient(&format!("`{text}` is not a number"), span)?;
+        }
+        jsnum::parse_int_prefix(text).ok_or_else(|| {
+            Error::syntax(format!("`{text}` is not a number"), span)
+                .with_js(format!("Invalid token (Number): \"{text}\""))
+        })
+    }
+
+    fn slice(&self, p: Pair<'_, Rule>) -> Result<Slice, Error> {
+        let mut parts = [None; 3];
+        let mut index = 0;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::colon => index += 1,
+                Rule::number => parts[index.min(2)] = Some(self.number(&q)?),
+                _ => self.lenient("a slice has at most two `:`", self.span(&q))?,
+            }
+        }
+        Ok(Slice {
+            start: parts[0],
+            stop: parts[1],
+            step: parts[2],
+        })
+    }
+
+    /// Checks that elements are separated by commas (jmespath.js lets them be missing).
+    fn separated<'i>(
+        &self,
+        pairs: Pairs<'i, Rule>,
+        what: &str,
+    ) -> Result<Vec<Pair<'i, Rule>>, Error> {
+        let mut items = Vec::new();
+        let mut need_comma = false;
+        for q in pairs {
+            match q.as_rule() {
+                Rule::comma => need_comma = false,
+                Rule::trailing_comma => {
+                    self.lenient(&format!("a trailing `,` in {what}"), self.span(&q))?
+                }
+                _ => {
+                    if need_comma {
+                        let at = Span::at(self.span(&q).start);
+                        self.lenient(&format!("missing `,` between the items of {what}"), at)?;
+                    }
+                    need_comma = true;
+                    items.push(q);
+                }
+            }
+        }
+        Ok(items)
+    }
+
+    fn multi_list(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let span = self.span(&p);
+        let items = self.separated(p.into_inner(), "a multi-select list")?;
+        if items.is_empty() {
+            self.lenient("an empty multi-select list `[ ]`", span)?;
+        }
+        let nodes = items
+            .into_iter()
+            .map(|q| self.expression(q))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Node::new(NodeKind::MultiList(nodes), span))
+    }
+
+    fn multi_hash(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let span = self.span(&p);
+        let items = self.separated(p.into_inner(), "a multi-select hash")?;
+        let mut kvs = Vec::with_capacity(items.len());
+        for kv in items {
+            let mut inner = kv.into_inner();
+            let key = inner.next().expect("grammar: key");
+            let value = inner.next().expect("grammar: value");
+            let key_span = self.span(&key);
+            let (key, quoted) = match key.as_rule() {
+                Rule::identifier => (key.as_str().to_string(), false),
+                _ => match self.quoted_identifier(key)?.kind {
+                    NodeKind::Field { name, .. } => (name, true),
+                    _ => unreachable!("quoted_identifier gives a field"),
+                },
+            };
+            kvs.push(KeyValue {
+                key,
+                quoted,
+                key_span,
+                value: self.expression(value)?,
+            });
+        }
+        Ok(Node::new(NodeKind::MultiHash(kvs), span))
+    }
+
+    fn paren(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let span = self.span(&p);
+        let mut exprs = self.arguments(p.into_inner())?;
+        if exprs.len() > 1 {
+            self.lenient(
+                "several expressions in parentheses; join them with an operator",
+                exprs[1].span,
+            )?;
+        }
+        let mut first = exprs.swap_remove(0);
+        // Parentheses leave no node: widen the span to cover them.
+        first.span = span;
+        Ok(first)
+    }
+
+    /// Expressions of a call or parentheses. jmespath.js takes a bare `@` as
+    /// a whole argument and parses what follows it as the next one.
+    fn arguments(&self, pairs: Pairs<'_, Rule>) -> Result<Vec<Node>, Error> {
+        let mut out = Vec::new();
+        for q in pairs {
+            if q.as_rule() != Rule::expression {
+                continue;
+            }
+            if self.rules.bare_current_argument {
+                if let Some(rest) = self.after_bare_current(&q) {
+                    let at = self.span(&q);
+                    out.push(Node::new(
+                        NodeKind::Current,
+                        Span::new(at.start, at.start + 1),
+                    ));
+                    out.push(
+                        parse_range(self.src, rest, at.end, self.rules).map_err(|e| Error {
+                            message: format!(
+                                "jmespath.js ends an argument at a bare `@`: {}",
+                                e.message
+                            ),
+                            ..e
+                        })?,
+                    );
+                    continue;
+                }
+            }
+            out.push(self.expression(q)?);
+        }
+        Ok(out)
+    }
+
+    /// If the expression is `@` followed by more, where the rest starts.
+    fn after_bare_current(&self, expr: &Pair<'_, Rule>) -> Option<usize> {
+        let mut inner = expr.clone().into_inner();
+        let operand = inner.next()?;
+        let mut parts = operand.clone().into_inner();
+        let first = parts.next()?;
+        if first.as_rule() != Rule::current {
+            return None;
+        }
+        let rest = parts.next().or_else(|| inner.next())?;
+        Some(self.span(&rest).start)
+    }
+
+    fn call(&self, p: Pair<'_, Rule>, left: Node) -> Result<Node, Error> {
+        let span = self.span(&p);
+        let (name, name_span) = match left.kind {
+            NodeKind::Field {
+                name,
+                quoted: false,
+            } => (name, left.span),
+            NodeKind::Field { quoted: true, .. } => {
+                return Err(Error::syntax(
+                    "a function name cannot be quoted; remove the double quotes",
+                    left.span,
+                )
+                .with_js("Quoted identifier not allowed for function names."))
+            }
+            NodeKind::Call {
+                name, name_span, ..
+            } if self.rules.lenient_syntax => (name, name_span),
+            _ if self.rules.lenient_syntax => ("undefined".to_string(), left.span),
+            _ => {
+                return Err(Error::syntax(
+                    "only a function name can be called: `name(args)`",
+                    left.span.to(span),
+                ))
+            }
+        };
+        let items = self.separated(p.into_inner(), "a function call")?;
+        let mut args = Vec::with_capacity(items.len());
+        for q in items {
+            args.extend(self.arguments(Pairs::single(q))?);
+        }
+        Ok(Node::new(
+            NodeKind::Call {
+                name,
+                name_span,
+                args,
+            },
+            name_span.to(span),
+        ))
+    }
+
+    fn quoted_identifier(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let span = self.span(&p);
+        let text = p.as_str();
+        let name: String = serde_json::from_str(text).map_err(|e| {
+            Error::syntax(
+                format!("invalid quoted name {text}: {}", json_error_text(&e)),
+                span,
+            )
+            .with_js(format!("SyntaxError: {}", json_error_text(&e)))
+        })?;
+        Ok(Node::new(NodeKind::Field { name, quoted: true }, span))
+    }
+
+    fn literal(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let span = self.span(&p);
+        let raw = p.as_rule() == Rule::raw_string;
+        let mut body = "";
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::raw_string_body | Rule::json_literal_body => body = q.as_str(),
+                _ => self.lenient(
+                    if raw {
+                        "the string has no closing `'`"
+                    } else {
+                        "the literal has no closing backtick"
+                    },
+                    Span::at(span.end),
+                )?,
+            }
+        }
+        let (value, form) = if raw {
+            let s = match self.rules.raw_escapes {
+                RawEscapes::AllQuotes => body.replace("\\'", "'"),
+                RawEscapes::FirstQuoteOnly => body.replacen("\\'", "'", 1),
+            };
+            (Json::String(s), LiteralForm::Raw)
+        } else {
+            (self.json_literal(body, span)?, LiteralForm::Json)
+        };
+        Ok(Node::new(NodeKind::Literal { value, form }, span))
+    }
+
+    fn json_literal(&self, body: &str, span: Span) -> Result<Json, Error> {
+        let bad = |e: serde_json::Error| {
+            Error::syntax(
+                format!(
+                    "invalid JSON in literal: {}; a string needs double quotes inside the backticks: `\"text\"`, or use 'text'",
+                    json_error_text(&e)
+                ),
+                span,
+            )
+            .with_js(format!("SyntaxError: {}", json_error_text(&e)))
+        };
+        match self.rules.literal_json {
+            LiteralJson::Strict => {
+                let text = body.replace("\\`", "`");
+                serde_json::from_str(text.trim_matches([' ', '\t', '\n', '\r'])).map_err(bad)
+            }
+            LiteralJson::JsLegacy => {
+                let text = body
+                    .trim_start_matches(jsnum::is_js_space)
+                    .replacen("\\`", "`", 1);
+                if looks_like_json(&text) {
+                    serde_json::from_str(&text).map_err(bad)
+                } else {
+                    serde_json::from_str(&format!("\"{text}\"")).map_err(bad)
+                }
+            }
+        }
+    }
+}
+
+/// jmespath.js's test for whether a literal's text is JSON or a bare string.
+fn looks_like_json(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => false,
+        Some(b'[' | b'{' | b'"') => true,
+        _ if matches!(s, "true" | "false" | "null") => true,
+        Some(b'-' | b'0'..=b'9') => serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok(),
+        _ => false,
+    }
+}
+
+fn json_error_text(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// jmespath.js's name for the token starting `text`.
+fn js_token_name(text: &str) -> &'static str {
+    match text.as_bytes().first() {
+        None => "EOF",
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => "UnquotedIdentifier",
+        Some(b'"') => "QuotedIdentifier",
+        Some(b'\'' | b'`') => "Literal",
+        Some(b'@') => "Current",
+        Some(b'[') => "Lbracket",
+        Some(b'{') => "Lbrace",
+        Some(b'(') => "Lparen",
+        Some(b'&') => "Expref",
+        Some(b'!') => "Not",
+        Some(b'*') => "Star",
+        Some(b'0'..=b'9' | b'-') => "Number",
+        _ => "Unknown",
+    }
+}

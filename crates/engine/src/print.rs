@@ -1,0 +1,294 @@
+//! Writes a tree back as canonical text: single spaces around binary
+//! operators and after commas, no redundant parentheses, names unquoted
+//! unless they were quoted or need quotes. Parsing the text again gives the
+//! same tree.
+
+use crate::ast::{LiteralForm, Node, NodeKind, ProjectionKind, Slice};
+use crate::dialect::{Dialect, RawEscapes};
+
+/// The canonical text of `node` for `dialect`.
+pub fn print(node: &Node, dialect: Dialect) -> String {
+    let mut p = Printer {
+        out: String::new(),
+        dialect,
+    };
+    p.expr(node, 0);
+    p.out
+}
+
+struct Printer {
+    out: String,
+    dialect: Dialect,
+}
+
+/// The binding power of the operator that formed `node` (how tightly it
+/// holds together when something is to its left); atoms bind tightest.
+fn formed_bp(node: &Node) -> u8 {
+    match &node.kind {
+        NodeKind::Pipe(..) => 1,
+        NodeKind::Or(..) => 2,
+        NodeKind::And(..) => 3,
+        NodeKind::Compare { .. } => 5,
+        NodeKind::Subexpr { .. } => 40,
+        NodeKind::Index { .. } => 55,
+        NodeKind::Projection { kind, lhs, .. } if !is_identity(lhs) => match kind {
+            ProjectionKind::Flatten => 9,
+            ProjectionKind::Filter(_) => 21,
+            ProjectionKind::Values => 40,
+            ProjectionKind::List | ProjectionKind::Slice(_) => 55,
+        },
+        _ => 100,
+    }
+}
+
+/// The lowest binding power that something written right after `node`
+/// would need to be pulled INTO it (a projection's right side, the operand
+/// of `!`, the right side of a binary operator). `u8::MAX` when closed.
+fn open_bp(node: &Node) -> u8 {
+    match &node.kind {
+        NodeKind::Pipe(_, r) => open_bp(r).min(1),
+        NodeKind::Or(_, r) => open_bp(r).min(2),
+        NodeKind::And(_, r) => open_bp(r).min(3),
+        NodeKind::Compare { rhs, .. } => open_bp(rhs).min(5),
+        NodeKind::ExprRef(_) => 0,
+        NodeKind::Not(e) => open_bp(e).min(45),
+        NodeKind::Subexpr { rhs, .. } => match rhs.kind {
+            NodeKind::MultiList(_) | NodeKind::MultiHash(_) => u8::MAX,
+            _ => open_bp(rhs).min(40),
+        },
+        NodeKind::Projection { kind, lhs, rhs } => {
+            let own = match kind {
+                ProjectionKind::Flatten => 9,
+                ProjectionKind::Filter(_) => 21,
+                ProjectionKind::Values if !is_identity(lhs) => 40,
+                _ => 20,
+            };
+            let inner = match rhs.kind {
+                NodeKind::MultiList(_) | NodeKind::MultiHash(_) => u8::MAX,
+                _ => open_bp(rhs),
+            };
+            own.min(inner)
+        }
+        _ => u8::MAX,
+    }
+}
+
+fn is_identity(n: &Node) -> bool {
+    matches!(n.kind, NodeKind::Identity)
+}
+
+/// The leftmost leaf of a postfix chain.
+fn leftmost(n: &Node) -> &Node {
+    match &n.kind {
+        NodeKind::Subexpr { lhs, .. }
+        | NodeKind::Index { lhs, .. }
+        | NodeKind::Projection { lhs, .. } => leftmost(lhs),
+        _ => n,
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Printer {
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+    }
+
+    /// `node` where it must bind tighter than `rbp`.
+    fn expr(&mut self, node: &Node, rbp: u8) {
+        if formed_bp(node) <= rbp {
+            self.push("(");
+            self.expr(node, 0);
+            self.push(")");
+            return;
+        }
+        match &node.kind {
+            NodeKind::Identity | NodeKind::Current => self.push("@"),
+            NodeKind::Field { name, quoted } => self.name(name, *quoted),
+            NodeKind::Literal { value, form } => self.literal(value, *form),
+            NodeKind::Pipe(l, r) => self.infix(l, " | ", r, 1),
+            NodeKind::Or(l, r) => self.infix(l, " || ", r, 2),
+            NodeKind::And(l, r) => self.infix(l, " && ", r, 3),
+            NodeKind::Compare { op, lhs, rhs } => {
+                self.infix(lhs, &format!(" {} ", op.as_str()), rhs, 5)
+            }
+            NodeKind::Not(e) => {
+                self.push("!");
+                self.expr(e, 45);
+            }
+            NodeKind::ExprRef(e) => {
+                self.push("&");
+                self.expr(e, 0);
+            }
+            NodeKind::MultiList(items) => {
+                self.push("[");
+                self.list(items);
+                self.push("]");
+            }
+            NodeKind::MultiHash(kvs) => {
+                self.push("{");
+                for (i, kv) in kvs.iter().enumerate() {
+                    if i > 0 {
+                        self.push(", ");
+                    }
+                    self.name(&kv.key, kv.quoted);
+                    self.push(": ");
+                    self.expr(&kv.value, 0);
+                }
+                self.push("}");
+            }
+            NodeKind::Call { name, args, .. } => {
+                self.push(name);
+                self.push("(");
+                self.list(args);
+                self.push(")");
+            }
+            NodeKind::Subexpr { lhs, rhs } => {
+                self.base(lhs, 40);
+                self.push(".");
+                self.expr(rhs, 40);
+            }
+            NodeKind::Index { lhs, index } => {
+                if !is_identity(lhs) {
+                    self.base(lhs, 55);
+                }
+                self.push(&format!("[{index}]"));
+            }
+            NodeKind::Projection { kind, lhs, rhs } => {
+                let rbp = match kind {
+                    ProjectionKind::Flatten => 9,
+                    ProjectionKind::Filter(_) => 21,
+                    ProjectionKind::Values if !is_identity(lhs) => 40,
+                    _ => 20,
+                };
+                if is_identity(lhs) {
+                    self.projection_token(kind, true);
+                } else {
+                    let token_bp = match kind {
+                        ProjectionKind::Flatten => 9,
+                        ProjectionKind::Filter(_) => 21,
+                        ProjectionKind::Values => 40,
+                        _ => 55,
+                    };
+                    self.base(lhs, token_bp);
+                    self.projection_token(kind, false);
+                }
+                self.projection_rhs(rhs, rbp);
+            }
+        }
+    }
+
+    /// The left side of a postfix with binding power `bp`: parenthesized if
+    /// the postfix would otherwise be pulled into it.
+    fn base(&mut self, lhs: &Node, bp: u8) {
+        if open_bp(lhs) < bp || formed_bp(lhs) < bp.min(40) {
+            self.push("(");
+            self.expr(lhs, 0);
+            self.push(")");
+        } else {
+            self.expr(lhs, 0);
+        }
+    }
+
+    fn infix(&mut self, l: &Node, op: &str, r: &Node, bp: u8) {
+        if open_bp(l) < bp || formed_bp(l) < bp {
+            self.push("(");
+            self.expr(l, 0);
+            self.push(")");
+        } else {
+            self.expr(l, 0);
+        }
+        self.push(op);
+        self.expr(r, bp);
+    }
+
+    fn projection_token(&mut self, kind: &ProjectionKind, nud: bool) {
+        match kind {
+            ProjectionKind::List => self.push("[*]"),
+            ProjectionKind::Values => self.push(if nud { "*" } else { ".*" }),
+            ProjectionKind::Flatten => self.push("[]"),
+            ProjectionKind::Filter(c) => {
+                self.push("[?");
+                self.expr(c, 0);
+                self.push("]");
+            }
+            ProjectionKind::Slice(s) => self.slice(s),
+        }
+    }
+
+    fn projection_rhs(&mut self, rhs: &Node, _rbp: u8) {
+        if is_identity(rhs) {
+            return;
+        }
+        let lead = leftmost(rhs);
+        let bracketed = is_identity(lead)
+            || (matches!(lead.kind, NodeKind::MultiList(_)) && !std::ptr::eq(lead, rhs));
+        if !bracketed {
+            self.push(".");
+        }
+        self.expr(rhs, 0);
+    }
+
+    fn slice(&mut self, s: &Slice) {
+        self.push("[");
+        if let Some(v) = s.start {
+            self.push(&v.to_string());
+        }
+        self.push(":");
+        if let Some(v) = s.stop {
+            self.push(&v.to_string());
+        }
+        if let Some(v) = s.step {
+            self.push(":");
+            self.push(&v.to_string());
+        }
+        self.push("]");
+    }
+
+    fn list(&mut self, items: &[Node]) {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.expr(item, 0);
+        }
+    }
+
+    fn name(&mut self, name: &str, quoted: bool) {
+        if !quoted && is_identifier(name) {
+            self.push(name);
+        } else {
+            let s = serde_json::to_string(name).unwrap_or_default();
+            self.push(&s);
+        }
+    }
+
+    fn literal(&mut self, value: &serde_json::Value, form: LiteralForm) {
+        if let (LiteralForm::Raw, serde_json::Value::String(s)) = (form, value) {
+            if let Some(text) = self.raw(s) {
+                self.push(&text);
+                return;
+            }
+        }
+        let json = serde_json::to_string(value).unwrap_or_default();
+        self.push("`");
+        self.push(&json.replace('`', "\\`"));
+        self.push("`");
+    }
+
+    /// `'s'` if the dialect can read `s` back from a raw string.
+    fn raw(&self, s: &str) -> Option<String> {
+        let quotes = s.matches('\'').count();
+        let ok = !s.ends_with('\\')
+            && !s.contains("\\'")
+            && match self.dialect.rules().raw_escapes {
+                RawEscapes::AllQuotes => true,
+                RawEscapes::FirstQuoteOnly => quotes <= 1,
+            };
+        ok.then(|| format!("'{}'", s.replace('\'', "\\'")))
+    }
+}

@@ -1,0 +1,362 @@
+//! Values produced by evaluation.
+//!
+//! A [`Value`] borrows from the searched document (and from the expression's
+//! literals) wherever it can: a result that is a piece of the input is a
+//! reference to it, never a copy. Values built by evaluation (multi-selects,
+//! projections, function results) are reference-counted, so passing them
+//! around never copies either.
+
+use std::rc::Rc;
+
+use serde_json::{Map, Value as Json};
+
+use crate::ast::Node;
+use crate::jsnum;
+
+/// The value of an expression: a JSON value, plus the few things jmespath.js
+/// can produce that JSON cannot hold.
+#[derive(Clone, Debug)]
+pub struct Value<'a>(pub(crate) Repr<'a>);
+
+#[derive(Clone, Debug)]
+pub(crate) enum Repr<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    /// A piece of the input or of a literal, borrowed.
+    Json(&'a Json),
+    Str(Rc<str>),
+    Arr(Rc<Vec<Value<'a>>>),
+    /// An object built by evaluation, in insertion order.
+    Obj(Rc<Vec<(Rc<str>, Value<'a>)>>),
+    /// A method of JavaScript's `Object.prototype` reached by a field lookup.
+    Func(&'static str),
+    /// JavaScript's `undefined`.
+    Undef,
+    /// An expression reference (`&expr`), passed to functions.
+    Ref(&'a Node),
+}
+
+/// The type of a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool,
+    /// A number (in the Pangolin dialect possibly `NaN`).
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+    /// A JavaScript function, reached by looking up a field such as
+    /// `constructor` on an object (Pangolin dialect). Truthy; no JSON form.
+    Function,
+    /// JavaScript's `undefined` (`max_by` with string keys, Pangolin dialect).
+    Undefined,
+    /// An expression reference `&expr`.
+    ExprRef,
+}
+
+impl ValueKind {
+    /// The JMESPath type name (`type()`), or what jmespath.js says for the others.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueKind::Null => "null",
+            ValueKind::Bool => "boolean",
+            ValueKind::Number => "number",
+            ValueKind::String => "string",
+            ValueKind::Array => "array",
+            ValueKind::Object => "object",
+            ValueKind::Function => "function",
+            ValueKind::Undefined => "undefined",
+            ValueKind::ExprRef => "expref",
+        }
+    }
+}
+
+/// The elements of an array value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Items<'v, 'a> {
+    Json(&'a [Json]),
+    Own(&'v [Value<'a>]),
+}
+
+impl<'v, 'a> Items<'v, 'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Items::Json(a) => a.len(),
+            Items::Own(a) => a.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn get(&self, i: usize) -> Option<Value<'a>> {
+        match self {
+            Items::Json(a) => a.get(i).map(Value::json),
+            Items::Own(a) => a.get(i).cloned(),
+        }
+    }
+    pub fn iter(self) -> impl Iterator<Item = Value<'a>> + 'v {
+        let (j, o) = match self {
+            Items::Json(a) => (a.iter(), [].iter()),
+            Items::Own(a) => ([].iter(), a.iter()),
+        };
+        j.map(Value::json).chain(o.cloned())
+    }
+}
+
+/// The entries of an object value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Entries<'v, 'a> {
+    Json(&'a Map<String, Json>),
+    Own(&'v [(Rc<str>, Value<'a>)]),
+}
+
+impl<'v, 'a> Entries<'v, 'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Entries::Json(m) => m.len(),
+            Entries::Own(m) => m.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn get(&self, key: &str) -> Option<Value<'a>> {
+        match self {
+            Entries::Json(m) => m.get(key).map(Value::json),
+            Entries::Own(m) => m.iter().find(|(k, _)| &**k == key).map(|(_, v)| v.clone()),
+        }
+    }
+    /// Entries in insertion order.
+    pub fn iter(self) -> impl Iterator<Item = (&'v str, Value<'a>)> + 'v
+    where
+        'a: 'v,
+    {
+        let (j, o) = match self {
+            Entries::Json(m) => (Some(m.iter()), None),
+            Entries::Own(m) => (None, Some(m.iter())),
+        };
+        j.into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), Value::json(v)))
+            .chain(o.into_iter().flatten().map(|(k, v)| (&**k, v.clone())))
+    }
+    /// Entries in the order the dialect lists them: with `js_order`,
+    /// integer-like keys first, ascending, as JavaScript lists properties.
+    pub fn ordered(self, js_order: bool) -> Vec<(&'v str, Value<'a>)>
+    where
+        'a: 'v,
+    {
+        let mut all: Vec<_> = self.iter().collect();
+        if js_order && all.iter().any(|(k, _)| jsnum::array_index(k).is_some()) {
+            // Stable: non-index keys keep insertion order after the index keys.
+            all.sort_by_key(|(k, _)| match jsnum::array_index(k) {
+                Some(i) => (0, i),
+                None => (1, 0),
+            });
+        }
+        all
+    }
+}
+
+/// A uniform view of a value, whatever its representation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum View<'v, 'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(&'v str),
+    Arr(Items<'v, 'a>),
+    Obj(Entries<'v, 'a>),
+    Func(&'static str),
+    Undef,
+    Ref(&'a Node),
+}
+
+impl<'a> Value<'a> {
+    /// `null`
+    pub const NULL: Value<'static> = Value(Repr::Null);
+
+    /// A borrowed JSON value.
+    pub fn json(v: &'a Json) -> Value<'a> {
+        Value(Repr::Json(v))
+    }
+
+    pub(crate) fn null() -> Value<'a> {
+        Value(Repr::Null)
+    }
+    pub(crate) fn bool(b: bool) -> Value<'a> {
+        Value(Repr::Bool(b))
+    }
+    pub(crate) fn num(n: f64) -> Value<'a> {
+        Value(Repr::Num(n))
+    }
+    pub(crate) fn string(s: impl Into<Rc<str>>) -> Value<'a> {
+        Value(Repr::Str(s.into()))
+    }
+    pub(crate) fn array(items: Vec<Value<'a>>) -> Value<'a> {
+        Value(Repr::Arr(Rc::new(items)))
+    }
+    pub(crate) fn object(entries: Vec<(Rc<str>, Value<'a>)>) -> Value<'a> {
+        Value(Repr::Obj(Rc::new(entries)))
+    }
+    pub(crate) fn func(name: &'static str) -> Value<'a> {
+        Value(Repr::Func(name))
+    }
+    pub(crate) fn undefined() -> Value<'a> {
+        Value(Repr::Undef)
+    }
+    pub(crate) fn expref(node: &'a Node) -> Value<'a> {
+        Value(Repr::Ref(node))
+    }
+
+    /// A uniform view of this value.
+    #[inline]
+    pub(crate) fn view(&self) -> View<'_, 'a> {
+        match &self.0 {
+            Repr::Null => View::Null,
+            Repr::Bool(b) => View::Bool(*b),
+            Repr::Num(n) => View::Num(*n),
+            Repr::Json(j) => match j {
+                Json::Null => View::Null,
+                Json::Bool(b) => View::Bool(*b),
+                Json::Number(n) => View::Num(n.as_f64().unwrap_or(f64::NAN)),
+                Json::String(s) => View::Str(s),
+                Json::Array(a) => View::Arr(Items::Json(a)),
+                Json::Object(m) => View::Obj(Entries::Json(m)),
+            },
+            Repr::Str(s) => View::Str(s),
+            Repr::Arr(a) => View::Arr(Items::Own(a)),
+            Repr::Obj(o) => View::Obj(Entries::Own(o)),
+            Repr::Func(f) => View::Func(f),
+            Repr::Undef => View::Undef,
+            Repr::Ref(n) => View::Ref(n),
+        }
+    }
+
+    /// The value's type.
+    pub fn kind(&self) -> ValueKind {
+        match self.view() {
+            View::Null => ValueKind::Null,
+            View::Bool(_) => ValueKind::Bool,
+            View::Num(_) => ValueKind::Number,
+            View::Str(_) => ValueKind::String,
+            View::Arr(_) => ValueKind::Array,
+            View::Obj(_) => ValueKind::Object,
+            View::Func(_) => ValueKind::Function,
+            View::Undef => ValueKind::Undefined,
+            View::Ref(_) => ValueKind::ExprRef,
+        }
+    }
+
+    /// Whether the value is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self.view(), View::Null)
+    }
+
+    /// Truthiness as JMESPath (and jmespath.js) define it: `null`, `false`,
+    /// `""`, `[]` and `{}` are false; everything else is true (`0` and
+    /// jmespath.js's functions, `NaN` and `undefined` included).
+    pub fn is_truthy(&self) -> bool {
+        match self.view() {
+            View::Null => false,
+            View::Bool(b) => b,
+            View::Num(_) | View::Func(_) | View::Ref(_) | View::Undef => true,
+            View::Str(s) => !s.is_empty(),
+            View::Arr(a) => !a.is_empty(),
+            View::Obj(o) => !o.is_empty(),
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.view() {
+            View::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.view() {
+            View::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.view() {
+            View::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The elements, if this is an array.
+    pub fn array_items(&self) -> Option<Vec<Value<'a>>> {
+        match self.view() {
+            View::Arr(a) => Some(a.iter().collect()),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON, as `JSON.stringify` would write it in the
+    /// Pangolin dialect: `NaN` is `null`; a function or `undefined` is `null`
+    /// at the top level and in arrays, and left out of objects. Numbers are
+    /// written as the JSON they came from where they came from the input.
+    pub fn to_json(&self) -> Json {
+        self.to_json_with(false)
+    }
+
+    /// As [`Value::to_json`], with every number normalised to what a
+    /// JavaScript double prints as, and object keys in JavaScript's order
+    /// when `js` is set.
+    pub fn to_json_with(&self, js: bool) -> Json {
+        self.to_json_opt(js).unwrap_or(Json::Null)
+    }
+
+    fn to_json_opt(&self, js: bool) -> Option<Json> {
+        if let (false, Repr::Json(j)) = (js, &self.0) {
+            return Some((*j).clone());
+        }
+        Some(match self.view() {
+            View::Null => Json::Null,
+            View::Bool(b) => Json::Bool(b),
+            View::Num(n) => jsnum::to_json_number(n),
+            View::Str(s) => Json::String(s.to_owned()),
+            View::Arr(a) => Json::Array(
+                a.iter()
+                    .map(|v| v.to_json_opt(js).unwrap_or(Json::Null))
+                    .collect(),
+            ),
+            View::Obj(o) => {
+                let mut m = Map::with_capacity(o.len());
+                for (k, v) in o.ordered(js) {
+                    if let Some(j) = v.to_json_opt(js) {
+                        m.insert(k.to_owned(), j);
+                    }
+                }
+                Json::Object(m)
+            }
+            View::Func(_) | View::Undef => return None,
+            View::Ref(_) => Json::Null,
+        })
+    }
+
+    /// Whether `JSON.stringify` would give `undefined` for this value.
+    pub fn is_json_undefined(&self) -> bool {
+        matches!(self.0, Repr::Func(_) | Repr::Undef)
+    }
+}
+
+impl<'a> From<&'a Json> for Value<'a> {
+    fn from(v: &'a Json) -> Self {
+        Value::json(v)
+    }
+}
