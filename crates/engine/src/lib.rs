@@ -27,6 +27,7 @@ mod eval;
 mod explain;
 mod functions;
 mod js;
+mod jserror;
 mod jsnum;
 mod limits;
 mod parse;

@@ -26,7 +26,7 @@ impl Limits {
         max_expression_len: 64 * 1024,
         max_depth: 200,
         max_steps: 10_000_000,
-        max_built: 2_000_000,
+        max_built: 1_000_000,
     };
 }
 

@@ -50,8 +50,15 @@ const PROJECTION_STOP: u8 = 10;
 /// Parses `src` in `dialect` into a tree.
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
     let rules = dialect.rules();
-    prescan(src, rules, limits)?;
-    let node = parse_range(src, 0, src.len(), rules)?;
+    let parsed = prescan(src, rules, limits).and_then(|()| parse_range(src, 0, src.len(), rules));
+    let node = match parsed {
+        Ok(node) => node,
+        Err(mut e) if rules.js_messages && e.kind == crate::ErrorKind::Syntax && src.len() <= limits.max_expression_len => {
+            e.js_message = crate::jserror::parse_error(src);
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     if node.depth() > limits.max_depth {
         return Err(too_deep(limits, Span::new(0, src.len())));
     }
@@ -160,15 +167,7 @@ fn pest_error(e: pest::error::Error<Rule>, text: &str, offset: usize) -> Error {
     } else {
         format!("{what}; expected {}", join_or(&expected))
     };
-    let mut err = Error::syntax(message, span);
-    err.js_message = Some(match found {
-        None => "Invalid token (EOF): \"\"".to_string(),
-        Some(c) if !(c.is_ascii_alphanumeric() || "_.*,:{}[]()@&|<>=!'\"` \t\n-?".contains(c)) => {
-            format!("Unknown character:{c}")
-        }
-        Some(_) => format!("Syntax error near position {}", offset + pos),
-    });
-    err
+    Error::syntax(message, span)
 }
 
 fn join_or(items: &[&str]) -> String {
@@ -826,3 +825,4 @@ fn js_token_name(text: &str) -> &'static str {
         _ => "Unknown",
     }
 }
+

@@ -1,0 +1,74 @@
+//! `cargo xtask <task>`: the project's automation, in Rust so that it runs
+//! wherever cargo does.
+//!
+//! - `test`: installs what the tests need when it is missing (the npm
+//!   package jmespath@0.16.0 for the differential test, and what later tasks
+//!   need), then runs every test. A missing prerequisite that cannot be
+//!   installed is a failure, never a skip.
+
+#![forbid(unsafe_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Runs a command in the repository root; `Err` names it when it fails.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    eprintln!("+ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot run `{program}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// Whether `program --version` runs.
+fn have(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// npm packages of the differential test (jmespath@0.16.0, pinned in tests/package-lock.json).
+fn ensure_node_packages() -> Result<(), String> {
+    if !have("node") || !have("npm") {
+        return Err("node and npm are needed for the differential test against jmespath@0.16.0: install Node.js 20".into());
+    }
+    if !root().join("tests/node_modules/jmespath/package.json").exists() {
+        run("npm", &["ci", "--prefix", "tests", "--no-audit", "--no-fund"])?;
+    }
+    Ok(())
+}
+
+fn test() -> Result<(), String> {
+    ensure_node_packages()?;
+    run("cargo", &["test", "--workspace", "--all-targets"])?;
+    run("cargo", &["test", "--workspace", "--doc"])?;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        _ => Err("usage: cargo xtask test".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
