@@ -1,0 +1,220 @@
+//! The lint driver: text-level repairs, parsing, then the rules over the
+//! tree and the analysis.
+
+mod calls;
+mod mapping;
+mod syntax;
+
+use std::collections::HashSet;
+
+use rolemap_engine::{Dialect, Expression, Node, NodeKind};
+use serde_json::Value as Json;
+
+use crate::analysis::{self, Analysis, AnalysisOptions};
+use crate::options::{ExprRole, LintOptions};
+use crate::registry::rule;
+use crate::text::Patched;
+use crate::{Diagnostic, LintReport, Outcome, Severity, Span};
+
+/// The first line of a role mapping stored by Pangolin's mapping builder.
+const BUILDER_MARKER: &str = "__PANGOLIN_ROLE_MAP_BUILDER_V1__";
+
+/// A diagnostic of rule `code` (name and severity from the registry).
+fn diag(code: &'static str, span: Span, message: String, label: impl Into<String>) -> Diagnostic {
+    let (name, severity) = rule(code).map_or(("unknown", Severity::Warning), |r| (r.name, r.severity));
+    Diagnostic {
+        code,
+        name,
+        severity,
+        message,
+        span,
+        label: label.into(),
+        help: None,
+    }
+}
+
+impl Diagnostic {
+    fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+}
+
+/// The state of one lint run.
+pub(crate) struct Ctx<'a> {
+    opts: &'a LintOptions,
+    /// Offset of the expression in the linted text (after a builder header).
+    base: usize,
+    /// The expression after repairs (quoting, `{{orgId}}`, `\r`).
+    patched: Patched,
+    diags: Vec<Diagnostic>,
+    /// Nodes (by address) already reported, to avoid double findings.
+    flagged: HashSet<usize>,
+}
+
+fn key(n: &Node) -> usize {
+    n as *const Node as usize
+}
+
+impl<'a> Ctx<'a> {
+    /// A span of the patched text as a span of the linted text.
+    fn span(&self, s: rolemap_engine::Span) -> Span {
+        let (a, b) = self.patched.span_to_orig(s.start, s.end);
+        Span::new(a + self.base, b + self.base)
+    }
+
+    /// The patched text of a span.
+    fn text(&self, s: rolemap_engine::Span) -> &str {
+        self.patched.text.get(s.range()).unwrap_or("")
+    }
+
+    /// The patched expression with `edits` (spans of the patched text) applied.
+    fn fixed(&self, edits: &[(rolemap_engine::Span, String)]) -> String {
+        let mut edits: Vec<&(rolemap_engine::Span, String)> = edits.iter().collect();
+        edits.sort_by_key(|(s, _)| std::cmp::Reverse(s.start));
+        let mut out = self.patched.text.clone();
+        let mut last = usize::MAX;
+        for (s, with) in edits {
+            if s.end > last
+                || s.end > out.len()
+                || s.start > s.end
+                || !out.is_char_boundary(s.start)
+                || !out.is_char_boundary(s.end)
+            {
+                continue;
+            }
+            out.replace_range(s.range(), with);
+            last = s.start;
+        }
+        out.trim().to_string()
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        if !self.diags.contains(&d) {
+            self.diags.push(d);
+        }
+    }
+
+    fn has_claims(&self) -> bool {
+        !self.opts.claims.is_empty()
+    }
+
+    /// Whether the value of `n` is known: from the samples, or from literals only.
+    fn known(&self, n: &Node) -> bool {
+        self.has_claims() || !has_field(n)
+    }
+}
+
+/// Whether a field lookup occurs in `n` (outside expression references).
+fn has_field(n: &Node) -> bool {
+    let mut found = false;
+    visit(n, &mut |c| found |= matches!(c.kind, NodeKind::Field { .. }));
+    found
+}
+
+/// Visits every node, not entering `&expr` references.
+fn visit<'n>(n: &'n Node, f: &mut impl FnMut(&'n Node)) {
+    f(n);
+    if !matches!(n.kind, NodeKind::ExprRef(_)) {
+        n.for_each_child(|c| visit(c, f));
+    }
+}
+
+/// Splits a builder-wrapped role mapping: the offset of the expression.
+fn unwrap_builder(src: &str) -> usize {
+    let trimmed_start = src.len() - src.trim_start().len();
+    if !src[trimmed_start..].starts_with(BUILDER_MARKER) {
+        return 0;
+    }
+    let mut pos = 0;
+    for line in src.split_inclusive('\n') {
+        pos += line.len();
+        if line.trim() == "---" {
+            return pos;
+        }
+    }
+    0
+}
+
+pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
+    let base = if opts.role == ExprRole::RoleMapping {
+        unwrap_builder(src)
+    } else {
+        0
+    };
+    let expr_text = src.get(base..).unwrap_or("");
+    let mut cx = Ctx {
+        opts,
+        base,
+        patched: Patched::new(expr_text),
+        diags: Vec::new(),
+        flagged: HashSet::new(),
+    };
+    if opts.role == ExprRole::OrgMapping && expr_text.trim().is_empty() {
+        // An empty org mapping means "no filter".
+        return LintReport {
+            diagnostics: Vec::new(),
+            outcome: None,
+        };
+    }
+    let outcome = syntax::parse(&mut cx).map(|expr| check_tree(&mut cx, &expr));
+    let mut diagnostics = cx.diags;
+    diagnostics.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    LintReport {
+        diagnostics,
+        outcome,
+    }
+}
+
+fn check_tree(cx: &mut Ctx<'_>, expr: &Expression) -> Outcome {
+    let org_id = match cx.opts.role {
+        ExprRole::OrgMapping => cx.opts.org_id.as_deref(),
+        _ => None,
+    };
+    let aopts = AnalysisOptions { org_id };
+    let a = analysis::analyse(expr.ast(), Dialect::Pangolin, &cx.opts.claims, &aopts);
+    calls::check(cx, expr.ast(), &a);
+    mapping::check(cx, expr.ast(), &a);
+    syntax::dialects(cx, expr);
+    Outcome {
+        summary: a.value.to_string(),
+        may_raise: a.may_raise(),
+        missing: a.missing.clone(),
+        value: a.value.clone(),
+    }
+}
+
+/// Per-sample analyses (for "absent from sample #2" messages).
+fn per_sample(cx: &Ctx<'_>, ast: &Node) -> Vec<Analysis> {
+    let org_id = match cx.opts.role {
+        ExprRole::OrgMapping => cx.opts.org_id.as_deref(),
+        _ => None,
+    };
+    cx.opts
+        .claims
+        .iter()
+        .map(|c| {
+            analysis::analyse(
+                ast,
+                Dialect::Pangolin,
+                std::slice::from_ref::<Json>(c),
+                &AnalysisOptions { org_id },
+            )
+        })
+        .collect()
+}
+
+/// "sample #1, #3" for a list of 0-based indexes.
+fn samples_list(idx: &[usize]) -> String {
+    let parts: Vec<String> = idx.iter().map(|i| format!("#{}", i + 1)).collect();
+    format!(
+        "sample{} {}",
+        if idx.len() == 1 { "" } else { "s" },
+        parts.join(", ")
+    )
+}

@@ -1,0 +1,392 @@
+//! Text-level rules and parsing: carriage returns, `{{orgId}}`, unquoted
+//! special keys, syntax errors, and where jmespath.js and the spec part ways.
+
+use rolemap_engine::ast::LiteralForm;
+use rolemap_engine::{print, Dialect, Expression, NodeKind};
+use serde_json::Value as Json;
+
+use super::{diag, visit, Ctx};
+use crate::options::ExprRole;
+use crate::text::{quoted_name, region_at, regions, Region};
+use crate::{Severity, Span};
+
+const ORG_ID: &str = "{{orgId}}";
+/// Repairs tried before giving up on parsing.
+const MAX_REPAIRS: usize = 16;
+
+/// Runs the text-level rules and parses the (repaired) expression.
+pub(super) fn parse(cx: &mut Ctx<'_>) -> Option<Expression> {
+    carriage_returns(cx);
+    org_id_placeholders(cx);
+    let mut pending = Vec::new();
+    let mut result = None;
+    for _ in 0..MAX_REPAIRS {
+        match Expression::compile(&cx.patched.text, Dialect::Pangolin) {
+            Ok(e) => {
+                result = Some(e);
+                break;
+            }
+            Err(e) => {
+                if e.kind == rolemap_engine::ErrorKind::Syntax {
+                    if let Some(d) = quote_special_key(cx, e.span.start) {
+                        pending.push(d);
+                        continue;
+                    }
+                }
+                let span = cx.span(e.span);
+                let mut msg = e.message.clone();
+                if let Some(js) = &e.js_message {
+                    msg.push_str(&format!(" (jmespath.js: `{js}`)"));
+                }
+                let label = if e.span.start >= cx.patched.text.len() {
+                    "the expression ends here"
+                } else {
+                    "here"
+                };
+                cx.push(
+                    diag("RM001", span, msg, label).with_help(
+                        "Pangolin cannot evaluate this: every login through this IdP fails with HTTP 500",
+                    ),
+                );
+                break;
+            }
+        }
+    }
+    let corrected = cx.patched.text.trim().to_string();
+    for d in pending {
+        let help = if result.is_some() {
+            format!("quote the key: `{corrected}`")
+        } else {
+            "write the key in double quotes".to_string()
+        };
+        cx.push(d.with_help(help));
+    }
+    result
+}
+
+fn carriage_returns(cx: &mut Ctx<'_>) {
+    let regs = regions(&cx.patched.text);
+    let positions: Vec<usize> = cx
+        .patched
+        .text
+        .match_indices('\r')
+        .map(|(i, _)| i)
+        .filter(|i| region_at(&regs, *i) == Region::Code)
+        .collect();
+    let Some(first) = positions.first().copied() else {
+        return;
+    };
+    let corrected = cx.patched.text.replace("\r\n", "\n").replace('\r', " ");
+    let span = cx.span(rolemap_engine::Span::new(first, first + 1));
+    let n = positions.len();
+    cx.push(
+        diag(
+            "RM057",
+            span,
+            format!(
+                "the expression contains {n} carriage return{} (`\\r`): jmespath.js rejects them (`Unknown character:\\r`), so Pangolin answers HTTP 500",
+                if n == 1 { "" } else { "s" }
+            ),
+            "carriage return",
+        )
+        .with_help(format!(
+            "use plain line feeds (Unix line endings): `{}`",
+            corrected.trim()
+        )),
+    );
+    for p in positions {
+        cx.patched.replace(p..p + 1, " ");
+    }
+}
+
+fn org_id_placeholders(cx: &mut Ctx<'_>) {
+    let role = cx.opts.role;
+    if role == ExprRole::Path {
+        return;
+    }
+    loop {
+        let regs = regions(&cx.patched.text);
+        let mut repaired = false;
+        let found: Vec<usize> = cx.patched.text.match_indices(ORG_ID).map(|(i, _)| i).collect();
+        for pos in found {
+            let region = region_at(&regs, pos);
+            let range = pos..pos + ORG_ID.len();
+            let span = cx.span(rolemap_engine::Span::new(range.start, range.end));
+            match (role, region) {
+                (ExprRole::RoleMapping, r) => {
+                    let what = match r {
+                        Region::Code => "unquoted, it does not parse (`Expecting an identifier token, got: Lbrace`)",
+                        Region::Raw => "it stays the literal text `{{orgId}}`",
+                        _ => "it is never replaced by the org id",
+                    };
+                    cx.push(
+                        diag(
+                            "RM030",
+                            span,
+                            format!("`{{{{orgId}}}}` is substituted in org mappings only, not in role mappings: {what}"),
+                            "not substituted here",
+                        )
+                        .with_help("test the org in the org mapping (e.g. `contains(groups, '{{orgId}}')`) and yield literal role names here, e.g. `contains(groups, 'admin') && 'Admin' || 'Member'`"),
+                    );
+                    if r == Region::Code {
+                        cx.patched.replace(range, "'{{orgId}}'");
+                        repaired = true;
+                        break;
+                    }
+                }
+                (ExprRole::OrgMapping, Region::Code) => {
+                    let mut fixed = cx.patched.text.clone();
+                    fixed.replace_range(range.clone(), "'{{orgId}}'");
+                    let id = cx.opts.org_id.as_deref().unwrap_or("home-lab");
+                    cx.push(
+                        diag(
+                            "RM031",
+                            span,
+                            format!("`{{{{orgId}}}}` is replaced by the org id as plain text before parsing: unquoted it becomes `{id}`, a field lookup or a syntax error (jmespath.js: `Expecting an identifier token, got: Lbrace`)"),
+                            "needs single quotes",
+                        )
+                        .with_help(format!("write `'{{{{orgId}}}}'`: `{}`", fixed.trim())),
+                    );
+                    cx.patched.replace(range, "'{{orgId}}'");
+                    repaired = true;
+                    break;
+                }
+                (ExprRole::OrgMapping, Region::Quoted) => {
+                    let qrange = pos.saturating_sub(1)..pos + ORG_ID.len() + 1;
+                    if cx.patched.text.get(qrange.clone()) != Some("\"{{orgId}}\"") {
+                        continue;
+                    }
+                    let mut fixed = cx.patched.text.clone();
+                    fixed.replace_range(qrange.clone(), "'{{orgId}}'");
+                    let id = cx.opts.org_id.as_deref().unwrap_or("home-lab");
+                    let span = cx.span(rolemap_engine::Span::new(qrange.start, qrange.end));
+                    cx.push(
+                        diag(
+                            "RM031",
+                            span,
+                            format!("`\"{{{{orgId}}}}\"` in double quotes becomes the FIELD lookup `\"{id}\"` (null), not the string"),
+                            "a field lookup",
+                        )
+                        .with_help(format!("use single quotes: `{}`", fixed.trim())),
+                    );
+                    cx.patched.replace(qrange, "'{{orgId}}'");
+                    repaired = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if !repaired {
+            break;
+        }
+    }
+}
+
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '/' | '.')
+}
+
+/// If the syntax error at `pos` is an unquoted key with special characters,
+/// quotes it in the patched text and returns the diagnostic (help added later).
+fn quote_special_key(cx: &mut Ctx<'_>, pos: usize) -> Option<crate::Diagnostic> {
+    let text = cx.patched.text.clone();
+    let regs = regions(&text);
+    if pos < text.len() && region_at(&regs, pos) != Region::Code {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let is_key = |i: usize| bytes.get(i).is_some_and(|b| is_key_char(*b as char));
+    let mut start = pos.min(text.len());
+    while start > 0 && is_key(start - 1) {
+        start -= 1;
+    }
+    let mut end = pos.min(text.len());
+    while is_key(end) {
+        end += 1;
+    }
+    // Not part of the key: a leading or trailing `.`.
+    while start < end && bytes.get(start) == Some(&b'.') {
+        start += 1;
+    }
+    while end > start && bytes.get(end - 1) == Some(&b'.') {
+        end -= 1;
+    }
+    let run = text.get(start..end)?;
+    if run.is_empty() || !run.chars().any(|c| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    let bad_segment = |s: &str| s.starts_with(|c: char| c.is_ascii_digit()) || s.contains(['-', ':', '/']);
+    if !run.split('.').any(bad_segment) {
+        return None;
+    }
+    let whole_is_key = cx
+        .opts
+        .claims
+        .iter()
+        .any(|c| c.as_object().is_some_and(|o| o.contains_key(run)));
+    let replacement = if whole_is_key || run.contains("://") || run.starts_with("urn:") {
+        quoted_name(run)
+    } else {
+        let segs: Vec<&str> = run.split('.').collect();
+        if segs.iter().any(|s| s.is_empty()) {
+            return None;
+        }
+        segs.iter()
+            .map(|s| {
+                if crate::analysis::is_plain_key(s) {
+                    (*s).to_string()
+                } else {
+                    quoted_name(s)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    if replacement == run {
+        return None;
+    }
+    let span = cx.span(rolemap_engine::Span::new(start, end));
+    let which: Vec<&str> = ['-', ':', '/']
+        .into_iter()
+        .filter(|c| run.contains(*c))
+        .map(|c| match c {
+            '-' => "`-`",
+            ':' => "`:`",
+            _ => "`/`",
+        })
+        .collect();
+    let why = if which.is_empty() {
+        "a name cannot start with a digit".to_string()
+    } else {
+        format!("{} cannot appear in an unquoted name", which.join(" and "))
+    };
+    let d = diag(
+        "RM015",
+        span,
+        format!("the key in `{run}` must be written in double quotes ({why}): `{replacement}`; unquoted, the expression does not parse"),
+        "needs double quotes",
+    );
+    cx.patched.replace(start..end, &replacement);
+    Some(d)
+}
+
+/// Where jmespath.js and the spec disagree: lenient syntax, and answers on
+/// the samples.
+pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
+    // Spans of quoteless literals (their own rule explains the spec error).
+    let mut quoteless = Vec::new();
+    visit(expr.ast(), &mut |n| {
+        if let NodeKind::Literal {
+            form: LiteralForm::Json,
+            value: Json::String(_),
+        } = &n.kind
+        {
+            let inner = cx.text(n.span).trim_start_matches('`').trim_start();
+            if !inner.starts_with('"') {
+                quoteless.push(n.span);
+            }
+        }
+    });
+    let spec = Expression::compile(&cx.patched.text, Dialect::Spec);
+    if let Err(e) = &spec {
+        let explained = quoteless
+            .iter()
+            .any(|s| e.span.start >= s.start && e.span.start <= s.end);
+        if e.kind == rolemap_engine::ErrorKind::Syntax && !explained {
+            let canonical = print(expr.ast(), Dialect::Spec);
+            let span = cx.span(e.span);
+            cx.push(
+                diag(
+                    "RM053",
+                    span,
+                    format!(
+                        "jmespath.js accepts this, the JMESPath spec does not: {}",
+                        e.message
+                    ),
+                    "only jmespath.js accepts this",
+                )
+                .with_help(format!("write it as jmespath.js reads it: `{canonical}`")),
+            );
+        }
+    }
+    let diffs = sample_differences(cx);
+    let divergence = ["RM050", "RM051", "RM052", "RM053", "RM054", "RM055", "RM056"];
+    let Some((i, js, sp)) = diffs.first().cloned() else {
+        return;
+    };
+    let note = format!(
+        " On sample #{} jmespath.js (Pangolin) gives {js}, the spec gives {sp}.",
+        i + 1
+    );
+    let mut attached = false;
+    for d in &mut cx.diags {
+        if divergence.contains(&d.code) {
+            if !d.message.ends_with('.') {
+                d.message.push('.');
+            }
+            d.message.push_str(&note);
+            if d.code == "RM054" {
+                d.severity = Severity::Warning;
+            }
+            attached = true;
+        }
+    }
+    if !attached {
+        let len = cx.patched.text.len();
+        let span = cx.span(rolemap_engine::Span::new(0, len));
+        let span = Span::new(span.start, span.end);
+        cx.push(diag(
+            "RM059",
+            span,
+            format!(
+                "jmespath.js (what Pangolin runs) and the JMESPath spec (jmespath.org) answer differently on sample #{}: jmespath.js gives {js}, the spec gives {sp}",
+                i + 1
+            ),
+            "answers differ",
+        )
+        .with_help("test expressions with rolemap (Pangolin dialect), not on jmespath.org"));
+    }
+}
+
+/// (sample index, jmespath.js answer, spec answer) where they differ.
+fn sample_differences(cx: &Ctx<'_>) -> Vec<(usize, String, String)> {
+    let text = match (cx.opts.role, cx.opts.org_id.as_deref()) {
+        (ExprRole::OrgMapping, Some(id)) => cx.patched.text.replace(ORG_ID, id),
+        _ => cx.patched.text.clone(),
+    };
+    let (Ok(js), Ok(spec)) = (
+        Expression::compile(&text, Dialect::Pangolin),
+        Expression::compile(&text, Dialect::Spec),
+    ) else {
+        return Vec::new();
+    };
+    let show = |r: Result<Json, rolemap_engine::Error>| match r {
+        Ok(v) => format!("`{v}`"),
+        Err(e) => format!("an error ({})", e.kind),
+    };
+    let mut out = Vec::new();
+    for (i, c) in cx.opts.claims.iter().enumerate() {
+        let a = js.search(c).map(|v| (v.to_json_with(true), v.kind()));
+        let b = spec.search_json(c);
+        let same = match (&a, &b) {
+            (Ok((x, kind)), Ok(y)) => {
+                rolemap_engine::compliance::json_equal(x, y)
+                    && !matches!(
+                        kind,
+                        rolemap_engine::ValueKind::Function | rolemap_engine::ValueKind::Undefined
+                    )
+            }
+            (Err(x), Err(y)) => x.kind == y.kind,
+            _ => false,
+        };
+        if !same {
+            let a_text = match js.search(c) {
+                Ok(v) if v.is_json_undefined() => format!("`{}` (a JavaScript {})", v.to_json_with(true), v.kind().name()),
+                Ok(v) => format!("`{}`", v.to_json_with(true)),
+                Err(e) => format!("an error ({})", e.kind),
+            };
+            out.push((i, a_text, show(b)));
+        }
+    }
+    out
+}

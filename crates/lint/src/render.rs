@@ -1,0 +1,112 @@
+//! The miette adapter: draws diagnostics under the source text.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use crate::{Diagnostic, Severity};
+
+/// One [`Diagnostic`] with its source, as a `miette::Diagnostic`.
+#[derive(Debug)]
+pub struct Report {
+    diag: Diagnostic,
+    source: NamedSource<String>,
+    span: SourceSpan,
+}
+
+impl Report {
+    /// Pairs a diagnostic with the text it points into (`name` names the
+    /// source in the output, e.g. `role mapping`).
+    pub fn new(diag: &Diagnostic, source: &str, name: &str) -> Report {
+        let mut start = clamp(source, diag.span.start);
+        let mut end = clamp(source, diag.span.end.max(start));
+        if start == end {
+            // An empty span (e.g. "ends too early") is drawn on the character
+            // at it, or the last one before the end.
+            match source[start..].chars().next() {
+                Some(c) if c != '\n' => end = start + c.len_utf8(),
+                _ => {
+                    if let Some(c) = source[..start].chars().next_back() {
+                        start -= c.len_utf8();
+                    }
+                }
+            }
+        }
+        Report {
+            diag: diag.clone(),
+            source: NamedSource::new(name, source.to_string()),
+            span: SourceSpan::new(start.into(), end - start),
+        }
+    }
+}
+
+/// A byte offset moved into the text and onto a character boundary.
+fn clamp(src: &str, pos: usize) -> usize {
+    let mut p = pos.min(src.len());
+    while p > 0 && !src.is_char_boundary(p) {
+        p -= 1;
+    }
+    p
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("{} {}", self.diag.code, self.diag.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.diag.label.clone()),
+            self.span,
+        ))))
+    }
+}
+
+/// Draws `diags` under `source` (named `name`), one after the other; plain
+/// Unicode without colour unless `color`. Lines wrap at 100 columns.
+pub fn render(diags: &[Diagnostic], source: &str, name: &str, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for d in diags {
+        let report = Report::new(d, source, name);
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&d.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,206 @@
+//! Work on the source text itself: where the quoted parts are, and edits
+//! whose spans map back to the original text.
+
+use std::ops::Range;
+
+/// What a byte of the source is part of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    /// Expression syntax.
+    Code,
+    /// A `'raw string'` (quotes included).
+    Raw,
+    /// A `"quoted name"` (quotes included).
+    Quoted,
+    /// A `` `literal` `` (backticks included).
+    Literal,
+}
+
+/// The regions of `src`, as (range, region) in order.
+pub fn regions(src: &str) -> Vec<(Range<usize>, Region)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut code_start = 0;
+    while i < b.len() {
+        let region = match b[i] {
+            b'\'' => Region::Raw,
+            b'"' => Region::Quoted,
+            b'`' => Region::Literal,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if code_start < i {
+            out.push((code_start..i, Region::Code));
+        }
+        let q = b[i];
+        let start = i;
+        i += 1;
+        while i < b.len() && b[i] != q {
+            i += if b[i] == b'\\' { 2 } else { 1 };
+        }
+        i = (i + 1).min(b.len());
+        out.push((start..i, region));
+        code_start = i;
+    }
+    if code_start < b.len() {
+        out.push((code_start..b.len(), Region::Code));
+    }
+    out
+}
+
+/// The region of the byte at `pos`.
+pub fn region_at(regions: &[(Range<usize>, Region)], pos: usize) -> Region {
+    regions
+        .iter()
+        .find(|(r, _)| r.contains(&pos))
+        .map_or(Region::Code, |(_, k)| *k)
+}
+
+/// A text with replacements, remembering how to map its positions back.
+#[derive(Clone, Debug)]
+pub struct Patched {
+    /// The text after the edits.
+    pub text: String,
+    /// (range in the original, range in `text`) of every edit, in order.
+    edits: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl Patched {
+    /// The text unchanged.
+    pub fn new(src: &str) -> Patched {
+        Patched {
+            text: src.to_string(),
+            edits: Vec::new(),
+        }
+    }
+
+    /// Replaces `range` (in the CURRENT text) with `with`.
+    pub fn replace(&mut self, range: Range<usize>, with: &str) {
+        if range.start > range.end
+            || range.end > self.text.len()
+            || !self.text.is_char_boundary(range.start)
+            || !self.text.is_char_boundary(range.end)
+        {
+            return;
+        }
+        let orig = self.to_orig(range.start)..self.to_orig(range.end);
+        let delta = with.len() as isize - range.len() as isize;
+        self.text.replace_range(range.clone(), with);
+        // Shift later edits.
+        for (_, new) in &mut self.edits {
+            if new.start >= range.end {
+                new.start = (new.start as isize + delta).max(0) as usize;
+                new.end = (new.end as isize + delta).max(0) as usize;
+            }
+        }
+        self.edits.push((orig, range.start..range.start + with.len()));
+        self.edits.sort_by_key(|(_, n)| n.start);
+    }
+
+    /// Maps a position of the current text to the original text.
+    pub fn to_orig(&self, pos: usize) -> usize {
+        let mut shift: isize = 0;
+        for (orig, new) in &self.edits {
+            if pos < new.start {
+                break;
+            }
+            if pos < new.end || (pos == new.end && new.is_empty()) {
+                // Inside an edit: its start, or its end if at its end.
+                return if pos == new.start { orig.start } else { orig.end };
+            }
+            shift = orig.end as isize - new.end as isize;
+        }
+        (pos as isize + shift).max(0) as usize
+    }
+
+    /// Maps a span of the current text to the original text.
+    pub fn span_to_orig(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.to_orig(start);
+        let e = self.to_orig(end).max(s);
+        (s, e)
+    }
+}
+
+/// Levenshtein distance between two strings, by characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word` (case-insensitive, small edit distance).
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    let limit = (w.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| (edit_distance(&w, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| c)
+}
+
+/// `s` as a raw string literal `'...'` (jmespath.js unescapes only the first
+/// `\'`, so a string with two or more quotes becomes a JSON literal).
+pub fn raw_string(s: &str) -> String {
+    match s.matches('\'').count() {
+        0 => format!("'{s}'"),
+        1 if !s.contains('\\') && !s.contains('`') => format!("'{}'", s.replace('\'', "\\'")),
+        _ => {
+            let json = serde_json::Value::from(s).to_string();
+            format!("`{}`", json.replace('`', "\\`"))
+        }
+    }
+}
+
+/// `s` as a `"quoted name"`.
+pub fn quoted_name(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patched_maps_back() {
+        let mut p = Patched::new("a.my-app.b");
+        p.replace(2..8, "\"my-app\"");
+        assert_eq!(p.text, "a.\"my-app\".b");
+        assert_eq!(p.to_orig(11), 9);
+        assert_eq!(p.span_to_orig(2, 10), (2, 8));
+        assert_eq!(p.to_orig(0), 0);
+        p.replace(0..1, "\"a\"");
+        assert_eq!(p.text, "\"a\".\"my-app\".b");
+        assert_eq!(p.to_orig(13), 9);
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(edit_distance("grops", "groups"), 1);
+        assert_eq!(did_you_mean("Grops", ["groups", "sub"]), Some("groups"));
+        assert_eq!(did_you_mean("xyz", ["groups"]), None);
+    }
+
+    #[test]
+    fn regions_split() {
+        let r = regions("a == 'x' || \"y\"");
+        assert_eq!(region_at(&r, 6), Region::Raw);
+        assert_eq!(region_at(&r, 13), Region::Quoted);
+        assert_eq!(region_at(&r, 0), Region::Code);
+    }
+}

@@ -1,0 +1,67 @@
+//! Malformed input never panics: lint, analysis and rendering.
+
+use rolemap_lint::{lint, render, Edition, ExprRole, LintOptions};
+use serde_json::json;
+
+const INPUTS: &[&str] = &[
+    "", " ", "\r", "\r\n", "'", "\"", "`", "'\\", "\"\\", "`\\", "((((", "))))", "[[[[", "]]]", "{{", "}}",
+    "{{orgId}}", "{{orgId", "'{{orgId}}", "\"{{orgId}}", "a.", "a..b", ".a", "a.|| b", "&&", "||", "|", "!", "!!!",
+    "a[", "a[1", "a[:", "a[::0]", "a[?", "a[?b", "f(", "f(a,", "f(,)", "contains(", "@@", "a-", "-a", "a-b-c",
+    "a:b:c", "a/b", "a.1", "1a", "a.-b", "a.:b", "x.y.z-", "é", "ö-ü", "😀", "'😀", "\"😀\"", "`😀`", "a\u{0}b",
+    "{a: b, c: d}", "{a:b c:d}", "{\"a\": b}", "{a}", "[*]", "*", "**", "*.*", "a[*].b[*].c[]", "a[-1]", "a[1:2:3]",
+    "&a", "&&&", "sort(`[1, \"a\"]`)", "max_by(@, &a)", "map(&a, b)", "merge()", "not_null()", "join(',')",
+    "to_number('x') < `1`", "`\"a\"` < `1`", "'a\\'b\\'c\\'d'", "`a` || `b`", "`{` ", "`[1,`", "constructor.constructor",
+    "__proto__.x", "a || {{orgId}} || \"{{orgId}}\" || '{{orgId}}'", "resource_access.my-app.roles.my-other.x-y",
+    "https://example.com/roles", "urn:a:b", "a.b.c.d.e.f.g.h.i.j", "[a b c] [d]", "f(a b c,)",
+    "__PANGOLIN_ROLE_MAP_BUILDER_V1__", "__PANGOLIN_ROLE_MAP_BUILDER_V1__\n---", "__PANGOLIN_ROLE_MAP_BUILDER_V1__\n---\n",
+    "__PANGOLIN_ROLE_MAP_BUILDER_V1__\n{}\n---\n\"é\"",
+];
+
+fn all_options() -> Vec<LintOptions> {
+    let claims = vec![
+        json!({"sub": "u1", "groups": ["admin", 1, null, {"a": []}], "a": {"b": "c"}, "levels": [1, "x"]}),
+        json!({"sub": 2, "groups": "admin", "constructor": "x"}),
+        json!([1, 2]),
+        json!(null),
+    ];
+    let mut out = Vec::new();
+    for role in [ExprRole::RoleMapping, ExprRole::OrgMapping, ExprRole::Path] {
+        for c in [Vec::new(), claims.clone()] {
+            out.push(LintOptions {
+                role,
+                claims: c,
+                roles: Some(vec!["Admin".into(), "admin".into(), "".into()]),
+                edition: Edition::Oss,
+                org_id: Some("home-lab".into()),
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn never_panics() {
+    let opts = all_options();
+    for src in INPUTS {
+        for o in &opts {
+            let report = lint(src, o);
+            for d in &report.diagnostics {
+                assert!(d.span.start <= d.span.end && d.span.end <= src.len(), "{src:?}: {d}");
+                assert!(src.is_char_boundary(d.span.start) && src.is_char_boundary(d.span.end), "{src:?}: {d}");
+            }
+            let _ = render(&report.diagnostics, src, "x", false);
+            let _ = serde_json::to_string(&report).expect("serializes");
+        }
+    }
+}
+
+#[test]
+fn deep_and_long_inputs() {
+    let deep = "[".repeat(5000);
+    // The engine itself overflows its stack near 20000 chained dots (reported).
+    let long = "a.".repeat(3000) + "b";
+    let many_quotes = "\"".repeat(1001);
+    for src in [deep.as_str(), long.as_str(), many_quotes.as_str()] {
+        let _ = lint(src, &LintOptions::default());
+    }
+}

@@ -1,0 +1,507 @@
+//! The simulation config: the Pangolin server, the identity provider as
+//! configured in Pangolin, the organizations with their policies, and the
+//! users that already exist. TOML, JSON or YAML, chosen by file extension.
+//!
+//! ```toml
+//! samples = ["users"]                  # claim files or folders, relative to this file
+//!
+//! [pangolin]
+//! edition = "oss"                      # oss (default) | enterprise | cloud
+//! version = "1.17.0"                   # default: the newest modelled (1.24.0)
+//! url = "https://pangolin.example.com" # optional: reports the callback URL
+//!
+//! [idp]
+//! id = 1
+//! name = "Pocket ID"
+//! provider = "pocket-id"
+//! scopes = "openid profile email groups"
+//! identifier_path = "preferred_username"
+//! email_path = "email"
+//! name_path = "name"
+//! auto_provision = true
+//! default_role_mapping = "contains(groups, 'admin') && 'Admin' || 'Member'"
+//! default_org_mapping = "'{{orgId}}'"
+//!
+//! [[orgs]]
+//! id = "home-lab"
+//! roles = ["Admin", "Member"]
+//! # role_mapping = "..."; org_mapping = "..."   (the org's policy, optional)
+//! role_mapping_builder = { claim_path = "groups", rules = [{ match = "admins", roles = ["Admin"] }] }
+//!
+//! [[users]]                            # users that already exist in Pangolin
+//! identifier = "alice"                 # their Pangolin username
+//! manual_orgs = [{ org = "home-lab", roles = ["Admin"] }]
+//! auto_orgs = []
+//! ```
+//!
+//! Unknown keys are errors naming the key, the file, line and column.
+//! Absent mappings are empty (Pangolin's UI pre-fills `'Member'` and
+//! `'{{orgId}}'` for a new global IdP, but the config states what is stored).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::builder::RoleMappingBuilder;
+use crate::error::{ConfigError, Error};
+use crate::format::{self, Format};
+use crate::samples::{load_samples, Sample};
+use crate::version::PangolinVersion;
+
+/// Which build of Pangolin runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Edition {
+    /// Open source, no license: every org of the server is evaluated, only
+    /// the first role name is kept.
+    #[default]
+    #[serde(alias = "open-source", alias = "community")]
+    Oss,
+    /// Licensed: every org, all role names.
+    Enterprise,
+    /// Pangolin Cloud: only the orgs linked to the IdP, all role names.
+    Cloud,
+}
+
+impl Edition {
+    /// The edition's config name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edition::Oss => "oss",
+            Edition::Enterprise => "enterprise",
+            Edition::Cloud => "cloud",
+        }
+    }
+}
+
+/// The identity provider product (decides which claims the scopes release,
+/// and the wording of some hints).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provider {
+    /// Pocket ID
+    PocketId,
+    /// Authentik
+    Authentik,
+    /// Keycloak
+    Keycloak,
+    /// Authelia
+    Authelia,
+    /// Zitadel
+    Zitadel,
+    /// Kanidm
+    Kanidm,
+    /// Microsoft Entra ID
+    #[serde(alias = "entra", alias = "azure-ad")]
+    EntraId,
+    /// Google
+    Google,
+    /// Okta
+    Okta,
+    /// Dex (e.g. GitHub through Dex)
+    Dex,
+    /// Any other OIDC provider
+    #[default]
+    Generic,
+}
+
+impl Provider {
+    /// The product's name.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Provider::PocketId => "Pocket ID",
+            Provider::Authentik => "Authentik",
+            Provider::Keycloak => "Keycloak",
+            Provider::Authelia => "Authelia",
+            Provider::Zitadel => "Zitadel",
+            Provider::Kanidm => "Kanidm",
+            Provider::EntraId => "Microsoft Entra ID",
+            Provider::Google => "Google",
+            Provider::Okta => "Okta",
+            Provider::Dex => "Dex",
+            Provider::Generic => "the identity provider",
+        }
+    }
+}
+
+/// `[pangolin]`: the server.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PangolinSettings {
+    /// Edition (default `oss`).
+    #[serde(default)]
+    pub edition: Edition,
+    /// Release (default: the newest modelled).
+    #[serde(default)]
+    pub version: PangolinVersion,
+    /// Base URL of the dashboard, e.g. `https://pangolin.example.com`.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+fn default_idp_id() -> u64 {
+    1
+}
+
+fn default_scopes() -> String {
+    "openid profile email".into()
+}
+
+/// `[idp]`: the identity provider as configured in Pangolin.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdpSettings {
+    /// Pangolin's id of the IdP (used in the callback URL; default 1).
+    #[serde(default = "default_idp_id")]
+    pub id: u64,
+    /// The name shown on the login page (default: the product's name).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The product (default `generic`).
+    #[serde(default)]
+    pub provider: Provider,
+    /// Space-separated scopes (default `openid profile email`).
+    #[serde(default = "default_scopes")]
+    pub scopes: String,
+    /// JMESPath giving the user identifier (username).
+    pub identifier_path: String,
+    /// JMESPath giving the email.
+    #[serde(default)]
+    pub email_path: Option<String>,
+    /// JMESPath giving the display name.
+    #[serde(default)]
+    pub name_path: Option<String>,
+    /// Whether users and memberships are created from the mappings
+    /// (default false, as in Pangolin's form).
+    #[serde(default)]
+    pub auto_provision: bool,
+    /// Role mapping used by orgs without their own.
+    #[serde(default)]
+    pub default_role_mapping: Option<String>,
+    /// Org mapping used by orgs without their own (`{{orgId}}` is replaced).
+    #[serde(default)]
+    pub default_org_mapping: Option<String>,
+}
+
+impl IdpSettings {
+    /// The name the login page shows.
+    pub fn display_name(&self) -> &str {
+        match &self.name {
+            Some(n) if !n.is_empty() => n,
+            _ => self.provider.display_name(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[[orgs]]`: an organization and this IdP's policy for it.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgSettings {
+    /// The org id (`home-lab`).
+    pub id: String,
+    /// The org's role names (matched case-sensitively).
+    pub roles: Vec<String>,
+    /// The policy's role mapping (empty: the IdP's default).
+    #[serde(default)]
+    pub role_mapping: Option<String>,
+    /// The policy's org mapping (empty: the IdP's default).
+    #[serde(default)]
+    pub org_mapping: Option<String>,
+    /// A role mapping written with Pangolin's mapping builder; compiled to
+    /// the value the UI stores (instead of `role_mapping`).
+    #[serde(default)]
+    pub role_mapping_builder: Option<RoleMappingBuilder>,
+    /// Whether the org is linked to the IdP (has a policy row). Only the
+    /// cloud edition skips orgs that are not (default true).
+    #[serde(default = "yes")]
+    pub linked: bool,
+}
+
+impl OrgSettings {
+    /// The role mapping as stored in Pangolin's database (the builder's
+    /// stored value when the builder is used).
+    pub fn stored_role_mapping(&self) -> Option<String> {
+        match (&self.role_mapping_builder, &self.role_mapping) {
+            (Some(b), _) => Some(b.stored_value()),
+            (None, r) => r.clone(),
+        }
+    }
+}
+
+/// An org membership of an existing user.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipSettings {
+    /// The org id.
+    pub org: String,
+    /// Role names.
+    pub roles: Vec<String>,
+}
+
+/// `[[users]]`: a user that already exists in Pangolin.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExistingUser {
+    /// Their Pangolin username (matched against the lower-cased identifier).
+    #[serde(alias = "username")]
+    pub identifier: String,
+    /// Memberships added by hand (never touched by auto provisioning).
+    #[serde(default)]
+    pub manual_orgs: Vec<MembershipSettings>,
+    /// Memberships an earlier login provisioned.
+    #[serde(default)]
+    pub auto_orgs: Vec<MembershipSettings>,
+}
+
+/// A whole simulation config.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Sample claim files or folders, relative to the config file.
+    #[serde(default)]
+    pub samples: Vec<String>,
+    /// The server.
+    #[serde(default)]
+    pub pangolin: PangolinSettings,
+    /// The identity provider.
+    pub idp: IdpSettings,
+    /// The organizations, in the server's order.
+    #[serde(default)]
+    pub orgs: Vec<OrgSettings>,
+    /// Existing users.
+    #[serde(default)]
+    pub users: Vec<ExistingUser>,
+    /// The file the config was read from.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads and validates a config file (format by extension).
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let mut config: Config = format::load(path)?;
+        config.source = Some(path.to_path_buf());
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses and validates config text; `path` names it in errors and
+    /// anchors relative sample paths.
+    pub fn parse(text: &str, format: Format, path: &Path) -> Result<Config, ConfigError> {
+        let mut config: Config = format::parse(text, format, path)?;
+        config.source = Some(path.to_path_buf());
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn source_path(&self) -> PathBuf {
+        self.source
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<config>"))
+    }
+
+    /// The org with this id.
+    pub fn org(&self, id: &str) -> Option<&OrgSettings> {
+        self.orgs.iter().find(|o| o.id == id)
+    }
+
+    /// The existing user with exactly this username.
+    pub fn user(&self, username: &str) -> Option<&ExistingUser> {
+        self.users.iter().find(|u| u.identifier == username)
+    }
+
+    /// The callback URL to register at the IdP, when `pangolin.url` is set:
+    /// `<url>/auth/idp/<id>/oidc/callback`.
+    pub fn callback_url(&self) -> Option<String> {
+        let url = self.pangolin.url.as_deref()?;
+        Some(format!(
+            "{}/auth/idp/{}/oidc/callback",
+            url.trim_end_matches('/'),
+            self.idp.id
+        ))
+    }
+
+    /// The sample paths, resolved against the config file's folder.
+    pub fn sample_paths(&self) -> Vec<PathBuf> {
+        let base = self
+            .source
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        self.samples.iter().map(|s| base.join(s)).collect()
+    }
+
+    /// Loads every sample the config lists.
+    pub fn load_samples(&self) -> Result<Vec<Sample>, Error> {
+        let mut out = Vec::new();
+        for p in self.sample_paths() {
+            out.extend(load_samples(&p).map_err(Error::from)?);
+        }
+        Ok(out)
+    }
+
+    /// Checks what the format cannot: required texts, unique ids,
+    /// memberships naming known orgs and roles, one role mapping per org.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let path = self.source_path();
+        let invalid = |key: String, problem: &str, fix: String| ConfigError::Invalid {
+            path: path.clone(),
+            key,
+            problem: problem.to_string(),
+            fix,
+        };
+        if self.idp.identifier_path.trim().is_empty() {
+            return Err(invalid(
+                "idp.identifier_path".into(),
+                "is empty",
+                "set it to the claim holding the username, e.g. \"preferred_username\", \"email\" or \"sub\"".into(),
+            ));
+        }
+        if let Some(url) = &self.pangolin.url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(invalid(
+                    "pangolin.url".into(),
+                    "is not an http(s) URL",
+                    "write the dashboard's base URL, e.g. \"https://pangolin.example.com\"".into(),
+                ));
+            }
+        }
+        for (i, org) in self.orgs.iter().enumerate() {
+            let key = |k: &str| format!("orgs[{i}].{k}");
+            if org.id.is_empty() {
+                return Err(invalid(
+                    key("id"),
+                    "is empty",
+                    "give the org's id, e.g. \"home-lab\"".into(),
+                ));
+            }
+            if self.orgs[..i].iter().any(|o| o.id == org.id) {
+                return Err(invalid(
+                    key("id"),
+                    &format!("repeats the org id `{}`", org.id),
+                    "list each org once".into(),
+                ));
+            }
+            if org.role_mapping.is_some() && org.role_mapping_builder.is_some() {
+                return Err(invalid(
+                    key("role_mapping_builder"),
+                    "is set together with `role_mapping`",
+                    "keep only one of them".into(),
+                ));
+            }
+            if !org.linked
+                && (org.role_mapping.is_some()
+                    || org.org_mapping.is_some()
+                    || org.role_mapping_builder.is_some())
+            {
+                return Err(invalid(
+                    key("linked"),
+                    "is false but the org has a policy (role or org mapping)",
+                    "an org with a policy is linked: remove `linked = false` or the mappings"
+                        .into(),
+                ));
+            }
+            if let Some(b) = &org.role_mapping_builder {
+                if b.claim_path.trim().is_empty() {
+                    return Err(invalid(
+                        key("role_mapping_builder.claim_path"),
+                        "is empty",
+                        "name the claim holding the groups, e.g. \"groups\"".into(),
+                    ));
+                }
+                if b.rules.is_empty() {
+                    return Err(invalid(
+                        key("role_mapping_builder.rules"),
+                        "is empty",
+                        "add a rule such as { match = \"admins\", roles = [\"Admin\"] }".into(),
+                    ));
+                }
+                for (j, r) in b.rules.iter().enumerate() {
+                    if r.roles.is_empty() {
+                        return Err(invalid(
+                            key(&format!("role_mapping_builder.rules[{j}].roles")),
+                            "is empty",
+                            "list the role names this rule gives".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        for (i, user) in self.users.iter().enumerate() {
+            let key = |k: &str| format!("users[{i}].{k}");
+            if user.identifier.is_empty() {
+                return Err(invalid(
+                    key("identifier"),
+                    "is empty",
+                    "give the user's Pangolin username".into(),
+                ));
+            }
+            if self.users[..i]
+                .iter()
+                .any(|u| u.identifier == user.identifier)
+            {
+                return Err(invalid(
+                    key("identifier"),
+                    &format!("repeats the user `{}`", user.identifier),
+                    "list each user once".into(),
+                ));
+            }
+            let all = user
+                .manual_orgs
+                .iter()
+                .map(|m| ("manual_orgs", m))
+                .chain(user.auto_orgs.iter().map(|m| ("auto_orgs", m)));
+            let mut seen: Vec<&str> = Vec::new();
+            for (list, m) in all {
+                let k = key(list);
+                if seen.contains(&m.org.as_str()) {
+                    return Err(invalid(
+                        k,
+                        &format!("lists the org `{}` twice", m.org),
+                        "a user has one membership per org: keep one entry".into(),
+                    ));
+                }
+                seen.push(&m.org);
+                match self.org(&m.org) {
+                    None if self.pangolin.edition != Edition::Cloud => {
+                        return Err(invalid(
+                            k,
+                            &format!("names the org `{}` which is not in [[orgs]]", m.org),
+                            format!(
+                                "add an [[orgs]] entry with id = \"{}\" or fix the name",
+                                m.org
+                            ),
+                        ));
+                    }
+                    None => {}
+                    Some(org) => {
+                        if let Some(r) = m.roles.iter().find(|r| !org.roles.contains(r)) {
+                            return Err(invalid(
+                                k,
+                                &format!(
+                                    "gives the role `{r}` which the org `{}` does not have",
+                                    m.org
+                                ),
+                                format!(
+                                    "use one of {:?} or add `{r}` to the org's roles",
+                                    org.roles
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a config file; a shorthand for [`Config::load`].
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    Config::load(path)
+}

@@ -1,0 +1,177 @@
+//! Which claims a provider puts in the ID token for the configured scopes.
+//!
+//! A sample token may have been captured with more scopes than the IdP
+//! config requests; filtering shows what Pangolin would really receive.
+//!
+//! The model (documented so that it can be argued with):
+//! 1. Always released: `iss sub aud exp iat auth_time nonce acr amr azp sid`.
+//! 2. OIDC Core 5.4 standard scopes, for every provider: `profile` releases
+//!    `name family_name given_name middle_name nickname preferred_username
+//!    profile picture website gender birthdate zoneinfo locale updated_at`;
+//!    `email` releases `email email_verified`; `address` releases `address`;
+//!    `phone` releases `phone_number phone_number_verified`. Without the
+//!    scope these claims are removed.
+//! 3. `groups`:
+//!    - Pocket ID, Kanidm, Zitadel, Authelia, Okta, Dex (GitHub) and generic
+//!      providers release it only with the `groups` scope;
+//!    - Authentik releases it with `profile` (and `entitlements`/`roles`
+//!      with the `entitlements` scope);
+//!    - Keycloak, Entra ID and Google: the provider's own configuration
+//!      (mappers, manifest) decides, so the claim passes through.
+//! 4. Every other claim (`realm_access`, `resource_access`, `roles` of Entra
+//!    ID, `urn:zitadel:...`, `cognito:groups`, `hd`, custom claims) passes
+//!    through unchanged: it is the provider's configuration, not the scopes,
+//!    that puts it in the token.
+//!
+//! Dex is gated like Pocket ID because Dex documents `groups` as a scope of
+//! its own. `--all-claims` (`Options::all_claims`) turns filtering off.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::Map;
+
+use crate::config::Provider;
+use crate::samples::Claims;
+
+/// Claims present whatever the scopes.
+pub const ALWAYS_RELEASED: &[&str] = &[
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "acr",
+    "amr",
+    "azp",
+    "sid",
+];
+
+/// The claims of the `profile` scope (OIDC Core 5.4).
+pub const PROFILE_CLAIMS: &[&str] = &[
+    "name",
+    "family_name",
+    "given_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "updated_at",
+];
+
+/// The claims of the `email` scope.
+pub const EMAIL_CLAIMS: &[&str] = &["email", "email_verified"];
+/// The claims of the `address` scope.
+pub const ADDRESS_CLAIMS: &[&str] = &["address"];
+/// The claims of the `phone` scope.
+pub const PHONE_CLAIMS: &[&str] = &["phone_number", "phone_number_verified"];
+
+/// The space-separated scopes of an IdP config.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scopes(BTreeSet<String>);
+
+impl Scopes {
+    /// Parses `"openid profile email groups"`.
+    pub fn parse(s: &str) -> Scopes {
+        Scopes(s.split_whitespace().map(str::to_string).collect())
+    }
+
+    /// Whether `scope` is requested.
+    pub fn has(&self, scope: &str) -> bool {
+        self.0.contains(scope)
+    }
+}
+
+/// The scope a claim needs from `provider`, or `None` when the scopes do not
+/// decide (always released, or passed through).
+pub fn required_scope(provider: Provider, claim: &str) -> Option<&'static str> {
+    if ALWAYS_RELEASED.contains(&claim) {
+        return None;
+    }
+    if PROFILE_CLAIMS.contains(&claim) {
+        return Some("profile");
+    }
+    if EMAIL_CLAIMS.contains(&claim) {
+        return Some("email");
+    }
+    if ADDRESS_CLAIMS.contains(&claim) {
+        return Some("address");
+    }
+    if PHONE_CLAIMS.contains(&claim) {
+        return Some("phone");
+    }
+    match (provider, claim) {
+        (Provider::Authentik, "groups") => Some("profile"),
+        (Provider::Authentik, "entitlements" | "roles") => Some("entitlements"),
+        (
+            Provider::PocketId
+            | Provider::Kanidm
+            | Provider::Zitadel
+            | Provider::Authelia
+            | Provider::Okta
+            | Provider::Dex
+            | Provider::Generic,
+            "groups",
+        ) => Some("groups"),
+        _ => None,
+    }
+}
+
+/// A claim the scopes removed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RemovedClaim {
+    /// The claim.
+    pub claim: String,
+    /// The scope that would release it.
+    pub scope: &'static str,
+}
+
+/// The claims the provider releases for `scopes`, and what was removed.
+pub fn filter(provider: Provider, scopes: &Scopes, claims: &Claims) -> (Claims, Vec<RemovedClaim>) {
+    let mut removed = Vec::new();
+    let mut kept = Map::new();
+    for (k, v) in claims.as_map() {
+        match required_scope(provider, k) {
+            Some(scope) if !scopes.has(scope) => removed.push(RemovedClaim {
+                claim: k.clone(),
+                scope,
+            }),
+            _ => {
+                kept.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if removed.is_empty() {
+        (claims.clone(), removed)
+    } else {
+        (Claims::from_map(kept), removed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn groups_need_the_groups_scope_on_pocket_id_only() {
+        let claims = Claims::from_json(json!({"sub": "1", "email": "a@b", "groups": ["x"]}))
+            .unwrap_or_else(|_| Claims::from_map(Map::new()));
+        let scopes = Scopes::parse("openid profile email");
+        let (c, removed) = filter(Provider::PocketId, &scopes, &claims);
+        assert!(c.get("groups").is_none());
+        assert_eq!(removed[0].scope, "groups");
+        let (c, _) = filter(Provider::Authentik, &scopes, &claims);
+        assert!(c.get("groups").is_some());
+        let (c, _) = filter(Provider::Keycloak, &Scopes::parse("openid"), &claims);
+        assert!(c.get("groups").is_some() && c.get("email").is_none());
+    }
+}
