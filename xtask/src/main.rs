@@ -5,8 +5,18 @@
 //!   package jmespath@0.16.0 for the differential test, and what later tasks
 //!   need), then runs every test. A missing prerequisite that cannot be
 //!   installed is a failure, never a skip.
+//! - `bench [seconds] [--table]`: every benchmark beside the peer engines, printed as
+//!   a markdown table of ratios (see `bench.rs`).
+//! - `playground [--serve] [--port N]`: builds the web playground into
+//!   `target/playground/` (see [`playground`]), and serves it on 127.0.0.1.
+//! - `fuzz [--seconds N] [--seeds-only] [TARGET...]`: a short pass of every
+//!   cargo-fuzz target in `fuzz/` (see [`fuzz`]); `test` runs it for 15 s each.
 
 #![forbid(unsafe_code)]
+
+mod bench;
+mod fuzz;
+mod playground;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -45,8 +55,14 @@ fn ensure_node_packages() -> Result<(), String> {
     if !have("node") || !have("npm") {
         return Err("node and npm are needed for the differential test against jmespath@0.16.0: install Node.js 20".into());
     }
-    if !root().join("tests/node_modules/jmespath/package.json").exists() {
-        run("npm", &["ci", "--prefix", "tests", "--no-audit", "--no-fund"])?;
+    if !root()
+        .join("tests/node_modules/jmespath/package.json")
+        .exists()
+    {
+        run(
+            "npm",
+            &["ci", "--prefix", "tests", "--no-audit", "--no-fund"],
+        )?;
     }
     Ok(())
 }
@@ -55,6 +71,8 @@ fn test() -> Result<(), String> {
     ensure_node_packages()?;
     run("cargo", &["test", "--workspace", "--all-targets"])?;
     run("cargo", &["test", "--workspace", "--doc"])?;
+    playground::test()?;
+    fuzz::run_short()?;
     Ok(())
 }
 
@@ -62,7 +80,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
-        _ => Err("usage: cargo xtask test".into()),
+        Some("playground") => playground::main(&args[1..]),
+        Some("fuzz") => fuzz::main(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
+        _ => Err("usage: cargo xtask test | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [TARGET...] | cargo xtask bench [seconds]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

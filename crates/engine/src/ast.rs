@@ -149,8 +149,8 @@ pub struct Slice {
     pub step: Option<i64>,
 }
 
-/// The kinds of nodes.
-#[derive(Clone, Debug, PartialEq)]
+/// The kinds of nodes. Equality compares shapes, never spans.
+#[derive(Clone, Debug)]
 pub enum NodeKind {
     /// The current element with no text of its own: the start of the right
     /// side of a projection, or the left side of a leading `[0]`.
@@ -230,7 +230,7 @@ pub enum NodeKind {
 }
 
 /// One `key: value` of a multi-select hash.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct KeyValue {
     /// The key.
     pub key: String,
@@ -240,6 +240,43 @@ pub struct KeyValue {
     pub key_span: Span,
     /// The value's expression.
     pub value: Node,
+}
+
+impl PartialEq for KeyValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.quoted == other.quoted && self.value == other.value
+    }
+}
+
+impl PartialEq for NodeKind {
+    fn eq(&self, other: &Self) -> bool {
+        use NodeKind as K;
+        match (self, other) {
+            (K::Identity, K::Identity) | (K::Current, K::Current) => true,
+            (K::Field { name: a, quoted: p }, K::Field { name: b, quoted: q }) => a == b && p == q,
+            (K::Literal { value: a, form: p }, K::Literal { value: b, form: q }) => a == b && p == q,
+            (K::Subexpr { lhs: a, rhs: b }, K::Subexpr { lhs: c, rhs: d })
+            | (K::And(a, b), K::And(c, d))
+            | (K::Or(a, b), K::Or(c, d))
+            | (K::Pipe(a, b), K::Pipe(c, d)) => a == c && b == d,
+            (K::Index { lhs: a, index: i }, K::Index { lhs: b, index: j }) => a == b && i == j,
+            (
+                K::Projection { kind: k1, lhs: a, rhs: b },
+                K::Projection { kind: k2, lhs: c, rhs: d },
+            ) => k1 == k2 && a == c && b == d,
+            (K::MultiList(a), K::MultiList(b)) => a == b,
+            (K::MultiHash(a), K::MultiHash(b)) => a == b,
+            (K::Not(a), K::Not(b)) | (K::ExprRef(a), K::ExprRef(b)) => a == b,
+            (
+                K::Compare { op: o1, lhs: a, rhs: b },
+                K::Compare { op: o2, lhs: c, rhs: d },
+            ) => o1 == o2 && a == c && b == d,
+            (K::Call { name: n1, args: a1, .. }, K::Call { name: n2, args: a2, .. }) => {
+                n1 == n2 && a1 == a2
+            }
+            _ => false,
+        }
+    }
 }
 
 impl Node {

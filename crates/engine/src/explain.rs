@@ -7,7 +7,7 @@ use crate::ast::{Node, NodeKind, Span};
 use crate::dialect::Numbers;
 use crate::error::Error;
 use crate::eval::Tracer;
-use crate::value::Value;
+use crate::value::{Value, ValueKind};
 use crate::Expression;
 
 /// Most steps recorded under one node (a projection over a long array).
@@ -24,6 +24,9 @@ pub struct Step {
     pub node: &'static str,
     /// The value it gave, or the error it raised.
     pub value: Result<Json, String>,
+    /// The type of the value (tells jmespath.js's functions and `undefined`,
+    /// which have no JSON form, from `null`); `None` on error.
+    pub kind: Option<ValueKind>,
     /// Why it gave that value, where it is not obvious (short-circuits).
     pub note: Option<String>,
     /// The steps inside it, in evaluation order.
@@ -44,9 +47,13 @@ pub struct Explained<'a> {
 struct Recorder<'s> {
     source: &'s str,
     js: bool,
-    stack: Vec<Step>,
+    /// Steps being evaluated, each with whether it is left out of the record.
+    stack: Vec<(Step, bool)>,
     root: Option<Step>,
 }
+
+/// Most JSON nodes of a value shown in one step.
+const MAX_VALUE_NODES: usize = 200;
 
 fn node_name(n: &Node) -> &'static str {
     match &n.kind {
@@ -71,6 +78,16 @@ fn node_name(n: &Node) -> &'static str {
 
 impl<'a> Tracer<'a> for Recorder<'_> {
     fn enter(&mut self, node: &'a Node, _current: &Value<'a>) {
+        // Under a parent that has all the children it shows, record nothing
+        // (and spend nothing on it).
+        let skip = self
+            .stack
+            .last()
+            .is_some_and(|(p, skip)| *skip || p.children.len() >= MAX_CHILDREN);
+        if skip {
+            self.stack.push((Step::placeholder(), true));
+            return;
+        }
         let text = match node.kind {
             NodeKind::Identity => "@".to_string(),
             _ => self
@@ -79,23 +96,34 @@ impl<'a> Tracer<'a> for Recorder<'_> {
                 .unwrap_or_default()
                 .to_string(),
         };
-        self.stack.push(Step {
-            span: node.span,
-            text,
-            node: node_name(node),
-            value: Ok(Json::Null),
-            note: None,
-            children: Vec::new(),
-            omitted: 0,
-        });
+        self.stack.push((
+            Step {
+                span: node.span,
+                text,
+                node: node_name(node),
+                value: Ok(Json::Null),
+                kind: None,
+                note: None,
+                children: Vec::new(),
+                omitted: 0,
+            },
+            false,
+        ));
     }
 
     fn exit(&mut self, node: &'a Node, result: &Result<Value<'a>, Error>) {
-        let Some(mut step) = self.stack.pop() else {
+        let Some((mut step, skipped)) = self.stack.pop() else {
             return;
         };
+        if skipped {
+            if let Some((parent, false)) = self.stack.last_mut() {
+                parent.omitted += 1;
+            }
+            return;
+        }
+        step.kind = result.as_ref().ok().map(Value::kind);
         step.value = match result {
-            Ok(v) => Ok(v.to_json_with(self.js)),
+            Ok(v) => Ok(v.to_json_preview(self.js, MAX_VALUE_NODES)),
             Err(e) => Err(e.message.clone()),
         };
         step.note = match (&node.kind, step.children.first()) {
@@ -114,9 +142,23 @@ impl<'a> Tracer<'a> for Recorder<'_> {
             _ => None,
         };
         match self.stack.last_mut() {
-            Some(parent) if parent.children.len() >= MAX_CHILDREN => parent.omitted += 1,
-            Some(parent) => parent.children.push(step),
+            Some((parent, _)) => parent.children.push(step),
             None => self.root = Some(step),
+        }
+    }
+}
+
+impl Step {
+    fn placeholder() -> Step {
+        Step {
+            span: Span::default(),
+            text: String::new(),
+            node: "",
+            value: Ok(Json::Null),
+            kind: None,
+            note: None,
+            children: Vec::new(),
+            omitted: 0,
         }
     }
 }

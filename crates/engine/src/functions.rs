@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorKind};
 use crate::eval::{Interp, Res, Tracer};
 use crate::js;
 use crate::value::{Value, View};
+use smallvec::SmallVec;
 
 /// The type of a parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -269,7 +270,8 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
     arg_nodes: &'a [Node],
     cur: &Value<'a>,
 ) -> Res<'a> {
-    let mut args: Vec<Value<'a>> = Vec::with_capacity(arg_nodes.len());
+    // Arguments live on the stack for every function of at most 3 parameters.
+    let mut args: SmallVec<[Value<'a>; 3]> = SmallVec::with_capacity(arg_nodes.len());
     for a in arg_nodes {
         args.push(it.eval(a, cur)?);
     }
@@ -475,6 +477,14 @@ fn spec_order(a: &Value<'_>, b: &Value<'_>) -> Ord {
 
 /// `contains(subject, search)`.
 fn contains(subject: &Value<'_>, search: &Value<'_>, js_rules: bool) -> bool {
+    use crate::value::Repr;
+    // The common case (`contains(groups, 'admin')`): a string searched in an
+    // array of the input. Strings are equal under both dialects' rules.
+    if let (Repr::Json(serde_json::Value::Array(items)), Some(needle)) = (&subject.0, search.as_str()) {
+        return items
+            .iter()
+            .any(|e| matches!(e, serde_json::Value::String(s) if s == needle));
+    }
     match subject.view() {
         View::Str(s) => match search.view() {
             View::Str(needle) => s.contains(needle),

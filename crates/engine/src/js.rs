@@ -5,7 +5,9 @@
 use std::cmp::Ordering as Ord;
 use std::fmt::Write as _;
 
-use crate::ast::Comparator;
+use serde_json::{json, Map, Value as Json};
+
+use crate::ast::{Comparator, Node, NodeKind, ProjectionKind};
 use crate::jsnum;
 use crate::value::{Value, View};
 
@@ -151,6 +153,10 @@ pub(crate) fn stringify(v: &Value<'_>) -> Option<String> {
 }
 
 fn write_json(v: &Value<'_>, out: &mut String) -> bool {
+    stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || write_json_step(v, out))
+}
+
+fn write_json_step(v: &Value<'_>, out: &mut String) -> bool {
     match v.view() {
         View::Null => out.push_str("null"),
         View::Bool(b) => out.push_str(if b { "true" } else { "false" }),
@@ -191,7 +197,10 @@ fn write_json(v: &Value<'_>, out: &mut String) -> bool {
             }
             out.push('}');
         }
-        View::Ref(_) => out.push_str("{}"),
+        View::Ref(node) => {
+            let tree = expref_json(node);
+            return write_json(&Value::json(&tree), out);
+        }
         View::Func(_) | View::Undef => return false,
     }
     true
@@ -280,5 +289,77 @@ pub(crate) fn type_code(v: &Value<'_>) -> &'static str {
         View::Ref(_) => "6",
         View::Null => "7",
         View::Func(_) | View::Undef => "undefined",
+    }
+}
+
+/// The object jmespath.js returns for an expression reference evaluated
+/// outside a function call: its own syntax-tree node, marked
+/// `jmespathType: "Expref"`.
+pub(crate) fn expref_json(node: &Node) -> Json {
+    let mut v = ast_json(node);
+    if let Json::Object(m) = &mut v {
+        m.insert("jmespathType".into(), Json::String("Expref".into()));
+    }
+    v
+}
+
+/// A node as jmespath.js's parser builds it.
+fn ast_json(node: &Node) -> Json {
+    let t = |ty: &str, children: Vec<Json>| json!({"type": ty, "children": children});
+    match &node.kind {
+        NodeKind::Identity => json!({"type": "Identity"}),
+        NodeKind::Current => json!({"type": "Current"}),
+        NodeKind::Field { name, .. } => json!({"type": "Field", "name": name}),
+        NodeKind::Literal { value, .. } => json!({"type": "Literal", "value": value}),
+        NodeKind::Subexpr { lhs, rhs } => t("Subexpression", vec![ast_json(lhs), ast_json(rhs)]),
+        NodeKind::Index { lhs, index } => t(
+            "IndexExpression",
+            vec![ast_json(lhs), json!({"type": "Index", "value": index})],
+        ),
+        NodeKind::Projection { kind, lhs, rhs } => {
+            let (l, r) = (ast_json(lhs), ast_json(rhs));
+            match kind {
+                ProjectionKind::List => t("Projection", vec![l, r]),
+                ProjectionKind::Values => t("ValueProjection", vec![l, r]),
+                ProjectionKind::Flatten => t("Projection", vec![t("Flatten", vec![l]), r]),
+                ProjectionKind::Filter(c) => t("FilterProjection", vec![l, r, ast_json(c)]),
+                ProjectionKind::Slice(s) => {
+                    let slice = json!({"type": "Slice", "children": [s.start, s.stop, s.step]});
+                    t("Projection", vec![t("IndexExpression", vec![l, slice]), r])
+                }
+            }
+        }
+        NodeKind::MultiList(items) => t("MultiSelectList", items.iter().map(ast_json).collect()),
+        NodeKind::MultiHash(kvs) => t(
+            "MultiSelectHash",
+            kvs.iter()
+                .map(|kv| json!({"type": "KeyValuePair", "name": kv.key, "value": ast_json(&kv.value)}))
+                .collect(),
+        ),
+        NodeKind::Not(e) => t("NotExpression", vec![ast_json(e)]),
+        NodeKind::And(l, r) => t("AndExpression", vec![ast_json(l), ast_json(r)]),
+        NodeKind::Or(l, r) => t("OrExpression", vec![ast_json(l), ast_json(r)]),
+        NodeKind::Pipe(l, r) => t("Pipe", vec![ast_json(l), ast_json(r)]),
+        NodeKind::Compare { op, lhs, rhs } => {
+            let name = match op {
+                Comparator::Eq => "EQ",
+                Comparator::Ne => "NE",
+                Comparator::Lt => "LT",
+                Comparator::Le => "LTE",
+                Comparator::Gt => "GT",
+                Comparator::Ge => "GTE",
+            };
+            json!({"type": "Comparator", "name": name, "children": [ast_json(lhs), ast_json(rhs)]})
+        }
+        NodeKind::Call { name, args, .. } => {
+            let mut m = Map::new();
+            m.insert("type".into(), "Function".into());
+            if name != "undefined" {
+                m.insert("name".into(), name.clone().into());
+            }
+            m.insert("children".into(), args.iter().map(ast_json).collect());
+            Json::Object(m)
+        }
+        NodeKind::ExprRef(e) => t("ExpressionReference", vec![ast_json(e)]),
     }
 }

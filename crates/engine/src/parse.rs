@@ -155,7 +155,10 @@ fn pest_error(e: pest::error::Error<Rule>, text: &str, offset: usize) -> Error {
     };
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().filter_map(|r| rule_name(*r)).collect();
+            let mut names: Vec<&str> = positives
+                .iter()
+                .flat_map(|r| rule_names(*r).iter().copied())
+                .collect();
             names.sort_unstable();
             names.dedup();
             names
@@ -178,30 +181,33 @@ fn join_or(items: &[&str]) -> String {
     }
 }
 
-/// How a grammar rule reads in an error message.
-fn rule_name(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::expression | Rule::operand => "an expression",
-        Rule::or => "`||`",
-        Rule::pipe => "`|`",
-        Rule::and => "`&&`",
-        Rule::eq | Rule::ne | Rule::lt | Rule::lte | Rule::gt | Rule::gte => "a comparator",
-        Rule::identifier => "a name",
-        Rule::quoted_identifier => "a \"quoted name\"",
-        Rule::raw_string => "a 'string'",
-        Rule::json_literal => "a `literal`",
-        Rule::dot => "`.`",
-        Rule::flatten | Rule::filter | Rule::bracket | Rule::multi_list => "`[`",
-        Rule::call | Rule::paren => "`(`",
-        Rule::multi_hash => "`{`",
-        Rule::comma | Rule::trailing_comma => "`,`",
-        Rule::colon => "`:`",
-        Rule::number => "a number",
-        Rule::star => "`*`",
-        Rule::current => "`@`",
-        Rule::EOI => "the end of the expression",
-        _ => return None,
-    })
+/// How a grammar rule reads in an error message (a guard rule stands for
+/// every token it guards).
+fn rule_names(rule: Rule) -> &'static [&'static str] {
+    match rule {
+        Rule::expression | Rule::operand => &["an expression"],
+        Rule::infix_start => &["`||`", "`|`", "`&&`", "a comparator"],
+        Rule::postfix_start => &["`.`", "`[`", "`(`"],
+        Rule::or => &["`||`"],
+        Rule::pipe => &["`|`"],
+        Rule::and => &["`&&`"],
+        Rule::eq | Rule::ne | Rule::lt | Rule::lte | Rule::gt | Rule::gte => &["a comparator"],
+        Rule::identifier => &["a name"],
+        Rule::quoted_identifier => &["a \"quoted name\""],
+        Rule::raw_string => &["a 'string'"],
+        Rule::json_literal => &["a `literal`"],
+        Rule::dot => &["`.`"],
+        Rule::lbracket | Rule::flatten | Rule::filter | Rule::bracket | Rule::multi_list => &["`[`"],
+        Rule::call | Rule::paren => &["`(`"],
+        Rule::multi_hash => &["`{`"],
+        Rule::comma | Rule::trailing_comma => &["`,`"],
+        Rule::colon => &["`:`"],
+        Rule::number => &["a number"],
+        Rule::star => &["`*`"],
+        Rule::current => &["`@`"],
+        Rule::EOI => &["the end of the expression"],
+        _ => &[],
+    }
 }
 
 struct Lower<'s> {
@@ -210,20 +216,19 @@ struct Lower<'s> {
     rules: &'static Rules,
 }
 
-/// The parts of an operand, consumed left to right by the postfix folding.
+/// The parts of an operand, consumed left to right by the postfix folding
+/// (read straight from pest's pairs: nothing is collected).
 struct Ops<'i> {
-    items: Vec<Pair<'i, Rule>>,
-    pos: usize,
+    items: std::iter::Peekable<Pairs<'i, Rule>>,
 }
 
 impl<'i> Ops<'i> {
-    fn peek(&self) -> Option<&Pair<'i, Rule>> {
-        self.items.get(self.pos)
+    /// The rule of the next part.
+    fn peek(&mut self) -> Option<Rule> {
+        self.items.peek().map(Pair::as_rule)
     }
     fn next(&mut self) -> Option<Pair<'i, Rule>> {
-        let p = self.items.get(self.pos).cloned();
-        self.pos += 1;
-        p
+        self.items.next()
     }
 }
 
@@ -288,8 +293,7 @@ impl<'s> Lower<'s> {
 
     fn operand(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
         let mut ops = Ops {
-            items: pair.into_inner().collect(),
-            pos: 0,
+            items: pair.into_inner().peekable(),
         };
         let node = self.unary(&mut ops, 0)?;
         debug_assert!(ops.peek().is_none());
@@ -317,8 +321,8 @@ impl<'s> Lower<'s> {
 
     /// Applies postfixes while they bind tighter than `rbp`.
     fn leds(&self, mut node: Node, ops: &mut Ops<'_>, rbp: u8) -> Result<Node, Error> {
-        while let Some(p) = ops.peek() {
-            if postfix_bp(p.as_rule()) <= rbp {
+        while let Some(rule) = ops.peek() {
+            if postfix_bp(rule) <= rbp {
                 break;
             }
             let p = ops.next().expect("peeked");
@@ -441,10 +445,10 @@ impl<'s> Lower<'s> {
     /// `rbp`, applied to each element; `Identity` when none follows.
     fn projection_rhs(&self, ops: &mut Ops<'_>, rbp: u8, at: usize) -> Result<Node, Error> {
         let identity = Node::new(NodeKind::Identity, Span::at(at));
-        let Some(p) = ops.peek() else {
+        let Some(rule) = ops.peek() else {
             return Ok(identity);
         };
-        if postfix_bp(p.as_rule()) < PROJECTION_STOP {
+        if postfix_bp(rule) < PROJECTION_STOP {
             return Ok(identity);
         }
         let p = ops.next().expect("peeked");
@@ -550,14 +554,18 @@ impl<'s> Lower<'s> {
         })
     }
 
-    /// Checks that elements are separated by commas (jmespath.js lets them be missing).
+    /// Checks that elements are separated by commas (jmespath.js lets them
+    /// be missing) and hands each element to `item`; returns how many there
+    /// were. A separator error wins over an element's error wherever it is.
     fn separated<'i>(
         &self,
         pairs: Pairs<'i, Rule>,
         what: &str,
-    ) -> Result<Vec<Pair<'i, Rule>>, Error> {
-        let mut items = Vec::new();
+        mut item: impl FnMut(Pair<'i, Rule>) -> Result<(), Error>,
+    ) -> Result<usize, Error> {
+        let mut items = 0;
         let mut need_comma = false;
+        let mut deferred = Ok(());
         for q in pairs {
             match q.as_rule() {
                 Rule::comma => need_comma = false,
@@ -570,31 +578,33 @@ impl<'s> Lower<'s> {
                         self.lenient(&format!("missing `,` between the items of {what}"), at)?;
                     }
                     need_comma = true;
-                    items.push(q);
+                    items += 1;
+                    if deferred.is_ok() {
+                        deferred = item(q);
+                    }
                 }
             }
         }
-        Ok(items)
+        deferred.map(|()| items)
     }
 
     fn multi_list(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
         let span = self.span(&p);
-        let items = self.separated(p.into_inner(), "a multi-select list")?;
-        if items.is_empty() {
+        let mut nodes = Vec::new();
+        let count = self.separated(p.into_inner(), "a multi-select list", |q| {
+            nodes.push(self.expression(q)?);
+            Ok(())
+        })?;
+        if count == 0 {
             self.lenient("an empty multi-select list `[ ]`", span)?;
         }
-        let nodes = items
-            .into_iter()
-            .map(|q| self.expression(q))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Node::new(NodeKind::MultiList(nodes), span))
     }
 
     fn multi_hash(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
         let span = self.span(&p);
-        let items = self.separated(p.into_inner(), "a multi-select hash")?;
-        let mut kvs = Vec::with_capacity(items.len());
-        for kv in items {
+        let mut kvs = Vec::new();
+        self.separated(p.into_inner(), "a multi-select hash", |kv| {
             let mut inner = kv.into_inner();
             let key = inner.next().expect("grammar: key");
             let value = inner.next().expect("grammar: value");
@@ -612,7 +622,8 @@ impl<'s> Lower<'s> {
                 key_span,
                 value: self.expression(value)?,
             });
-        }
+            Ok(())
+        })?;
         Ok(Node::new(NodeKind::MultiHash(kvs), span))
     }
 
@@ -636,9 +647,17 @@ impl<'s> Lower<'s> {
     fn arguments(&self, pairs: Pairs<'_, Rule>) -> Result<Vec<Node>, Error> {
         let mut out = Vec::new();
         for q in pairs {
-            if q.as_rule() != Rule::expression {
-                continue;
+            if q.as_rule() == Rule::expression {
+                self.argument(q, &mut out)?;
             }
+        }
+        Ok(out)
+    }
+
+    /// One expression of a call or parentheses, pushed onto `out` (two
+    /// nodes where jmespath.js splits it at a bare `@`).
+    fn argument(&self, q: Pair<'_, Rule>, out: &mut Vec<Node>) -> Result<(), Error> {
+        {
             if self.rules.bare_current_argument {
                 if let Some(rest) = self.after_bare_current(&q) {
                     let at = self.span(&q);
@@ -655,16 +674,19 @@ impl<'s> Lower<'s> {
                             ..e
                         })?,
                     );
-                    continue;
+                    return Ok(());
                 }
             }
             out.push(self.expression(q)?);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// If the expression is `@` followed by more, where the rest starts.
     fn after_bare_current(&self, expr: &Pair<'_, Rule>) -> Option<usize> {
+        if !expr.as_str().starts_with('@') {
+            return None;
+        }
         let mut inner = expr.clone().into_inner();
         let operand = inner.next()?;
         let mut parts = operand.clone().into_inner();
@@ -701,11 +723,8 @@ impl<'s> Lower<'s> {
                 ))
             }
         };
-        let items = self.separated(p.into_inner(), "a function call")?;
-        let mut args = Vec::with_capacity(items.len());
-        for q in items {
-            args.extend(self.arguments(Pairs::single(q))?);
-        }
+        let mut args = Vec::new();
+        self.separated(p.into_inner(), "a function call", |q| self.argument(q, &mut args))?;
         Ok(Node::new(
             NodeKind::Call {
                 name,

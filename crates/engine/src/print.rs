@@ -63,11 +63,13 @@ fn open_bp(node: &Node) -> u8 {
                 ProjectionKind::Values if !is_identity(lhs) => 40,
                 _ => 20,
             };
-            let inner = match rhs.kind {
+            match rhs.kind {
+                // Nothing on the right: the projection takes what follows.
+                NodeKind::Identity => own,
+                // `.[a]` / `.{k: v}` end the right side.
                 NodeKind::MultiList(_) | NodeKind::MultiHash(_) => u8::MAX,
-                _ => open_bp(rhs),
-            };
-            own.min(inner)
+                _ => own.min(open_bp(rhs)),
+            }
         }
         _ => u8::MAX,
     }
@@ -77,12 +79,17 @@ fn is_identity(n: &Node) -> bool {
     matches!(n.kind, NodeKind::Identity)
 }
 
-/// The leftmost leaf of a postfix chain.
-fn leftmost(n: &Node) -> &Node {
+/// The first node written in a postfix chain: the innermost node on the
+/// left spine whose own text starts the chain.
+fn lead_of(n: &Node) -> &Node {
     match &n.kind {
         NodeKind::Subexpr { lhs, .. }
         | NodeKind::Index { lhs, .. }
-        | NodeKind::Projection { lhs, .. } => leftmost(lhs),
+        | NodeKind::Projection { lhs, .. }
+            if !is_identity(lhs) =>
+        {
+            lead_of(lhs)
+        }
         _ => n,
     }
 }
@@ -224,9 +231,17 @@ impl Printer {
         if is_identity(rhs) {
             return;
         }
-        let lead = leftmost(rhs);
-        let bracketed = is_identity(lead)
-            || (matches!(lead.kind, NodeKind::MultiList(_)) && !std::ptr::eq(lead, rhs));
+        // A right side that starts with `[` is written right after the
+        // projection; one that starts with a name, `*` or a lone `[a, b]`
+        // or `{k: v}` after a `.`.
+        let bracketed = match &lead_of(rhs).kind {
+            NodeKind::Projection { kind, lhs, .. } if is_identity(lhs) => {
+                !matches!(kind, ProjectionKind::Values)
+            }
+            NodeKind::Index { lhs, .. } => is_identity(lhs),
+            NodeKind::MultiList(_) => !std::ptr::eq(lead_of(rhs), rhs),
+            _ => false,
+        };
         if !bracketed {
             self.push(".");
         }

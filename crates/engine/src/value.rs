@@ -325,6 +325,11 @@ impl<'a> Value<'a> {
         if let (false, Repr::Json(j)) = (js, &self.0) {
             return Some((*j).clone());
         }
+        // Values can nest as deeply as the input: grow the stack, never overflow it.
+        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || self.to_json_step(js))
+    }
+
+    fn to_json_step(&self, js: bool) -> Option<Json> {
         Some(match self.view() {
             View::Null => Json::Null,
             View::Bool(b) => Json::Bool(b),
@@ -345,7 +350,49 @@ impl<'a> Value<'a> {
                 Json::Object(m)
             }
             View::Func(_) | View::Undef => return None,
+            View::Ref(node) if js => crate::js::expref_json(node),
             View::Ref(_) => Json::Null,
+        })
+    }
+
+    /// As [`Value::to_json_with`], but at most about `max_nodes` JSON nodes:
+    /// past that, arrays end with a string `"… N more"` and objects with a
+    /// key `"…"`. For showing values, never for computing with them.
+    pub fn to_json_preview(&self, js: bool, max_nodes: usize) -> Json {
+        let mut budget = max_nodes;
+        self.preview(js, &mut budget)
+    }
+
+    fn preview(&self, js: bool, budget: &mut usize) -> Json {
+        *budget = budget.saturating_sub(1);
+        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || match self.view() {
+            View::Arr(items) => {
+                let mut out = Vec::new();
+                for (i, v) in items.iter().enumerate() {
+                    if *budget == 0 {
+                        out.push(Json::String(format!("… {} more", items.len() - i)));
+                        break;
+                    }
+                    out.push(v.preview(js, budget));
+                }
+                Json::Array(out)
+            }
+            View::Obj(entries) => {
+                let mut m = Map::new();
+                let all = entries.ordered(js);
+                let n = all.len();
+                for (i, (k, v)) in all.into_iter().enumerate() {
+                    if *budget == 0 {
+                        m.insert("…".into(), Json::String(format!("{} more", n - i)));
+                        break;
+                    }
+                    if !v.is_json_undefined() {
+                        m.insert(k.to_owned(), v.preview(js, budget));
+                    }
+                }
+                Json::Object(m)
+            }
+            _ => self.to_json_with(js),
         })
     }
 

@@ -1,0 +1,123 @@
+//! The workloads rolemap is benchmarked on, shared by the criterion
+//! benchmarks (`benches/engines.rs`, `benches/simulate.rs`), the peer scripts
+//! (`peers/bench.js`, `peers/bench.py`, `peers/simulate.js`) and
+//! `cargo xtask bench`.
+//!
+//! - `data/workloads.json`: mapping expressions over real-shaped ID tokens.
+//! - `tests/compliance/official/benchmarks.json`: the official suite's
+//!   benchmark cases (`bench: "parse"` cases are measured for parsing only).
+
+#![forbid(unsafe_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+
+/// One benchmark workload: an expression and the document it searches.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// A short, path-safe name (the criterion group name).
+    pub name: String,
+    /// The expression.
+    pub expression: String,
+    /// The document searched.
+    pub data: Json,
+    /// Whether only parsing is measured (the official `bench: "parse"` cases).
+    pub parse_only: bool,
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn read_json(path: &Path) -> Json {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A path-safe slug of `text`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Every workload, in table order: the mapping workloads, then the official
+/// benchmark cases (named `official-NN-<comment>`).
+pub fn workloads() -> Vec<Workload> {
+    let mut out = Vec::new();
+    let mapping = read_json(&root().join("benches/data/workloads.json"));
+    for w in mapping["workloads"].as_array().into_iter().flatten() {
+        out.push(Workload {
+            name: w["name"].as_str().unwrap_or("unnamed").to_string(),
+            expression: w["expression"].as_str().unwrap_or_default().to_string(),
+            data: w["data"].clone(),
+            parse_only: false,
+        });
+    }
+    let official = read_json(&root().join("tests/compliance/official/benchmarks.json"));
+    let mut n = 0;
+    for suite in official.as_array().into_iter().flatten() {
+        for case in suite["cases"].as_array().into_iter().flatten() {
+            n += 1;
+            let comment = case["comment"].as_str().unwrap_or("case");
+            out.push(Workload {
+                name: format!("official-{n:02}-{}", slug(comment)),
+                expression: case["expression"].as_str().unwrap_or_default().to_string(),
+                data: suite["given"].clone(),
+                parse_only: case["bench"].as_str() == Some("parse"),
+            });
+        }
+    }
+    out
+}
+
+/// The `simulate` benchmark's org mapping template (Pangolin's docs).
+pub const ORG_MAPPING: &str = "contains(groups, '{{orgId}}')";
+/// The `simulate` benchmark's role mapping (Pangolin's docs).
+pub const ROLE_MAPPING: &str = "contains(groups, 'admin') && 'Admin' || 'Member'";
+/// Orgs in the `simulate` benchmark.
+pub const SIM_ORGS: usize = 20;
+/// Sample users in the `simulate` benchmark.
+pub const SIM_USERS: usize = 100_000;
+
+/// The id of org `i` of the `simulate` benchmark.
+pub fn org_id(i: usize) -> String {
+    format!("org{i}")
+}
+
+/// The claims of sample user `i` of the `simulate` benchmark: a Pocket ID
+/// token with a deterministic mix of groups (some admins, 0 to 3 orgs).
+/// The node script (`peers/simulate.js`) generates the same users.
+pub fn sim_user(i: usize) -> Json {
+    let mut groups = Vec::new();
+    if i % 7 == 0 {
+        groups.push(Json::from("admin"));
+    }
+    groups.push(Json::from("media"));
+    for k in 0..(i % 4) {
+        groups.push(Json::from(org_id((i * 7 + k * 3) % SIM_ORGS)));
+    }
+    serde_json::json!({
+        "iss": "https://id.example.com",
+        "sub": format!("user-{i}"),
+        "aud": "pangolin",
+        "exp": 1767225600,
+        "iat": 1767222000,
+        "preferred_username": format!("user{i}"),
+        "name": format!("User {i}"),
+        "email": format!("user{i}@example.com"),
+        "email_verified": true,
+        "groups": groups,
+    })
+}

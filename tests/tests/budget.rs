@@ -1,0 +1,232 @@
+//! The evaluation budget ([`Limits`]): an expression that multiplies its
+//! input stops with `budget-exceeded` instead of eating the machine, and the
+//! bounds on expression length, expression depth and JSON depth give clear
+//! errors, in the engine, the CLI and the simulator.
+//!
+//! Memory is measured, not timed: the exponential case runs in a child
+//! process (this test binary again, running only `exponential_child` with
+//! `ROLEMAP_BUDGET_CHILD` set) that reports its peak resident set (`VmHWM`
+//! of /proc/self/status); the CLI runs under `ulimit -v` (200 MB of address
+//! space, so an allocation beyond it aborts the process). Times are printed,
+//! never asserted.
+
+mod rolemap_bin;
+
+use std::process::Command;
+use std::time::Instant;
+
+use rolemap_engine::{Dialect, ErrorKind, Expression, Limits};
+use serde_json::{json, Value as Json};
+
+const DIALECTS: [Dialect; 2] = [Dialect::Pangolin, Dialect::Spec];
+const MAX_RSS_KB: u64 = 200 * 1024;
+
+/// `[@,@][]` 40 times: over `[1]`, 2^40 elements if nothing stopped it.
+fn exponential() -> String {
+    "[@,@][]".repeat(40)
+}
+
+/// The peak resident set of this process, in kB.
+fn vm_hwm_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs in the child: evaluates the exponential expression in the dialect
+/// named by `ROLEMAP_BUDGET_CHILD` and prints `RESULT kind hwm_kb ms`.
+#[test]
+fn exponential_child() {
+    let Ok(dialect) = std::env::var("ROLEMAP_BUDGET_CHILD") else {
+        return;
+    };
+    let dialect: Dialect = dialect.parse().expect("a dialect");
+    let data = json!([1]);
+    let expr = Expression::compile(&exponential(), dialect).expect("it parses");
+    let start = Instant::now();
+    let result = expr.search(&data).map(|v| v.to_json());
+    let ms = start.elapsed().as_millis();
+    let kind = match &result {
+        Ok(_) => "ok",
+        Err(e) => e.kind.as_str(),
+    };
+    let hwm = vm_hwm_kb().map_or_else(|| "unknown".to_string(), |k| k.to_string());
+    println!("RESULT {kind} {hwm} {ms}");
+}
+
+#[test]
+fn exponential_expansion_stops_with_budget_exceeded_in_little_memory() {
+    let exe = std::env::current_exe().expect("test binary");
+    for dialect in DIALECTS {
+        let out = Command::new(&exe)
+            .args(["--exact", "exponential_child", "--nocapture", "--test-threads=1"])
+            .env("ROLEMAP_BUDGET_CHILD", dialect.to_string())
+            .output()
+            .expect("run the child");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("RESULT "))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{dialect}: the child died ({}):\n{stdout}\n{}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr)
+                )
+            });
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(fields[0], "budget-exceeded", "{dialect}: {line}");
+        println!(
+            "{dialect}: `[@,@][]` x40 over [1]: budget-exceeded after {} ms, peak RSS {} kB",
+            fields[2], fields[1]
+        );
+        if let Ok(kb) = fields[1].parse::<u64>() {
+            assert!(kb < MAX_RSS_KB, "{dialect}: peak RSS {kb} kB");
+        }
+    }
+}
+
+#[test]
+fn each_evaluation_limit_stops_with_budget_exceeded() {
+    let many: Json = (0..10_000).map(|i| json!({"a": i})).collect();
+    let steps = Limits {
+        max_steps: 1_000,
+        ..Limits::DEFAULT
+    };
+    let built = Limits {
+        max_built: 1_000,
+        ..Limits::DEFAULT
+    };
+    for dialect in DIALECTS {
+        for (limits, src, what) in [
+            (steps, "[?a > `5`].a | length(@)", "steps"),
+            (built, "[*].a", "array elements"),
+            (built, "[*].{b: a, c: a}", "array elements"),
+        ] {
+            let expr = Expression::compile_with(src, dialect, limits).expect("it parses");
+            let e = expr.search(&many).expect_err("over the budget");
+            assert_eq!(e.kind, ErrorKind::BudgetExceeded, "{dialect} {src}: {e}");
+            assert!(e.message.contains(what), "{dialect} {src}: {e}");
+            // The same expression within the default limits works.
+            Expression::compile(src, dialect)
+                .and_then(|x| x.search_json(&many))
+                .unwrap_or_else(|e| panic!("{dialect} {src}: {e}"));
+        }
+    }
+}
+
+#[test]
+fn overlong_and_overdeep_expressions_are_rejected_clearly() {
+    let max = Limits::DEFAULT.max_expression_len;
+    let long = format!("a{}", " || a".repeat(max / 5));
+    assert!(long.len() > max);
+    let deep = format!("{}a{}", "(".repeat(201), ")".repeat(201));
+    let deep_brackets = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let deep_not = format!("{}a", "!".repeat(300));
+    for dialect in DIALECTS {
+        let e = Expression::compile(&long, dialect).expect_err("too long");
+        assert!(
+            e.message.contains("bytes long") && e.message.contains(&max.to_string()),
+            "{dialect}: {e}"
+        );
+        for src in [&deep, &deep_brackets, &deep_not] {
+            let e = Expression::compile(src, dialect).expect_err("too deep");
+            assert!(e.message.contains("nests deeper than 200"), "{dialect}: {e}");
+        }
+        // Exactly at the limits it is fine.
+        let at = format!("{}a{}", "(".repeat(150), ")".repeat(150));
+        Expression::compile(&at, dialect).unwrap_or_else(|e| panic!("{dialect}: {e}"));
+    }
+}
+
+#[test]
+fn json_input_nesting_is_bounded_by_serde_json() {
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let e = serde_json::from_str::<Json>(&deep).expect_err("over serde_json's 128 levels");
+    assert!(e.to_string().contains("recursion limit"), "{e}");
+    let ok = format!("{}{}", "[".repeat(120), "]".repeat(120));
+    let doc: Json = serde_json::from_str(&ok).expect("within the limit");
+    for dialect in DIALECTS {
+        // Deep documents evaluate without overflowing the stack.
+        for src in ["@", "[][][][][]", "to_string(@)", "length(@)", "@ == @", "sort_by([@], &to_string(@))"] {
+            let _ = Expression::compile(src, dialect).map(|x| x.search_json(&doc));
+        }
+    }
+}
+
+#[test]
+fn the_cli_reports_budget_exceeded_within_200_mb() {
+    let dir = std::env::temp_dir().join(format!("rolemap-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let one = dir.join("one.json");
+    std::fs::write(&one, "[1]").expect("write");
+    let one = one.display().to_string();
+    let expr = exponential();
+    for cmd in ["eval", "explain"] {
+        for dialect in ["pangolin", "spec"] {
+            let start = Instant::now();
+            let r = rolemap_bin::run_in(
+                &dir,
+                &[cmd, "--dialect", dialect, &expr, &one],
+                b"",
+                Some("ulimit -v 204800;"),
+            );
+            println!("rolemap {cmd} --dialect {dialect}: exit {} after {:?}", r.code, start.elapsed());
+            assert!(!r.panicked(), "{cmd} {dialect}: {}", r.stderr);
+            assert_eq!(r.code, 1, "{cmd} {dialect}: {}", r.stderr);
+            assert!(r.stderr.contains("budget-exceeded"), "{cmd} {dialect}: {}", r.stderr);
+            assert!(r.stderr.contains("1000000"), "{cmd} {dialect}: {}", r.stderr);
+        }
+    }
+    let r = rolemap_bin::run_in(&dir, &["eval", "-o", "json", &expr, &one], b"", Some("ulimit -v 204800;"));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("budget-exceeded"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+
+    // The simulator: the login fails, naming the budget.
+    let config = dir.join("budget.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[idp]\nidentifier_path = \"preferred_username\"\nauto_provision = true\n\
+             default_role_mapping = \"{expr} && 'Member'\"\n\n[[orgs]]\nid = \"home-lab\"\nroles = [\"Member\"]\n"
+        ),
+    )
+    .expect("write");
+    let alice = dir.join("alice.json");
+    std::fs::write(&alice, r#"{"preferred_username": "alice", "groups": ["a"]}"#).expect("write");
+    let (config, alice) = (config.display().to_string(), alice.display().to_string());
+    let r = rolemap_bin::run_in(&dir, &["simulate", &config, &alice], b"", Some("ulimit -v 204800;"));
+    assert!(!r.panicked(), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("budget"), "simulate names the budget:\n{}", r.stdout);
+    let r = rolemap_bin::run_in(
+        &dir,
+        &["simulate", "-o", "json", &config, &alice],
+        b"",
+        Some("ulimit -v 204800;"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out: Json = serde_json::from_str(&r.stdout).expect("JSON output");
+    assert_eq!(out[0]["error"]["kind"], "budget-exceeded", "{out:#}");
+
+    // Over-long and over-deep expressions, and over-deep JSON input: exit 2, clear.
+    let long = format!("a{}", " || a".repeat(Limits::DEFAULT.max_expression_len / 5));
+    let r = rolemap_bin::run_in(&dir, &["eval", &long, &one], b"", None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("bytes long"), "{}", r.stderr);
+    let deep = format!("{}a{}", "(".repeat(300), ")".repeat(300));
+    let r = rolemap_bin::run_in(&dir, &["eval", &deep, &one], b"", None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("nests deeper"), "{}", r.stderr);
+    let deep_json = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let r = rolemap_bin::run_in(&dir, &["eval", "@"], deep_json.as_bytes(), None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("recursion limit"), "{}", r.stderr);
+    assert!(r.stderr.contains("<stdin>"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

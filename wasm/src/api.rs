@@ -1,0 +1,401 @@
+//! The playground's API in plain Rust: every function takes text and gives
+//! a JSON value, so that the `wasm-bindgen` layer ([`crate`]) stays a thin
+//! shell and these functions are tested natively. Every result is an object
+//! with `ok: true` and its data, or `ok: false` and an `error`.
+//!
+//! Spans cross to JavaScript as UTF-16 ranges named `range` (`[start, end)`),
+//! beside the library's byte spans.
+
+use std::path::Path;
+
+use rolemap_engine::{Dialect, Error as EngineError, Expression, Limits, Step, Value, ValueKind};
+use rolemap_simulate::{
+    decode_jwt, js, samples::parse_samples, scopes, Claims, Config, Format, Options, Provider,
+    Sample, Simulator,
+};
+use serde_json::{json, Map, Value as Json};
+
+use crate::utf16;
+
+/// `{ok: false, error: {kind, message}}`.
+pub(crate) fn failure(kind: &str, message: impl Into<String>) -> Json {
+    json!({"ok": false, "error": {"kind": kind, "message": message.into()}})
+}
+
+/// Parses a dialect name; anything unknown is an error naming the choices.
+fn dialect(name: &str) -> Result<Dialect, Json> {
+    name.parse::<Dialect>().map_err(|_| {
+        failure(
+            "dialect",
+            format!("unknown dialect `{name}`: use `pangolin` or `spec`"),
+        )
+    })
+}
+
+/// Parses the claims: a JSON object, or a JWT whose payload is used.
+fn claims(text: &str) -> Result<Json, Json> {
+    let trimmed = js::trim(text);
+    if trimmed.is_empty() {
+        return Ok(Json::Object(Map::new()));
+    }
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        serde_json::from_str(trimmed)
+            .map_err(|e| failure("claims", format!("the claims are not JSON: {e}")))
+    } else {
+        decode_jwt(trimmed)
+            .map(|d| Json::Object(d.payload))
+            .map_err(|e| failure("claims", format!("the claims are not JSON nor a JWT: {e}")))
+    }
+}
+
+/// An engine error as JSON, with its UTF-16 range in `source`.
+pub(crate) fn engine_error(source: &str, e: &EngineError) -> Json {
+    json!({
+        "kind": e.kind.as_str(),
+        "message": e.message,
+        "jsMessage": e.js_message,
+        "span": [e.span.start, e.span.end],
+        "range": utf16::range(source, e.span.start, e.span.end),
+    })
+}
+
+/// A search result as JSON: its JSON form (null for `undefined` and
+/// functions, which have none), its type, truthiness (JavaScript's, as
+/// Pangolin tests results) and `String(value)`.
+fn value_json(v: &Value<'_>, dialect: Dialect) -> Json {
+    let has_json = !matches!(v.kind(), ValueKind::Function | ValueKind::Undefined);
+    json!({
+        "value": if has_json { v.to_json_with(dialect == Dialect::Pangolin) } else { Json::Null },
+        "type": js::kind_name(v.kind()),
+        "hasJson": has_json,
+        "truthy": js::truthy(v),
+        "display": js::to_js_string(v),
+    })
+}
+
+/// `evaluate(expr, claims, dialect)`: the expression's value on the claims.
+pub fn evaluate(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
+    let dialect = match dialect(dialect_name) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let data = match claims(claims_text) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let compiled = match Expression::compile(expr, dialect) {
+        Ok(c) => c,
+        Err(e) => return json!({"ok": false, "error": engine_error(expr, &e)}),
+    };
+    match compiled.search(&data) {
+        Ok(v) => {
+            let mut out = value_json(&v, dialect);
+            if let Json::Object(m) = &mut out {
+                m.insert("ok".into(), Json::Bool(true));
+                m.insert("canonical".into(), Json::String(compiled.canonical()));
+            }
+            out
+        }
+        Err(e) => json!({"ok": false, "error": engine_error(expr, &e)}),
+    }
+}
+
+fn step_json(source: &str, step: &Step) -> Json {
+    let (value, error) = match &step.value {
+        Ok(v) => (v.clone(), Json::Null),
+        Err(e) => (Json::Null, Json::String(e.clone())),
+    };
+    json!({
+        "node": step.node,
+        "text": step.text,
+        "span": [step.span.start, step.span.end],
+        "range": utf16::range(source, step.span.start, step.span.end),
+        "value": value,
+        "error": error,
+        "note": step.note,
+        "omitted": step.omitted,
+        "children": step.children.iter().map(|c| step_json(source, c)).collect::<Vec<_>>(),
+    })
+}
+
+/// The bounds of an explained evaluation: tighter than the default, since
+/// every step's value is recorded (copied); claims are small, so only
+/// pathological expressions reach them.
+const EXPLAIN_LIMITS: Limits = Limits {
+    max_steps: 200_000,
+    max_built: 20_000,
+    ..Limits::DEFAULT
+};
+
+/// `explain(expr, claims, dialect)`: the value, and the tree of evaluation
+/// steps with each step's value (under [`EXPLAIN_LIMITS`]).
+pub fn explain(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
+    let dialect = match dialect(dialect_name) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let data = match claims(claims_text) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let compiled = match Expression::compile_with(expr, dialect, EXPLAIN_LIMITS) {
+        Ok(c) => c,
+        Err(e) => return json!({"ok": false, "error": engine_error(expr, &e)}),
+    };
+    let explained = compiled.explain(&data);
+    let root = explained
+        .root
+        .as_ref()
+        .map_or(Json::Null, |s| step_json(expr, s));
+    match &explained.result {
+        Ok(v) => {
+            let mut out = value_json(v, dialect);
+            if let Json::Object(m) = &mut out {
+                m.insert("ok".into(), Json::Bool(true));
+                m.insert("root".into(), root);
+            }
+            out
+        }
+        Err(e) => json!({"ok": false, "error": engine_error(expr, e), "root": root}),
+    }
+}
+
+/// `decodeJwt(text)`: header and payload of a JWT (not verified).
+pub fn decode(text: &str) -> Json {
+    match decode_jwt(text) {
+        Ok(d) => {
+            json!({"ok": true, "header": d.header, "payload": d.payload, "signature": d.signature})
+        }
+        Err(e) => failure("jwt", e.to_string()),
+    }
+}
+
+/// A config format by name (`toml`, `json`, `yaml`).
+fn format(name: &str) -> Result<Format, Json> {
+    match name.to_ascii_lowercase().as_str() {
+        "toml" => Ok(Format::Toml),
+        "json" => Ok(Format::Json),
+        "yaml" | "yml" => Ok(Format::Yaml),
+        other => Err(failure(
+            "format",
+            format!("unknown config format `{other}`: use toml, json or yaml"),
+        )),
+    }
+}
+
+/// Parses and validates a config, with the simulator's own parser. The
+/// module reads JSON only (the page edits JSON; presets are converted from
+/// TOML at build time), which keeps the TOML and YAML parsers out of it.
+pub(crate) fn parse_config(text: &str, format_name: &str) -> Result<Config, Json> {
+    let format = format(format_name)?;
+    if format != Format::Json {
+        return Err(failure(
+            "format",
+            format!("the playground reads JSON configs; convert the {format} config to JSON (or use the rolemap command)"),
+        ));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut config: Config = serde_json::from_str(text)
+        .map_err(|e| failure("config", format!("pangolin.json: JSON error: {e}")))?;
+    config.source = Some(Path::new("pangolin.json").to_path_buf());
+    config
+        .validate()
+        .map_err(|e| failure("config", e.to_string()))?;
+    Ok(config)
+}
+
+/// `normalizeConfig(text, format)`: the config as JSON in the simulator's
+/// own schema, with role mappings written with the mapping builder replaced
+/// by the value Pangolin's UI stores (what the admin would see and paste).
+pub fn normalize_config(text: &str, format_name: &str) -> Json {
+    let mut config = match parse_config(text, format_name) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    for org in &mut config.orgs {
+        if org.role_mapping_builder.is_some() {
+            org.role_mapping = org.stored_role_mapping();
+            org.role_mapping_builder = None;
+        }
+    }
+    match serde_json::to_value(&config) {
+        Ok(v) => json!({"ok": true, "config": v, "callbackUrl": config.callback_url()}),
+        Err(e) => failure("config", e.to_string()),
+    }
+}
+
+/// One sample as the page holds it: a label and the text of a JSON object
+/// or a JWT.
+#[derive(serde::Deserialize)]
+pub(crate) struct SampleText {
+    label: String,
+    text: String,
+}
+
+/// Parses sample texts with the simulator's own parser.
+pub(crate) fn parse_sample_texts(samples: &[SampleText]) -> Result<Vec<Sample>, Json> {
+    let mut out = Vec::new();
+    for s in samples {
+        let parsed = parse_samples(s.text.as_bytes(), "", Path::new(&s.label), &s.label)
+            .map_err(|e| failure("sample", e.to_string()))?;
+        out.extend(parsed);
+    }
+    Ok(out)
+}
+
+/// Adds a UTF-16 `range` beside every `span` of an expression failure
+/// (objects holding `expression` and `span`).
+fn add_ranges(v: &mut Json) {
+    match v {
+        Json::Object(m) => {
+            let range = match (m.get("expression"), m.get("span")) {
+                (Some(Json::String(expr)), Some(Json::Array(span))) if span.len() == 2 => {
+                    let s = span[0].as_u64().unwrap_or(0) as usize;
+                    let e = span[1].as_u64().unwrap_or(0) as usize;
+                    Some(utf16::range(expr, s, e))
+                }
+                _ => None,
+            };
+            if let Some(r) = range {
+                m.insert("range".into(), json!(r));
+            }
+            for (_, child) in m.iter_mut() {
+                add_ranges(child);
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(add_ranges),
+        _ => {}
+    }
+}
+
+/// Simulates every sample against a parsed config, one by one (a page has
+/// few samples; no threads in WebAssembly).
+pub(crate) fn run_simulation(config: &Config, samples: &[Sample], all_claims: bool) -> Json {
+    let options = Options {
+        all_claims,
+        ..Options::default()
+    };
+    let simulator = Simulator::new(config);
+    let mut outcomes = Vec::with_capacity(samples.len());
+    for sample in samples {
+        let outcome = simulator.simulate(sample, &options);
+        let mut v = serde_json::to_value(&outcome).unwrap_or(Json::Null);
+        add_ranges(&mut v);
+        outcomes.push(v);
+    }
+    json!({
+        "ok": true,
+        "outcomes": outcomes,
+        "idpName": config.idp.display_name(),
+        "callbackUrl": config.callback_url(),
+    })
+}
+
+/// `simulate(config, format, samples, options)`: each sample user's login.
+/// `samples` is a JSON array of `{label, text}`; `options` a JSON object
+/// (`{"allClaims": true}` ignores the scopes).
+pub fn simulate(
+    config_text: &str,
+    format_name: &str,
+    samples_json: &str,
+    options_json: &str,
+) -> Json {
+    let config = match parse_config(config_text, format_name) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let texts: Vec<SampleText> = match serde_json::from_str(samples_json) {
+        Ok(t) => t,
+        Err(e) => {
+            return failure(
+                "samples",
+                format!("samples must be a JSON array of {{label, text}}: {e}"),
+            )
+        }
+    };
+    let samples = match parse_sample_texts(&texts) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let all_claims = serde_json::from_str::<Json>(options_json)
+        .ok()
+        .and_then(|o| o.get("allClaims").and_then(Json::as_bool))
+        .unwrap_or(false);
+    run_simulation(&config, &samples, all_claims)
+}
+
+/// `filterClaims(provider, scopes, claims)`: the claims Pangolin receives
+/// when the provider releases only what `scopes` ask for.
+pub fn filter_claims(provider: &str, scope_text: &str, claims_text: &str) -> Json {
+    let provider: Provider = match serde_json::from_value(Json::String(provider.to_string())) {
+        Ok(p) => p,
+        Err(_) => Provider::Generic,
+    };
+    let data = match claims(claims_text) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let claims = match Claims::from_json(data) {
+        Ok(c) => c,
+        Err(found) => {
+            return failure(
+                "claims",
+                format!("the claims must be a JSON object, not {found}"),
+            )
+        }
+    };
+    let (kept, removed) = scopes::filter(provider, &scopes::Scopes::parse(scope_text), &claims);
+    json!({"ok": true, "claims": kept, "removed": removed})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evaluates_with_js_truthiness_and_utf16_errors() {
+        let v = evaluate(
+            "contains(groups, 'admin') && 'Admin' || 'Member'",
+            r#"{"groups":["admin"]}"#,
+            "pangolin",
+        );
+        assert_eq!(v["ok"], true);
+        assert_eq!(v["value"], "Admin");
+        let e = evaluate("'é' | foo(", "{}", "pangolin");
+        assert_eq!(e["ok"], false);
+        let range = &e["error"]["range"];
+        let span = &e["error"]["span"];
+        assert!(range[0].as_u64() < span[0].as_u64() || span[0] == 0, "{e}");
+    }
+
+    #[test]
+    fn explain_gives_a_tree() {
+        let v = explain("a && b", r#"{"a":1,"b":2}"#, "spec");
+        assert_eq!(v["ok"], true);
+        assert_eq!(v["root"]["node"], "and");
+        assert_eq!(v["root"]["children"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn jwt_claims_are_accepted() {
+        let token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.";
+        assert_eq!(evaluate("sub", token, "pangolin")["value"], "alice");
+        assert_eq!(decode(token)["payload"]["sub"], "alice");
+        assert_eq!(decode("x")["ok"], false);
+    }
+
+    #[test]
+    fn simulates_a_json_config() {
+        let config = r#"{"idp": {"provider": "pocket-id", "identifier_path": "preferred_username",
+            "scopes": "openid profile email", "auto_provision": true,
+            "default_role_mapping": "contains(groups, 'admin') && 'Admin' || 'Member'",
+            "default_org_mapping": "'{{orgId}}'"},
+            "orgs": [{"id": "home-lab", "roles": ["Admin", "Member"]}]}"#;
+        let samples = r#"[{"label": "alice.json", "text": "{\"preferred_username\": \"Alice\", \"groups\": [\"admin\"]}"}]"#;
+        let v = simulate(config, "json", samples, "{}");
+        assert_eq!(v["ok"], true, "{v}");
+        assert_eq!(v["outcomes"][0]["status"], 500, "{v}");
+        let v = simulate(config, "json", samples, r#"{"allClaims": true}"#);
+        assert_eq!(v["outcomes"][0]["orgs"][0]["roles"][0], "Admin", "{v}");
+    }
+}

@@ -1,0 +1,175 @@
+//! Diagnostics for the editor: `rolemap-lint`'s findings (the same rules
+//! `rolemap lint` runs) with UTF-16 ranges over the text of the field as
+//! the admin typed it. The linter itself handles what Pangolin does to the
+//! text before parsing (`{{orgId}}` in org mappings, the mapping builder's
+//! wrapper in role mappings), so its spans are over the typed text.
+
+use rolemap_engine::{Dialect, Expression};
+use rolemap_lint::{Edition, ExprRole, LintOptions};
+use rolemap_simulate::builder::unwrap_role_mapping;
+use serde_json::{json, Value as Json};
+
+use crate::utf16;
+
+/// Options of [`lint`], from JSON.
+#[derive(Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Options {
+    /// `pangolin` (default) or `spec`: with `spec`, a text the spec's
+    /// grammar rejects gets one more finding.
+    dialect: Option<String>,
+    /// Which field the text is from: `role_mapping`, `org_mapping`,
+    /// `identifier_path`, `email_path`, `name_path`.
+    field: Option<String>,
+    /// Sample claims (JSON objects), as Pangolin receives them.
+    claims: Vec<Json>,
+    /// The organization's roles, when known.
+    roles: Option<Vec<String>>,
+    /// `oss`, `enterprise` or `cloud`.
+    edition: Option<String>,
+    /// The organization id, for org mappings.
+    org_id: Option<String>,
+}
+
+/// The expression Pangolin evaluates for a field's text, and the byte
+/// offset of that expression in the text.
+pub fn evaluated_text(text: &str, field: &str) -> (String, usize) {
+    match field {
+        // An identifier of the same length as `{{orgId}}`, so positions hold.
+        "org_mapping" => (text.replace("{{orgId}}", "orgId____"), 0),
+        "role_mapping" => {
+            let unwrapped = unwrap_role_mapping(text);
+            let offset = if unwrapped.from_builder {
+                text.rfind(unwrapped.expression.as_str()).unwrap_or(0)
+            } else {
+                text.find(unwrapped.expression.as_str()).unwrap_or(0)
+            };
+            (unwrapped.expression, offset)
+        }
+        _ => (text.to_string(), 0),
+    }
+}
+
+/// `unwrapRoleMapping(text)`: `{ok, expression, fromBuilder, offset,
+/// range}`: the expression Pangolin evaluates for a stored role mapping.
+pub fn unwrap(text: &str) -> Json {
+    let unwrapped = unwrap_role_mapping(text);
+    let (_, offset) = evaluated_text(text, "role_mapping");
+    let end = offset + unwrapped.expression.len();
+    json!({
+        "ok": true,
+        "expression": unwrapped.expression,
+        "fromBuilder": unwrapped.from_builder,
+        "malformed": unwrapped.malformed,
+        "offset": offset,
+        "range": utf16::range(text, offset, end),
+    })
+}
+
+/// `lint(text, options)`: `{ok, diagnostics, outcome}`, each diagnostic
+/// with its byte `span` and UTF-16 `range` in `text`; `outcome` is what the
+/// expression can return (absent when it does not parse).
+pub fn lint(text: &str, options_json: &str) -> Json {
+    let options: Options = match serde_json::from_str(options_json) {
+        Ok(o) => o,
+        Err(e) => return crate::api::failure("options", format!("lint options: {e}")),
+    };
+    let role = match options.field.as_deref().unwrap_or("role_mapping") {
+        "org_mapping" => ExprRole::OrgMapping,
+        "identifier_path" | "email_path" | "name_path" | "path" => ExprRole::Path,
+        _ => ExprRole::RoleMapping,
+    };
+    let lint_options = LintOptions {
+        role,
+        claims: options.claims,
+        roles: options.roles,
+        edition: options
+            .edition
+            .as_deref()
+            .and_then(|e| e.parse::<Edition>().ok())
+            .unwrap_or_default(),
+        org_id: options.org_id,
+    };
+    let report = rolemap_lint::lint(text, &lint_options);
+    let mut diagnostics: Vec<Json> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "label": d.label,
+                "help": d.help,
+                "span": [d.span.start, d.span.end],
+                "range": utf16::range(text, d.span.start, d.span.end),
+            })
+        })
+        .collect();
+    let spec = options
+        .dialect
+        .as_deref()
+        .and_then(|d| d.parse::<Dialect>().ok())
+        == Some(Dialect::Spec);
+    if spec && !report.has_errors() {
+        let (expr, offset) = evaluated_text(text, options.field.as_deref().unwrap_or(""));
+        if let Err(e) = Expression::compile(&expr, Dialect::Spec) {
+            let (start, end) = (offset + e.span.start, offset + e.span.end);
+            diagnostics.push(json!({
+                "code": e.kind.as_str(),
+                "name": "spec-syntax",
+                "severity": "error",
+                "message": format!("the JMESPath spec rejects this: {}", e.message),
+                "label": "spec",
+                "help": Json::Null,
+                "span": [start, end],
+                "range": utf16::range(text, start, end),
+            }));
+        }
+    }
+    json!({"ok": true, "diagnostics": diagnostics, "outcome": report.outcome})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn double_quoted_strings_are_flagged_at_their_place() {
+        let d = lint(
+            r#"contains(groups, "admin")"#,
+            r#"{"field": "role_mapping"}"#,
+        );
+        let diags = d["diagnostics"].as_array().cloned().unwrap_or_default();
+        let rm010 = diags.iter().find(|x| x["code"] == "RM010");
+        assert!(rm010.is_some(), "{d}");
+        assert_eq!(
+            rm010.map(|x| x["range"].clone()),
+            Some(json!([17, 24])),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn ranges_count_utf16_units() {
+        let d = lint(r#"'é' == "ü""#, r#"{"field": "role_mapping"}"#);
+        for x in d["diagnostics"].as_array().into_iter().flatten() {
+            let s = x["span"][0].as_u64().unwrap_or(0);
+            let r = x["range"][0].as_u64().unwrap_or(0);
+            assert!(r <= s, "{d}");
+        }
+    }
+
+    #[test]
+    fn builder_values_are_checked_after_the_separator() {
+        let stored =
+            "__PANGOLIN_ROLE_MAP_BUILDER_V1__\n{\"claimPath\":\"groups\",\"rules\":[]}\n---\n[a ||";
+        let u = unwrap(stored);
+        assert_eq!(u["expression"], "[a ||");
+        assert_eq!(u["fromBuilder"], true);
+        let d = lint(stored, r#"{"field": "role_mapping"}"#);
+        let start = d["diagnostics"][0]["span"][0].as_u64().unwrap_or(0) as usize;
+        assert!(start >= stored.len() - 5, "{d}");
+    }
+}

@@ -1,0 +1,98 @@
+//! The rolemap playground's WebAssembly module.
+//!
+//! A thin `wasm-bindgen` shell over the same library code the `rolemap`
+//! command runs (the engine, the linter and the login simulator): no second
+//! implementation. Every function takes text and returns a JSON text
+//! (`JSON.parse` it), an object with `ok: true` and its data, or `ok: false`
+//! and an `error` of `{kind, message}`. Spans cross as UTF-16 `range`s
+//! (`[start, end)`, the unit of JavaScript strings), beside byte `span`s.
+//!
+//! The functions, as JavaScript sees them: `evaluate`, `explain`, `lint`,
+//! `simulate`, `simulateExample`, `normalizeConfig`, `filterClaims`,
+//! `decodeJwt`, `unwrapRoleMapping`, `examples`, `version`.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod diagnostics;
+pub mod presets;
+pub mod utf16;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// The value of `expr` on `claims` (a JSON object or a JWT) in `dialect`
+/// (`pangolin` or `spec`): `{ok, value, type, truthy, display, canonical}`.
+#[wasm_bindgen]
+pub fn evaluate(expr: &str, claims: &str, dialect: &str) -> String {
+    api::evaluate(expr, claims, dialect).to_string()
+}
+
+/// Like [`evaluate`], with `root`: the tree of evaluation steps
+/// (`{node, text, range, value, error, note, children, omitted}`).
+#[wasm_bindgen]
+pub fn explain(expr: &str, claims: &str, dialect: &str) -> String {
+    api::explain(expr, claims, dialect).to_string()
+}
+
+/// The diagnostics of `expr`: `options` is a JSON object
+/// (`{"dialect": "pangolin", "field": "role_mapping"}`); gives
+/// `{ok, diagnostics: [{code, severity, message, label, help, span, range}]}`.
+#[wasm_bindgen]
+pub fn lint(expr: &str, options: &str) -> String {
+    diagnostics::lint(expr, options).to_string()
+}
+
+/// Each sample user's login: `config` in `format` (`toml`, `json`, `yaml`),
+/// `samples` a JSON array of `{label, text}` (text: a JSON object or a JWT),
+/// `options` a JSON object (`{"allClaims": true}` ignores the scopes).
+#[wasm_bindgen]
+pub fn simulate(config: &str, format: &str, samples: &str, options: &str) -> String {
+    api::simulate(config, format, samples, options).to_string()
+}
+
+/// A preset simulated from its embedded files, as written.
+#[wasm_bindgen(js_name = simulateExample)]
+pub fn simulate_example(name: &str, options: &str) -> String {
+    presets::simulate_example(name, options).to_string()
+}
+
+/// A config as JSON in the simulator's schema, builder role mappings
+/// replaced by the value Pangolin stores: `{ok, config, callbackUrl}`.
+#[wasm_bindgen(js_name = normalizeConfig)]
+pub fn normalize_config(config: &str, format: &str) -> String {
+    api::normalize_config(config, format).to_string()
+}
+
+/// The claims Pangolin receives when `provider` releases only what the
+/// space-separated `scopes` ask for: `{ok, claims, removed}`.
+#[wasm_bindgen(js_name = filterClaims)]
+pub fn filter_claims(provider: &str, scopes: &str, claims: &str) -> String {
+    api::filter_claims(provider, scopes, claims).to_string()
+}
+
+/// The expression Pangolin evaluates for a stored role mapping (the part
+/// after `---` of a value stored by the mapping builder; else the trimmed
+/// text): `{ok, expression, fromBuilder, offset, range}`.
+#[wasm_bindgen(js_name = unwrapRoleMapping)]
+pub fn unwrap_role_mapping(text: &str) -> String {
+    diagnostics::unwrap(text).to_string()
+}
+
+/// A JWT decoded locally, not verified: `{ok, header, payload, signature}`.
+#[wasm_bindgen(js_name = decodeJwt)]
+pub fn decode_jwt(text: &str) -> String {
+    api::decode(text).to_string()
+}
+
+/// The presets of `examples/`: `[{name, title, configPath, format,
+/// configText, config, samples: [{label, path, text}]}]`.
+#[wasm_bindgen]
+pub fn examples() -> String {
+    presets::examples().to_string()
+}
+
+/// The module's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,111 @@
+// The evaluation worker: loads the rolemap WebAssembly module and answers
+// the page's requests. It runs apart from the page so that a slow
+// expression never freezes it: the page terminates and restarts this worker
+// when a request takes too long.
+import init, * as rolemap from './pkg/rolemap_wasm.js';
+
+const ready = init();
+
+const call = (fn, ...args) => JSON.parse(fn(...args));
+
+function lintField(field, claims) {
+  if (field.text.trim() === '') return { ok: true, diagnostics: [] };
+  return call(rolemap.lint, field.text, JSON.stringify({ ...field.options, claims }));
+}
+
+// Every sample's claims as Pangolin receives them (after the scopes),
+// for the linter; samples that do not parse are left out.
+function allClaims(req) {
+  const out = [];
+  for (const sample of req.samples) {
+    const r = claimsOf(req, sample);
+    if (r.ok) out.push(r.claims);
+  }
+  return out;
+}
+
+function claimsFor(req) {
+  const sample = req.samples[req.focusSample];
+  if (!sample) return { ok: true, claims: {}, removed: [] };
+  return claimsOf(req, sample);
+}
+
+function claimsOf(req, sample) {
+  if (req.allClaims) {
+    const d = sample.text.trim().startsWith('{') ? null : call(rolemap.decodeJwt, sample.text);
+    if (d && d.ok) return { ok: true, claims: d.payload, removed: [] };
+    try {
+      return { ok: true, claims: JSON.parse(sample.text), removed: [] };
+    } catch (e) {
+      return { ok: false, error: { message: `sample ${sample.label}: ${e.message}` } };
+    }
+  }
+  return call(rolemap.filterClaims, req.provider, req.scopes, sample.text);
+}
+
+function run(req) {
+  const out = { id: req.id, phase: 'main' };
+  const claims = allClaims(req);
+  out.lint = req.fields.map((f) => ({ key: f.key, result: lintField(f, claims) }));
+  out.simulation = call(
+    rolemap.simulate,
+    JSON.stringify(req.config),
+    'json',
+    JSON.stringify(req.samples),
+    JSON.stringify({ allClaims: req.allClaims }),
+  );
+  const focusClaims = claimsFor(req);
+  out.claims = focusClaims;
+  const focus = focusText(req.focus);
+  req.focusEvaluated = focus.text;
+  out.focusNote = focus.note;
+  if (req.focus && focusClaims.ok) {
+    out.value = call(rolemap.evaluate, focus.text, JSON.stringify(focusClaims.claims), req.dialect);
+  }
+  return out;
+}
+
+// The text Pangolin evaluates for the focused field: a role mapping is
+// unwrapped (mapping builder), an org mapping gets the org id for {{orgId}}.
+function focusText(focus) {
+  if (!focus) return { text: '', note: null };
+  if (focus.field === 'role_mapping') {
+    const u = call(rolemap.unwrapRoleMapping, focus.text);
+    return { text: u.expression, note: u.fromBuilder ? 'Stored by the mapping builder: Pangolin evaluates the expression after the --- line.' : null };
+  }
+  if (focus.field === 'org_mapping' && focus.text.includes('{{orgId}}')) {
+    return { text: focus.text.replaceAll('{{orgId}}', focus.orgId), note: `{{orgId}} replaced by ${focus.orgId}, as Pangolin does before evaluating.` };
+  }
+  return { text: focus.text, note: null };
+}
+
+function explainPhase(req, claims) {
+  if (!req.focus || !claims.ok) return { id: req.id, phase: 'explain', explain: null };
+  const r = call(rolemap.explain, req.focusEvaluated, JSON.stringify(claims.claims), req.dialect);
+  return { id: req.id, phase: 'explain', explain: r };
+}
+
+self.onmessage = async (event) => {
+  const req = event.data;
+  try {
+    await ready;
+    if (req.type === 'hello') {
+      self.postMessage({
+        id: req.id,
+        phase: 'hello',
+        version: rolemap.version(),
+        examples: JSON.parse(rolemap.examples()),
+      });
+      return;
+    }
+    if (req.type === 'decode') {
+      self.postMessage({ id: req.id, phase: 'decode', result: call(rolemap.decodeJwt, req.text) });
+      return;
+    }
+    const main = run(req);
+    self.postMessage(main);
+    self.postMessage(explainPhase(req, main.claims));
+  } catch (e) {
+    self.postMessage({ id: req.id, phase: 'crash', message: String(e && e.message ? e.message : e) });
+  }
+};

@@ -1,0 +1,322 @@
+//! `cargo xtask bench`: every benchmark, side by side with the peer engines,
+//! summed up as one markdown table of ratios (rolemap / peer; below 1 means
+//! rolemap is faster).
+//!
+//! 1. criterion (`benches/benches/engines.rs`): rolemap and the `jmespath`
+//!    crate (jmespath.rs) in the same run, each workload parsed, evaluated,
+//!    and both; short measurement times (`ROLEMAP_BENCH_SECS`, default 0.5).
+//! 2. `benches/peers/bench.js` (jmespath.js 0.16.0) and `bench.py` (Python
+//!    jmespath) on the same workloads.
+//! 3. `benches/benches/simulate.rs` against `benches/peers/simulate.js`:
+//!    100,000 users x 20 orgs.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value as Json;
+
+use crate::{have, root, run};
+
+/// Nanoseconds per operation, by workload, then by `parse`/`eval`/`both`.
+type Table = BTreeMap<String, BTreeMap<String, f64>>;
+
+const OPS: [&str; 3] = ["parse", "eval", "both"];
+
+/// Runs a command in the repository root and returns its standard output.
+fn output(program: &str, args: &[&str]) -> Result<String, String> {
+    eprintln!("+ {program} {}", args.join(" "));
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("cannot run `{program}`: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{program} {}` failed ({}): {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The last line of `text` that is a JSON object.
+fn last_json(text: &str) -> Result<Json, String> {
+    text.lines()
+        .rev()
+        .find_map(|l| {
+            serde_json::from_str::<Json>(l.trim())
+                .ok()
+                .filter(Json::is_object)
+        })
+        .ok_or_else(|| format!("no JSON result in: {text}"))
+}
+
+/// Criterion's mean estimate for `group/engine/op`, in ns.
+fn criterion_mean(dir: &Path, group: &str, engine: &str, op: &str) -> Option<f64> {
+    // criterion writes the benchmark `engine/op` of a group as `engine_op`.
+    let path = dir
+        .join(group)
+        .join(format!("{engine}_{op}"))
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let v: Json = serde_json::from_str(&text).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+/// The workload names, in table order (as the benches crate lists them).
+fn workload_names() -> Result<Vec<String>, String> {
+    let text = output("node", &["-e", "for (const w of require('./benches/peers/common').workloads()) console.log(w.name + (w.parseOnly ? ' parse' : ''))"])?;
+    Ok(text.lines().map(str::to_string).collect())
+}
+
+fn peer_table(v: &Json) -> Table {
+    let mut t = Table::new();
+    if let Some(results) = v["results"].as_object() {
+        for (name, ops) in results {
+            let row = t.entry(name.clone()).or_default();
+            for op in OPS {
+                if let Some(ns) = ops[op].as_f64() {
+                    row.insert(op.to_string(), ns);
+                }
+            }
+        }
+    }
+    t
+}
+
+fn machine() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = info
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .and_then(|r| r.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let rustc = output("rustc", &["--version"]).unwrap_or_default();
+    let node = output("node", &["--version"]).unwrap_or_default();
+    let python = output("python3", &["--version"]).unwrap_or_default();
+    format!(
+        "{model}, {cores} cores; {}, node {}, {}",
+        rustc.trim(),
+        node.trim(),
+        python.trim()
+    )
+}
+
+fn fmt_ns(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.1} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn ratio(ours: Option<f64>, theirs: Option<f64>) -> String {
+    match (ours, theirs) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+        _ => "–".to_string(),
+    }
+}
+
+/// Prepares the peers: npm packages and the Python package.
+fn ensure_peers() -> Result<(), String> {
+    if !have("node") || !have("npm") {
+        return Err("node and npm are needed to measure jmespath.js: install Node.js 20".into());
+    }
+    if !root()
+        .join("benches/peers/node_modules/jmespath/package.json")
+        .exists()
+    {
+        run(
+            "npm",
+            &[
+                "install",
+                "--prefix",
+                "benches/peers",
+                "--no-audit",
+                "--no-fund",
+            ],
+        )?;
+    }
+    let has_py = Command::new("python3")
+        .args(["-c", "import jmespath"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_py {
+        run(
+            "python3",
+            &[
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "-r",
+                "benches/peers/requirements.txt",
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Runs `program args` and keeps its JSON result in `target/bench-<name>.json`,
+/// or with `reuse`, reads the result a previous run kept.
+fn peer_result(
+    target: &Path,
+    name: &str,
+    reuse: bool,
+    program: &str,
+    args: &[&str],
+) -> Result<Json, String> {
+    let kept = target.join(format!("bench-{name}.json"));
+    if reuse {
+        let text = std::fs::read_to_string(&kept)
+            .map_err(|e| format!("{}: {e} (run `cargo xtask bench` first)", kept.display()))?;
+        return last_json(&text);
+    }
+    let v = last_json(&output(program, args)?)?;
+    std::fs::write(&kept, v.to_string())
+        .map_err(|e| format!("cannot write {}: {e}", kept.display()))?;
+    Ok(v)
+}
+
+/// `cargo xtask bench [seconds] [--table]`: `--table` prints the table of
+/// the last run again without measuring.
+pub fn bench(args: &[String]) -> Result<(), String> {
+    let reuse = args.iter().any(|a| a == "--table");
+    let secs = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map_or("0.5", String::as_str);
+    let target: std::path::PathBuf =
+        std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root().join("target"), Into::into);
+    if !reuse {
+        ensure_peers()?;
+        eprintln!("+ ROLEMAP_BENCH_SECS={secs} cargo bench -p rolemap-benches --bench engines");
+        let status = Command::new("cargo")
+            .args(["bench", "-p", "rolemap-benches", "--bench", "engines"])
+            .env("ROLEMAP_BENCH_SECS", secs)
+            .current_dir(root())
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("the criterion benchmarks failed ({status})"));
+        }
+    }
+    let t = &target;
+    let js = peer_result(t, "js", reuse, "node", &["benches/peers/bench.js", secs])?;
+    let py = peer_result(
+        t,
+        "python",
+        reuse,
+        "python3",
+        &["benches/peers/bench.py", secs],
+    )?;
+    let sim_args = [
+        "bench",
+        "-q",
+        "-p",
+        "rolemap-benches",
+        "--bench",
+        "simulate",
+    ];
+    let sim = peer_result(t, "simulate", reuse, "cargo", &sim_args)?;
+    let sim_js = peer_result(
+        t,
+        "simulate-js",
+        reuse,
+        "node",
+        &["benches/peers/simulate.js"],
+    )?;
+    let crit = target.join("criterion");
+    let (js_t, py_t) = (peer_table(&js), peer_table(&py));
+
+    let mut md = String::new();
+    let _ = writeln!(md, "Machine: {}", machine());
+    let _ = writeln!(
+        md,
+        "Peers: jmespath.rs 0.5 (same criterion run), {}, {}.",
+        js["engine"].as_str().unwrap_or("jmespath.js"),
+        py["engine"].as_str().unwrap_or("python jmespath")
+    );
+    let _ = writeln!(md, "Ratios are rolemap time / peer time (below 1: rolemap is faster). jmespath.js eval = search − compile (it has no API to evaluate a compiled tree).\n");
+    let _ = writeln!(
+        md,
+        "| workload | op | rolemap | jmespath.rs | ratio | jmespath.js | ratio | Python | ratio |"
+    );
+    let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for line in workload_names()? {
+        let (name, parse_only) = match line.strip_suffix(" parse") {
+            Some(n) => (n.to_string(), true),
+            None => (line.clone(), false),
+        };
+        for op in OPS {
+            if parse_only && op != "parse" {
+                continue;
+            }
+            let ours = criterion_mean(&crit, &name, "rolemap", op);
+            let rs = criterion_mean(&crit, &name, "jmespath.rs", op);
+            let j = js_t.get(&name).and_then(|r| r.get(op)).copied();
+            let p = py_t.get(&name).and_then(|r| r.get(op)).copied();
+            let cell = |v: Option<f64>| v.map_or("–".to_string(), fmt_ns);
+            let _ = writeln!(
+                md,
+                "| {name} | {op} | {} | {} | {} | {} | {} | {} | {} |",
+                cell(ours),
+                cell(rs),
+                ratio(ours, rs),
+                cell(j),
+                ratio(ours, j),
+                cell(p),
+                ratio(ours, p)
+            );
+        }
+    }
+    let s = &sim["simulate"];
+    let sj = &sim_js["simulate_js"];
+    let (rust_ns, engine_ns, js_ns) = (
+        s["rust_ns"].as_f64(),
+        s["engine_ns"].as_f64(),
+        sj["ns"].as_f64(),
+    );
+    let _ = writeln!(
+        md,
+        "\nsimulate: {} users x {} orgs (docs mappings)\n",
+        s["users"], s["orgs"]
+    );
+    let _ = writeln!(md, "| run | time | memberships | ratio vs node |");
+    let _ = writeln!(md, "|---|---:|---:|---:|");
+    let _ = writeln!(
+        md,
+        "| rolemap-simulate `Simulator::simulate_all` | {} | {} | {} |",
+        rust_ns.map_or("–".into(), fmt_ns),
+        s["memberships"],
+        ratio(rust_ns, js_ns)
+    );
+    let _ = writeln!(
+        md,
+        "| rolemap-engine, Pangolin's loop, compiled once | {} | {} | {} |",
+        engine_ns.map_or("–".into(), fmt_ns),
+        s["engine_memberships"],
+        ratio(engine_ns, js_ns)
+    );
+    let _ = writeln!(
+        md,
+        "| node + jmespath@0.16.0, re-parsed per org per user | {} | {} | 1.00 |",
+        js_ns.map_or("–".into(), fmt_ns),
+        sj["memberships"]
+    );
+    println!("{md}");
+    let out = target.join("bench-table.md");
+    std::fs::write(&out, &md).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!("table written to {}", out.display());
+    Ok(())
+}

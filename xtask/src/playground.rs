@@ -1,0 +1,454 @@
+//! `cargo xtask playground [--serve] [--port N] [--test]`: builds the playground (the
+//! `rolemap-wasm` module and the static page of `wasm/www/`) into
+//! `target/playground/`, and with `--serve` serves it on 127.0.0.1.
+//!
+//! Installs what is missing: the `wasm32-unknown-unknown` target (rustup)
+//! and `wasm-bindgen-cli` at exactly the version of the `wasm-bindgen` crate
+//! in Cargo.lock (the two must match byte for byte).
+//!
+//! The wasm build uses its own profile, `wasm-playground` (release,
+//! optimised for size, LTO, one codegen unit, `panic = "abort"`), given on
+//! the command line so the workspace's profiles stay as they are;
+//! wasm-bindgen leaves the debug sections out of its output.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use crate::{root, run};
+
+/// The wasm target.
+const TARGET: &str = "wasm32-unknown-unknown";
+
+/// The size budget of the gzipped module.
+const MAX_GZIPPED: u64 = 300 * 1024;
+
+/// `--config` settings defining the `wasm-playground` profile.
+const PROFILE: &[&str] = &[
+    "profile.wasm-playground.inherits=\"release\"",
+    "profile.wasm-playground.opt-level=\"z\"",
+    "profile.wasm-playground.lto=true",
+    "profile.wasm-playground.codegen-units=1",
+    "profile.wasm-playground.panic=\"abort\"",
+    "profile.wasm-playground.debug=false",
+];
+
+/// The cargo target directory (respects `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) if !d.is_empty() => {
+            let d = PathBuf::from(d);
+            if d.is_absolute() {
+                d
+            } else {
+                root().join(d)
+            }
+        }
+        _ => root().join("target"),
+    }
+}
+
+/// Where the site is written.
+pub fn site_dir() -> PathBuf {
+    target_dir().join("playground")
+}
+
+/// The version of the `wasm-bindgen` crate locked in Cargo.lock.
+fn locked_wasm_bindgen() -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
+                return Ok(v.trim_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package: is `wasm` a workspace member?".into())
+}
+
+/// Output of a command, when it runs and succeeds.
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// Installs the wasm target and wasm-bindgen-cli when missing.
+pub fn ensure_tools() -> Result<(), String> {
+    let installed = output("rustup", &["target", "list", "--installed"]).ok_or(
+        "rustup is needed to add the wasm32-unknown-unknown target: install Rust with rustup",
+    )?;
+    if !installed.lines().any(|l| l.trim() == TARGET) {
+        run("rustup", &["target", "add", TARGET])?;
+    }
+    let want = locked_wasm_bindgen()?;
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    // `wasm-bindgen 0.2.130`
+    if have.split_whitespace().nth(1) != Some(want.as_str()) {
+        let version = format!("={want}");
+        let locked = run(
+            "cargo",
+            &[
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &version,
+                "--locked",
+                "--force",
+            ],
+        );
+        if let Err(e) = locked {
+            // The CLI's own lock file can name a release the registry no
+            // longer serves (yanked); the CLI version itself stays exact.
+            eprintln!("xtask: {e}; retrying without --locked");
+            run(
+                "cargo",
+                &[
+                    "install",
+                    "wasm-bindgen-cli",
+                    "--version",
+                    &version,
+                    "--force",
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Gzipped size of `bytes` (best compression), as a web server sends it.
+fn gzipped_len(bytes: &[u8]) -> Result<u64, String> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).map_err(|e| format!("gzip: {e}"))?;
+    let out = enc.finish().map_err(|e| format!("gzip: {e}"))?;
+    Ok(out.len() as u64)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &dest)?;
+        } else {
+            std::fs::copy(&path, &dest)
+                .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads an unsigned LEB128 number at `*at`, moving past it.
+fn leb128(bytes: &[u8], at: &mut usize) -> Option<usize> {
+    let mut value: usize = 0;
+    let mut shift = 0;
+    loop {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        value |= usize::from(b & 0x7f).checked_shl(shift)?;
+        if b & 0x80 == 0 {
+            return Some(value);
+        }
+        shift += 7;
+        if shift > 35 {
+            return None;
+        }
+    }
+}
+
+/// The module without its custom sections `name` and `producers` (function
+/// names and tool versions: debugging aids the page does not need). `None`
+/// when the bytes are not a well-formed module.
+fn strip_custom_sections(bytes: &[u8]) -> Option<Vec<u8>> {
+    const HEADER: usize = 8;
+    if bytes.len() < HEADER || &bytes[..4] != b"\0asm" {
+        return None;
+    }
+    let mut out = bytes[..HEADER].to_vec();
+    let mut at = HEADER;
+    while at < bytes.len() {
+        let start = at;
+        let id = bytes[at];
+        at += 1;
+        let len = leb128(bytes, &mut at)?;
+        let body = at;
+        let end = body.checked_add(len).filter(|&e| e <= bytes.len())?;
+        let drop = id == 0 && {
+            let mut p = body;
+            let name_len = leb128(bytes, &mut p)?;
+            let name = bytes.get(p..p.checked_add(name_len)?)?;
+            name == b"name" || name == b"producers"
+        };
+        if !drop {
+            out.extend_from_slice(&bytes[start..end]);
+        }
+        at = end;
+    }
+    Some(out)
+}
+
+/// Sizes of the built module: (raw, gzipped) bytes.
+pub fn wasm_sizes() -> Result<(u64, u64), String> {
+    let wasm = site_dir().join("pkg/rolemap_wasm_bg.wasm");
+    let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read {}: {e}", wasm.display()))?;
+    Ok((bytes.len() as u64, gzipped_len(&bytes)?))
+}
+
+/// Builds the site into [`site_dir`]; fails when the module is over budget.
+pub fn build() -> Result<PathBuf, String> {
+    ensure_tools()?;
+    let mut args = vec![
+        "build",
+        "--package",
+        "rolemap-wasm",
+        "--lib",
+        "--target",
+        TARGET,
+        "--profile",
+        "wasm-playground",
+    ];
+    for setting in PROFILE {
+        args.push("--config");
+        args.push(setting);
+    }
+    run("cargo", &args)?;
+    let wasm = target_dir()
+        .join(TARGET)
+        .join("wasm-playground")
+        .join("rolemap_wasm.wasm");
+    let site = site_dir();
+    let pkg = site.join("pkg");
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg)
+            .map_err(|e| format!("cannot empty {}: {e}", pkg.display()))?;
+    }
+    let wasm_arg = wasm.display().to_string();
+    let pkg_arg = pkg.display().to_string();
+    run(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-dir",
+            &pkg_arg,
+            &wasm_arg,
+        ],
+    )?;
+    let module = pkg.join("rolemap_wasm_bg.wasm");
+    let bytes =
+        std::fs::read(&module).map_err(|e| format!("cannot read {}: {e}", module.display()))?;
+    let stripped = strip_custom_sections(&bytes)
+        .ok_or_else(|| format!("{} is not a well-formed wasm module", module.display()))?;
+    std::fs::write(&module, stripped)
+        .map_err(|e| format!("cannot write {}: {e}", module.display()))?;
+    copy_dir(&root().join("wasm/www"), &site)?;
+    let (raw, gz) = wasm_sizes()?;
+    eprintln!(
+        "playground: {} (rolemap_wasm_bg.wasm: {raw} bytes, {gz} bytes gzipped = {:.1} KiB)",
+        site.display(),
+        gz as f64 / 1024.0
+    );
+    if gz > MAX_GZIPPED {
+        return Err(format!(
+            "the wasm module is {gz} bytes gzipped, over the budget of {MAX_GZIPPED}"
+        ));
+    }
+    Ok(site)
+}
+
+/// The content type of a file, by extension.
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The file a request path names inside `site`, never outside it.
+fn resolve(site: &Path, target: &str) -> Option<PathBuf> {
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let mut out = site.to_path_buf();
+    for part in Path::new(path.trim_start_matches('/')).components() {
+        match part {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if out.is_dir() {
+        out.push("index.html");
+    }
+    out.is_file().then_some(out)
+}
+
+fn respond(mut stream: TcpStream, site: &Path) {
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    // Drain the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+        line.clear();
+    }
+    let mut parts = request.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let found = resolve(site, target).and_then(|p| {
+        let mut body = Vec::new();
+        std::fs::File::open(&p)
+            .and_then(|mut f| f.read_to_end(&mut body))
+            .ok()
+            .map(|_| (p, body))
+    });
+    let (status, kind, body) = match found {
+        Some((p, body)) => ("200 OK", content_type(&p), body),
+        None => ("404 Not Found", "text/plain", b"not found\n".to_vec()),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    if method != "HEAD" {
+        let _ = stream.write_all(&body);
+    }
+}
+
+/// Serves `site` on 127.0.0.1:`port` until interrupted.
+fn serve(site: &Path, port: u16) -> Result<(), String> {
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    println!("playground: http://127.0.0.1:{port}/  (Ctrl-C stops)");
+    for stream in listener.incoming().flatten() {
+        let site = site.to_path_buf();
+        std::thread::spawn(move || respond(stream, &site));
+    }
+    Ok(())
+}
+
+/// `cargo xtask playground [--serve] [--port N] [--test]` (`--test`: build,
+/// then run only the playground's tests, as `cargo xtask test` does last).
+pub fn main(args: &[String]) -> Result<(), String> {
+    let mut serve_it = false;
+    let mut test_only = false;
+    let mut port: u16 = 8765;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--serve" => serve_it = true,
+            "--test" => test_only = true,
+            "--port" => {
+                port = it
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port needs a number (0: any free port)")?;
+            }
+            other => {
+                return Err(format!(
+                "unknown argument `{other}`: usage: cargo xtask playground [--serve] [--port N] [--test]"
+            ))
+            }
+        }
+    }
+    if test_only {
+        return test();
+    }
+    let site = build()?;
+    if serve_it {
+        serve(&site, port)?;
+    } else {
+        println!("playground: open {}/index.html through a web server, or run `cargo xtask playground --serve`", site.display());
+    }
+    Ok(())
+}
+
+/// Whether this process runs as root (may install Debian packages).
+fn is_root() -> bool {
+    output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
+}
+
+/// Debian's Chromium, for the end-to-end test (installed with apt-get when
+/// missing and running as root; otherwise a failure naming the fix).
+fn ensure_chromium() -> Result<PathBuf, String> {
+    let path = PathBuf::from("/usr/bin/chromium");
+    if path.exists() {
+        return Ok(path);
+    }
+    if !is_root() {
+        return Err("the playground's end-to-end test needs Chromium at /usr/bin/chromium: run `apt-get install -y chromium` as root".into());
+    }
+    run("apt-get", &["update"])?;
+    run("apt-get", &["install", "-y", "chromium"])?;
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err("apt-get installed chromium but /usr/bin/chromium is missing".into())
+    }
+}
+
+/// The playground's tests, after the cargo tests: builds the site, then runs
+/// `wasm/e2e` with node's test runner (the end-to-end test in headless
+/// Chromium, and the agreement test of the page's simulator with
+/// `rolemap simulate --output json`). Every prerequisite is installed or
+/// the run fails; nothing is skipped.
+pub fn test() -> Result<(), String> {
+    let site = build()?;
+    let chromium = ensure_chromium()?;
+    let e2e = root().join("wasm/e2e");
+    if !e2e
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+    {
+        run(
+            "npm",
+            &["ci", "--prefix", "wasm/e2e", "--no-audit", "--no-fund"],
+        )?;
+    }
+    run(
+        "cargo",
+        &["build", "--package", "rolemap-cli", "--bin", "rolemap"],
+    )?;
+    let rolemap = target_dir().join("debug").join("rolemap");
+    eprintln!("+ node --test wasm/e2e/");
+    let status = Command::new("node")
+        .args(["--test", "--test-concurrency=1", "wasm/e2e/"])
+        .current_dir(root())
+        .env("PLAYGROUND_DIR", &site)
+        .env("ROLEMAP_BIN", &rolemap)
+        .env("CHROMIUM", &chromium)
+        .env("EXAMPLES_DIR", root().join("examples"))
+        .status()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the playground tests failed ({status})"))
+    }
+}
