@@ -227,6 +227,9 @@ pub enum NodeKind {
     },
     /// `&expr`: an expression passed unevaluated to a function.
     ExprRef(Box<Node>),
+    /// Nothing, after a `.` (`foo.`): jmespath.js parses it and fails only
+    /// when it evaluates it (Pangolin dialect; a syntax error in the spec).
+    Missing,
 }
 
 /// One `key: value` of a multi-select hash.
@@ -252,28 +255,53 @@ impl PartialEq for NodeKind {
     fn eq(&self, other: &Self) -> bool {
         use NodeKind as K;
         match (self, other) {
-            (K::Identity, K::Identity) | (K::Current, K::Current) => true,
+            (K::Identity, K::Identity) | (K::Current, K::Current) | (K::Missing, K::Missing) => {
+                true
+            }
             (K::Field { name: a, quoted: p }, K::Field { name: b, quoted: q }) => a == b && p == q,
-            (K::Literal { value: a, form: p }, K::Literal { value: b, form: q }) => a == b && p == q,
+            (K::Literal { value: a, form: p }, K::Literal { value: b, form: q }) => {
+                a == b && p == q
+            }
             (K::Subexpr { lhs: a, rhs: b }, K::Subexpr { lhs: c, rhs: d })
             | (K::And(a, b), K::And(c, d))
             | (K::Or(a, b), K::Or(c, d))
             | (K::Pipe(a, b), K::Pipe(c, d)) => a == c && b == d,
             (K::Index { lhs: a, index: i }, K::Index { lhs: b, index: j }) => a == b && i == j,
             (
-                K::Projection { kind: k1, lhs: a, rhs: b },
-                K::Projection { kind: k2, lhs: c, rhs: d },
+                K::Projection {
+                    kind: k1,
+                    lhs: a,
+                    rhs: b,
+                },
+                K::Projection {
+                    kind: k2,
+                    lhs: c,
+                    rhs: d,
+                },
             ) => k1 == k2 && a == c && b == d,
             (K::MultiList(a), K::MultiList(b)) => a == b,
             (K::MultiHash(a), K::MultiHash(b)) => a == b,
             (K::Not(a), K::Not(b)) | (K::ExprRef(a), K::ExprRef(b)) => a == b,
             (
-                K::Compare { op: o1, lhs: a, rhs: b },
-                K::Compare { op: o2, lhs: c, rhs: d },
+                K::Compare {
+                    op: o1,
+                    lhs: a,
+                    rhs: b,
+                },
+                K::Compare {
+                    op: o2,
+                    lhs: c,
+                    rhs: d,
+                },
             ) => o1 == o2 && a == c && b == d,
-            (K::Call { name: n1, args: a1, .. }, K::Call { name: n2, args: a2, .. }) => {
-                n1 == n2 && a1 == a2
-            }
+            (
+                K::Call {
+                    name: n1, args: a1, ..
+                },
+                K::Call {
+                    name: n2, args: a2, ..
+                },
+            ) => n1 == n2 && a1 == a2,
             _ => false,
         }
     }
@@ -314,6 +342,7 @@ impl NodeKind {
         match self {
             NodeKind::Identity
             | NodeKind::Current
+            | NodeKind::Missing
             | NodeKind::Field { .. }
             | NodeKind::Literal { .. } => {}
             NodeKind::Subexpr { lhs, rhs }

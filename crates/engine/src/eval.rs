@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind};
 use crate::functions;
 use crate::js;
 use crate::limits::Limits;
-use crate::value::{Entries, Items, Value, View};
+use crate::value::{Entries, Items, ObjectBuilder, Value, View};
 
 /// Observes evaluation, node by node (used by `explain`).
 pub trait Tracer<'a> {
@@ -38,8 +38,13 @@ pub(crate) struct Interp<'t, T> {
     limits: Limits,
     steps: u64,
     built: u64,
+    /// How deeply `eval` has recursed.
+    depth: u32,
     tracer: &'t mut T,
 }
+
+/// Every this many levels of recursion, `eval` makes sure enough stack is left.
+const STACK_CHECK_EVERY: u32 = 8;
 
 pub(crate) type Res<'a> = Result<Value<'a>, Error>;
 
@@ -50,6 +55,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
             limits,
             steps: 0,
             built: 0,
+            depth: 0,
             tracer,
         }
     }
@@ -83,6 +89,21 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
                 node.span,
             ));
         }
+        self.depth += 1;
+        let r = if self.depth % STACK_CHECK_EVERY == 0 {
+            // Deep trees over deep values: grow the stack rather than overflow it.
+            stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+                self.eval_traced(node, cur)
+            })
+        } else {
+            self.eval_traced(node, cur)
+        };
+        self.depth -= 1;
+        r
+    }
+
+    #[inline(always)]
+    fn eval_traced(&mut self, node: &'a Node, cur: &Value<'a>) -> Res<'a> {
         if T::ACTIVE {
             self.tracer.enter(node, cur);
             let r = self.eval_node(node, cur);
@@ -126,20 +147,20 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
                     return Ok(Value::null());
                 }
                 self.build(kvs.len(), node)?;
-                let mut out: Vec<(Rc<str>, Value<'a>)> = Vec::with_capacity(kvs.len());
+                let mut out = ObjectBuilder::new(self.rules.prototype_fields, kvs.len());
                 for kv in kvs {
                     let v = self.eval(&kv.value, cur)?;
-                    match out.iter_mut().find(|(k, _)| **k == *kv.key) {
-                        Some(slot) => slot.1 = v,
-                        None => out.push((Rc::from(kv.key.as_str()), v)),
-                    }
+                    out.set(Rc::from(kv.key.as_str()), v);
                 }
-                Ok(Value::object(out))
+                Ok(out.finish())
             }
-            NodeKind::Not(e) => Ok(Value::bool(!self.eval(e, cur)?.is_truthy())),
+            NodeKind::Not(e) => {
+                let v = self.eval(e, cur)?;
+                Ok(Value::bool(!self.truthy(&v, node)?))
+            }
             NodeKind::And(l, r) => {
                 let left = self.eval(l, cur)?;
-                if left.is_truthy() {
+                if self.truthy(&left, node)? {
                     self.eval(r, cur)
                 } else {
                     Ok(left)
@@ -147,7 +168,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
             }
             NodeKind::Or(l, r) => {
                 let left = self.eval(l, cur)?;
-                if left.is_truthy() {
+                if self.truthy(&left, node)? {
                     Ok(left)
                 } else {
                     self.eval(r, cur)
@@ -156,11 +177,35 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
             NodeKind::Compare { op, lhs, rhs } => {
                 let left = self.eval(lhs, cur)?;
                 let right = self.eval(rhs, cur)?;
-                Ok(self.compare(*op, &left, &right))
+                self.compare(node, *op, &left, &right)
             }
             NodeKind::Call { name, args, .. } => functions::call(self, node, name, args, cur),
             NodeKind::ExprRef(e) => Ok(Value::expref(e)),
+            NodeKind::Missing => Err(Error::new(
+                ErrorKind::Syntax,
+                "nothing follows this `.`: jmespath.js accepts that when parsing, and fails here, when it reaches it",
+                node.span,
+            )
+            .with_js("Cannot read properties of undefined (reading 'type')")),
         }
+    }
+
+    /// Truthiness. jmespath.js calls `obj.hasOwnProperty` while testing an
+    /// object, which fails on an object whose `__proto__` key made its
+    /// prototype null.
+    #[inline]
+    fn truthy(&self, v: &Value<'a>, node: &Node) -> Result<bool, Error> {
+        if let (Some(None), View::Obj(o)) = (v.custom_proto(), v.view()) {
+            if !o.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::InvalidType,
+                    "jmespath.js cannot test this object: its `__proto__: null` key removed the methods it calls",
+                    node.span,
+                )
+                .with_js("obj.hasOwnProperty is not a function"));
+            }
+        }
+        Ok(v.is_truthy())
     }
 
     /// `name` looked up on `cur`.
@@ -169,7 +214,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
         match cur.view() {
             View::Obj(o) => match o.get(name) {
                 Some(v) => v,
-                None if self.rules.prototype_fields => js::prototype_field(name),
+                None if self.rules.prototype_fields => js::inherited(cur, name),
                 None => Value::null(),
             },
             _ => Value::null(),
@@ -214,7 +259,8 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
             (ProjectionKind::Filter(cond), View::Arr(items)) => {
                 let mut out = Vec::new();
                 for v in items.iter() {
-                    if self.eval(cond, &v)?.is_truthy() {
+                    let keep = self.eval(cond, &v)?;
+                    if self.truthy(&keep, cond)? {
                         out.push(v);
                     }
                 }
@@ -304,12 +350,15 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
         }))
     }
 
-    fn compare(&self, op: Comparator, l: &Value<'a>, r: &Value<'a>) -> Value<'a> {
-        match op {
+    fn compare(&self, node: &Node, op: Comparator, l: &Value<'a>, r: &Value<'a>) -> Res<'a> {
+        Ok(match op {
             Comparator::Eq => Value::bool(self.equal(l, r)),
             Comparator::Ne => Value::bool(!self.equal(l, r)),
             _ => match self.rules.ordering {
-                Ordering::JavaScript => Value::bool(js::relational(op, l, r)),
+                Ordering::JavaScript => Value::bool(
+                    js::relational(op, l, r)
+                        .map_err(|e| e.error("compare these values", node.span))?,
+                ),
                 Ordering::NumbersOnly => match (l.view(), r.view()) {
                     (View::Num(a), View::Num(b)) => Value::bool(match op {
                         Comparator::Lt => a < b,
@@ -320,7 +369,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
                     _ => Value::null(),
                 },
             },
-        }
+        })
     }
 
     /// Deep equality (jmespath.js's `strictDeepEqual` in the Pangolin dialect:
@@ -332,6 +381,17 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
 
 /// Deep equality of two values.
 pub(crate) fn equal(l: &Value<'_>, r: &Value<'_>) -> bool {
+    match (l.view(), r.view()) {
+        (View::Arr(_), View::Arr(_)) | (View::Obj(_), View::Obj(_)) => {
+            stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+                equal_nested(l, r)
+            })
+        }
+        _ => equal_nested(l, r),
+    }
+}
+
+fn equal_nested(l: &Value<'_>, r: &Value<'_>) -> bool {
     match (l.view(), r.view()) {
         (View::Null, View::Null) | (View::Undef, View::Undef) => true,
         (View::Bool(a), View::Bool(b)) => a == b,

@@ -73,6 +73,7 @@ fn node_name(n: &Node) -> &'static str {
         NodeKind::Pipe(..) => "pipe",
         NodeKind::Call { .. } => "call",
         NodeKind::ExprRef(_) => "expression reference",
+        NodeKind::Missing => "missing",
     }
 }
 

@@ -69,6 +69,11 @@ impl ParamType {
     }
 }
 
+fn is_marked(o: &crate::value::Entries<'_, '_>) -> bool {
+    o.get("jmespathType")
+        .is_some_and(|v| v.as_str() == Some("Expref"))
+}
+
 /// A function's signature.
 #[derive(Debug)]
 pub struct Signature {
@@ -175,8 +180,12 @@ pub(crate) fn arity_error(sig: &Signature, got: usize, span: crate::Span) -> Opt
     Some(Error::new(ErrorKind::InvalidArity, ours, span).with_js(theirs))
 }
 
-fn type_of(v: &Value<'_>) -> Option<ParamType> {
+/// The type of `v`; with `js`, as jmespath.js tells types apart.
+fn type_of(v: &Value<'_>, js: bool) -> Option<ParamType> {
     Some(match v.view() {
+        // jmespath.js tells an expression reference by its `jmespathType`
+        // key, so any object with that key set to "Expref" is one to it.
+        View::Obj(o) if js && is_marked(&o) => P::ExprRef,
         View::Null => P::Null,
         View::Bool(_) => P::Boolean,
         View::Num(_) => P::Number,
@@ -188,8 +197,8 @@ fn type_of(v: &Value<'_>) -> Option<ParamType> {
     })
 }
 
-fn matches(v: &Value<'_>, expected: ParamType) -> bool {
-    let actual = type_of(v);
+fn matches(v: &Value<'_>, expected: ParamType, js: bool) -> bool {
+    let actual = type_of(v, js);
     match expected {
         P::Any => true,
         P::ArrayNumber | P::ArrayString => match v.view() {
@@ -199,7 +208,7 @@ fn matches(v: &Value<'_>, expected: ParamType) -> bool {
                 } else {
                     P::String
                 };
-                items.iter().all(|e| type_of(&e) == Some(sub))
+                items.iter().all(|e| type_of(&e, js) == Some(sub))
             }
             _ => false,
         },
@@ -220,10 +229,10 @@ fn check_types(
     };
     for (i, arg) in args.iter().enumerate().take(checked) {
         let types = sig.params[i.min(sig.params.len() - 1)];
-        if types.iter().any(|t| matches(arg, *t)) {
+        if types.iter().any(|t| matches(arg, *t, js_rules)) {
             continue;
         }
-        let actual = type_of(arg);
+        let actual = type_of(arg, js_rules);
         let actual_js = actual.map_or("undefined", ParamType::js_name);
         let expected_js: Vec<&str> = types.iter().map(|t| t.js_name()).collect();
         let expected: Vec<&str> = types.iter().map(|t| t.human()).collect();
@@ -301,7 +310,10 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
             }
         }
         "sum" => Value::num(a0.array_items().unwrap_or_default().iter().map(num).sum()),
-        "contains" => Value::bool(contains(a0, &args[1], js_rules)),
+        "contains" => Value::bool(
+            contains(a0, &args[1], js_rules)
+                .map_err(|e| e.error("search for that in a string", arg_nodes[1].span))?,
+        ),
         "starts_with" => {
             let (s, p) = (a0.as_str().unwrap_or(""), args[1].as_str().unwrap_or(""));
             Value::bool(if js_rules {
@@ -365,17 +377,14 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
         "max" | "min" => extreme(a0, sig.name == "max", js_rules),
         "max_by" | "min_by" => by_key(it, node, &args, sig.name == "max_by")?,
         "merge" => {
-            let mut out: Vec<(Rc<str>, Value<'a>)> = Vec::new();
+            let mut out = crate::value::ObjectBuilder::new(it.rules.prototype_fields, 0);
             for arg in &args {
                 for (k, v) in enumerable(arg, it.rules.js_key_order) {
-                    match out.iter_mut().find(|(kk, _)| **kk == *k) {
-                        Some(slot) => slot.1 = v,
-                        None => out.push((k, v)),
-                    }
+                    out.set(k, v);
                 }
             }
             it.build(out.len(), node)?;
-            Value::object(out)
+            out.finish()
         }
         "not_null" => args
             .iter()
@@ -410,7 +419,7 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
                 // Array.prototype.sort without a comparator: by string form, UTF-16 order.
                 let mut keyed: Vec<(String, Value<'a>)> = items
                     .into_iter()
-                    .map(|v| (js::to_js_string(&v), v))
+                    .map(|v| (js::to_js_string(&v).unwrap_or_default(), v))
                     .collect();
                 keyed.sort_by(|a, b| js::utf16_cmp(&a.0, &b.0));
                 items = keyed.into_iter().map(|(_, v)| v).collect();
@@ -430,7 +439,7 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
                 Some(s) => Value::string(s),
                 None => Value::undefined(),
             },
-            _ => Value::string(serde_json::to_string(&a0.to_json()).unwrap_or_default()),
+            _ => Value::string(js::compact_json(a0)),
         },
         "to_number" => match a0.view() {
             View::Num(_) => a0.clone(),
@@ -448,7 +457,7 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
             },
             _ => Value::null(),
         },
-        "type" => match type_of(a0) {
+        "type" => match type_of(a0, js_rules) {
             Some(t) => Value::string(match t {
                 P::ExprRef => "expref",
                 other => other.js_name(),
@@ -476,20 +485,26 @@ fn spec_order(a: &Value<'_>, b: &Value<'_>) -> Ord {
 }
 
 /// `contains(subject, search)`.
-fn contains(subject: &Value<'_>, search: &Value<'_>, js_rules: bool) -> bool {
+fn contains(
+    subject: &Value<'_>,
+    search: &Value<'_>,
+    js_rules: bool,
+) -> Result<bool, js::NoPrimitive> {
     use crate::value::Repr;
     // The common case (`contains(groups, 'admin')`): a string searched in an
     // array of the input. Strings are equal under both dialects' rules.
-    if let (Repr::Json(serde_json::Value::Array(items)), Some(needle)) = (&subject.0, search.as_str()) {
-        return items
+    if let (Repr::Json(serde_json::Value::Array(items)), Some(needle)) =
+        (&subject.0, search.as_str())
+    {
+        return Ok(items
             .iter()
-            .any(|e| matches!(e, serde_json::Value::String(s) if s == needle));
+            .any(|e| matches!(e, serde_json::Value::String(s) if s == needle)));
     }
-    match subject.view() {
+    Ok(match subject.view() {
         View::Str(s) => match search.view() {
             View::Str(needle) => s.contains(needle),
             // `indexOf` turns its argument into a string.
-            _ if js_rules => s.contains(js::to_js_string(search).as_str()),
+            _ if js_rules => s.contains(js::to_js_string(search)?.as_str()),
             _ => false,
         },
         View::Arr(items) => items.iter().any(|e| {
@@ -500,7 +515,7 @@ fn contains(subject: &Value<'_>, search: &Value<'_>, js_rules: bool) -> bool {
             }
         }),
         _ => false,
-    }
+    })
 }
 
 /// JavaScript's `===`: primitives by value, arrays and objects by identity.
@@ -511,6 +526,7 @@ fn strict_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
             (Repr::Json(x), Repr::Json(y)) => std::ptr::eq(*x, *y),
             (Repr::Arr(x), Repr::Arr(y)) => Rc::ptr_eq(x, y),
             (Repr::Obj(x), Repr::Obj(y)) => Rc::ptr_eq(x, y),
+            (Repr::ObjProto(x), Repr::ObjProto(y)) => Rc::ptr_eq(x, y),
             _ => false,
         },
         _ => crate::eval::equal(a, b),
@@ -606,7 +622,7 @@ fn by_key<'a, T: Tracer<'a>>(
                 ));
             }
             let op = if max { Comparator::Gt } else { Comparator::Lt };
-            if js::relational(op, &k, &best_key) {
+            if js::relational(op, &k, &best_key).unwrap_or(false) {
                 best_key = k;
                 best = v.clone();
             }
@@ -696,9 +712,9 @@ fn sort_by<'a, T: Tracer<'a>>(
     let js_rules = it.rules.js_functions;
     keyed.sort_by(|(a, _), (b, _)| {
         if js_rules {
-            if js::relational(Comparator::Gt, a, b) {
+            if js::relational(Comparator::Gt, a, b).unwrap_or(false) {
                 Ord::Greater
-            } else if js::relational(Comparator::Lt, a, b) {
+            } else if js::relational(Comparator::Lt, a, b).unwrap_or(false) {
                 Ord::Less
             } else {
                 Ord::Equal
@@ -710,14 +726,36 @@ fn sort_by<'a, T: Tracer<'a>>(
     Ok(Value::array(keyed.into_iter().map(|(_, v)| v).collect()))
 }
 
-/// The enumerable own properties `for (key in v)` visits.
+/// The enumerable properties `for (key in v)` visits: own ones, then (in
+/// the Pangolin dialect) those inherited from a prototype set by `__proto__`.
 fn enumerable<'a>(v: &Value<'a>, js_order: bool) -> Vec<(Rc<str>, Value<'a>)> {
     match v.view() {
-        View::Obj(o) => o
-            .ordered(js_order)
-            .into_iter()
-            .map(|(k, v)| (Rc::from(k), v))
-            .collect(),
+        View::Obj(o) => {
+            let mut out: Vec<(Rc<str>, Value<'a>)> = o
+                .ordered(js_order)
+                .into_iter()
+                .map(|(k, v)| (Rc::from(k), v))
+                .collect();
+            if let Some(Some(proto)) = v.custom_proto() {
+                for (k, pv) in enumerable(proto, js_order) {
+                    if !out.iter().any(|(kk, _)| *kk == k) {
+                        out.push((k, pv));
+                    }
+                }
+            }
+            out
+        }
+        View::Ref(node) if js_order => {
+            // A reference is jmespath.js's own syntax-tree object.
+            let tree = js::expref_json(node);
+            match tree {
+                serde_json::Value::Object(m) => m
+                    .into_iter()
+                    .map(|(k, v)| (Rc::from(k.as_str()), Value::from_json_owned(v)))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        }
         // jmespath.js checks only merge's first argument; a later string or
         // array contributes its indices.
         View::Arr(items) if js_order => items

@@ -144,6 +144,10 @@ impl Tok {
 
 const CRASH: &str = "Cannot read properties of undefined (reading 'type')";
 
+/// Deepest nesting the replay follows; beyond it the message is unknown.
+const MAX_REPLAY_DEPTH: usize = 150;
+const TOO_DEEP: &str = "\u{0}too deep";
+
 /// `JSON.parse(text)`'s error message, as V8 words the common cases.
 fn json_parse_error(text: &str) -> Option<String> {
     let err = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
@@ -153,7 +157,11 @@ fn json_parse_error(text: &str) -> Option<String> {
         let mut offset = 0;
         for (i, l) in text.split('\n').enumerate() {
             if i + 1 == line {
-                offset += l.chars().take(col.saturating_sub(1)).map(char::len_utf16).sum::<usize>();
+                offset += l
+                    .chars()
+                    .take(col.saturating_sub(1))
+                    .map(char::len_utf16)
+                    .sum::<usize>();
                 break;
             }
             offset += l.encode_utf16().count() + 1;
@@ -162,7 +170,10 @@ fn json_parse_error(text: &str) -> Option<String> {
     };
     let msg = err.to_string();
     Some(if msg.starts_with("EOF while parsing a string") {
-        format!("Unterminated string in JSON at position {}", js::utf16_len(text))
+        format!(
+            "Unterminated string in JSON at position {}",
+            js::utf16_len(text)
+        )
     } else if msg.starts_with("EOF") {
         "Unexpected end of JSON input".to_string()
     } else if msg.starts_with("invalid escape") {
@@ -272,7 +283,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 let start = i;
                 scan(&mut i, '`');
                 let body: String = c[start..i.min(n)].iter().collect();
-                let text = body.trim_start_matches(jsnum::is_js_space).replacen("\\`", "`", 1);
+                let text = body
+                    .trim_start_matches(jsnum::is_js_space)
+                    .replacen("\\`", "`", 1);
                 let json_text = if looks_like_json(&text) {
                     text
                 } else {
@@ -282,7 +295,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                     return Err(e);
                 }
                 let v: serde_json::Value = serde_json::from_str(&json_text).unwrap_or_default();
-                out.push(Tok::Literal(js::to_js_string(&crate::Value::json(&v))));
+                out.push(Tok::Literal(
+                    js::to_js_string(&crate::Value::json(&v)).unwrap_or_default(),
+                ));
                 i += 1;
             }
             '<' | '>' | '=' | '!' => {
@@ -359,8 +374,8 @@ impl Parser {
 
     fn expression(&mut self, rbp: u8) -> R {
         self.depth += 1;
-        if self.depth > 500 {
-            return Err("Maximum call stack size exceeded".into());
+        if self.depth > MAX_REPLAY_DEPTH {
+            return Err(TOO_DEEP.into());
         }
         let left = self.la(0)?.clone();
         self.i += 1;
@@ -551,7 +566,10 @@ impl Parser {
         loop {
             let key = self.la(0)?;
             if !matches!(key, Tok::Unquoted(_) | Tok::Quoted(_)) {
-                return Err(format!("Expecting an identifier token, got: {}", key.name()));
+                return Err(format!(
+                    "Expecting an identifier token, got: {}",
+                    key.name()
+                ));
             }
             self.i += 1;
             self.expect("Colon")?;
@@ -577,16 +595,25 @@ pub(crate) fn parse_error(src: &str) -> Option<String> {
         Err(e) => return Some(e),
     };
     let dangling = dangling_dot(&toks);
-    let mut p = Parser { toks, i: 0, depth: 0 };
+    let mut p = Parser {
+        toks,
+        i: 0,
+        depth: 0,
+    };
     let result = p.expression(0).and_then(|()| {
         let t = p.la(0)?;
         if *t == Tok::Eof {
             Ok(())
         } else {
-            Err(format!("Unexpected token type: {}, value: {}", t.name(), t.value()))
+            Err(format!(
+                "Unexpected token type: {}, value: {}",
+                t.name(),
+                t.value()
+            ))
         }
     });
     match result {
+        Err(e) if e == TOO_DEEP => None,
         Err(e) => Some(e),
         Ok(()) if dangling => Some(CRASH.into()),
         Ok(()) => None,
@@ -612,10 +639,19 @@ mod tests {
     fn messages_match_jmespath_js() {
         for (src, want) in [
             ("@=", "Cannot read properties of undefined (reading 'type')"),
-            ("foo.", "Cannot read properties of undefined (reading 'type')"),
+            (
+                "foo.",
+                "Cannot read properties of undefined (reading 'type')",
+            ),
             ("[1", "Expected Rbracket, got: EOF"),
-            ("a[1:b]", "Syntax error, unexpected token: undefined(undefined)"),
-            ("`{a}`", "Expected property name or '}' in JSON at position 1"),
+            (
+                "a[1:b]",
+                "Syntax error, unexpected token: undefined(undefined)",
+            ),
+            (
+                "`{a}`",
+                "Expected property name or '}' in JSON at position 1",
+            ),
             ("\"abc", "Unterminated string in JSON at position 4"),
             ("foo[?a==]", "Invalid token (Rbracket): \"]\""),
             ("a b", "Unexpected token type: UnquotedIdentifier, value: b"),

@@ -47,7 +47,7 @@ pub use print::print;
 pub use value::{Value, ValueKind};
 
 /// Stack left when a recursion over values grows the stack (see `stacker`).
-pub(crate) const STACK_RED_ZONE: usize = 64 * 1024;
+pub(crate) const STACK_RED_ZONE: usize = 256 * 1024;
 /// How much stack such a recursion adds at a time.
 pub(crate) const STACK_GROWTH: usize = 1024 * 1024;
 

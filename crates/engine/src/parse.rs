@@ -50,10 +50,15 @@ const PROJECTION_STOP: u8 = 10;
 /// Parses `src` in `dialect` into a tree.
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
     let rules = dialect.rules();
-    let parsed = prescan(src, rules, limits).and_then(|()| parse_range(src, 0, src.len(), rules));
+    let parsed = prescan(src, rules, limits)
+        .and_then(|()| parse_range(src, 0, src.len(), rules, limits.max_depth));
     let node = match parsed {
         Ok(node) => node,
-        Err(mut e) if rules.js_messages && e.kind == crate::ErrorKind::Syntax && src.len() <= limits.max_expression_len => {
+        Err(mut e)
+            if rules.js_messages
+                && e.kind == crate::ErrorKind::Syntax
+                && src.len() <= limits.max_expression_len =>
+        {
             e.js_message = crate::jserror::parse_error(src);
             return Err(e);
         }
@@ -66,11 +71,12 @@ pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node
 }
 
 fn too_deep(limits: &Limits, span: Span) -> Error {
+    too_deep_at(limits.max_depth, span)
+}
+
+fn too_deep_at(max_depth: u32, span: Span) -> Error {
     Error::syntax(
-        format!(
-            "the expression nests deeper than {} levels; split it or simplify it",
-            limits.max_depth
-        ),
+        format!("the expression nests deeper than {max_depth} levels; split it or simplify it"),
         span,
     )
 }
@@ -122,7 +128,13 @@ fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<(), Error> {
 }
 
 /// Parses `src[start..end]` as a whole expression, with spans relative to `src`.
-fn parse_range(src: &str, start: usize, end: usize, rules: &'static Rules) -> Result<Node, Error> {
+fn parse_range(
+    src: &str,
+    start: usize,
+    end: usize,
+    rules: &'static Rules,
+    max_depth: u32,
+) -> Result<Node, Error> {
     let text = &src[start..end];
     let mut pairs = Grammar::parse(Rule::root, text).map_err(|e| pest_error(e, text, start))?;
     let expr = pairs
@@ -132,6 +144,8 @@ fn parse_range(src: &str, start: usize, end: usize, rules: &'static Rules) -> Re
         src,
         offset: start,
         rules,
+        max_depth,
+        recursion: std::cell::Cell::new(0),
     }
     .expression(expr)
 }
@@ -197,7 +211,9 @@ fn rule_names(rule: Rule) -> &'static [&'static str] {
         Rule::raw_string => &["a 'string'"],
         Rule::json_literal => &["a `literal`"],
         Rule::dot => &["`.`"],
-        Rule::lbracket | Rule::flatten | Rule::filter | Rule::bracket | Rule::multi_list => &["`[`"],
+        Rule::lbracket | Rule::flatten | Rule::filter | Rule::bracket | Rule::multi_list => {
+            &["`[`"]
+        }
         Rule::call | Rule::paren => &["`(`"],
         Rule::multi_hash => &["`{`"],
         Rule::comma | Rule::trailing_comma => &["`,`"],
@@ -214,6 +230,10 @@ struct Lower<'s> {
     src: &'s str,
     offset: usize,
     rules: &'static Rules,
+    /// Deepest tree (and recursion) allowed.
+    max_depth: u32,
+    /// How deeply the lowering functions have recursed.
+    recursion: std::cell::Cell<u32>,
 }
 
 /// The parts of an operand, consumed left to right by the postfix folding
@@ -253,6 +273,27 @@ impl<'s> Lower<'s> {
         Span::new(self.offset + s.start(), self.offset + s.end())
     }
 
+    /// `node`, unless it nests deeper than the limit (checked as the tree
+    /// grows, so that no deeper tree is ever built or dropped).
+    fn bounded(&self, node: Node) -> Result<Node, Error> {
+        if node.depth() > self.max_depth {
+            return Err(too_deep_at(self.max_depth, node.span));
+        }
+        Ok(node)
+    }
+
+    /// Runs `f` one recursion level deeper, refusing to go past the limit.
+    fn nested<T>(&self, span: Span, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        let level = self.recursion.get() + 1;
+        if level > self.max_depth {
+            return Err(too_deep_at(self.max_depth, span));
+        }
+        self.recursion.set(level);
+        let r = stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, f);
+        self.recursion.set(level - 1);
+        r
+    }
+
     fn lenient(&self, what: &str, span: Span) -> Result<(), Error> {
         if self.rules.lenient_syntax {
             Ok(())
@@ -286,7 +327,7 @@ impl<'s> Lower<'s> {
                         rhs: r,
                     },
                 };
-                Ok(Node::new(kind, span))
+                self.bounded(Node::new(kind, span))
             })
             .parse(inner)
     }
@@ -326,7 +367,7 @@ impl<'s> Lower<'s> {
                 break;
             }
             let p = ops.next().expect("peeked");
-            node = self.led(p, node, ops)?;
+            node = self.bounded(self.led(p, node, ops)?)?;
         }
         Ok(node)
     }
@@ -437,6 +478,13 @@ impl<'s> Lower<'s> {
                 self.leds(node, ops, rbp)
             }
             Rule::multi_list => self.multi_list(target),
+            Rule::dangling => {
+                self.lenient(
+                    "nothing after `.`: expected a name, `*`, `[` or `{`",
+                    Span::at(span.start),
+                )?;
+                Ok(Node::new(NodeKind::Missing, Span::at(span.start)))
+            }
             _ => self.multi_hash(target),
         }
     }
@@ -444,6 +492,10 @@ impl<'s> Lower<'s> {
     /// The right side of a projection: the postfixes binding tighter than
     /// `rbp`, applied to each element; `Identity` when none follows.
     fn projection_rhs(&self, ops: &mut Ops<'_>, rbp: u8, at: usize) -> Result<Node, Error> {
+        self.nested(Span::at(at), || self.projection_rhs_inner(ops, rbp, at))
+    }
+
+    fn projection_rhs_inner(&self, ops: &mut Ops<'_>, rbp: u8, at: usize) -> Result<Node, Error> {
         let identity = Node::new(NodeKind::Identity, Span::at(at));
         let Some(rule) = ops.peek() else {
             return Ok(identity);
@@ -561,10 +613,11 @@ impl<'s> Lower<'s> {
         &self,
         pairs: Pairs<'i, Rule>,
         what: &str,
-        mut item: impl FnMut(Pair<'i, Rule>) -> Result<(), Error>,
+        mut item: impl FnMut(Pair<'i, Rule>) -> Result<Tail, Error>,
     ) -> Result<usize, Error> {
         let mut items = 0;
         let mut need_comma = false;
+        let mut prev = Tail::Plain;
         let mut deferred = Ok(());
         for q in pairs {
             match q.as_rule() {
@@ -576,11 +629,16 @@ impl<'s> Lower<'s> {
                     if need_comma {
                         let at = Span::at(self.span(&q).start);
                         self.lenient(&format!("missing `,` between the items of {what}"), at)?;
+                        self.juxtaposed(prev, at.start)?;
                     }
                     need_comma = true;
                     items += 1;
+                    prev = Tail::Plain;
                     if deferred.is_ok() {
-                        deferred = item(q);
+                        match item(q) {
+                            Ok(tail) => prev = tail,
+                            Err(e) => deferred = Err(e),
+                        }
                     }
                 }
             }
@@ -588,12 +646,34 @@ impl<'s> Lower<'s> {
         deferred.map(|()| items)
     }
 
+    /// jmespath.js reads two items written without a `,` between them as
+    /// one item continued, and fails where the second starts with `{`, `!`
+    /// or `*`, or with a literal right after a projection.
+    fn juxtaposed(&self, prev: Tail, next: usize) -> Result<(), Error> {
+        let c = self.src.as_bytes().get(next).copied().unwrap_or(b' ');
+        let fails = match prev {
+            // After a bare `@` argument jmespath.js starts a new expression.
+            Tail::BareCurrent => false,
+            Tail::OpenProjection => matches!(c, b'{' | b'!' | b'*' | b'\'' | b'`'),
+            Tail::Plain => matches!(c, b'{' | b'!' | b'*'),
+        };
+        if fails {
+            return Err(Error::syntax(
+                "a `,` is missing here, and without it jmespath.js reads this as part of the previous item",
+                Span::new(next, next + 1),
+            ));
+        }
+        Ok(())
+    }
+
     fn multi_list(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
         let span = self.span(&p);
         let mut nodes = Vec::new();
         let count = self.separated(p.into_inner(), "a multi-select list", |q| {
-            nodes.push(self.expression(q)?);
-            Ok(())
+            let node = self.expression(q)?;
+            let tail = Tail::of(self.src, &node, false);
+            nodes.push(node);
+            Ok(tail)
         })?;
         if count == 0 {
             self.lenient("an empty multi-select list `[ ]`", span)?;
@@ -622,7 +702,7 @@ impl<'s> Lower<'s> {
                 key_span,
                 value: self.expression(value)?,
             });
-            Ok(())
+            Ok(Tail::Plain)
         })?;
         Ok(Node::new(NodeKind::MultiHash(kvs), span))
     }
@@ -635,6 +715,10 @@ impl<'s> Lower<'s> {
                 "several expressions in parentheses; join them with an operator",
                 exprs[1].span,
             )?;
+            let bare = self.rules.bare_current_argument;
+            for pair in exprs.windows(2) {
+                self.juxtaposed(Tail::of(self.src, &pair[0], bare), pair[1].span.start)?;
+            }
         }
         let mut first = exprs.swap_remove(0);
         // Parentheses leave no node: widen the span to cover them.
@@ -666,13 +750,15 @@ impl<'s> Lower<'s> {
                         Span::new(at.start, at.start + 1),
                     ));
                     out.push(
-                        parse_range(self.src, rest, at.end, self.rules).map_err(|e| Error {
-                            message: format!(
-                                "jmespath.js ends an argument at a bare `@`: {}",
-                                e.message
-                            ),
-                            ..e
-                        })?,
+                        parse_range(self.src, rest, at.end, self.rules, self.max_depth).map_err(
+                            |e| Error {
+                                message: format!(
+                                    "jmespath.js ends an argument at a bare `@`: {}",
+                                    e.message
+                                ),
+                                ..e
+                            },
+                        )?,
                     );
                     return Ok(());
                 }
@@ -715,6 +801,18 @@ impl<'s> Lower<'s> {
             NodeKind::Call {
                 name, name_span, ..
             } if self.rules.lenient_syntax => (name, name_span),
+            // jmespath.js calls `left.name`: a comparison node's is its operator's.
+            NodeKind::Compare { op, .. } if self.rules.lenient_syntax => {
+                let name = match op {
+                    Comparator::Eq => "EQ",
+                    Comparator::Ne => "NE",
+                    Comparator::Lt => "LT",
+                    Comparator::Le => "LTE",
+                    Comparator::Gt => "GT",
+                    Comparator::Ge => "GTE",
+                };
+                (name.to_string(), left.span)
+            }
             _ if self.rules.lenient_syntax => ("undefined".to_string(), left.span),
             _ => {
                 return Err(Error::syntax(
@@ -724,7 +822,13 @@ impl<'s> Lower<'s> {
             }
         };
         let mut args = Vec::new();
-        self.separated(p.into_inner(), "a function call", |q| self.argument(q, &mut args))?;
+        self.separated(p.into_inner(), "a function call", |q| {
+            self.argument(q, &mut args)?;
+            let bare = self.rules.bare_current_argument;
+            Ok(args
+                .last()
+                .map_or(Tail::Plain, |a| Tail::of(self.src, a, bare)))
+        })?;
         Ok(Node::new(
             NodeKind::Call {
                 name,
@@ -807,6 +911,52 @@ impl<'s> Lower<'s> {
     }
 }
 
+/// How an item of a list, a call or parentheses ends, for what may follow
+/// it without a comma.
+#[derive(Clone, Copy)]
+enum Tail {
+    Plain,
+    /// A projection with nothing on its right.
+    OpenProjection,
+    /// A bare `@` argument (jmespath.js ends the argument there).
+    BareCurrent,
+}
+
+impl Tail {
+    fn of(src: &str, node: &Node, bare_current: bool) -> Tail {
+        let text = src.get(node.span.range()).unwrap_or_default();
+        if bare_current && matches!(node.kind, NodeKind::Current) && text == "@" {
+            Tail::BareCurrent
+        } else if ends_open(src, node) {
+            Tail::OpenProjection
+        } else {
+            Tail::Plain
+        }
+    }
+}
+
+/// Whether the text of `node` ends with a projection that has nothing on
+/// its right (jmespath.js then looks at the next token to find its right
+/// side); parentheses close it.
+fn ends_open(src: &str, node: &Node) -> bool {
+    if src.as_bytes().get(node.span.end.wrapping_sub(1)) == Some(&b')') {
+        return false;
+    }
+    match &node.kind {
+        NodeKind::Projection { rhs, .. } => {
+            matches!(rhs.kind, NodeKind::Identity) || ends_open(src, rhs)
+        }
+        NodeKind::Subexpr { rhs, .. }
+        | NodeKind::And(_, rhs)
+        | NodeKind::Or(_, rhs)
+        | NodeKind::Pipe(_, rhs)
+        | NodeKind::Compare { rhs, .. }
+        | NodeKind::Not(rhs)
+        | NodeKind::ExprRef(rhs) => ends_open(src, rhs),
+        _ => false,
+    }
+}
+
 /// jmespath.js's test for whether a literal's text is JSON or a bare string.
 fn looks_like_json(s: &str) -> bool {
     match s.as_bytes().first() {
@@ -844,4 +994,3 @@ fn js_token_name(text: &str) -> &'static str {
         _ => "Unknown",
     }
 }
-

@@ -115,6 +115,7 @@ impl Printer {
         }
         match &node.kind {
             NodeKind::Identity | NodeKind::Current => self.push("@"),
+            NodeKind::Missing => {}
             NodeKind::Field { name, quoted } => self.name(name, *quoted),
             NodeKind::Literal { value, form } => self.literal(value, *form),
             NodeKind::Pipe(l, r) => self.infix(l, " | ", r, 1),

@@ -29,8 +29,14 @@ pub(crate) enum Repr<'a> {
     Arr(Rc<Vec<Value<'a>>>),
     /// An object built by evaluation, in insertion order.
     Obj(Rc<Vec<(Rc<str>, Value<'a>)>>),
+    /// An object built by evaluation whose JavaScript prototype was set by
+    /// a `__proto__` key: `None` is a null prototype.
+    ObjProto(Rc<(Vec<(Rc<str>, Value<'a>)>, Option<Value<'a>>)>),
     /// A method of JavaScript's `Object.prototype` reached by a field lookup.
     Func(&'static str),
+    /// JavaScript's `Object.prototype` itself (`{}.__proto__`): no own
+    /// enumerable keys, the methods, and a null prototype.
+    ObjectPrototype,
     /// JavaScript's `undefined`.
     Undef,
     /// An expression reference (`&expr`), passed to functions.
@@ -206,6 +212,40 @@ impl<'a> Value<'a> {
     pub(crate) fn object(entries: Vec<(Rc<str>, Value<'a>)>) -> Value<'a> {
         Value(Repr::Obj(Rc::new(entries)))
     }
+    /// An owned copy of a JSON value (for JSON made during evaluation).
+    pub(crate) fn from_json_owned(j: Json) -> Value<'a> {
+        match j {
+            Json::Null => Value::null(),
+            Json::Bool(b) => Value::bool(b),
+            Json::Number(n) => Value::num(n.as_f64().unwrap_or(f64::NAN)),
+            Json::String(s) => Value::string(s),
+            Json::Array(a) => Value::array(a.into_iter().map(Value::from_json_owned).collect()),
+            Json::Object(m) => Value::object(
+                m.into_iter()
+                    .map(|(k, v)| (Rc::from(k.as_str()), Value::from_json_owned(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The prototype set by a `__proto__` key: `Some(None)` for null,
+    /// `None` for a plain object (whose prototype is `Object.prototype`).
+    pub(crate) fn custom_proto(&self) -> Option<Option<&Value<'a>>> {
+        match &self.0 {
+            Repr::ObjProto(o) => Some(o.1.as_ref()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn object_prototype() -> Value<'a> {
+        Value(Repr::ObjectPrototype)
+    }
+
+    /// Whether this is JavaScript's `Object.prototype`.
+    pub(crate) fn is_object_prototype(&self) -> bool {
+        matches!(self.0, Repr::ObjectPrototype)
+    }
+
     pub(crate) fn func(name: &'static str) -> Value<'a> {
         Value(Repr::Func(name))
     }
@@ -234,6 +274,8 @@ impl<'a> Value<'a> {
             Repr::Str(s) => View::Str(s),
             Repr::Arr(a) => View::Arr(Items::Own(a)),
             Repr::Obj(o) => View::Obj(Entries::Own(o)),
+            Repr::ObjProto(o) => View::Obj(Entries::Own(&o.0)),
+            Repr::ObjectPrototype => View::Obj(Entries::Own(&[])),
             Repr::Func(f) => View::Func(f),
             Repr::Undef => View::Undef,
             Repr::Ref(n) => View::Ref(n),
@@ -322,14 +364,27 @@ impl<'a> Value<'a> {
     }
 
     fn to_json_opt(&self, js: bool) -> Option<Json> {
-        if let (false, Repr::Json(j)) = (js, &self.0) {
-            return Some((*j).clone());
-        }
         // Values can nest as deeply as the input: grow the stack, never overflow it.
-        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || self.to_json_step(js))
+        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+            self.to_json_step(js)
+        })
+    }
+
+    /// The borrowed JSON behind this value, if it is a piece of the input.
+    pub(crate) fn as_json_ref(&self) -> Option<&'a Json> {
+        match self.0 {
+            Repr::Json(j) => Some(j),
+            _ => None,
+        }
     }
 
     fn to_json_step(&self, js: bool) -> Option<Json> {
+        if let (false, Repr::Json(j)) = (js, &self.0) {
+            // Scalars of the input keep their exact JSON (numbers as written).
+            if !matches!(j, Json::Array(_) | Json::Object(_)) {
+                return Some((*j).clone());
+            }
+        }
         Some(match self.view() {
             View::Null => Json::Null,
             View::Bool(b) => Json::Bool(b),
@@ -365,40 +420,106 @@ impl<'a> Value<'a> {
 
     fn preview(&self, js: bool, budget: &mut usize) -> Json {
         *budget = budget.saturating_sub(1);
-        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || match self.view() {
-            View::Arr(items) => {
-                let mut out = Vec::new();
-                for (i, v) in items.iter().enumerate() {
-                    if *budget == 0 {
-                        out.push(Json::String(format!("… {} more", items.len() - i)));
-                        break;
+        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+            match self.view() {
+                View::Arr(items) => {
+                    let mut out = Vec::new();
+                    for (i, v) in items.iter().enumerate() {
+                        if *budget == 0 {
+                            out.push(Json::String(format!("… {} more", items.len() - i)));
+                            break;
+                        }
+                        out.push(v.preview(js, budget));
                     }
-                    out.push(v.preview(js, budget));
+                    Json::Array(out)
                 }
-                Json::Array(out)
-            }
-            View::Obj(entries) => {
-                let mut m = Map::new();
-                let all = entries.ordered(js);
-                let n = all.len();
-                for (i, (k, v)) in all.into_iter().enumerate() {
-                    if *budget == 0 {
-                        m.insert("…".into(), Json::String(format!("{} more", n - i)));
-                        break;
+                View::Obj(entries) => {
+                    let mut m = Map::new();
+                    let all = entries.ordered(js);
+                    let n = all.len();
+                    for (i, (k, v)) in all.into_iter().enumerate() {
+                        if *budget == 0 {
+                            m.insert("…".into(), Json::String(format!("{} more", n - i)));
+                            break;
+                        }
+                        if !v.is_json_undefined() {
+                            m.insert(k.to_owned(), v.preview(js, budget));
+                        }
                     }
-                    if !v.is_json_undefined() {
-                        m.insert(k.to_owned(), v.preview(js, budget));
-                    }
+                    Json::Object(m)
                 }
-                Json::Object(m)
+                _ => self.to_json_with(js),
             }
-            _ => self.to_json_with(js),
         })
     }
 
     /// Whether `JSON.stringify` would give `undefined` for this value.
     pub fn is_json_undefined(&self) -> bool {
         matches!(self.0, Repr::Func(_) | Repr::Undef)
+    }
+}
+
+/// Builds an object as JavaScript's `obj[key] = value` does: with
+/// `js_proto`, a `__proto__` key sets the prototype (to an object or null)
+/// or is ignored, and is never an own key.
+pub(crate) struct ObjectBuilder<'a> {
+    entries: Vec<(Rc<str>, Value<'a>)>,
+    proto: Option<Option<Value<'a>>>,
+    js_proto: bool,
+}
+
+impl<'a> ObjectBuilder<'a> {
+    pub fn new(js_proto: bool, capacity: usize) -> Self {
+        ObjectBuilder {
+            entries: Vec::with_capacity(capacity),
+            proto: None,
+            js_proto,
+        }
+    }
+
+    /// Whether `Object.prototype` (where the `__proto__` setter lives) is
+    /// on this object's prototype chain.
+    fn reaches_object_prototype(&self) -> bool {
+        fn chain(v: &Value<'_>) -> bool {
+            match v.custom_proto() {
+                None => true,
+                Some(None) => false,
+                Some(Some(p)) => chain(p),
+            }
+        }
+        match &self.proto {
+            None => true,
+            Some(None) => false,
+            Some(Some(p)) => chain(p),
+        }
+    }
+
+    pub fn set(&mut self, key: Rc<str>, value: Value<'a>) {
+        if self.js_proto && &*key == "__proto__" && self.reaches_object_prototype() {
+            match value.view() {
+                View::Null => self.proto = Some(None),
+                View::Obj(_) | View::Arr(_) | View::Func(_) | View::Ref(_) => {
+                    self.proto = Some(Some(value))
+                }
+                _ => {}
+            }
+            return;
+        }
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn finish(self) -> Value<'a> {
+        match self.proto {
+            None => Value(Repr::Obj(Rc::new(self.entries))),
+            Some(proto) => Value(Repr::ObjProto(Rc::new((self.entries, proto)))),
+        }
     }
 }
 

@@ -167,15 +167,18 @@ impl ObjectInfo {
                     self.maybe_absent.insert(k);
                 }
                 (None, Some(b)) => {
-                    let v = if self.open { Abs::any_json() } else { b.clone() };
+                    let v = if self.open {
+                        Abs::any_json()
+                    } else {
+                        b.clone()
+                    };
                     self.fields.insert(k.clone(), v);
                     self.maybe_absent.insert(k);
                 }
                 (None, None) => {}
             }
         }
-        self.maybe_absent
-            .extend(other.maybe_absent.iter().cloned());
+        self.maybe_absent.extend(other.maybe_absent.iter().cloned());
         self.open |= other.open;
         self.may_be_empty |= other.may_be_empty;
     }
@@ -748,7 +751,9 @@ fn claim_path(n: &Node) -> Option<String> {
         } else {
             name.clone()
         }),
-        NodeKind::Subexpr { lhs, rhs } => Some(format!("{}.{}", claim_path(lhs)?, claim_path(rhs)?)),
+        NodeKind::Subexpr { lhs, rhs } => {
+            Some(format!("{}.{}", claim_path(lhs)?, claim_path(rhs)?))
+        }
         _ => None,
     }
 }
@@ -821,7 +826,9 @@ impl Interp<'_> {
                 }
                 out
             }
-            NodeKind::Projection { kind, lhs, rhs } => self.projection(kind, lhs, rhs, cur, at_root),
+            NodeKind::Projection { kind, lhs, rhs } => {
+                self.projection(kind, lhs, rhs, cur, at_root)
+            }
             NodeKind::MultiList(items) => {
                 let mut elements = Abs::nothing();
                 for item in items {
@@ -901,6 +908,8 @@ impl Interp<'_> {
                 let _ = self.eval(e, &Abs::any_json(), false);
                 Abs::nothing()
             }
+            // A `.` with nothing after it: evaluating it always fails.
+            NodeKind::Missing => Abs::nothing(),
         }
     }
 
@@ -953,7 +962,8 @@ impl Interp<'_> {
             }
         }
         if at_root && absent {
-            self.missing.insert(claim_path(node).unwrap_or_else(|| name.to_string()));
+            self.missing
+                .insert(claim_path(node).unwrap_or_else(|| name.to_string()));
         }
         let f = self.facts.entry(key(node)).or_default();
         f.may_be_absent |= absent;
@@ -982,7 +992,12 @@ impl Interp<'_> {
                     if o.open {
                         e = Abs::any_json();
                     }
-                    (Some(e), o.may_be_empty || !o.maybe_absent.is_empty(), None, true)
+                    (
+                        Some(e),
+                        o.may_be_empty || !o.maybe_absent.is_empty(),
+                        None,
+                        true,
+                    )
                 }
                 None => (None, true, None, false),
             },
@@ -1077,7 +1092,11 @@ impl Interp<'_> {
             args.len()
         };
         for (i, v) in values.iter().enumerate() {
-            let types = sig.params.get(i.min(fixed.saturating_sub(1))).copied().unwrap_or(&[]);
+            let types = sig
+                .params
+                .get(i.min(fixed.saturating_sub(1)))
+                .copied()
+                .unwrap_or(&[]);
             if types.contains(&ParamType::ExprRef) {
                 valid.push(Abs::nothing());
                 if !matches!(args.get(i).map(|a| &a.kind), Some(NodeKind::ExprRef(_))) {
@@ -1109,11 +1128,16 @@ impl Interp<'_> {
             }
             valid.push(if i < checked { ok } else { v.clone() });
         }
-        let never = valid.iter().zip(args).any(|(v, a)| {
-            v.is_nothing() && !matches!(a.kind, NodeKind::ExprRef(_))
-        });
+        let never = valid
+            .iter()
+            .zip(args)
+            .any(|(v, a)| v.is_nothing() && !matches!(a.kind, NodeKind::ExprRef(_)));
         if !issues.is_empty() {
-            self.facts.entry(key(node)).or_default().type_issues.extend(issues);
+            self.facts
+                .entry(key(node))
+                .or_default()
+                .type_issues
+                .extend(issues);
         }
         if never {
             return Abs::nothing();
@@ -1222,7 +1246,9 @@ impl Interp<'_> {
                 let arr = valid.get(1).cloned().unwrap_or_default();
                 let e = elem_of(&arr);
                 let mapped = match args.first().map(|a| &a.kind) {
-                    Some(NodeKind::ExprRef(inner)) if !e.is_nothing() => self.eval(inner, &e, false),
+                    Some(NodeKind::ExprRef(inner)) if !e.is_nothing() => {
+                        self.eval(inner, &e, false)
+                    }
                     _ => Abs::nothing(),
                 };
                 let max = arr.array.as_ref().and_then(|a| a.max_len);
@@ -1310,7 +1336,12 @@ impl Abs {
             }
             _ => count += 2,
         }
-        if self.number || self.array.is_some() || self.object.is_some() || self.function || self.undefined {
+        if self.number
+            || self.array.is_some()
+            || self.object.is_some()
+            || self.function
+            || self.undefined
+        {
             count += 2;
         }
         if count == 1 {
@@ -1324,7 +1355,12 @@ impl Abs {
 /// The literal `v` of a filter condition `@ == v` (or `v == @`): the
 /// elements kept are equal to it.
 fn equality_with_current(cond: &Node) -> Option<&Json> {
-    let NodeKind::Compare { op: Comparator::Eq, lhs, rhs } = &cond.kind else {
+    let NodeKind::Compare {
+        op: Comparator::Eq,
+        lhs,
+        rhs,
+    } = &cond.kind
+    else {
         return None;
     };
     let is_cur = |n: &Node| matches!(n.kind, NodeKind::Current | NodeKind::Identity);

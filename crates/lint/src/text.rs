@@ -96,7 +96,8 @@ impl Patched {
                 new.end = (new.end as isize + delta).max(0) as usize;
             }
         }
-        self.edits.push((orig, range.start..range.start + with.len()));
+        self.edits
+            .push((orig, range.start..range.start + with.len()));
         self.edits.sort_by_key(|(_, n)| n.start);
     }
 
@@ -109,7 +110,11 @@ impl Patched {
             }
             if pos < new.end || (pos == new.end && new.is_empty()) {
                 // Inside an edit: its start, or its end if at its end.
-                return if pos == new.start { orig.start } else { orig.end };
+                return if pos == new.start {
+                    orig.start
+                } else {
+                    orig.end
+                };
             }
             shift = orig.end as isize - new.end as isize;
         }
@@ -142,7 +147,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `word` (case-insensitive, small edit distance).
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let w = word.to_lowercase();
     let limit = (w.chars().count() / 3).max(1);
     candidates

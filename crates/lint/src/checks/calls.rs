@@ -84,7 +84,13 @@ fn result_positions(root: &Node, role: ExprRole) -> HashSet<usize> {
     out
 }
 
-fn function_exists(cx: &mut Ctx<'_>, n: &Node, name: &str, name_span: rolemap_engine::Span, args: &[Node]) {
+fn function_exists(
+    cx: &mut Ctx<'_>,
+    n: &Node,
+    name: &str,
+    name_span: rolemap_engine::Span,
+    args: &[Node],
+) {
     let Some(sig) = signature(name) else {
         let near = SIGNATURES
             .iter()
@@ -107,7 +113,11 @@ fn function_exists(cx: &mut Ctx<'_>, n: &Node, name: &str, name_span: rolemap_en
             )),
             None => d.with_help(format!(
                 "the functions are: {}",
-                SIGNATURES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                SIGNATURES
+                    .iter()
+                    .map(|s| s.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         };
         cx.push(d);
@@ -193,7 +203,11 @@ fn string_args(cx: &mut Ctx<'_>, name: &str, args: &[Node], a: &Analysis) {
 }
 
 fn default_for(types: &[ParamType]) -> &'static str {
-    let arrays = [ParamType::Array, ParamType::ArrayString, ParamType::ArrayNumber];
+    let arrays = [
+        ParamType::Array,
+        ParamType::ArrayString,
+        ParamType::ArrayNumber,
+    ];
     if types.iter().any(|t| arrays.contains(t)) {
         return "`[]`";
     }
@@ -215,8 +229,14 @@ fn type_issues(cx: &mut Ctx<'_>, ast: &Node, n: &Node, name: &str, args: &[Node]
         if !seen.insert((issue.arg, issue.null)) {
             continue;
         }
-        let Some(arg) = args.get(issue.arg) else { continue };
-        let types = sig.params.get(issue.arg.min(sig.params.len().saturating_sub(1))).copied().unwrap_or(&[]);
+        let Some(arg) = args.get(issue.arg) else {
+            continue;
+        };
+        let types = sig
+            .params
+            .get(issue.arg.min(sig.params.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(&[]);
         let expected: Vec<&str> = types.iter().map(|t| t.human()).collect();
         let arg_text = cx.text(arg.span).to_string();
         let value = a.facts(arg).map(|f| f.value.clone()).unwrap_or_default();
@@ -231,7 +251,10 @@ fn type_issues(cx: &mut Ctx<'_>, ast: &Node, n: &Node, name: &str, args: &[Node]
                 .map(|(i, _)| i)
                 .collect();
             let (why, sev) = if cx.has_claims() {
-                (format!("it is missing (null) in {}", samples_list(&samples)), Severity::Error)
+                (
+                    format!("it is missing (null) in {}", samples_list(&samples)),
+                    Severity::Error,
+                )
             } else {
                 (
                     "no sample claims were given, and a claim is missing whenever the IdP does not release it (e.g. a scope such as `groups` not requested)".to_string(),
@@ -291,7 +314,11 @@ fn type_issues(cx: &mut Ctx<'_>, ast: &Node, n: &Node, name: &str, args: &[Node]
 }
 
 fn quirks(cx: &mut Ctx<'_>, n: &Node, name: &str, args: &[Node], a: &Analysis) {
-    let value_of = |i: usize| args.get(i).and_then(|x| a.facts(x)).map(|f| f.value.clone());
+    let value_of = |i: usize| {
+        args.get(i)
+            .and_then(|x| a.facts(x))
+            .map(|f| f.value.clone())
+    };
     match name {
         "contains" => {
             let (Some(subject), Some(search)) = (args.first(), args.get(1)) else {
@@ -357,7 +384,9 @@ fn quirks(cx: &mut Ctx<'_>, n: &Node, name: &str, args: &[Node], a: &Analysis) {
             cx.push(
                 diag("RM054", span, msg, "checks the last occurrence")
                     .with_severity(sev)
-                    .with_help(format!("test the end of the reversed string instead: `{fix}`")),
+                    .with_help(format!(
+                        "test the end of the reversed string instead: `{fix}`"
+                    )),
             );
         }
         "sort" => {
@@ -389,7 +418,13 @@ fn ordering(cx: &mut Ctx<'_>, n: &Node, lhs: &Node, rhs: &Node, a: &Analysis) {
     let value = |x: &Node| a.facts(x).map(|f| f.value.clone()).unwrap_or_default();
     let non_number = |x: &Node| {
         let v = value(x);
-        cx.known(x) && !Abs { number: false, null: false, ..v.clone() }.is_nothing()
+        cx.known(x)
+            && !Abs {
+                number: false,
+                null: false,
+                ..v.clone()
+            }
+            .is_nothing()
     };
     let (l, r) = (non_number(lhs), non_number(rhs));
     if !l && !r {
@@ -520,7 +555,11 @@ fn unknown_claim(cx: &mut Ctx<'_>, n: &Node, name: &str, a: &Analysis) {
         .filter(|k| k.starts_with(&format!("{name}.")) && rest.starts_with(**k))
         .max_by_key(|k| k.len());
     let span = cx.span(n.span);
-    let place = if f.at_root { "every sample token" } else { "the sample objects it is looked up in" };
+    let place = if f.at_root {
+        "every sample token"
+    } else {
+        "the sample objects it is looked up in"
+    };
     let mut d = diag(
         "RM011",
         span,
@@ -530,7 +569,9 @@ fn unknown_claim(cx: &mut Ctx<'_>, n: &Node, name: &str, a: &Analysis) {
     if let Some(k) = dotted {
         let range = rolemap_engine::Span::new(n.span.start, n.span.start + k.len());
         let fix = cx.fixed(&[(range, quoted_name(k))]);
-        d = d.with_help(format!("the claim `{k}` has dots in its name; quote it whole: `{fix}`"));
+        d = d.with_help(format!(
+            "the claim `{k}` has dots in its name; quote it whole: `{fix}`"
+        ));
     } else if let Some(near) = did_you_mean(name, keys.iter().copied()) {
         let repl = if crate::analysis::is_plain_key(near) {
             near.to_string()

@@ -57,11 +57,13 @@ fn literals_of<'n>(ast: &'n Node, s: &str) -> Vec<&'n Node> {
 /// Whether the mapping ends in `|| []` (the builder's "no roles").
 fn explicit_no_roles(ast: &Node) -> bool {
     match &ast.kind {
-        NodeKind::Or(_, r) => matches!(
-            &r.kind,
-            NodeKind::Projection { kind: rolemap_engine::ast::ProjectionKind::Flatten, lhs, rhs }
-                if matches!(lhs.kind, NodeKind::Identity) && matches!(rhs.kind, NodeKind::Identity)
-        ) || explicit_no_roles(r),
+        NodeKind::Or(_, r) => {
+            matches!(
+                &r.kind,
+                NodeKind::Projection { kind: rolemap_engine::ast::ProjectionKind::Flatten, lhs, rhs }
+                    if matches!(lhs.kind, NodeKind::Identity) && matches!(rhs.kind, NodeKind::Identity)
+            ) || explicit_no_roles(r)
+        }
         _ => false,
     }
 }
@@ -100,7 +102,8 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
     // RM021: values that are not role names.
     // Without samples, a claim can be anything: only what the expression
     // itself decides is reported.
-    let unknown = |x: &Abs| !cx.has_claims() && x.number && x.object.is_some() && (x.true_ || x.false_);
+    let unknown =
+        |x: &Abs| !cx.has_claims() && x.number && x.object.is_some() && (x.true_ || x.false_);
     if !v.is_any_json() && !v.is_nothing() && !unknown(v) {
         let mut kinds = v.non_string_kinds();
         kinds.retain(|k| *k != "array");
@@ -131,8 +134,7 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
                     elem_kinds.join(" or ")
                 ));
             }
-            let condition_only = (v.true_ || v.false_)
-                && v.without_bools_and_null().is_nothing();
+            let condition_only = (v.true_ || v.false_) && v.without_bools_and_null().is_nothing();
             let help = if condition_only {
                 let cond = if matches!(ast.kind, NodeKind::Or(..) | NodeKind::Pipe(..)) {
                     format!("({text})")
@@ -157,7 +159,10 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
                 diag(
                     "RM021",
                     whole,
-                    format!("a role mapping must yield a role name or an array of role names: {}", what.join("; ")),
+                    format!(
+                        "a role mapping must yield a role name or an array of role names: {}",
+                        what.join("; ")
+                    ),
                     format!("yields {v}"),
                 )
                 .with_help(help),
@@ -189,9 +194,15 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
             let mut d = diag("RM022", span, msg, "no such role").with_severity(sev);
             if let Some(r) = near {
                 let edits: Vec<_> = nodes.iter().map(|n| (n.span, raw_string(r))).collect();
-                d = d.with_help(format!("use the exact role name `{r}`: `{}`", cx.fixed(&edits)));
+                d = d.with_help(format!(
+                    "use the exact role name `{r}`: `{}`",
+                    cx.fixed(&edits)
+                ));
             } else {
-                d = d.with_help(format!("create the role `{name}` in the org, or yield one of: {}", roles.join(", ")));
+                d = d.with_help(format!(
+                    "create the role `{name}` in the org, or yield one of: {}",
+                    roles.join(", ")
+                ));
             }
             cx.push(d);
         }
@@ -201,10 +212,13 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
         if let Some(arr) = &v.array {
             let several = arr.may_be_nonempty
                 && arr.max_len.is_none_or(|m| m > 1)
-                && arr.elements.as_ref().is_some_and(|e| match e.known_strings() {
-                    Some(s) => s.len() > 1,
-                    None => e.may_be_string() && !e.is_any_json(),
-                });
+                && arr
+                    .elements
+                    .as_ref()
+                    .is_some_and(|e| match e.known_strings() {
+                        Some(s) => s.len() > 1,
+                        None => e.may_be_string() && !e.is_any_json(),
+                    });
             if several {
                 let names: Vec<String> = yielded.iter().take(4).map(|s| format!("`{s}`")).collect();
                 let eg = if names.is_empty() {
@@ -247,8 +261,18 @@ fn org_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
         );
         return;
     }
-    if let (NodeKind::Literal { value: Json::String(_), .. }, Some(id)) = (&ast.kind, &org_id) {
-        let s = v.known_strings().and_then(|s| s.iter().next().cloned()).unwrap_or_default();
+    if let (
+        NodeKind::Literal {
+            value: Json::String(_),
+            ..
+        },
+        Some(id),
+    ) = (&ast.kind, &org_id)
+    {
+        let s = v
+            .known_strings()
+            .and_then(|s| s.iter().next().cloned())
+            .unwrap_or_default();
         if &s != id {
             cx.push(
                 diag(
@@ -289,7 +313,9 @@ fn org_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
     if v.is_any_json() || bad.is_empty() {
         return;
     }
-    let id_text = org_id.as_deref().map_or("the org id".to_string(), |i| format!("the org id `{i}`"));
+    let id_text = org_id
+        .as_deref()
+        .map_or("the org id".to_string(), |i| format!("the org id `{i}`"));
     cx.push(
         diag(
             "RM033",
@@ -332,13 +358,17 @@ fn path(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
     let help = if v.array.is_some() {
         format!("pick one string, e.g. `{text}[0]`, or use a string claim such as `email`")
     } else {
-        "use a claim every token has as a string: `sub`, `email` or `preferred_username`".to_string()
+        "use a claim every token has as a string: `sub`, `email` or `preferred_username`"
+            .to_string()
     };
     cx.push(
         diag(
             "RM040",
             whole,
-            format!("an identifier/email path must yield a non-empty string; this one can yield {}", parts.join("; ")),
+            format!(
+                "an identifier/email path must yield a non-empty string; this one can yield {}",
+                parts.join("; ")
+            ),
             format!("yields {v}"),
         )
         .with_help(help),

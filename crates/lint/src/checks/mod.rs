@@ -21,7 +21,8 @@ const BUILDER_MARKER: &str = "__PANGOLIN_ROLE_MAP_BUILDER_V1__";
 
 /// A diagnostic of rule `code` (name and severity from the registry).
 fn diag(code: &'static str, span: Span, message: String, label: impl Into<String>) -> Diagnostic {
-    let (name, severity) = rule(code).map_or(("unknown", Severity::Warning), |r| (r.name, r.severity));
+    let (name, severity) =
+        rule(code).map_or(("unknown", Severity::Warning), |r| (r.name, r.severity));
     Diagnostic {
         code,
         name,
@@ -113,7 +114,9 @@ impl<'a> Ctx<'a> {
 /// Whether a field lookup occurs in `n` (outside expression references).
 fn has_field(n: &Node) -> bool {
     let mut found = false;
-    visit(n, &mut |c| found |= matches!(c.kind, NodeKind::Field { .. }));
+    visit(n, &mut |c| {
+        found |= matches!(c.kind, NodeKind::Field { .. })
+    });
     found
 }
 

@@ -107,7 +107,12 @@ fn org_id_placeholders(cx: &mut Ctx<'_>) {
     loop {
         let regs = regions(&cx.patched.text);
         let mut repaired = false;
-        let found: Vec<usize> = cx.patched.text.match_indices(ORG_ID).map(|(i, _)| i).collect();
+        let found: Vec<usize> = cx
+            .patched
+            .text
+            .match_indices(ORG_ID)
+            .map(|(i, _)| i)
+            .collect();
         for pos in found {
             let region = region_at(&regs, pos);
             let range = pos..pos + ORG_ID.len();
@@ -215,7 +220,8 @@ fn quote_special_key(cx: &mut Ctx<'_>, pos: usize) -> Option<crate::Diagnostic> 
     if run.is_empty() || !run.chars().any(|c| c.is_ascii_alphabetic() || c == '_') {
         return None;
     }
-    let bad_segment = |s: &str| s.starts_with(|c: char| c.is_ascii_digit()) || s.contains(['-', ':', '/']);
+    let bad_segment =
+        |s: &str| s.starts_with(|c: char| c.is_ascii_digit()) || s.contains(['-', ':', '/']);
     if !run.split('.').any(bad_segment) {
         return None;
     }
@@ -310,7 +316,9 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
         }
     }
     let diffs = sample_differences(cx);
-    let divergence = ["RM050", "RM051", "RM052", "RM053", "RM054", "RM055", "RM056"];
+    let divergence = [
+        "RM050", "RM051", "RM052", "RM053", "RM054", "RM055", "RM056",
+    ];
     let Some((i, js, sp)) = diffs.first().cloned() else {
         return;
     };
@@ -381,7 +389,11 @@ fn sample_differences(cx: &Ctx<'_>) -> Vec<(usize, String, String)> {
         };
         if !same {
             let a_text = match js.search(c) {
-                Ok(v) if v.is_json_undefined() => format!("`{}` (a JavaScript {})", v.to_json_with(true), v.kind().name()),
+                Ok(v) if v.is_json_undefined() => format!(
+                    "`{}` (a JavaScript {})",
+                    v.to_json_with(true),
+                    v.kind().name()
+                ),
                 Ok(v) => format!("`{}`", v.to_json_with(true)),
                 Err(e) => format!("an error ({})", e.kind),
             };
