@@ -437,7 +437,7 @@ fn fmt_prints_and_checks_the_canonical_form() {
     r.code(1);
     assert!(r.stdout.is_empty());
     assert!(r.stderr.contains(&canonical), "{}", r.stderr);
-    rolemap(&["fmt", "a."], "").code(2);
+    rolemap(&["fmt", "a["], "").code(2);
 }
 
 // ---------------------------------------------------------------- decode

@@ -18,7 +18,11 @@ fn rules_md_is_up_to_date() {
         "RULES.md is out of date: run `UPDATE_RULES=1 cargo test -p rolemap-lint --test rules_doc`"
     );
     for r in RULES {
-        assert!(have.contains(&format!("## {} `{}`", r.code, r.name)), "{} missing", r.code);
+        assert!(
+            have.contains(&format!("## {} `{}`", r.code, r.name)),
+            "{} missing",
+            r.code
+        );
     }
 }
 
@@ -44,7 +48,10 @@ fn every_example_triggers_its_rule_and_its_fix_does_not() {
         }
         let fixed = lint(r.example.fix, &opts);
         if fixed.codes().contains(&r.code) {
-            failures.push(format!("{}: fix still gives {:?}", r.code, fixed.diagnostics));
+            failures.push(format!(
+                "{}: fix still gives {:?}",
+                r.code, fixed.diagnostics
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

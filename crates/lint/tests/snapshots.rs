@@ -5,7 +5,13 @@ use serde_json::json;
 
 fn show(src: &str, opts: &LintOptions) -> String {
     let report = lint(src, opts);
-    let mut out = format!("expression: {src:?}\nvalues: {}\n\n", report.outcome.as_ref().map_or("-".to_string(), |o| o.to_string()));
+    let mut out = format!(
+        "expression: {src:?}\nvalues: {}\n\n",
+        report
+            .outcome
+            .as_ref()
+            .map_or("-".to_string(), |o| o.to_string())
+    );
     out.push_str(&render(&report.diagnostics, src, "expression", false));
     out
 }
@@ -19,7 +25,10 @@ fn every_rule_example() {
 }
 
 fn claims(v: serde_json::Value) -> LintOptions {
-    LintOptions { claims: vec![v], ..LintOptions::default() }
+    LintOptions {
+        claims: vec![v],
+        ..LintOptions::default()
+    }
 }
 
 #[test]

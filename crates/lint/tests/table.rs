@@ -12,7 +12,10 @@ struct Opt(LintOptions);
 
 impl Opt {
     fn new() -> Opt {
-        Opt(LintOptions { edition: Edition::Enterprise, ..LintOptions::default() })
+        Opt(LintOptions {
+            edition: Edition::Enterprise,
+            ..LintOptions::default()
+        })
     }
     fn claims(mut self, c: Vec<Value>) -> Opt {
         self.0.claims = c;
@@ -130,8 +133,16 @@ fn table() {
         let mut want: Vec<&str> = want.to_vec();
         want.sort_unstable();
         if codes != want {
-            failures.push(format!("{src:?} ({:?}): want {want:?}, got {:#?}", opt.0.role, got.diagnostics));
+            failures.push(format!(
+                "{src:?} ({:?}): want {want:?}, got {:#?}",
+                opt.0.role, got.diagnostics
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -293,11 +293,36 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
             }
         }
     });
+    // A `.` with nothing after it (jmespath.js parses it, then fails on it).
+    let mut dangling = Vec::new();
+    visit(expr.ast(), &mut |n| {
+        if matches!(n.kind, NodeKind::Missing) {
+            dangling.push(n.span.start);
+        }
+    });
+    for at in &dangling {
+        let dot = at.saturating_sub(1);
+        let span = cx.span(rolemap_engine::Span::new(dot, dot + 1));
+        let mut fixed = cx.patched.text.clone();
+        if fixed.get(dot..dot + 1) == Some(".") {
+            fixed.replace_range(dot..dot + 1, "");
+        }
+        cx.push(
+            diag(
+                "RM058",
+                span,
+                "nothing follows this `.`: jmespath.js accepts it when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it".to_string(),
+                "dangling `.`",
+            )
+            .with_help(format!("remove the `.` or finish the path: `{}`", fixed.trim())),
+        );
+    }
     let spec = Expression::compile(&cx.patched.text, Dialect::Spec);
     if let Err(e) = &spec {
         let explained = quoteless
             .iter()
-            .any(|s| e.span.start >= s.start && e.span.start <= s.end);
+            .any(|s| e.span.start >= s.start && e.span.start <= s.end)
+            || dangling.contains(&e.span.start);
         if e.kind == rolemap_engine::ErrorKind::Syntax && !explained {
             let canonical = print(expr.ast(), Dialect::Spec);
             let span = cx.span(e.span);
