@@ -10,26 +10,27 @@
 //! Pangolin does). The engine-only variant (`engine_ns`) runs Pangolin's
 //! flow directly on rolemap-engine with the expressions compiled once.
 //!
-//! `ROLEMAP_SIM_USERS` overrides the number of users.
+//! It also runs `peers/simulate.js` (when node and the peers' npm packages
+//! are installed: `npm install --prefix benches/peers`) and prints, on
+//! stderr, the times side by side with the ratio to node that the
+//! performance goal is stated in (rolemap / node, target 0.05 or less);
+//! the JSON line then has `node_ns` and `ratio` too.
+//!
+//! `ROLEMAP_SIM_USERS` overrides the number of users; `ROLEMAP_SIM_NODE=0`
+//! skips node (`cargo xtask bench` runs it on its own).
 
 #![allow(missing_docs)]
 
 use std::hint::black_box;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use rolemap_benches::{org_id, sim_user, ORG_MAPPING, ROLE_MAPPING, SIM_ORGS, SIM_USERS};
+use rolemap_benches::{
+    org_id, root, sim_config, sim_samples, sim_user, ORG_MAPPING, ROLE_MAPPING, SIM_ORGS, SIM_USERS,
+};
 use rolemap_engine::{Dialect, Expression};
-use rolemap_simulate::{Claims, Config, Format, Options, Sample, Simulator};
-
-fn config() -> Config {
-    let mut toml = format!(
-        "[pangolin]\nedition = \"oss\"\nversion = \"1.17.0\"\n\n[idp]\nid = 1\nname = \"Pocket ID\"\nprovider = \"pocket-id\"\nscopes = \"openid profile email groups\"\nidentifier_path = \"preferred_username\"\nemail_path = \"email\"\nname_path = \"name\"\nauto_provision = true\ndefault_role_mapping = {ROLE_MAPPING:?}\ndefault_org_mapping = {ORG_MAPPING:?}\n"
-    );
-    for i in 0..SIM_ORGS {
-        toml.push_str(&format!("\n[[orgs]]\nid = \"{}\"\nroles = [\"Admin\", \"Member\"]\n", org_id(i)));
-    }
-    Config::parse(&toml, Format::Toml, "bench.toml".as_ref()).expect("the benchmark config parses")
-}
+use rolemap_simulate::{Options, Simulator};
 
 /// The best of `runs` timings of `f`, and its last result.
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
@@ -44,6 +45,42 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, last.expect("at least one run"))
 }
 
+/// The ratio to node the performance goal asks for (at most).
+const TARGET_RATIO: f64 = 0.05;
+
+/// `peers/simulate.js` over `users` users: its best time in ns, or why it
+/// did not run.
+fn node_ns(users: usize) -> Result<f64, String> {
+    if std::env::var("ROLEMAP_SIM_NODE").is_ok_and(|v| v == "0") {
+        return Err("skipped (ROLEMAP_SIM_NODE=0)".into());
+    }
+    let peers = root().join("benches/peers");
+    if !peers.join("node_modules/jmespath/package.json").exists() {
+        return Err("jmespath.js not installed: npm install --prefix benches/peers".into());
+    }
+    let out = Command::new("node")
+        .arg(Path::new("benches/peers/simulate.js"))
+        .arg(users.to_string())
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "node failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value = text
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l.trim()).ok())
+        .ok_or_else(|| format!("no JSON in node's output: {text}"))?;
+    v["simulate_js"]["ns"]
+        .as_f64()
+        .ok_or_else(|| format!("no time in node's output: {v}"))
+}
+
 fn main() {
     let users: usize = std::env::var("ROLEMAP_SIM_USERS")
         .ok()
@@ -53,12 +90,8 @@ fn main() {
     let claims: Vec<serde_json::Value> = (0..users).map(sim_user).collect();
 
     // Through the simulator (the product's path).
-    let config = config();
-    let samples: Vec<Sample> = claims
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Sample::new(format!("user{i}"), Claims::from_json(c.clone()).expect("object")))
-        .collect();
+    let config = sim_config();
+    let samples = sim_samples(users);
     let options = Options::default();
     let (sim_time, sim_members) = best(runs, || {
         let simulator = Simulator::new(&config);
@@ -71,8 +104,11 @@ fn main() {
         let role = Expression::compile(ROLE_MAPPING, Dialect::Pangolin).expect("compiles");
         let orgs: Vec<Expression> = (0..SIM_ORGS)
             .map(|i| {
-                Expression::compile(&ORG_MAPPING.replace("{{orgId}}", &org_id(i)), Dialect::Pangolin)
-                    .expect("compiles")
+                Expression::compile(
+                    &ORG_MAPPING.replace("{{orgId}}", &org_id(i)),
+                    Dialect::Pangolin,
+                )
+                .expect("compiles")
             })
             .collect();
         let mut members = 0usize;
@@ -85,8 +121,46 @@ fn main() {
         }
         members
     });
+    let node = node_ns(users);
+    let (rust_ns, engine_ns) = (sim_time.as_nanos() as f64, engine_time.as_nanos() as f64);
+    let secs = |ns: f64| format!("{:>8.3} s", ns / 1e9);
+    eprintln!("\nsimulate: {users} users x {SIM_ORGS} orgs (docs mappings), best of {runs} runs");
+    match &node {
+        Ok(node_ns) => {
+            let ratio = rust_ns / node_ns;
+            eprintln!(
+                "  rolemap-simulate Simulator::simulate_all {}   ratio vs node {ratio:.3} (target <= {TARGET_RATIO}: {})",
+                secs(rust_ns),
+                if ratio <= TARGET_RATIO { "met" } else { "NOT met" }
+            );
+            eprintln!(
+                "  rolemap-engine, Pangolin's loop          {}   ratio vs node {:.3}",
+                secs(engine_ns),
+                engine_ns / node_ns
+            );
+            eprintln!(
+                "  node + jmespath@0.16.0, re-parsed       {}",
+                secs(*node_ns)
+            );
+        }
+        Err(why) => {
+            eprintln!(
+                "  rolemap-simulate Simulator::simulate_all {}",
+                secs(rust_ns)
+            );
+            eprintln!(
+                "  rolemap-engine, Pangolin's loop          {}",
+                secs(engine_ns)
+            );
+            eprintln!("  node: {why}");
+        }
+    }
+    let node_fields = match &node {
+        Ok(n) => format!(", \"node_ns\": {n:.0}, \"ratio\": {:.4}", rust_ns / n),
+        Err(_) => String::new(),
+    };
     println!(
-        "{{\"simulate\": {{\"users\": {users}, \"orgs\": {SIM_ORGS}, \"rust_ns\": {}, \"memberships\": {sim_members}, \"engine_ns\": {}, \"engine_memberships\": {engine_members}}}}}",
+        "{{\"simulate\": {{\"users\": {users}, \"orgs\": {SIM_ORGS}, \"rust_ns\": {}, \"memberships\": {sim_members}, \"engine_ns\": {}, \"engine_memberships\": {engine_members}{node_fields}}}}}",
         sim_time.as_nanos(),
         engine_time.as_nanos()
     );

@@ -121,3 +121,33 @@ pub fn sim_user(i: usize) -> Json {
         "groups": groups,
     })
 }
+
+/// The `simulate` benchmark's Pangolin config: a Pocket ID IdP with the
+/// docs mappings as defaults, auto provisioning, and [`SIM_ORGS`] orgs with
+/// the roles `Admin` and `Member`.
+pub fn sim_config() -> rolemap_simulate::Config {
+    let mut toml = format!(
+        "[pangolin]\nedition = \"oss\"\nversion = \"1.17.0\"\n\n[idp]\nid = 1\nname = \"Pocket ID\"\nprovider = \"pocket-id\"\nscopes = \"openid profile email groups\"\nidentifier_path = \"preferred_username\"\nemail_path = \"email\"\nname_path = \"name\"\nauto_provision = true\ndefault_role_mapping = {ROLE_MAPPING:?}\ndefault_org_mapping = {ORG_MAPPING:?}\n"
+    );
+    for i in 0..SIM_ORGS {
+        toml.push_str(&format!(
+            "\n[[orgs]]\nid = \"{}\"\nroles = [\"Admin\", \"Member\"]\n",
+            org_id(i)
+        ));
+    }
+    rolemap_simulate::Config::parse(&toml, rolemap_simulate::Format::Toml, "bench.toml".as_ref())
+        .expect("the benchmark config parses")
+}
+
+/// The `simulate` benchmark's sample users `0..users` ([`sim_user`]),
+/// labelled `user<i>`.
+pub fn sim_samples(users: usize) -> Vec<rolemap_simulate::Sample> {
+    (0..users)
+        .map(|i| {
+            rolemap_simulate::Sample::new(
+                format!("user{i}"),
+                rolemap_simulate::Claims::from_json(sim_user(i)).expect("an object"),
+            )
+        })
+        .collect()
+}

@@ -143,6 +143,11 @@ fn cargo_fuzz(nightly: bool, args: &[&str]) -> Result<(), String> {
     // The workspace's target dir would mix sanitizer-flagged builds with the
     // ordinary ones; the fuzz crate keeps its own (fuzz/target, git-ignored).
     cmd.env_remove("CARGO_TARGET_DIR");
+    // `cargo xtask` runs under the workspace's toolchain, whose cargo and
+    // rustc these variables may name; `+nightly` must choose them instead.
+    for var in ["RUSTUP_TOOLCHAIN", "CARGO", "RUSTC", "RUSTDOC"] {
+        cmd.env_remove(var);
+    }
     eprintln!(
         "+ cargo {}fuzz {}",
         if nightly {

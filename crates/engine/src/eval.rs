@@ -90,7 +90,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
             ));
         }
         self.depth += 1;
-        let r = if self.depth % STACK_CHECK_EVERY == 0 {
+        let r = if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
             // Deep trees over deep values: grow the stack rather than overflow it.
             stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
                 self.eval_traced(node, cur)

@@ -31,7 +31,7 @@ pub(crate) enum Repr<'a> {
     Obj(Rc<Vec<(Rc<str>, Value<'a>)>>),
     /// An object built by evaluation whose JavaScript prototype was set by
     /// a `__proto__` key: `None` is a null prototype.
-    ObjProto(Rc<(Vec<(Rc<str>, Value<'a>)>, Option<Value<'a>>)>),
+    ObjProto(Rc<ProtoObject<'a>>),
     /// A method of JavaScript's `Object.prototype` reached by a field lookup.
     Func(&'static str),
     /// JavaScript's `Object.prototype` itself (`{}.__proto__`): no own
@@ -42,6 +42,10 @@ pub(crate) enum Repr<'a> {
     /// An expression reference (`&expr`), passed to functions.
     Ref(&'a Node),
 }
+
+/// The own entries of an object and the prototype its `__proto__` key set
+/// (`None`: null).
+pub(crate) type ProtoObject<'a> = (Vec<(Rc<str>, Value<'a>)>, Option<Value<'a>>);
 
 /// The type of a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

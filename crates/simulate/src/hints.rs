@@ -27,15 +27,15 @@
 //! | `auto-membership-removed` | an auto-provisioned membership no longer matched and is removed |
 //! | `manual-membership-untouched` | a mapping matched an org where the user was added by hand: roles not updated |
 //! | `entra-groups-overage` | Entra ID sent a groups overage claim instead of `groups` |
+//! | `budget-exceeded` | an expression exceeded rolemap's evaluation budget (it multiplies its input) |
 
 use rolemap_engine::ast::{Node, NodeKind};
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::builder::RoleMappingBuilder;
 use crate::config::{Config, Edition, Provider};
 use crate::login::Compiled;
-use crate::outcome::{Change, Decision, Outcome};
+use crate::outcome::{Change, Decision, Outcome, TraceValue};
 use crate::samples::Claims;
 use crate::scopes;
 
@@ -56,9 +56,33 @@ impl std::fmt::Display for Hint {
     }
 }
 
+/// Which expression a site is, as hints name it (`the {label} reads it`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Label<'s> {
+    Identifier,
+    Email,
+    Name,
+    /// The org mapping of the org with this id.
+    OrgMapping(&'s str),
+    /// The role mapping of the org with this id.
+    RoleMapping(&'s str),
+}
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Label::Identifier => f.write_str("identifier path"),
+            Label::Email => f.write_str("email path"),
+            Label::Name => f.write_str("name path"),
+            Label::OrgMapping(org) => write!(f, "org mapping of `{org}`"),
+            Label::RoleMapping(org) => write!(f, "role mapping of `{org}`"),
+        }
+    }
+}
+
 /// An expression evaluated during the login.
 pub(crate) struct Site<'s> {
-    pub label: String,
+    pub label: Label<'s>,
     pub compiled: &'s Compiled,
     pub result: SiteResult,
 }
@@ -77,11 +101,17 @@ pub(crate) enum SiteResult {
 /// Everything the hints look at.
 pub(crate) struct Input<'a> {
     pub config: &'a Config,
+    /// The IdP's scopes, parsed.
+    pub scopes: &'a scopes::Scopes,
     pub original: &'a Claims,
     pub claims: &'a Claims,
+    /// Every claim the config's expressions read ([`root_fields`] of each).
+    pub read_claims: &'a [String],
     pub sites: &'a [Site<'a>],
     pub outcome: &'a Outcome,
-    pub builders: Vec<&'a RoleMappingBuilder>,
+    /// Per role mapping stored by the builder, the values jmespath 0.16.0
+    /// misreads ([`crate::builder::RoleMappingBuilder::misread_values`], non-empty ones).
+    pub misread: &'a [Vec<String>],
 }
 
 struct Hints(Vec<Hint>);
@@ -191,8 +221,14 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     let provider = idp.provider;
     let outcome = input.outcome;
     let failed = outcome.status != 200;
-    let configured = scopes::Scopes::parse(&idp.scopes);
+    let configured = input.scopes;
     let mut hinted_claims: Vec<String> = Vec::new();
+    // When the token has every claim the expressions read, no site gives a
+    // claim hint: the per-site look-ups below are skipped.
+    let all_read_claims_present = input
+        .read_claims
+        .iter()
+        .all(|c| input.claims.get(c).is_some());
 
     // Claims read by the expressions that were evaluated.
     for site in input.sites {
@@ -204,7 +240,12 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                 SiteResult::Error { .. } => true,
                 SiteResult::Value { truthy, .. } => !truthy,
             };
-        for field in root_fields(ast) {
+        let fields = if all_read_claims_present {
+            Vec::new()
+        } else {
+            root_fields(ast)
+        };
+        for field in fields {
             if input.claims.get(field).is_some() || hinted_claims.iter().any(|c| c == field) {
                 continue;
             }
@@ -229,7 +270,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                         "the ID token has no `{field}` claim (the {} reads it)",
                         site.label
                     ),
-                    claim_fix(provider, &configured, field),
+                    claim_fix(provider, configured, field),
                 );
             }
         }
@@ -241,8 +282,20 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             if null_arg {
                 null_argument_hint(&mut h, site, ast, input.claims);
             }
+            if *kind == "budget-exceeded" {
+                h.push(
+                    "budget-exceeded",
+                    format!(
+                        "the {} exceeded rolemap's evaluation budget: jmespath.js has no budget, so at this login Pangolin would go on building the result until it runs out of memory or time, rather than showing an error page",
+                        site.label
+                    ),
+                    "rewrite the expression so that it does not multiply its input (each `[@, @][]` doubles it, nested projections multiply their sizes)".into(),
+                );
+            }
         }
-        double_quoted_hint(&mut h, site, ast, input.claims);
+        if site.compiled.quoted_operand {
+            double_quoted_hint(&mut h, site, ast, input.claims);
+        }
     }
 
     if let Some(e) = &outcome.error {
@@ -286,7 +339,11 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
 
     // Per org.
     for t in &outcome.trace {
-        let org = config.org(&t.org);
+        let org = if t.missing.is_empty() {
+            None
+        } else {
+            config.org(&t.org)
+        };
         for m in &t.missing {
             if let Some(r) = org.and_then(|o| {
                 o.roles
@@ -340,9 +397,18 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             );
         }
         if t.org_matched == Some(false) {
-            let v = t.org_mapping_value.clone().unwrap_or(Json::Null);
             let function = t.org_mapping_type == Some("function");
-            if function || json_truthy(&v) {
+            let truthy = match &t.org_mapping_value {
+                Some(TraceValue::Bool(b)) => *b,
+                Some(TraceValue::Json(v)) => json_truthy(v),
+                None => false,
+            };
+            if function || truthy {
+                let v = t
+                    .org_mapping_value
+                    .as_ref()
+                    .map_or(Json::Null, TraceValue::to_json);
+                let v = &v;
                 let near = v
                     .as_str()
                     .filter(|s| crate::js::trim(s).to_lowercase() == t.org.to_lowercase());
@@ -380,7 +446,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                 let manual = input
                     .config
                     .user(outcome.identifier.as_deref().unwrap_or_default())
-                    .and_then(|u| u.manual_orgs.iter().find(|m| m.org == t.org));
+                    .and_then(|u| u.manual_orgs.iter().find(|m| *m.org == *t.org));
                 if manual.is_some_and(|m| m.roles != t.kept) {
                     h.push(
                         "manual-membership-untouched",
@@ -413,15 +479,12 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             "link the org to the IdP (an org policy), or set `linked = true`".into(),
         );
     }
-    for b in &input.builders {
-        let bad = b.misread_values();
-        if !bad.is_empty() {
-            h.push(
-                "builder-apostrophes",
-                format!("the mapping builder writes each `'` as `\\'`, but jmespath 0.16.0 unescapes only the first one: {bad:?} are misread"),
-                "avoid values with two or more apostrophes, or write the role mapping by hand with `` `\"...\"` `` JSON literals".into(),
-            );
-        }
+    for bad in input.misread {
+        h.push(
+            "builder-apostrophes",
+            format!("the mapping builder writes each `'` as `\\'`, but jmespath 0.16.0 unescapes only the first one: {bad:?} are misread"),
+            "avoid values with two or more apostrophes, or write the role mapping by hand with `` `\"...\"` `` JSON literals".into(),
+        );
     }
     if provider == Provider::EntraId
         && input.original.get("groups").is_none()
@@ -475,6 +538,22 @@ fn null_argument_hint(h: &mut Hints, site: &Site<'_>, ast: &Node, claims: &Claim
             format!("write `{fixed}` so a missing claim counts as empty"),
         );
     });
+}
+
+/// Whether `ast` has an operand [`double_quoted_hint`] looks at: a
+/// double-quoted field as a function's second or later argument, or on the
+/// right of a comparison.
+pub(crate) fn has_quoted_operand(ast: &Node) -> bool {
+    let mut found = false;
+    ast.walk(&mut |n: &Node| {
+        let quoted = |c: &Node| matches!(c.kind, NodeKind::Field { quoted: true, .. });
+        found |= match &n.kind {
+            NodeKind::Call { args, .. } => args.iter().skip(1).any(quoted),
+            NodeKind::Compare { rhs, .. } => quoted(rhs),
+            _ => false,
+        };
+    });
+    found
 }
 
 fn double_quoted_hint(h: &mut Hints, site: &Site<'_>, ast: &Node, claims: &Claims) {

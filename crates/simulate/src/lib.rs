@@ -28,6 +28,8 @@
 //! # }
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod builder;
 pub mod config;
 mod error;
@@ -48,7 +50,7 @@ pub use format::Format;
 pub use hints::Hint;
 pub use jwt::{decode_jwt, DecodedJwt, JwtError};
 pub use login::{simulate, simulate_all, Options, Simulator};
-pub use outcome::{Membership, OrgTrace, Outcome};
+pub use outcome::{Membership, OrgTrace, Outcome, TraceValue};
 pub use samples::{load_samples, Claims, Sample};
 pub use testfile::{run_test_file, CaseReport, TestReport};
 pub use version::PangolinVersion;

@@ -34,12 +34,12 @@ use rolemap_engine::{Dialect, Expression, Value, ValueKind};
 use serde_json::Value as Json;
 
 use crate::builder::{unwrap_role_mapping, Unwrapped};
-use crate::config::{Config, Edition, OrgSettings};
-use crate::hints::{self, Site, SiteResult};
+use crate::config::{Config, Edition, ExistingUser, OrgSettings};
+use crate::hints::{self, Label, Site, SiteResult};
 use crate::js;
 use crate::outcome::{
     msg_no_policies, msg_shown, msg_unprovisioned, Change, Decision, ExprFailure, MappingSource,
-    Membership, OrgTrace, Outcome, MSG_ERROR, MSG_NO_IDENTIFIER, MSG_SUCCESS,
+    Membership, OrgTrace, Outcome, TraceValue, MSG_ERROR, MSG_NO_IDENTIFIER, MSG_SUCCESS,
 };
 use crate::samples::{Claims, Sample};
 use crate::scopes::{self, RemovedClaim, Scopes};
@@ -66,8 +66,12 @@ impl Default for Options {
 /// An expression compiled once: the result of compiling, kept so that a
 /// syntax error surfaces only when Pangolin would reach the expression.
 pub(crate) struct Compiled {
-    pub text: String,
+    /// The expression text, shared with the traces that show it.
+    pub text: Arc<str>,
     pub result: Result<Expression, EngineFailure>,
+    /// Whether the double-quoted-string hint can apply to it (see
+    /// [`hints::has_quoted_operand`]), found once rather than per sample.
+    pub quoted_operand: bool,
 }
 
 /// An engine error, kept in a form that can be cloned.
@@ -119,6 +123,14 @@ impl Compiled {
 /// The expressions of one org, resolved and compiled.
 struct OrgPlan<'c> {
     org: &'c OrgSettings,
+    /// The org id, shared by the traces.
+    id: Arc<str>,
+    /// The trace's reason when the org mapping gives `false` (the usual
+    /// "not matched"), built once.
+    reason_false: Arc<str>,
+    /// Per role of the org, the trace's reason when the user gets just that
+    /// role (`mapped to ["Member"]`), built once.
+    reason_member: Vec<Arc<str>>,
     org_mapping: Option<(MappingSource, Arc<Compiled>)>,
     role_mapping: Option<RolePlan>,
 }
@@ -139,6 +151,11 @@ pub struct Simulator<'c> {
     email: Option<Arc<Compiled>>,
     name: Option<Arc<Compiled>>,
     orgs: Vec<OrgPlan<'c>>,
+    /// The claims any compiled expression reads (for the hints' shortcut).
+    read_claims: Vec<String>,
+    /// Per role mapping stored by the builder, the values jmespath 0.16.0
+    /// misreads (only the non-empty lists; the same for every sample).
+    misread: Vec<Vec<String>>,
 }
 
 /// `a || b` on optional strings: the first non-empty one.
@@ -161,10 +178,14 @@ impl<'c> Simulator<'c> {
             if let Some(c) = cache.get(text) {
                 return Arc::clone(c);
             }
+            let result = Expression::compile(text, Dialect::Pangolin)
+                .map_err(|e| EngineFailure::from_engine(&e));
             let c = Arc::new(Compiled {
-                text: text.to_string(),
-                result: Expression::compile(text, Dialect::Pangolin)
-                    .map_err(|e| EngineFailure::from_engine(&e)),
+                text: Arc::from(text),
+                quoted_operand: result
+                    .as_ref()
+                    .is_ok_and(|e| hints::has_quoted_operand(e.ast())),
+                result,
             });
             cache.insert(text.to_string(), Arc::clone(&c));
             c
@@ -201,10 +222,32 @@ impl<'c> Simulator<'c> {
             });
             orgs.push(OrgPlan {
                 org,
+                id: Arc::from(org.id.as_str()),
+                reason_false: Arc::from(not_matched_reason("false", &org.id)),
+                reason_member: org
+                    .roles
+                    .iter()
+                    .map(|r| Arc::from(format!("mapped to {:?}", [r])))
+                    .collect(),
                 org_mapping,
                 role_mapping,
             });
         }
+        let mut read_claims: Vec<String> = Vec::new();
+        for c in cache.values() {
+            for field in c.ast().map(hints::root_fields).unwrap_or_default() {
+                if !read_claims.iter().any(|f| f == field) {
+                    read_claims.push(field.to_string());
+                }
+            }
+        }
+        let misread = orgs
+            .iter()
+            .filter_map(|p| p.role_mapping.as_ref())
+            .filter_map(|r| r.unwrapped.builder.as_ref())
+            .map(|b| b.misread_values())
+            .filter(|bad| !bad.is_empty())
+            .collect();
         Simulator {
             config,
             distinct: cache.len(),
@@ -213,6 +256,8 @@ impl<'c> Simulator<'c> {
             email,
             name,
             orgs,
+            read_claims,
+            misread,
         }
     }
 
@@ -236,17 +281,13 @@ impl<'c> Simulator<'c> {
         let (filtered, removed): (Cow<'_, Claims>, Vec<RemovedClaim>) = if options.all_claims {
             (Cow::Borrowed(claims), Vec::new())
         } else {
-            let (c, r) = scopes::filter(self.config.idp.provider, &self.scopes, claims);
-            if r.is_empty() {
-                (Cow::Borrowed(claims), r)
-            } else {
-                (Cow::Owned(c), r)
-            }
+            scopes::filter(self.config.idp.provider, &self.scopes, claims)
         };
         let mut run = Run {
             sim: self,
             claims: filtered.as_json(),
-            sites: Vec::new(),
+            sites: Vec::with_capacity(3 + 2 * self.orgs.len()),
+            role_memo: None,
             outcome: Outcome {
                 sample: label.to_string(),
                 status: 200,
@@ -257,7 +298,7 @@ impl<'c> Simulator<'c> {
                 name: Json::Null,
                 existing_user: false,
                 orgs: Vec::new(),
-                trace: Vec::new(),
+                trace: Vec::with_capacity(self.orgs.len()),
                 error: None,
                 swallowed_error: None,
                 removed_claims: removed,
@@ -270,16 +311,13 @@ impl<'c> Simulator<'c> {
         } = run;
         outcome.hints = hints::collect(&hints::Input {
             config: self.config,
+            scopes: &self.scopes,
             original: claims,
             claims: &filtered,
+            read_claims: &self.read_claims,
             sites: &sites,
             outcome: &outcome,
-            builders: self
-                .orgs
-                .iter()
-                .filter_map(|p| p.role_mapping.as_ref())
-                .filter_map(|r| r.unwrapped.builder.as_ref())
-                .collect(),
+            misread: &self.misread,
         });
         outcome
     }
@@ -315,6 +353,8 @@ struct Run<'s, 'c, 'a> {
     sim: &'s Simulator<'c>,
     claims: &'a Json,
     sites: Vec<Site<'s>>,
+    /// The last role mapping evaluated, and its result.
+    role_memo: Option<(&'s Arc<Compiled>, Result<Value<'a>, EngineFailure>)>,
     outcome: Outcome,
 }
 
@@ -341,9 +381,38 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
     fn eval(
         &mut self,
         compiled: &'s Arc<Compiled>,
-        label: String,
+        label: Label<'s>,
     ) -> Result<Value<'a>, EngineFailure> {
         let r = compiled.eval(self.claims);
+        self.record(compiled, label, r)
+    }
+
+    /// Evaluates a role mapping: orgs usually share one (the IdP's
+    /// default), and its result is the same for every org of the login, so
+    /// the last one is remembered. The site is recorded all the same.
+    fn eval_role(
+        &mut self,
+        compiled: &'s Arc<Compiled>,
+        label: Label<'s>,
+    ) -> Result<Value<'a>, EngineFailure> {
+        let r = match &self.role_memo {
+            Some((c, r)) if Arc::ptr_eq(c, compiled) => r.clone(),
+            _ => {
+                let r = compiled.eval(self.claims);
+                self.role_memo = Some((compiled, r.clone()));
+                r
+            }
+        };
+        self.record(compiled, label, r)
+    }
+
+    /// Records the site of an evaluation (for hints) and gives its result.
+    fn record(
+        &mut self,
+        compiled: &'s Arc<Compiled>,
+        label: Label<'s>,
+        r: Result<Value<'a>, EngineFailure>,
+    ) -> Result<Value<'a>, EngineFailure> {
         self.sites.push(Site {
             label,
             compiled,
@@ -366,10 +435,10 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
 
     fn steps(&mut self) -> Result<(), Stop> {
         let identifier = self.identifier()?;
-        self.outcome.identifier = Some(identifier.clone());
-        self.email_and_name()?;
         let config = self.sim.config;
         let user = config.user(&identifier);
+        self.outcome.identifier = Some(identifier);
+        self.email_and_name()?;
         self.outcome.existing_user = user.is_some();
         if !config.idp.auto_provision {
             return match user {
@@ -387,25 +456,34 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                         .collect();
                     Ok(())
                 }
-                _ => Err(self.fail(401, msg_unprovisioned(&identifier))),
+                _ => {
+                    let message = msg_unprovisioned(self.identifier_str());
+                    Err(self.fail(401, message))
+                }
             };
         }
-        let mut matched: Vec<(&'c OrgSettings, Vec<String>)> = Vec::new();
+        // The orgs mapped, with the index of their trace (its `kept` roles).
+        let mut matched: Vec<(&'c OrgSettings, usize)> = Vec::new();
         for i in 0..self.sim.orgs.len() {
-            if let Some(roles) = self.org(i)? {
-                matched.push((self.sim.orgs[i].org, roles));
+            if self.org(i)? {
+                matched.push((self.sim.orgs[i].org, self.outcome.trace.len() - 1));
             }
         }
-        self.memberships(&identifier, matched)
+        self.memberships(user, matched)
+    }
+
+    /// The identifier found in step 1 (`""` before).
+    fn identifier_str(&self) -> &str {
+        self.outcome.identifier.as_deref().unwrap_or_default()
     }
 
     /// Step 1.
     fn identifier(&mut self) -> Result<String, Stop> {
         let sim = self.sim;
-        let text = sim.identifier.text.clone();
-        let v = match self.eval(&sim.identifier, "identifier path".into()) {
+        let text: &'s str = &sim.identifier.text;
+        let v = match self.eval(&sim.identifier, Label::Identifier) {
             Ok(v) => v,
-            Err(e) => return Err(self.error(e.into_failure("identifier_path", &text))),
+            Err(e) => return Err(self.error(e.into_failure("identifier_path", text))),
         };
         if !js::truthy(&v) {
             return Err(self.fail(400, MSG_NO_IDENTIFIER.to_string()));
@@ -416,7 +494,7 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                 let kind = js::kind_name(kind);
                 Err(self.error(type_error(
                     "identifier_path",
-                    &text,
+                    text,
                     format!(
                         "the identifier is {} {kind}, not a string: `.toLowerCase()` throws",
                         article(kind)
@@ -430,122 +508,129 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
     /// Step 2.
     fn email_and_name(&mut self) -> Result<(), Stop> {
         let sim = self.sim;
-        let mut email: Option<(bool, Option<String>, &'static str, Json)> = None;
+        // The email as stored, and the type of a truthy non-string email
+        // (`.toLowerCase()` then throws, after the try).
+        let mut email: Option<(Json, Option<&'static str>)> = None;
         let mut swallowed = None;
         if let Some(c) = &sim.email {
-            match self.eval(c, "email path".into()) {
+            match self.eval(c, Label::Email) {
                 Ok(v) => {
-                    email = Some((
-                        js::truthy(&v),
-                        v.as_str()
-                            .map(str::to_string)
-                            .filter(|_| v.kind() == ValueKind::String),
-                        js::kind_name(v.kind()),
-                        v.to_json(),
-                    ))
+                    email = Some(if !js::truthy(&v) {
+                        (v.to_json(), None)
+                    } else {
+                        match v.as_str().filter(|_| v.kind() == ValueKind::String) {
+                            Some(s) => (Json::String(s.to_lowercase()), None),
+                            None => (v.to_json(), Some(js::kind_name(v.kind()))),
+                        }
+                    })
                 }
                 Err(e) => swallowed = Some(e.into_failure("email_path", &c.text)),
             }
         }
         if swallowed.is_none() {
             if let Some(c) = &sim.name {
-                match self.eval(c, "name path".into()) {
+                match self.eval(c, Label::Name) {
                     Ok(v) => self.outcome.name = v.to_json(),
                     Err(e) => swallowed = Some(e.into_failure("name_path", &c.text)),
                 }
             }
         }
         self.outcome.swallowed_error = swallowed;
-        if let Some((truthy, s, kind, json)) = email {
+        if let Some((json, not_string)) = email {
             self.outcome.email = json;
-            if truthy {
-                match s {
-                    Some(s) => self.outcome.email = Json::String(s.to_lowercase()),
-                    None => {
-                        let text = sim
-                            .email
-                            .as_ref()
-                            .map(|c| c.text.clone())
-                            .unwrap_or_default();
-                        return Err(self.error(type_error(
-                            "email_path",
-                            &text,
-                            format!(
-                                "the email is {} {kind}, not a string: `.toLowerCase()` throws",
-                                article(kind)
-                            ),
-                            "TypeError: email.toLowerCase is not a function",
-                        )));
-                    }
-                }
+            if let Some(kind) = not_string {
+                let text = sim.email.as_ref().map_or("", |c| &*c.text);
+                return Err(self.error(type_error(
+                    "email_path",
+                    text,
+                    format!(
+                        "the email is {} {kind}, not a string: `.toLowerCase()` throws",
+                        article(kind)
+                    ),
+                    "TypeError: email.toLowerCase is not a function",
+                )));
             }
         }
         Ok(())
     }
 
-    /// Step 4 for org `i`: the roles to assign, or `None` when skipped.
-    fn org(&mut self, i: usize) -> Result<Option<Vec<String>>, Stop> {
+    /// Step 4 for org `i`: pushes the org's trace, and tells whether the
+    /// user gets a membership (with the trace's `kept` roles).
+    ///
+    /// The trace is pushed first and filled in place (a trace is a few
+    /// hundred bytes, written for every org of every sample).
+    fn org(&mut self, i: usize) -> Result<bool, Stop> {
         let sim = self.sim;
         let plan = &sim.orgs[i];
         let org = plan.org;
-        let mut t = OrgTrace::new(&org.id);
         if sim.config.pangolin.edition == Edition::Cloud && !org.linked {
+            let mut t = OrgTrace::with_reason(
+                Arc::clone(&plan.id),
+                "cloud edition: the org is not linked to this identity provider".into(),
+            );
             t.decision = Decision::NotLinked;
-            t.reason = "cloud edition: the org is not linked to this identity provider".into();
             self.outcome.trace.push(t);
-            return Ok(None);
+            return Ok(false);
         }
+        let at = self.outcome.trace.len();
+        self.outcome.trace.push(OrgTrace::with_reason(
+            Arc::clone(&plan.id),
+            Arc::clone(&plan.reason_false),
+        ));
         // 4a-b: org mapping.
         if let Some((source, c)) = &plan.org_mapping {
+            let t = &mut self.outcome.trace[at];
             t.org_mapping_source = *source;
-            t.org_mapping = Some(c.text.clone());
-            match self.eval(c, format!("org mapping of `{}`", org.id)) {
+            t.org_mapping = Some(Arc::clone(&c.text));
+            let v = match self.eval(c, Label::OrgMapping(&org.id)) {
+                Ok(v) => v,
                 Err(e) => {
-                    return Err(self.abort(
-                        t,
-                        e.into_failure(&format!("orgs.{}.org_mapping", org.id), &c.text),
-                    ))
+                    let f = e.into_failure(&format!("orgs.{}.org_mapping", org.id), &c.text);
+                    return Err(self.abort(at, f));
                 }
-                Ok(v) => {
-                    let matched = (v.kind() == ValueKind::Bool && v.as_bool() == Some(true))
-                        || (v.kind() == ValueKind::String && v.as_str() == Some(org.id.as_str()));
-                    t.org_mapping_value = Some(v.to_json());
-                    t.org_mapping_type = Some(js::kind_name(v.kind()));
-                    t.org_matched = Some(matched);
-                    if !matched {
-                        t.decision = Decision::OrgNotMatched;
-                        t.reason = format!(
-                            "the org mapping gave {}, not `true` or the string \"{}\"",
-                            describe(&v),
-                            org.id
-                        );
-                        self.outcome.trace.push(t);
-                        return Ok(None);
-                    }
+            };
+            let kind = v.kind();
+            let (matched, value) = match kind {
+                ValueKind::Bool => {
+                    let b = v.as_bool() == Some(true);
+                    (b, TraceValue::Bool(b))
                 }
+                ValueKind::String => (v.as_str() == Some(org.id.as_str()), trace_value(&v)),
+                _ => (false, trace_value(&v)),
+            };
+            let t = &mut self.outcome.trace[at];
+            t.org_mapping_value = Some(value);
+            t.org_mapping_type = Some(js::kind_name(kind));
+            t.org_matched = Some(matched);
+            if !matched {
+                t.decision = Decision::OrgNotMatched;
+                // `reason_false` is already there for `false`.
+                if kind != ValueKind::Bool {
+                    t.reason = not_matched_reason(&describe(&v), &org.id).into();
+                }
+                return Ok(false);
             }
         }
         // 4c: role mapping.
+        let t = &mut self.outcome.trace[at];
         let Some(rp) = &plan.role_mapping else {
             t.decision = Decision::NoRoleMapping;
-            t.reason =
-                "no role mapping: neither the org's policy nor the IdP's default has one".into();
-            self.outcome.trace.push(t);
-            return Ok(None);
+            t.reason = Arc::from(
+                "no role mapping: neither the org's policy nor the IdP's default has one",
+            );
+            return Ok(false);
         };
         t.role_mapping_source = rp.source;
-        t.role_mapping = Some(rp.compiled.text.clone());
+        t.role_mapping = Some(Arc::clone(&rp.compiled.text));
         t.from_builder = rp.unwrapped.from_builder;
         // 4d-e.
-        let v = match self.eval(&rp.compiled, format!("role mapping of `{}`", org.id)) {
+        let v = match self.eval_role(&rp.compiled, Label::RoleMapping(&org.id)) {
             Ok(v) => v,
             Err(e) => {
                 let f = e.into_failure(&format!("orgs.{}.role_mapping", org.id), &rp.compiled.text);
-                return Err(self.abort(t, f));
+                return Err(self.abort(at, f));
             }
         };
-        t.role_mapping_value = Some(v.to_json());
-        t.role_mapping_type = Some(js::kind_name(v.kind()));
         let (names, ignored) = if sim.config.pangolin.version.normalises_roles() {
             normalise(&v)
         } else if js::truthy(&v) {
@@ -553,76 +638,88 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         } else {
             (Vec::new(), Vec::new())
         };
-        t.roles = names.clone();
+        let t = &mut self.outcome.trace[at];
+        t.role_mapping_value = Some(trace_value(&v));
+        t.role_mapping_type = Some(js::kind_name(v.kind()));
         t.ignored = ignored;
         if names.is_empty() {
             t.decision = Decision::NoValidRoles;
-            t.reason = format!("the role mapping gave {}: no role name (Pangolin logs `Role mapping returned no valid roles`)", describe(&v));
-            self.outcome.trace.push(t);
-            return Ok(None);
+            t.reason = format!("the role mapping gave {}: no role name (Pangolin logs `Role mapping returned no valid roles`)", describe(&v)).into();
+            return Ok(false);
         }
         // 4f.
-        let mut names = names;
+        let mut assigned = names.len();
         if sim.config.pangolin.edition == Edition::Oss && names.len() > 1 {
-            t.dropped = names.split_off(1);
+            t.dropped = names[1..].to_vec();
+            assigned = 1;
         }
         // 4g-h.
-        for n in names {
-            if org.roles.contains(&n) {
-                t.kept.push(n);
+        for n in &names[..assigned] {
+            if org.roles.contains(n) {
+                t.kept.push(n.clone());
             } else {
-                t.missing.push(n);
+                t.missing.push(n.clone());
             }
         }
+        t.roles = names;
         if t.kept.is_empty() {
             t.decision = Decision::NoRolesInOrg;
             t.reason = format!(
                 "none of the role names {:?} exists in the org (roles: {:?}; Pangolin logs `No mapped roles found in organization`)",
                 t.missing, org.roles
-            );
-            self.outcome.trace.push(t);
-            return Ok(None);
+            )
+            .into();
+            return Ok(false);
         }
         t.decision = Decision::Member;
-        t.reason = if t.missing.is_empty() {
-            format!("mapped to {:?}", t.kept)
-        } else {
-            format!(
+        let single = match (&t.kept[..], t.missing.is_empty()) {
+            ([role], true) => org
+                .roles
+                .iter()
+                .position(|r| r == role)
+                .and_then(|k| plan.reason_member.get(k)),
+            _ => None,
+        };
+        t.reason = match single {
+            Some(reason) => Arc::clone(reason),
+            None if t.missing.is_empty() => format!("mapped to {:?}", t.kept).into(),
+            None => format!(
                 "mapped to {:?}; {:?} ignored (not roles of the org)",
                 t.kept, t.missing
             )
+            .into(),
         };
-        let kept = t.kept.clone();
-        self.outcome.trace.push(t);
-        Ok(Some(kept))
+        Ok(true)
     }
 
-    fn abort(&mut self, mut t: OrgTrace, failure: ExprFailure) -> Stop {
+    /// The login aborts on the failure of an expression of the org whose
+    /// trace is at `at`.
+    fn abort(&mut self, at: usize, failure: ExprFailure) -> Stop {
+        let t = &mut self.outcome.trace[at];
         t.decision = Decision::Error;
         t.reason = format!(
             "{} threw: {}; the whole login aborts",
             failure.step,
             failure.js_message.as_deref().unwrap_or(&failure.message)
-        );
-        t.error = Some(failure.clone());
-        self.outcome.trace.push(t);
+        )
+        .into();
+        t.error = Some(Box::new(failure.clone()));
         self.error(failure)
     }
 
     /// Steps 5 and 6.
     fn memberships(
         &mut self,
-        identifier: &str,
-        matched: Vec<(&'c OrgSettings, Vec<String>)>,
+        user: Option<&'c ExistingUser>,
+        matched: Vec<(&'c OrgSettings, usize)>,
     ) -> Result<(), Stop> {
         let config = self.sim.config;
-        let user = config.user(identifier);
         let (manual, auto) = match user {
             Some(u) => (&u.manual_orgs[..], &u.auto_orgs[..]),
             None => (&[][..], &[][..]),
         };
         let trace_change = |trace: &mut Vec<OrgTrace>, org: &str, change: Change| {
-            if let Some(t) = trace.iter_mut().find(|t| t.org == org) {
+            if let Some(t) = trace.iter_mut().find(|t| &*t.org == org) {
                 t.change = Some(change);
             }
         };
@@ -631,7 +728,8 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                 trace_change(&mut self.outcome.trace, &a.org, Change::Removed);
             }
             if manual.is_empty() {
-                return Err(self.fail(401, msg_no_policies(identifier)));
+                let message = msg_no_policies(self.identifier_str());
+                return Err(self.fail(401, message));
             }
             self.outcome.orgs = manual
                 .iter()
@@ -658,7 +756,8 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                     auto: false,
                 });
                 trace_change(&mut self.outcome.trace, &org.id, Change::ManualUntouched);
-            } else if let Some((_, roles)) = mapped {
+            } else if let Some(&(_, at)) = mapped {
+                let roles = &self.outcome.trace[at].kept;
                 let change = match auto_m {
                     None => Change::Added,
                     Some(a) if &a.roles == roles => Change::Unchanged,
@@ -687,6 +786,19 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         self.outcome.orgs = orgs;
         Ok(())
     }
+}
+
+/// A search result as the trace keeps it (a boolean without building JSON).
+fn trace_value(v: &Value<'_>) -> TraceValue {
+    match (v.kind(), v.as_bool()) {
+        (ValueKind::Bool, Some(b)) => TraceValue::Bool(b),
+        _ => v.to_json().into(),
+    }
+}
+
+/// The trace's reason when the org mapping of `org` gave `described`.
+fn not_matched_reason(described: &str, org: &str) -> String {
+    format!("the org mapping gave {described}, not `true` or the string \"{org}\"")
 }
 
 /// Result normalisation since 1.17: the role names, and the array elements

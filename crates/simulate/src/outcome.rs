@@ -2,6 +2,8 @@
 //! answers with, the user's memberships, a per-org trace of every decision,
 //! and hints. This is also the CLI's `--output json` shape.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -108,21 +110,74 @@ pub struct ExprFailure {
     pub span: [usize; 2],
 }
 
+/// A search result as a trace keeps it: a boolean inline (what org
+/// mappings usually give), anything else as boxed JSON. It serializes as
+/// the JSON value itself, so a trace is small and costs no allocation for a
+/// boolean.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraceValue {
+    /// `true` or `false`.
+    Bool(bool),
+    /// Any other JSON value.
+    Json(Box<Json>),
+}
+
+impl TraceValue {
+    /// The value as JSON.
+    pub fn to_json(&self) -> Json {
+        match self {
+            TraceValue::Bool(b) => Json::Bool(*b),
+            TraceValue::Json(v) => (**v).clone(),
+        }
+    }
+
+    /// The boxed JSON value, `None` for a boolean.
+    pub fn as_json(&self) -> Option<&Json> {
+        match self {
+            TraceValue::Bool(_) => None,
+            TraceValue::Json(v) => Some(v),
+        }
+    }
+}
+
+impl From<Json> for TraceValue {
+    fn from(v: Json) -> TraceValue {
+        match v {
+            Json::Bool(b) => TraceValue::Bool(b),
+            other => TraceValue::Json(Box::new(other)),
+        }
+    }
+}
+
+impl Serialize for TraceValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TraceValue::Bool(b) => s.serialize_bool(*b),
+            TraceValue::Json(v) => v.serialize(s),
+        }
+    }
+}
+
 /// The trace of one org: what was decided and why.
+///
+/// The texts that are the same for every sample (the org id, the mapping
+/// expressions, the usual reasons) are shared (`Arc<str>`) with the
+/// [`Simulator`](crate::Simulator) rather than copied per sample; they
+/// serialize as plain strings.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OrgTrace {
     /// The org id.
-    pub org: String,
+    pub org: Arc<str>,
     /// The decision.
     pub decision: Decision,
     /// Why, in words.
-    pub reason: String,
+    pub reason: Arc<str>,
     /// Where the org mapping came from.
     pub org_mapping_source: MappingSource,
     /// The org mapping after `{{orgId}}` substitution (`None`: no filter).
-    pub org_mapping: Option<String>,
+    pub org_mapping: Option<Arc<str>>,
     /// Its value (JSON; a function or `undefined` shows as null).
-    pub org_mapping_value: Option<Json>,
+    pub org_mapping_value: Option<TraceValue>,
     /// The value's type (`boolean`, `string`, `function`...).
     pub org_mapping_type: Option<&'static str>,
     /// Whether the org mapping selected the org (`None`: not evaluated).
@@ -130,11 +185,11 @@ pub struct OrgTrace {
     /// Where the role mapping came from.
     pub role_mapping_source: MappingSource,
     /// The role-mapping expression evaluated (after the builder unwrap).
-    pub role_mapping: Option<String>,
+    pub role_mapping: Option<Arc<str>>,
     /// Whether the role mapping was stored by the mapping builder.
     pub from_builder: bool,
     /// The role mapping's value (JSON).
-    pub role_mapping_value: Option<Json>,
+    pub role_mapping_value: Option<TraceValue>,
     /// The value's type.
     pub role_mapping_type: Option<&'static str>,
     /// Role names after normalisation (before the edition's cut).
@@ -149,17 +204,23 @@ pub struct OrgTrace {
     pub missing: Vec<String>,
     /// The membership change, on success.
     pub change: Option<Change>,
-    /// The error, when this org aborted the login.
-    pub error: Option<ExprFailure>,
+    /// The error, when this org aborted the login (boxed: it is rare, and
+    /// a trace is kept per org per sample).
+    pub error: Option<Box<ExprFailure>>,
 }
 
 impl OrgTrace {
     /// An empty trace for `org`.
-    pub fn new(org: &str) -> OrgTrace {
+    pub fn new(org: impl Into<Arc<str>>) -> OrgTrace {
+        OrgTrace::with_reason(org.into(), Arc::from(""))
+    }
+
+    /// An empty trace for `org` with a first `reason` (both shared).
+    pub(crate) fn with_reason(org: Arc<str>, reason: Arc<str>) -> OrgTrace {
         OrgTrace {
-            org: org.to_string(),
+            org,
             decision: Decision::OrgNotMatched,
-            reason: String::new(),
+            reason,
             org_mapping_source: MappingSource::None,
             org_mapping: None,
             org_mapping_value: None,
