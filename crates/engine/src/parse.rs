@@ -50,8 +50,14 @@ const PROJECTION_STOP: u8 = 10;
 /// Parses `src` in `dialect` into a tree.
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
     let rules = dialect.rules();
-    let parsed = prescan(src, rules, limits)
-        .and_then(|()| parse_range(src, 0, src.len(), rules, limits.max_depth));
+    let parsed = prescan(src, rules, limits).and_then(|deepest| {
+        let parse = || parse_range(src, 0, src.len(), rules, limits.max_depth);
+        if deepest > DEEP_NESTING {
+            stacker::grow(PARSE_STACK, parse)
+        } else {
+            parse()
+        }
+    });
     let node = match parsed {
         Ok(node) => node,
         Err(mut e)
@@ -84,7 +90,8 @@ fn too_deep_at(max_depth: u32, span: Span) -> Error {
 /// Rejects what must never reach pest: overlong or over-nested text (pest
 /// and the lowering recurse), and in jmespath.js a carriage return outside
 /// strings.
-fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<(), Error> {
+/// Returns the deepest nesting seen.
+fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<u32, Error> {
     if src.len() > limits.max_expression_len {
         return Err(Error::syntax(
             format!(
@@ -97,6 +104,7 @@ fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<(), Error> {
     }
     let b = src.as_bytes();
     let mut depth: u32 = 0;
+    let mut deepest: u32 = 0;
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -122,10 +130,17 @@ fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<(), Error> {
         if depth > limits.max_depth {
             return Err(too_deep(limits, Span::new(i, i + 1)));
         }
+        deepest = deepest.max(depth);
         i += 1;
     }
-    Ok(())
+    Ok(deepest)
 }
+
+/// Nesting beyond which parsing runs on a stack of its own: pest and the
+/// lowering recurse several frames per level.
+const DEEP_NESTING: u32 = 24;
+/// The stack such a parse gets (reserved, not committed, until used).
+const PARSE_STACK: usize = 64 * 1024 * 1024;
 
 /// Parses `src[start..end]` as a whole expression, with spans relative to `src`.
 fn parse_range(

@@ -130,8 +130,13 @@ impl Printer {
             }
             NodeKind::ExprRef(e) => {
                 self.push("&");
+                if matches!(e.kind, NodeKind::ExprRef(_)) {
+                    self.push(" "); // `&&` would be the operator
+                }
                 self.expr(e, 0);
             }
+            // `[ ]`: jmespath.js's empty list (`[]` would be a flatten).
+            NodeKind::MultiList(items) if items.is_empty() => self.push("[ ]"),
             NodeKind::MultiList(items) => {
                 self.push("[");
                 self.list(items);
@@ -290,9 +295,11 @@ impl Printer {
                 return;
             }
         }
+        // A backtick can only be inside a JSON string, where `\u0060` says
+        // it in both dialects (jmespath.js unescapes only the first `\``).
         let json = serde_json::to_string(value).unwrap_or_default();
         self.push("`");
-        self.push(&json.replace('`', "\\`"));
+        self.push(&json.replace('`', "\\u0060"));
         self.push("`");
     }
 

@@ -147,5 +147,18 @@ impl LintReport {
 ///
 /// Never panics; a source that does not parse gives a syntax diagnostic.
 pub fn lint(src: &str, opts: &LintOptions) -> LintReport {
-    checks::run(src, opts)
+    let mut report = checks::run(src, opts);
+    // Every span lies within the source, on character boundaries.
+    for d in &mut report.diagnostics {
+        let clamp = |mut at: usize| {
+            at = at.min(src.len());
+            while !src.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        d.span.start = clamp(d.span.start);
+        d.span.end = clamp(d.span.end).max(d.span.start);
+    }
+    report
 }

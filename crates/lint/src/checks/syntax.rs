@@ -216,6 +216,10 @@ fn quote_special_key(cx: &mut Ctx<'_>, pos: usize) -> Option<crate::Diagnostic> 
     while end > start && bytes.get(end - 1) == Some(&b'.') {
         end -= 1;
     }
+    // Inside a (possibly unclosed) string or literal, it is no key.
+    if start < text.len() && region_at(&regs, start) != Region::Code {
+        return None;
+    }
     let run = text.get(start..end)?;
     if run.is_empty() || !run.chars().any(|c| c.is_ascii_alphabetic() || c == '_') {
         return None;

@@ -1,0 +1,229 @@
+//! Inputs the fuzz targets (`fuzz/`, `cargo xtask fuzz`) found wrong in the
+//! engine, the linter and the CLI, one test each, named after what went
+//! wrong. Simulator regressions live in crates/simulate/tests/robustness.rs.
+//!
+//! A test marked `#[ignore]` reproduces a bug not fixed yet (the reason says
+//! where): run them with `cargo test -p rolemap-tests --test regressions --
+//! --ignored`, and drop the `#[ignore]` with the fix. Some were fixed while
+//! this file was written (parse time on the error path, lint spans, the
+//! printer's `[ ]` and backticks, parsing depth on a 2 MiB stack); their
+//! tests keep them fixed.
+
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use rolemap_engine::{Dialect, ErrorKind, Expression, NodeKind};
+use rolemap_lint::{lint, ExprRole, LintOptions};
+
+const DIALECTS: [Dialect; 2] = [Dialect::Pangolin, Dialect::Spec];
+
+/// Compiles `src` on another thread; `None` when it has not finished after
+/// a minute (a hang, not a slow machine: the inputs below take a few
+/// milliseconds when parsing is linear, and hours when it is exponential).
+fn compile_or_hang(src: String, dialect: Dialect) -> Option<Result<(), ErrorKind>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(
+            Expression::compile(&src, dialect)
+                .map(|_| ())
+                .map_err(|e| e.kind),
+        );
+    });
+    rx.recv_timeout(Duration::from_secs(60)).ok()
+}
+
+/// fuzz target `config` (an identifier path): unclosed `[` after names.
+/// `a[b[b[b…` with 16 levels took 4.8 s (debug build), each level doubling
+/// it: pest backtracks through every bracket alternative on the way to the
+/// syntax error. 40 levels is 81 bytes.
+#[test]
+
+fn unclosed_brackets_after_names_do_not_hang_the_parser() {
+    let src = format!("a{}", "[b".repeat(40));
+    for dialect in DIALECTS {
+        match compile_or_hang(src.clone(), dialect) {
+            Some(r) => assert_eq!(r, Err(ErrorKind::Syntax), "{dialect}"),
+            None => panic!("{dialect}: parsing {src:?} did not finish in a minute"),
+        }
+    }
+}
+
+/// fuzz target `eval`: `sum([z, sum([y, … sum([~c, …])])` (246 bytes) ran
+/// past the fuzzer's 10 s timeout; `f([` 16 levels deep before a bad token
+/// took 2.5 s (debug build), doubling with each level.
+#[test]
+
+fn nested_calls_of_lists_do_not_hang_the_parser() {
+    let src = format!("{}~{}", "f([".repeat(40), "])".repeat(40));
+    for dialect in DIALECTS {
+        match compile_or_hang(src.clone(), dialect) {
+            Some(r) => assert_eq!(r, Err(ErrorKind::Syntax), "{dialect}"),
+            None => panic!("{dialect}: parsing {src:?} did not finish in a minute"),
+        }
+    }
+}
+
+/// fuzz target `lint`: in `("7d` the linter "repairs" the key `7d` (inside an
+/// unclosed quoted name) twice, and reports the syntax error at 5..5, past
+/// the end of the 4-byte source (RM015 twice, the second with an empty span).
+#[test]
+
+fn lint_spans_stay_within_the_source() {
+    for src in ["(\"7d", "(\"7d ==", "a || (\"7d"] {
+        for role in [ExprRole::RoleMapping, ExprRole::OrgMapping, ExprRole::Path] {
+            let report = lint(
+                src,
+                &LintOptions {
+                    role,
+                    ..LintOptions::default()
+                },
+            );
+            for d in &report.diagnostics {
+                assert!(
+                    d.span.start <= d.span.end && d.span.end <= src.len(),
+                    "{src:?} as {role}: {d}"
+                );
+            }
+            let rm015 = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "RM015")
+                .count();
+            assert!(rm015 <= 1, "{src:?} as {role}: {:?}", report.codes());
+        }
+    }
+}
+
+/// fuzz target `parse`: the raw string `'\\'` prints as the JSON literal
+/// `` `"\\\\"` ``. Same value, so the canonical form is faithful; but the
+/// trees differ in `LiteralForm` (Raw vs Json), which `Node` equality
+/// compares, so `parse(print(ast)) == ast` does not hold for it (the fuzz
+/// target compares trees up to literal forms).
+#[test]
+fn raw_strings_with_backslashes_print_to_the_same_value() {
+    for src in ["'\\\\'", "'a\\\\'", "'\\\\\\''", "['\\\\', `\"\\\\\"`]"] {
+        for dialect in DIALECTS {
+            let Ok(expr) = Expression::compile(src, dialect) else {
+                continue;
+            };
+            let canonical = expr.canonical();
+            let again = Expression::compile(&canonical, dialect)
+                .unwrap_or_else(|e| panic!("{dialect}: {canonical:?} (from {src:?}): {e}"));
+            assert_eq!(again.canonical(), canonical, "{dialect}: not idempotent");
+            let data = serde_json::json!({});
+            assert_eq!(
+                expr.search_json(&data).ok(),
+                again.search_json(&data).ok(),
+                "{dialect}: {src:?} and {canonical:?} differ"
+            );
+            if let (NodeKind::Literal { value: a, .. }, NodeKind::Literal { value: b, .. }) =
+                (&expr.ast().kind, &again.ast().kind)
+            {
+                assert_eq!(a, b, "{dialect}: {src:?}");
+            }
+        }
+    }
+}
+
+/// Runs in the child of the next test: compiles `ROLEMAP_DEPTH_CHILD`
+/// levels of parentheses, then of brackets, on this (2 MiB) test thread.
+#[test]
+fn depth_child() {
+    let Ok(n) = std::env::var("ROLEMAP_DEPTH_CHILD") else {
+        return;
+    };
+    let n: usize = n.parse().expect("a depth");
+    for dialect in DIALECTS {
+        for src in [
+            format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+            format!("{}{}", "[".repeat(n), "]".repeat(n)),
+        ] {
+            let r = Expression::compile(&src, dialect).map(|_| ());
+            println!("DEPTH {dialect} {} {:?}", &src[..1], r.map_err(|e| e.kind));
+        }
+    }
+}
+
+/// Found writing tests/tests/budget.rs: 150 nested parentheses or brackets,
+/// within `Limits::DEFAULT.max_depth` (200), overflow a 2 MiB thread stack
+/// while parsing (debug build; SIGABRT); 100 levels parse. A 2 MiB stack is
+/// what Rust gives spawned threads (test threads, rayon workers); wasm32's
+/// default stack is 1 MiB.
+#[test]
+
+fn expressions_within_the_depth_limit_parse_on_a_2_mib_stack() {
+    let exe = std::env::current_exe().expect("test binary");
+    for n in [150, 200] {
+        let out = Command::new(&exe)
+            .args(["--exact", "depth_child", "--nocapture", "--test-threads=1"])
+            .env("ROLEMAP_DEPTH_CHILD", n.to_string())
+            .output()
+            .expect("run the child");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stdout.matches("DEPTH ").count() == 4,
+            "{n} levels: the child died ({}):\n{stdout}\n{}",
+            out.status,
+            stderr.lines().take(5).collect::<Vec<_>>().join("\n")
+        );
+    }
+}
+
+/// fuzz target `parse`: in jmespath.js `[ ]` (with a space) is an empty
+/// multi-select list, `[]` a flatten; the printer writes `[ ]` as `[]`, so
+/// `rolemap fmt 'a | [ ]'` changes what the expression gives.
+#[test]
+
+fn the_empty_multiselect_list_keeps_its_meaning_when_printed() {
+    let data = serde_json::json!([1, [2]]);
+    for src in ["[ ]", "a | [ ]", "@ | [ ]"] {
+        let Ok(expr) = Expression::compile(src, Dialect::Pangolin) else {
+            continue;
+        };
+        let canonical = expr.canonical();
+        let again = Expression::compile(&canonical, Dialect::Pangolin).expect("canonical parses");
+        assert_eq!(
+            expr.search_json(&data).ok(),
+            again.search_json(&data).ok(),
+            "{src:?} printed as {canonical:?}"
+        );
+    }
+}
+
+/// fuzz target `parse` (minimized): the unterminated raw string `'``\`,
+/// which jmespath.js reads as a string, prints as the JSON literal
+/// `` `"\`\`\\"` ``, which does not parse.
+#[test]
+
+fn raw_strings_with_backticks_print_to_text_that_parses() {
+    for src in ["'``\\", "'``\\'", "'a`|`b\\\\'"] {
+        let Ok(expr) = Expression::compile(src, Dialect::Pangolin) else {
+            continue;
+        };
+        let canonical = expr.canonical();
+        if let Err(e) = Expression::compile(&canonical, Dialect::Pangolin) {
+            panic!("{src:?} printed as {canonical:?}, which does not parse: {e}");
+        }
+    }
+}
+
+/// fuzz target `parse`: an expression reference of an expression reference,
+/// `& &a`, prints as `&&a`, which lexes as `&&` and does not parse (both
+/// dialects; `rolemap fmt 'sort_by(@, & &a)'` gives `sort_by(@, &&a)`).
+#[test]
+
+fn nested_expression_references_print_to_text_that_parses() {
+    for src in ["& &a", "sort_by(@, & &a)", "& & &a"] {
+        for dialect in DIALECTS {
+            let Ok(expr) = Expression::compile(src, dialect) else {
+                continue;
+            };
+            let canonical = expr.canonical();
+            if let Err(e) = Expression::compile(&canonical, dialect) {
+                panic!("{dialect}: {src:?} printed as {canonical:?}, which does not parse: {e}");
+            }
+        }
+    }
+}
