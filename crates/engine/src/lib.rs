@@ -169,6 +169,12 @@ fn check_calls(node: &Node) -> Result<(), Error> {
     result
 }
 
+/// JavaScript's `String.prototype.trim` (Pangolin trims mapping results and
+/// role names with it; it removes more than ASCII white space).
+pub fn js_trim(s: &str) -> &str {
+    s.trim_matches(jsnum::is_js_space)
+}
+
 /// Evaluates `source` against `data` in one call.
 pub fn search(source: &str, dialect: Dialect, data: &Json) -> Result<Json, Error> {
     Expression::compile(source, dialect)?.search_json(data)

@@ -320,6 +320,25 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// JavaScript's `String(v)`, as Pangolin's TypeScript applies it to a
+    /// result (`[1, null]` is `"1,"`, `{}` is `"[object Object]"`); `None`
+    /// where JavaScript throws (an object with a `toString` key).
+    pub fn to_js_string(&self) -> Option<String> {
+        crate::js::to_js_string(self).ok()
+    }
+
+    /// JavaScript's truthiness (`if (x)` in Pangolin's TypeScript): unlike
+    /// JMESPath's, `0`, `NaN` and `undefined` are false and `[]`, `{}` true.
+    pub fn is_js_truthy(&self) -> bool {
+        match self.view() {
+            View::Null | View::Undef => false,
+            View::Bool(b) => b,
+            View::Num(n) => n != 0.0 && !n.is_nan(),
+            View::Str(s) => !s.is_empty(),
+            _ => true,
+        }
+    }
+
     /// The string, if this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self.view() {

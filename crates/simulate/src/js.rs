@@ -7,13 +7,7 @@ use rolemap_engine::{Value, ValueKind};
 
 /// JavaScript truthiness of a search result.
 pub fn truthy(v: &Value<'_>) -> bool {
-    match v.kind() {
-        ValueKind::Null | ValueKind::Undefined => false,
-        ValueKind::Bool => v.as_bool().unwrap_or(false),
-        ValueKind::Number => v.as_f64().is_some_and(|x| x != 0.0 && !x.is_nan()),
-        ValueKind::String => v.as_str().is_some_and(|s| !s.is_empty()),
-        _ => true,
-    }
+    v.is_js_truthy()
 }
 
 /// The name of a value's type, as the simulator reports it.
@@ -32,99 +26,14 @@ pub fn kind_name(kind: ValueKind) -> &'static str {
     }
 }
 
-/// JavaScript's `String(v)`.
+/// JavaScript's `String(v)` (empty where JavaScript would throw).
 pub fn to_js_string(v: &Value<'_>) -> String {
-    match v.kind() {
-        ValueKind::Null => "null".into(),
-        ValueKind::Undefined => "undefined".into(),
-        ValueKind::Bool => if v.as_bool().unwrap_or(false) {
-            "true"
-        } else {
-            "false"
-        }
-        .into(),
-        ValueKind::Number => number_to_string(v.as_f64().unwrap_or(f64::NAN)),
-        ValueKind::String => v.as_str().unwrap_or_default().to_string(),
-        ValueKind::Array => {
-            // Array.prototype.join(","): null and undefined become "".
-            let items = v.array_items().unwrap_or_default();
-            let parts: Vec<String> = items
-                .iter()
-                .map(|i| match i.kind() {
-                    ValueKind::Null | ValueKind::Undefined => String::new(),
-                    _ => to_js_string(i),
-                })
-                .collect();
-            parts.join(",")
-        }
-        ValueKind::Object => "[object Object]".into(),
-        ValueKind::Function => "function () { [native code] }".into(),
-        #[allow(unreachable_patterns)]
-        _ => String::new(),
-    }
-}
-
-/// JavaScript's `Number.prototype.toString()` (ECMAScript Number::toString).
-pub fn number_to_string(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
-    }
-    let sign = if x < 0.0 { "-" } else { "" };
-    // Shortest round-trip digits, as `d.ddde±x`.
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let k = digits.len() as i64;
-    let n = exp + 1;
-    let body = if k <= n && n <= 21 {
-        format!("{digits}{}", "0".repeat((n - k) as usize))
-    } else if 0 < n && n <= 21 {
-        let (a, b) = digits.split_at(n as usize);
-        format!("{a}.{b}")
-    } else if -6 < n && n <= 0 {
-        format!("0.{}{digits}", "0".repeat((-n) as usize))
-    } else {
-        let e = n - 1;
-        let esign = if e >= 0 { "+" } else { "-" };
-        let (first, rest) = digits.split_at(1);
-        if rest.is_empty() {
-            format!("{first}e{esign}{}", e.abs())
-        } else {
-            format!("{first}.{rest}e{esign}{}", e.abs())
-        }
-    };
-    format!("{sign}{body}")
-}
-
-/// Whether `c` is removed by JavaScript's `String.prototype.trim`
-/// (WhiteSpace and LineTerminator; note U+FEFF is, U+0085 is not).
-pub fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}'..='\u{d}'
-            | ' '
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-            | '\u{feff}'
-    )
+    v.to_js_string().unwrap_or_default()
 }
 
 /// JavaScript's `String.prototype.trim`.
 pub fn trim(s: &str) -> &str {
-    s.trim_matches(is_js_space)
+    rolemap_engine::js_trim(s)
 }
 
 #[cfg(test)]
@@ -132,23 +41,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_print_like_javascript() {
-        for (x, s) in [
-            (1.0, "1"),
-            (-1.5, "-1.5"),
-            (0.1, "0.1"),
-            (1e21, "1e+21"),
-            (1e20, "100000000000000000000"),
-            (123456789.0, "123456789"),
-            (0.000001, "0.000001"),
-            (0.0000001, "1e-7"),
-            (1.5e-7, "1.5e-7"),
-            (2.5e300, "2.5e+300"),
-            (f64::NAN, "NaN"),
-            (-0.0, "0"),
-        ] {
-            assert_eq!(number_to_string(x), s, "{x}");
-        }
+    fn strings_like_javascript() {
+        let v = serde_json::json!([1.0, null, [2.5e300, "a"], {"k": 1}, 1e21, 0.0000001]);
+        let s = to_js_string(&Value::json(&v));
+        assert_eq!(s, "1,,2.5e+300,a,[object Object],1e+21,1e-7");
+        let zero = serde_json::json!(0);
+        assert!(!truthy(&Value::json(&zero)));
+        let empty = serde_json::json!([]);
+        assert!(truthy(&Value::json(&empty)));
     }
 
     #[test]
