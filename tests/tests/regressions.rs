@@ -38,7 +38,6 @@ fn compile_or_hang(src: String, dialect: Dialect) -> Option<Result<(), ErrorKind
 /// it: pest backtracks through every bracket alternative on the way to the
 /// syntax error. 40 levels is 81 bytes.
 #[test]
-
 fn unclosed_brackets_after_names_do_not_hang_the_parser() {
     let src = format!("a{}", "[b".repeat(40));
     for dialect in DIALECTS {
@@ -53,7 +52,6 @@ fn unclosed_brackets_after_names_do_not_hang_the_parser() {
 /// past the fuzzer's 10 s timeout; `f([` 16 levels deep before a bad token
 /// took 2.5 s (debug build), doubling with each level.
 #[test]
-
 fn nested_calls_of_lists_do_not_hang_the_parser() {
     let src = format!("{}~{}", "f([".repeat(40), "])".repeat(40));
     for dialect in DIALECTS {
@@ -68,7 +66,6 @@ fn nested_calls_of_lists_do_not_hang_the_parser() {
 /// unclosed quoted name) twice, and reports the syntax error at 5..5, past
 /// the end of the 4-byte source (RM015 twice, the second with an empty span).
 #[test]
-
 fn lint_spans_stay_within_the_source() {
     for src in ["(\"7d", "(\"7d ==", "a || (\"7d"] {
         for role in [ExprRole::RoleMapping, ExprRole::OrgMapping, ExprRole::Path] {
@@ -151,7 +148,6 @@ fn depth_child() {
 /// what Rust gives spawned threads (test threads, rayon workers); wasm32's
 /// default stack is 1 MiB.
 #[test]
-
 fn expressions_within_the_depth_limit_parse_on_a_2_mib_stack() {
     let exe = std::env::current_exe().expect("test binary");
     for n in [150, 200] {
@@ -175,7 +171,6 @@ fn expressions_within_the_depth_limit_parse_on_a_2_mib_stack() {
 /// multi-select list, `[]` a flatten; the printer writes `[ ]` as `[]`, so
 /// `rolemap fmt 'a | [ ]'` changes what the expression gives.
 #[test]
-
 fn the_empty_multiselect_list_keeps_its_meaning_when_printed() {
     let data = serde_json::json!([1, [2]]);
     for src in ["[ ]", "a | [ ]", "@ | [ ]"] {
@@ -196,7 +191,6 @@ fn the_empty_multiselect_list_keeps_its_meaning_when_printed() {
 /// which jmespath.js reads as a string, prints as the JSON literal
 /// `` `"\`\`\\"` ``, which does not parse.
 #[test]
-
 fn raw_strings_with_backticks_print_to_text_that_parses() {
     for src in ["'``\\", "'``\\'", "'a`|`b\\\\'"] {
         let Ok(expr) = Expression::compile(src, Dialect::Pangolin) else {
@@ -213,7 +207,6 @@ fn raw_strings_with_backticks_print_to_text_that_parses() {
 /// `& &a`, prints as `&&a`, which lexes as `&&` and does not parse (both
 /// dialects; `rolemap fmt 'sort_by(@, & &a)'` gives `sort_by(@, &&a)`).
 #[test]
-
 fn nested_expression_references_print_to_text_that_parses() {
     for src in ["& &a", "sort_by(@, & &a)", "& & &a"] {
         for dialect in DIALECTS {

@@ -38,7 +38,15 @@ pub fn bin() -> &'static Path {
         };
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "rolemap-cli", "--bin", "rolemap", "--profile"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "rolemap-cli",
+                "--bin",
+                "rolemap",
+                "--profile",
+            ])
             .arg(&profile)
             .env("CARGO_TARGET_DIR", target_dir)
             .current_dir(repo())
