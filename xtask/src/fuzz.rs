@@ -4,8 +4,9 @@
 //! 1. Installs cargo-fuzz (`cargo install cargo-fuzz --locked`) when it is
 //!    missing.
 //! 2. Writes the seed corpora into `fuzz/corpus/<target>/` (git-ignored),
-//!    from the compliance suites (`tests/compliance/**/*.json`) and the
-//!    example setups (`examples/`: configs, users, their expressions).
+//!    from the compliance suites (`tests/compliance/**/*.json`), the
+//!    example setups (`examples/`: configs, users, their expressions) and
+//!    `fuzz/seeds/<target>/` (inputs that once found bugs).
 //! 3. Builds the targets once and runs each for N seconds (default 15).
 //!
 //! cargo-fuzz needs unstable compiler flags: the nightly toolchain is used
@@ -187,7 +188,8 @@ pub fn write_seeds() -> Result<Vec<(&'static str, usize)>, String> {
     Ok(counts)
 }
 
-/// Files under `dir` (recursively) whose name ends with one of `exts`, sorted.
+/// Files under `dir` (recursively) whose name ends with one of `exts` (any
+/// file when `exts` is empty), sorted.
 fn files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -201,10 +203,10 @@ fn files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
                 if p.file_name().is_some_and(|n| n != "node_modules") {
                     stack.push(p);
                 }
-            } else if p
-                .extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| exts.contains(&x))
+            } else if exts.is_empty()
+                || p.extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| exts.contains(&x))
             {
                 out.push(p);
             }
@@ -365,6 +367,19 @@ fn collect_seeds() -> Result<Seeds, String> {
     // Lint what the suites parse too, without claims.
     for expr in parse.iter().take(2000) {
         lint.insert(expr.clone());
+    }
+    // Committed seeds: the (minimized) inputs that found bugs.
+    for (target, set) in [
+        ("parse", &mut parse),
+        ("eval", &mut eval),
+        ("lint", &mut lint),
+        ("config", &mut config),
+        ("jwt", &mut jwt),
+        ("claims", &mut claims),
+    ] {
+        for path in files(&root.join("fuzz/seeds").join(target), &[]) {
+            set.insert(read(&path)?);
+        }
     }
     Ok(vec![
         ("parse", parse),

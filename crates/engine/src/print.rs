@@ -66,6 +66,8 @@ fn open_bp(node: &Node) -> u8 {
             match rhs.kind {
                 // Nothing on the right: the projection takes what follows.
                 NodeKind::Identity => own,
+                // A dangling `.` ended the right side, as after `a.`.
+                NodeKind::Missing => 40,
                 // `.[a]` / `.{k: v}` end the right side.
                 NodeKind::MultiList(_) | NodeKind::MultiHash(_) => u8::MAX,
                 _ => own.min(open_bp(rhs)),
