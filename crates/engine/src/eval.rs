@@ -67,7 +67,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
             return Err(Error::new(
                 ErrorKind::BudgetExceeded,
                 format!(
-                    "evaluation built more than {} array elements and object entries; the expression multiplies its input (raise the limit if this is intended)",
+                    "evaluation built more than {} array elements and object entries: the expression multiplies its input (a projection or `[]` inside a repeated multi-select?); no real mapping needs that much",
                     self.limits.max_built
                 ),
                 node.span,
@@ -83,7 +83,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
             return Err(Error::new(
                 ErrorKind::BudgetExceeded,
                 format!(
-                    "evaluation took more than {} steps (raise the limit if this is intended)",
+                    "evaluation took more than {} steps: the expression does far more work than any mapping needs (does it multiply its input?)",
                     self.limits.max_steps
                 ),
                 node.span,
