@@ -4,7 +4,7 @@
 use std::fmt;
 use std::io::IsTerminal;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
+use miette::{Diagnostic, LabeledSpan, Severity};
 
 use crate::args::ColorChoice;
 
@@ -180,14 +180,7 @@ pub fn engine_diagnostic(source: &str, err: &rolemap_engine::Error) -> ExprDiagn
 
 /// Renders a diagnostic as text (unicode drawing; colour when `color`).
 pub fn render(diagnostic: &dyn Diagnostic, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let handler = rolemap_lint::report_handler(color);
     let mut out = String::new();
     match handler.render_report(&mut out, diagnostic) {
         Ok(()) => out,

@@ -11,8 +11,9 @@ use crate::ast::{Comparator, Node, NodeKind, ProjectionKind};
 use crate::jsnum;
 use crate::value::{Value, View};
 
-/// The properties every JavaScript object inherits from `Object.prototype`.
-const PROTOTYPE_METHODS: [&str; 11] = [
+/// The properties every JavaScript object inherits from `Object.prototype`:
+/// its methods, then `__proto__` (the accessor, always last).
+pub const OBJECT_PROTOTYPE_NAMES: [&str; 12] = [
     "constructor",
     "hasOwnProperty",
     "isPrototypeOf",
@@ -24,7 +25,11 @@ const PROTOTYPE_METHODS: [&str; 11] = [
     "__defineSetter__",
     "__lookupGetter__",
     "__lookupSetter__",
+    "__proto__",
 ];
+
+/// The methods among [`OBJECT_PROTOTYPE_NAMES`].
+const PROTOTYPE_METHODS: &[&str] = OBJECT_PROTOTYPE_NAMES.split_last().expect("non-empty").1;
 
 /// What `obj[name]` gives on a plain object that has no own `name`.
 pub(crate) fn prototype_field<'a>(name: &str) -> Value<'a> {

@@ -27,6 +27,7 @@ mod eval;
 mod explain;
 mod functions;
 mod js;
+pub use js::OBJECT_PROTOTYPE_NAMES;
 mod jserror;
 mod jsnum;
 mod limits;

@@ -25,20 +25,7 @@ const MAX_STRINGS: usize = 64;
 const MAX_JSON_DEPTH: usize = 32;
 
 /// The names jmespath.js finds on every object through `Object.prototype`.
-pub const PROTOTYPE_NAMES: [&str; 12] = [
-    "constructor",
-    "hasOwnProperty",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toLocaleString",
-    "toString",
-    "valueOf",
-    "__defineGetter__",
-    "__defineSetter__",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "__proto__",
-];
+pub use rolemap_engine::OBJECT_PROTOTYPE_NAMES as PROTOTYPE_NAMES;
 
 /// The strings a value can be.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]

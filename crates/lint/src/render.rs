@@ -89,17 +89,23 @@ impl miette::Diagnostic for Report {
     }
 }
 
-/// Draws `diags` under `source` (named `name`), one after the other; plain
-/// Unicode without colour unless `color`. Lines wrap at 100 columns.
-pub fn render(diags: &[Diagnostic], source: &str, name: &str, color: bool) -> String {
+/// The miette handler rolemap draws every report with: Unicode, colour only
+/// when `color`, 100 columns, no links.
+pub fn report_handler(color: bool) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(100)
-        .with_links(false);
+        .with_links(false)
+}
+
+/// Draws `diags` under `source` (named `name`), one after the other; plain
+/// Unicode without colour unless `color`. Lines wrap at 100 columns.
+pub fn render(diags: &[Diagnostic], source: &str, name: &str, color: bool) -> String {
+    let handler = report_handler(color);
     let mut out = String::new();
     for d in diags {
         let report = Report::new(d, source, name);
