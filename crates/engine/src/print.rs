@@ -200,7 +200,13 @@ impl Printer {
     /// The left side of a postfix with binding power `bp`: parenthesized if
     /// the postfix would otherwise be pulled into it.
     fn base(&mut self, lhs: &Node, bp: u8) {
-        if open_bp(lhs) < bp || formed_bp(lhs) < bp.min(40) {
+        // A projection ended by a dangling `.` (`b[?x].`) takes nothing
+        // more: a `.` written after it applies to the whole projection.
+        // Parentheses there would also be wrong where `base` writes the
+        // head of a right side after `.` (`a[*].(b[?x].).` is a call).
+        let ended = matches!(&lhs.kind, NodeKind::Projection { rhs, .. }
+            if matches!(rhs.kind, NodeKind::Missing));
+        if open_bp(lhs) < bp || (formed_bp(lhs) < bp.min(40) && !(ended && bp == 40)) {
             self.push("(");
             self.expr(lhs, 0);
             self.push(")");
