@@ -265,3 +265,30 @@ fn dangling_dots_after_projections_print_to_the_same_tree() {
         );
     }
 }
+
+/// proptest `printing_round_trips` (CI, 2026-11-27): the multi-select list
+/// `[(*)]` (one item, a bare `*`) was printed as `[*]`, a projection.
+#[test]
+fn a_multi_select_list_of_a_bare_star_prints_to_the_same_tree() {
+    for src in [
+        "[(*)]",
+        "a.[(*)]",
+        "a[*].[(*)]",
+        "[(*), b]",
+        "[*, b]",
+        "{a: [(*)]}",
+    ] {
+        for dialect in DIALECTS {
+            let expr = Expression::compile(src, dialect)
+                .unwrap_or_else(|e| panic!("{dialect}: {src:?}: {e}"));
+            let canonical = expr.canonical();
+            let again = Expression::compile(&canonical, dialect)
+                .unwrap_or_else(|e| panic!("{dialect}: {src:?} printed as {canonical:?}: {e}"));
+            assert_eq!(
+                again.ast(),
+                expr.ast(),
+                "{dialect}: {src:?} printed as {canonical:?}"
+            );
+        }
+    }
+}

@@ -25,6 +25,7 @@ pub mod dialect;
 mod error;
 mod eval;
 mod explain;
+mod fast;
 mod functions;
 mod js;
 pub use js::OBJECT_PROTOTYPE_NAMES;
@@ -46,6 +47,17 @@ pub use functions::{signature, ParamType, Signature, SIGNATURES};
 pub use limits::Limits;
 pub use print::print;
 pub use value::{Value, ValueKind};
+
+/// For tests of the parser: the tree the fast path gives for `source`
+/// (`None` when it leaves the text to pest) and what pest alone gives.
+#[doc(hidden)]
+pub fn parse_both(source: &str, dialect: Dialect) -> (Option<Node>, Result<Node, Error>) {
+    let limits = Limits::DEFAULT;
+    let fast = parse::parse(source, dialect, &limits)
+        .ok()
+        .filter(|_| crate::fast::parse(source, dialect.rules(), limits.max_depth).is_some());
+    (fast, parse::parse_with_pest(source, dialect, &limits))
+}
 
 /// Stack left when a recursion over values grows the stack (see `stacker`).
 pub(crate) const STACK_RED_ZONE: usize = 256 * 1024;

@@ -49,8 +49,25 @@ const PROJECTION_STOP: u8 = 10;
 
 /// Parses `src` in `dialect` into a tree.
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
+    parse_with(src, dialect, limits, true)
+}
+
+/// Parses `src` with pest alone (what the fast path must agree with).
+pub(crate) fn parse_with_pest(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
+    parse_with(src, dialect, limits, false)
+}
+
+fn parse_with(src: &str, dialect: Dialect, limits: &Limits, fast: bool) -> Result<Node, Error> {
     let rules = dialect.rules();
     let parsed = prescan(src, rules, limits).and_then(|deepest| {
+        // The common case: the hand-written fast path (`fast.rs`) gives the
+        // tree pest would give; pest decides everything else.
+        if let Some(node) = fast
+            .then(|| crate::fast::parse(src, rules, limits.max_depth))
+            .flatten()
+        {
+            return Ok(node);
+        }
         let parse = || parse_range(src, 0, src.len(), rules, limits.max_depth);
         if deepest > DEEP_NESTING {
             stacker::grow(PARSE_STACK, parse)
@@ -891,36 +908,37 @@ impl<'s> Lower<'s> {
             };
             (Json::String(s), LiteralForm::Raw)
         } else {
-            (self.json_literal(body, span)?, LiteralForm::Json)
+            (json_literal(self.rules, body, span)?, LiteralForm::Json)
         };
         Ok(Node::new(NodeKind::Literal { value, form }, span))
     }
+}
 
-    fn json_literal(&self, body: &str, span: Span) -> Result<Json, Error> {
-        let bad = |e: serde_json::Error| {
-            Error::syntax(
-                format!(
-                    "invalid JSON in literal: {}; a string needs double quotes inside the backticks: `\"text\"`, or use 'text'",
-                    json_error_text(&e)
-                ),
-                span,
-            )
-            .with_js(format!("SyntaxError: {}", json_error_text(&e)))
-        };
-        match self.rules.literal_json {
-            LiteralJson::Strict => {
-                let text = body.replace("\\`", "`");
-                serde_json::from_str(text.trim_matches([' ', '\t', '\n', '\r'])).map_err(bad)
-            }
-            LiteralJson::JsLegacy => {
-                let text = body
-                    .trim_start_matches(jsnum::is_js_space)
-                    .replacen("\\`", "`", 1);
-                if looks_like_json(&text) {
-                    serde_json::from_str(&text).map_err(bad)
-                } else {
-                    serde_json::from_str(&format!("\"{text}\"")).map_err(bad)
-                }
+/// The value of a JSON literal's body (between the backticks), as `rules` read it.
+pub(crate) fn json_literal(rules: &Rules, body: &str, span: Span) -> Result<Json, Error> {
+    let bad = |e: serde_json::Error| {
+        Error::syntax(
+            format!(
+                "invalid JSON in literal: {}; a string needs double quotes inside the backticks: `\"text\"`, or use 'text'",
+                json_error_text(&e)
+            ),
+            span,
+        )
+        .with_js(format!("SyntaxError: {}", json_error_text(&e)))
+    };
+    match rules.literal_json {
+        LiteralJson::Strict => {
+            let text = body.replace("\\`", "`");
+            serde_json::from_str(text.trim_matches([' ', '\t', '\n', '\r'])).map_err(bad)
+        }
+        LiteralJson::JsLegacy => {
+            let text = body
+                .trim_start_matches(jsnum::is_js_space)
+                .replacen("\\`", "`", 1);
+            if looks_like_json(&text) {
+                serde_json::from_str(&text).map_err(bad)
+            } else {
+                serde_json::from_str(&format!("\"{text}\"")).map_err(bad)
             }
         }
     }

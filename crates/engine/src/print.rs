@@ -77,6 +77,12 @@ fn open_bp(node: &Node) -> u8 {
     }
 }
 
+/// `*` alone: the values of the current object, nothing on either side.
+fn is_bare_star(n: &Node) -> bool {
+    matches!(&n.kind, NodeKind::Projection { kind: ProjectionKind::Values, lhs, rhs }
+        if is_identity(lhs) && is_identity(rhs))
+}
+
 fn is_identity(n: &Node) -> bool {
     matches!(n.kind, NodeKind::Identity)
 }
@@ -139,6 +145,10 @@ impl Printer {
             }
             // `[ ]`: jmespath.js's empty list (`[]` would be a flatten).
             NodeKind::MultiList(items) if items.is_empty() => self.push("[ ]"),
+            // `[*]` would be a projection: a lone `*` item keeps parentheses.
+            NodeKind::MultiList(items) if items.len() == 1 && is_bare_star(&items[0]) => {
+                self.push("[(*)]")
+            }
             NodeKind::MultiList(items) => {
                 self.push("[");
                 self.list(items);
