@@ -17,8 +17,9 @@ mod cmd_test;
 mod examples;
 mod input;
 mod style;
+mod terminal;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -77,18 +78,29 @@ impl Failure {
 /// The outcome of a command: its exit code, or a failure.
 pub type CmdResult = Result<u8, Failure>;
 
-/// Writes `text` to stdout.
+/// Writes `text` to stdout (made safe for a terminal when it is one).
 pub fn out(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
+    let text = if stdout.is_terminal() {
+        terminal::safe(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| Failure::io(&e))
 }
 
-/// Writes `text` to stderr (errors ignored: nowhere left to report them).
+/// Writes `text` to stderr (made safe for a terminal when it is one;
+/// errors ignored: nowhere left to report them).
 pub fn err(text: &str) {
     let mut stderr = std::io::stderr().lock();
+    let text = if stderr.is_terminal() {
+        terminal::safe(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     let _ = stderr.write_all(text.as_bytes());
     let _ = stderr.flush();
 }

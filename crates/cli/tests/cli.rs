@@ -624,3 +624,31 @@ fn eval_org_id_substitution() {
     r.code(0);
     assert_eq!(r.stdout, "false\n");
 }
+
+/// Text from a config or a token never drives the terminal: on a terminal
+/// (a pseudo-terminal from util-linux's `script`), an escape sequence in an
+/// expression is shown as `\u{1b}…`, not sent. Piped output stays exact.
+#[test]
+fn escape_sequences_reach_a_terminal_only_as_visible_text() {
+    let payload = "'\u{1b}]0;pwned\u{7}\u{1b}[2A'";
+    let out = std::process::Command::new("script")
+        .args(["-qec", "\"$ROLEMAP\" fmt \"$EXPR\"", "/dev/null"])
+        .env("ROLEMAP", env!("CARGO_BIN_EXE_rolemap"))
+        .env("EXPR", payload)
+        .output()
+        .expect("util-linux `script` runs (it gives the test a terminal)");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2A"),
+        "{shown:?}"
+    );
+
+    let piped = rolemap(&["fmt", payload], "");
+    piped.code(0);
+    assert_eq!(piped.stdout.trim_end(), payload);
+}
