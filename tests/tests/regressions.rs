@@ -292,3 +292,21 @@ fn a_multi_select_list_of_a_bare_star_prints_to_the_same_tree() {
         }
     }
 }
+
+/// fuzz target `parse` (a 7-minute run from an empty corpus): 215 bytes of
+/// unclosed `[` and `&` (`[&l|[K[&l|[K\r&lK...`) made pest backtrack for
+/// 6 s in the spec dialect (doubling with each level). pest now has a call
+/// budget: such text is a syntax error at once.
+#[test]
+fn backtracking_brackets_and_exprefs_do_not_hang_the_parser() {
+    let found = include_str!("../../fuzz/seeds/parse/backtracking-brackets-and-exprefs");
+    for (src, dialect) in [found.to_string(), format!("{}.[", "[&l|[K\r".repeat(40))]
+        .into_iter()
+        .flat_map(|s| DIALECTS.map(|d| (s.clone(), d)))
+    {
+        match compile_or_hang(src.clone(), dialect) {
+            Some(r) => assert_eq!(r, Err(ErrorKind::Syntax), "{dialect}: {src:?}"),
+            None => panic!("{dialect}: parsing {src:?} did not finish in a minute"),
+        }
+    }
+}

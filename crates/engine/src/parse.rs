@@ -168,6 +168,8 @@ fn parse_range(
     max_depth: u32,
 ) -> Result<Node, Error> {
     let text = &src[start..end];
+    static CALL_LIMIT: std::sync::Once = std::sync::Once::new();
+    CALL_LIMIT.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(PEST_CALL_LIMIT)));
     let mut pairs = Grammar::parse(Rule::root, text).map_err(|e| pest_error(e, text, start))?;
     let expr = pairs
         .next()
@@ -182,8 +184,22 @@ fn parse_range(
     .expression(expr)
 }
 
+/// Rule calls one pest parse may make. Text that needs more makes the
+/// grammar backtrack without end (unclosed `[` and `&` nested tens deep can
+/// take 2^n tries): it gets an error instead of a hang. Ordinary text needs
+/// a few dozen calls a byte (and seldom reaches pest: see `fast.rs`).
+const PEST_CALL_LIMIT: usize = 4_000_000;
+
 fn pest_error(e: pest::error::Error<Rule>, text: &str, offset: usize) -> Error {
     use pest::error::{ErrorVariant, InputLocation};
+    if let ErrorVariant::CustomError { message } = &e.variant {
+        if message.contains("limit reached") {
+            return Error::syntax(
+                "the parser gave up on this expression: it backtracks too much (look for unclosed `[`, `(` or `{`, or simplify it)",
+                Span::new(offset, offset + text.len()),
+            );
+        }
+    }
     let pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
