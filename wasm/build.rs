@@ -2,8 +2,8 @@
 //! `$OUT_DIR/examples.rs`, which defines `PRESETS`, one per config file
 //! (a TOML or JSON file with an `[idp]` table): the folder's name (plus the
 //! config's name when it is not `pangolin.toml`), the folder's sample files
-//! (`include_str!`, paths relative to the folder), the config's path and
-//! the config converted to JSON.
+//! (`include_str!`, paths relative to the folder, sorted by path), the
+//! config's path and the config converted to JSON.
 //!
 //! The conversion to JSON happens here, at build time, so that the module
 //! needs no TOML parser: the simulator reads the JSON with its own schema
@@ -100,7 +100,9 @@ fn main() {
             .unwrap_or_default();
         let mut files = Vec::new();
         files_under(folder, EMBEDDED, &mut files);
-        files.sort();
+        // By the path the module names them by (`/`-separated, relative to
+        // the folder): `presets::sample_files` relies on this order.
+        files.sort_by_key(|f| relative(f, folder));
         let mut candidates = Vec::new();
         files_under(folder, CONFIGS, &mut candidates);
         candidates.sort();

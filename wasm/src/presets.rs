@@ -9,8 +9,8 @@ use crate::api::{self, failure};
 
 /// Each preset: its name (the folder, plus `/<config stem>` for a config
 /// other than `pangolin.toml`), the folder's files (path relative to the
-/// folder, with `/`, and text), the config's path, and the config converted
-/// to JSON by `build.rs`.
+/// folder, with `/`, and text; sorted by path), the config's path, and the
+/// config converted to JSON by `build.rs`.
 type Preset = (
     &'static str,
     &'static [(&'static str, &'static str)],
@@ -66,8 +66,10 @@ fn sample_files(
             out.push(*f);
             continue;
         }
+        // `files` is sorted by path, so a folder's files come in name order
+        // (no sort here: it would add about 4 KB to the module).
         let prefix = format!("{wanted}/");
-        let mut inside: Vec<(&'static str, &'static str)> = files
+        let inside = files
             .iter()
             .filter(|(p, _)| {
                 p.strip_prefix(&prefix).is_some_and(|rest| {
@@ -76,9 +78,7 @@ fn sample_files(
                         && SAMPLE_EXTENSIONS.contains(&extension(rest).as_str())
                 })
             })
-            .copied()
-            .collect();
-        inside.sort();
+            .copied();
         out.extend(inside);
     }
     out
@@ -140,6 +140,13 @@ mod tests {
         assert_eq!(normalize("./users/../users/a.json"), "users/a.json");
         assert_eq!(extension("users/a.JSON"), "json");
         assert_eq!(extension(".hidden"), "");
+    }
+
+    #[test]
+    fn files_are_sorted_by_path() {
+        for (name, files, _, _) in PRESETS {
+            assert!(files.windows(2).all(|w| w[0].0 < w[1].0), "{name}");
+        }
     }
 
     #[test]

@@ -1,14 +1,19 @@
-//! The tree-walking evaluator.
+//! The tree-walking evaluator, over the tree `compile` lowers the syntax
+//! tree into (one op per node, so steps and traces are the syntax tree's).
 
-use std::rc::Rc;
+use smallvec::SmallVec;
 
-use crate::ast::{Comparator, Node, NodeKind, ProjectionKind, Slice};
+use crate::ast::{Comparator, Node, Slice, Span};
+use crate::compile::{ConstList, FieldOp, Inherited, Op, OpKind, ProjKind, ProjectionOp};
 use crate::dialect::{Ordering, Rules};
 use crate::error::{Error, ErrorKind};
 use crate::functions;
 use crate::js;
 use crate::limits::Limits;
-use crate::value::{Entries, Items, ObjectBuilder, Value, View};
+use crate::value::{
+    json_get_at_hint, json_get_hinted, Entries, Items, ObjectBuilder, Repr, Value, View,
+};
+use crate::Expression;
 
 /// Observes evaluation, node by node (used by `explain`).
 pub trait Tracer<'a> {
@@ -32,261 +37,467 @@ impl<'a> Tracer<'a> for NoTrace {
     fn exit(&mut self, _: &'a Node, _: &Result<Value<'a>, Error>) {}
 }
 
+/// An evaluation error, boxed: results stay small on the hot path.
+pub(crate) type Fail = Box<Error>;
+
+pub(crate) type Res<'a> = Result<Value<'a>, Fail>;
+
+/// Evaluates `expr` against `data`.
+pub(crate) fn search<'a, T: Tracer<'a>>(
+    expr: &'a Expression,
+    tracer: &mut T,
+    data: &Value<'a>,
+) -> Result<Value<'a>, Error> {
+    let mut nodes = Vec::new();
+    if T::ACTIVE {
+        expr.ast.walk(&mut |n| nodes.push(n));
+    }
+    let mut it = Interp {
+        rules: expr.dialect.rules(),
+        limits: expr.limits,
+        steps: 0,
+        built: 0,
+        serial: 0,
+        depth: 0,
+        tracer,
+        nodes,
+    };
+    it.eval(&expr.program.root, data).map_err(|e| *e)
+}
+
 /// One evaluation's state.
-pub(crate) struct Interp<'t, T> {
+pub(crate) struct Interp<'a, 't, T> {
     pub rules: &'static Rules,
     limits: Limits,
     steps: u64,
     built: u64,
+    /// How many arrays of literals have been made.
+    serial: u64,
     /// How deeply `eval` has recursed.
     depth: u32,
     tracer: &'t mut T,
+    /// The syntax tree's nodes in [`Node::walk`] order, when tracing (an
+    /// op's `id` indexes it).
+    nodes: Vec<&'a Node>,
 }
 
 /// Every this many levels of recursion, `eval` makes sure enough stack is left.
 const STACK_CHECK_EVERY: u32 = 8;
 
-pub(crate) type Res<'a> = Result<Value<'a>, Error>;
-
-impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
-    pub fn new(rules: &'static Rules, limits: Limits, tracer: &'t mut T) -> Self {
-        Interp {
-            rules,
-            limits,
-            steps: 0,
-            built: 0,
-            depth: 0,
-            tracer,
-        }
-    }
-
+impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     /// Counts `n` built elements against the budget.
-    pub fn build(&mut self, n: usize, node: &Node) -> Result<(), Error> {
+    #[inline]
+    pub fn build(&mut self, n: usize, op: &Op) -> Result<(), Fail> {
         self.built += n as u64;
         if self.built > self.limits.max_built {
-            return Err(Error::new(
-                ErrorKind::BudgetExceeded,
-                format!(
-                    "evaluation built more than {} array elements and object entries: the expression multiplies its input (a projection or `[]` inside a repeated multi-select?); no real mapping needs that much",
-                    self.limits.max_built
-                ),
-                node.span,
-            ));
+            return Err(self.too_much_built(op.span));
         }
         Ok(())
     }
 
-    #[inline]
-    pub fn eval(&mut self, node: &'a Node, cur: &Value<'a>) -> Res<'a> {
+    #[cold]
+    #[inline(never)]
+    fn too_much_built(&self, span: Span) -> Fail {
+        Box::new(Error::new(
+            ErrorKind::BudgetExceeded,
+            format!(
+                "evaluation built more than {} array elements and object entries: the expression multiplies its input (a projection or `[]` inside a repeated multi-select?); no real mapping needs that much",
+                self.limits.max_built
+            ),
+            span,
+        ))
+    }
+
+    /// Counts one evaluation step of `op` against the budget.
+    #[inline(always)]
+    pub fn step(&mut self, op: &Op) -> Result<(), Fail> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
-            return Err(Error::new(
-                ErrorKind::BudgetExceeded,
-                format!(
-                    "evaluation took more than {} steps: the expression does far more work than any mapping needs (does it multiply its input?)",
-                    self.limits.max_steps
-                ),
-                node.span,
-            ));
+            return Err(self.too_many_steps(op.span));
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_many_steps(&self, span: Span) -> Fail {
+        Box::new(Error::new(
+            ErrorKind::BudgetExceeded,
+            format!(
+                "evaluation took more than {} steps: the expression does far more work than any mapping needs (does it multiply its input?)",
+                self.limits.max_steps
+            ),
+            span,
+        ))
+    }
+
+    #[inline(always)]
+    pub fn eval(&mut self, op: &'a Op, cur: &Value<'a>) -> Res<'a> {
+        self.step(op)?;
+        if !T::ACTIVE {
+            if let OpKind::Field(f) = &op.kind {
+                // The commonest leaf: no call, no recursion.
+                return Ok(self.field(cur, f));
+            }
         }
         self.depth += 1;
         let r = if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
             // Deep trees over deep values: grow the stack rather than overflow it.
             stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-                self.eval_traced(node, cur)
+                self.eval_traced(op, cur)
             })
         } else {
-            self.eval_traced(node, cur)
+            self.eval_traced(op, cur)
         };
         self.depth -= 1;
         r
     }
 
     #[inline(always)]
-    fn eval_traced(&mut self, node: &'a Node, cur: &Value<'a>) -> Res<'a> {
+    fn eval_traced(&mut self, op: &'a Op, cur: &Value<'a>) -> Res<'a> {
         if T::ACTIVE {
+            let node = self.nodes[op.id as usize];
             self.tracer.enter(node, cur);
-            let r = self.eval_node(node, cur);
+            let r = self.eval_op(op, cur).map_err(|e| *e);
             self.tracer.exit(node, &r);
-            r
+            r.map_err(Box::new)
         } else {
-            self.eval_node(node, cur)
+            self.eval_op(op, cur)
         }
     }
 
-    fn eval_node(&mut self, node: &'a Node, cur: &Value<'a>) -> Res<'a> {
-        match &node.kind {
-            NodeKind::Identity | NodeKind::Current => Ok(cur.clone()),
-            NodeKind::Field { name, .. } => Ok(self.field(cur, name)),
-            NodeKind::Literal { value, .. } => Ok(Value::json(value)),
-            NodeKind::Subexpr { lhs, rhs } | NodeKind::Pipe(lhs, rhs) => {
+    fn eval_op(&mut self, op: &'a Op, cur: &Value<'a>) -> Res<'a> {
+        match &op.kind {
+            OpKind::Current => Ok(cur.clone()),
+            OpKind::Field(f) => Ok(self.field(cur, f)),
+            OpKind::Literal(value) => Ok(Value::json(value)),
+            OpKind::Subexpr(lhs, rhs) => {
                 let left = self.eval(lhs, cur)?;
                 self.eval(rhs, &left)
             }
-            NodeKind::Index { lhs, index } => {
-                let left = self.eval(lhs, cur)?;
-                Ok(match left.view() {
-                    View::Arr(items) => index_of(items, *index),
-                    _ => Value::null(),
-                })
-            }
-            NodeKind::Projection { kind, lhs, rhs } => self.projection(node, kind, lhs, rhs, cur),
-            NodeKind::MultiList(items) => {
-                if cur.is_null() {
-                    return Ok(Value::null());
-                }
-                self.build(items.len(), node)?;
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    out.push(self.eval(item, cur)?);
-                }
-                Ok(Value::array(out))
-            }
-            NodeKind::MultiHash(kvs) => {
-                if cur.is_null() {
-                    return Ok(Value::null());
-                }
-                self.build(kvs.len(), node)?;
-                let mut out = ObjectBuilder::new(self.rules.prototype_fields, kvs.len());
-                for kv in kvs {
-                    let v = self.eval(&kv.value, cur)?;
-                    out.set(Rc::from(kv.key.as_str()), v);
-                }
-                Ok(out.finish())
-            }
-            NodeKind::Not(e) => {
+            OpKind::Index(lhs, index) => self.index(lhs, *index, cur),
+            OpKind::Projection(p) => self.projection(op, p, cur),
+            OpKind::MultiList(items) => self.multi_list(op, items, cur),
+            OpKind::ConstList(c) => self.const_list(op, c, cur),
+            OpKind::MultiHash(kvs) => self.multi_hash(op, kvs, cur),
+            OpKind::Not(e) => {
                 let v = self.eval(e, cur)?;
-                Ok(Value::bool(!self.truthy(&v, node)?))
+                Ok(Value::bool(!self.truthy(&v, op)?))
             }
-            NodeKind::And(l, r) => {
-                let left = self.eval(l, cur)?;
-                if self.truthy(&left, node)? {
-                    self.eval(r, cur)
-                } else {
-                    Ok(left)
+            // The left side's result is returned as it is (not rebuilt), so
+            // that it can be evaluated right where the result goes.
+            OpKind::And(l, r) => {
+                let left = self.eval(l, cur);
+                if let Ok(v) = &left {
+                    if self.truthy(v, op)? {
+                        drop(left);
+                        return self.eval(r, cur);
+                    }
                 }
+                left
             }
-            NodeKind::Or(l, r) => {
-                let left = self.eval(l, cur)?;
-                if self.truthy(&left, node)? {
-                    Ok(left)
-                } else {
-                    self.eval(r, cur)
+            OpKind::Or(l, r) => {
+                let left = self.eval(l, cur);
+                if let Ok(v) = &left {
+                    if !self.truthy(v, op)? {
+                        drop(left);
+                        return self.eval(r, cur);
+                    }
                 }
+                left
             }
-            NodeKind::Compare { op, lhs, rhs } => {
-                let left = self.eval(lhs, cur)?;
-                let right = self.eval(rhs, cur)?;
-                self.compare(node, *op, &left, &right)
-            }
-            NodeKind::Call { name, args, .. } => functions::call(self, node, name, args, cur),
-            NodeKind::ExprRef(e) => Ok(Value::expref(e)),
-            NodeKind::Missing => Err(Error::new(
-                ErrorKind::Syntax,
-                "nothing follows this `.`: jmespath.js accepts that when parsing, and fails here, when it reaches it",
-                node.span,
-            )
-            .with_js("Cannot read properties of undefined (reading 'type')")),
+            OpKind::Compare(cmp, lhs, rhs) => self.comparison(op, *cmp, lhs, rhs, cur),
+            OpKind::Call(c) => functions::call(self, op, c, cur),
+            OpKind::ExprRef(r) => Ok(Value::expref(r)),
+            OpKind::Missing => Err(missing(op)),
         }
+    }
+
+    #[inline(never)]
+    fn index(&mut self, lhs: &'a Op, index: i64, cur: &Value<'a>) -> Res<'a> {
+        let left = self.eval(lhs, cur)?;
+        Ok(match left.view() {
+            View::Arr(items) => index_of(items, index),
+            _ => Value::null(),
+        })
+    }
+
+    #[inline(never)]
+    fn comparison(
+        &mut self,
+        op: &'a Op,
+        cmp: Comparator,
+        lhs: &'a Op,
+        rhs: &'a Op,
+        cur: &Value<'a>,
+    ) -> Res<'a> {
+        let left = self.eval(lhs, cur)?;
+        let right = self.eval(rhs, cur)?;
+        self.compare(op, cmp, &left, &right)
+    }
+
+    #[inline(never)]
+    fn const_list(&mut self, op: &'a Op, c: &'a ConstList, cur: &Value<'a>) -> Res<'a> {
+        if T::ACTIVE {
+            return self.multi_list(op, &c.items, cur);
+        }
+        // What `multi_list` does, without evaluating the literals.
+        if cur.is_null() {
+            return Ok(Value::null());
+        }
+        self.build(c.items.len(), op)?;
+        for item in &c.items {
+            self.step(item)?;
+        }
+        self.serial += 1;
+        Ok(Value(Repr::Const(c, self.serial)))
     }
 
     /// Truthiness. jmespath.js calls `obj.hasOwnProperty` while testing an
     /// object, which fails on an object whose `__proto__` key made its
     /// prototype null.
     #[inline]
-    fn truthy(&self, v: &Value<'a>, node: &Node) -> Result<bool, Error> {
+    pub fn truthy(&self, v: &Value<'a>, op: &Op) -> Result<bool, Fail> {
+        if let Repr::ObjProto(_) = v.0 {
+            return self.truthy_proto(v, op);
+        }
+        Ok(v.is_truthy())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn truthy_proto(&self, v: &Value<'a>, op: &Op) -> Result<bool, Fail> {
         if let (Some(None), View::Obj(o)) = (v.custom_proto(), v.view()) {
             if !o.is_empty() {
-                return Err(Error::new(
-                    ErrorKind::InvalidType,
-                    "jmespath.js cannot test this object: its `__proto__: null` key removed the methods it calls",
-                    node.span,
-                )
-                .with_js("obj.hasOwnProperty is not a function"));
+                return Err(Box::new(
+                    Error::new(
+                        ErrorKind::InvalidType,
+                        "jmespath.js cannot test this object: its `__proto__: null` key removed the methods it calls",
+                        op.span,
+                    )
+                    .with_js("obj.hasOwnProperty is not a function"),
+                ));
             }
         }
         Ok(v.is_truthy())
     }
 
-    /// `name` looked up on `cur`.
-    #[inline]
-    fn field(&self, cur: &Value<'a>, name: &str) -> Value<'a> {
-        match cur.view() {
-            View::Obj(o) => match o.get(name) {
-                Some(v) => v,
-                None if self.rules.prototype_fields => js::inherited(cur, name),
-                None => Value::null(),
+    /// The field `f` looked up on `cur`.
+    #[inline(always)]
+    fn field(&self, cur: &Value<'a>, f: &FieldOp) -> Value<'a> {
+        if let Repr::Json(serde_json::Value::Object(m)) = cur.0 {
+            if let Some(v) = json_get_at_hint(m, &f.name, &f.hint) {
+                return Value::json(v);
+            }
+        }
+        self.field_slow(cur, f)
+    }
+
+    /// [`Interp::field`] when the key is not where its hint says.
+    #[inline(never)]
+    fn field_slow(&self, cur: &Value<'a>, f: &FieldOp) -> Value<'a> {
+        match cur.0 {
+            // A plain object: its prototype is `Object.prototype`.
+            Repr::Json(serde_json::Value::Object(m)) => {
+                match json_get_hinted(m, &f.name, &f.hint) {
+                    Some(v) => Value::json(v),
+                    None => match f.inherited {
+                        Inherited::Nothing => Value::null(),
+                        Inherited::Method(m) => Value::func(m),
+                        Inherited::Prototype => Value::object_prototype(),
+                    },
+                }
+            }
+            Repr::Obj(_) | Repr::ObjProto(_) | Repr::ObjectPrototype => match cur.view() {
+                View::Obj(o) => match o.get(&f.name) {
+                    Some(v) => v,
+                    None if self.rules.prototype_fields => js::inherited(cur, &f.name),
+                    None => Value::null(),
+                },
+                _ => Value::null(),
             },
             _ => Value::null(),
         }
     }
 
-    fn projection(
-        &mut self,
-        node: &'a Node,
-        kind: &'a ProjectionKind,
-        lhs: &'a Node,
-        rhs: &'a Node,
-        cur: &Value<'a>,
-    ) -> Res<'a> {
-        let base = self.eval(lhs, cur)?;
-        let elements: Vec<Value<'a>> = match (kind, base.view()) {
-            (ProjectionKind::List, View::Arr(items)) => {
-                if matches!(rhs.kind, NodeKind::Identity) {
+    #[inline(never)]
+    fn multi_list(&mut self, op: &'a Op, items: &'a [Op], cur: &Value<'a>) -> Res<'a> {
+        if cur.is_null() {
+            return Ok(Value::null());
+        }
+        self.build(items.len(), op)?;
+        // Collected straight into the array's one allocation (the length is
+        // known); after an error the rest is not evaluated.
+        let mut failed = None;
+        let array: std::rc::Rc<[Value<'a>]> = items
+            .iter()
+            .map(|item| {
+                if failed.is_some() {
+                    return Value::null();
+                }
+                self.eval(item, cur).unwrap_or_else(|e| {
+                    failed = Some(e);
+                    Value::null()
+                })
+            })
+            .collect();
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(Value(Repr::Arr(array))),
+        }
+    }
+
+    #[inline(never)]
+    fn multi_hash(&mut self, op: &'a Op, kvs: &'a [(Box<str>, Op)], cur: &Value<'a>) -> Res<'a> {
+        if cur.is_null() {
+            return Ok(Value::null());
+        }
+        self.build(kvs.len(), op)?;
+        let mut out = ObjectBuilder::new(self.rules.prototype_fields, kvs.len());
+        for (key, value) in kvs {
+            let v = self.eval(value, cur)?;
+            out.set(key.as_ref().into(), v);
+        }
+        Ok(out.finish())
+    }
+
+    #[inline(never)]
+    fn projection(&mut self, op: &'a Op, p: &'a ProjectionOp, cur: &Value<'a>) -> Res<'a> {
+        if !T::ACTIVE {
+            if let (ProjKind::Flatten, OpKind::MultiList(items)) = (&p.kind, &p.lhs.kind) {
+                return self.flatten_list(op, p, items, cur);
+            }
+        }
+        let base = self.eval(&p.lhs, cur)?;
+        let mut elements: SmallVec<[Value<'a>; 16]> = SmallVec::new();
+        match (&p.kind, base.view()) {
+            (ProjKind::List, View::Arr(items)) => {
+                if p.rhs_identity {
                     // Nothing to apply: the result is the non-null elements.
-                    if let View::Arr(Items::Own(_)) = base.view() {
-                        if items.iter().all(|v| !v.is_null()) {
+                    if let Items::Own(own) = items {
+                        if own.iter().all(|v| !v.is_null()) {
                             return Ok(base.clone());
                         }
                     }
                 }
-                items.iter().collect()
+                self.build(items.len(), op)?;
+                return self.apply(p, items.iter());
             }
-            (ProjectionKind::Values, View::Obj(entries)) => self.object_values(entries),
-            (ProjectionKind::Flatten, View::Arr(items)) => {
-                let mut out = Vec::with_capacity(items.len());
-                for v in items.iter() {
-                    match v.view() {
-                        View::Arr(inner) => {
-                            self.build(inner.len(), node)?;
-                            out.extend(inner.iter())
-                        }
-                        _ => out.push(v.clone()),
-                    }
-                }
-                out
+            (ProjKind::Values, View::Obj(entries)) => {
+                let values = self.object_values(entries);
+                self.build(values.len(), op)?;
+                return self.apply(p, values.into_iter());
             }
-            (ProjectionKind::Filter(cond), View::Arr(items)) => {
-                let mut out = Vec::new();
+            (ProjKind::Flatten, View::Arr(items)) => {
+                elements.reserve_exact(items.len());
+                self.flatten_into(op, items.iter(), &mut elements)?;
+            }
+            (ProjKind::Filter(cond), View::Arr(items)) => {
                 for v in items.iter() {
                     let keep = self.eval(cond, &v)?;
                     if self.truthy(&keep, cond)? {
-                        out.push(v);
+                        elements.push(v);
                     }
                 }
-                out
             }
-            (ProjectionKind::Slice(s), View::Arr(items)) => {
-                let s = self.slice_bounds(node, *s, items.len())?;
-                s.map(|i| items.get(i).unwrap_or_else(Value::null))
-                    .collect()
+            (ProjKind::Slice(s), View::Arr(items)) => {
+                let s = self.slice_bounds(op, *s, items.len())?;
+                elements.extend(s.map(|i| items.get(i).unwrap_or_else(Value::null)));
             }
             _ => return Ok(Value::null()),
         };
-        self.build(elements.len(), node)?;
-        if matches!(rhs.kind, NodeKind::Identity) {
-            let mut elements = elements;
-            elements.retain(|v| !v.is_null());
-            return Ok(Value::array(elements));
+        self.finish_projection(op, p, &mut elements)
+    }
+
+    /// `[a, b][] ...`: the list's elements are evaluated as the list would
+    /// evaluate them (same steps, same budget) and flattened as they come,
+    /// without building the list itself. The flattened arrays are counted
+    /// against the budget once all elements are evaluated, as when the list
+    /// is built first (the count only grows: it goes over at the end if at
+    /// any point).
+    fn flatten_list(
+        &mut self,
+        op: &'a Op,
+        p: &'a ProjectionOp,
+        items: &'a [Op],
+        cur: &Value<'a>,
+    ) -> Res<'a> {
+        self.step(&p.lhs)?;
+        if cur.is_null() {
+            // The list is null: nothing to project.
+            return Ok(Value::null());
         }
-        let mut out = Vec::with_capacity(elements.len());
-        for v in &elements {
-            let r = self.eval(rhs, v)?;
-            if !r.is_null() {
-                out.push(r);
+        self.build(items.len(), &p.lhs)?;
+        let mut elements: SmallVec<[Value<'a>; 16]> = SmallVec::new();
+        let mut flattened = 0;
+        for item in items {
+            let v = self.eval(item, cur)?;
+            match v.view() {
+                View::Arr(inner) => {
+                    flattened += inner.len();
+                    elements.extend(inner.iter());
+                }
+                _ => elements.push(v),
             }
         }
-        Ok(Value::array(out))
+        self.build(flattened, op)?;
+        self.finish_projection(op, p, &mut elements)
+    }
+
+    /// Appends `values` to `out`, the elements of arrays in their place.
+    fn flatten_into(
+        &mut self,
+        op: &Op,
+        values: impl Iterator<Item = Value<'a>>,
+        out: &mut SmallVec<[Value<'a>; 16]>,
+    ) -> Result<(), Fail> {
+        for v in values {
+            match v.view() {
+                View::Arr(inner) => {
+                    self.build(inner.len(), op)?;
+                    out.extend(inner.iter())
+                }
+                _ => out.push(v.clone()),
+            }
+        }
+        Ok(())
+    }
+
+    /// The projection of the gathered `elements`: counted against the
+    /// budget, the right side applied, nulls left out.
+    fn finish_projection(
+        &mut self,
+        op: &'a Op,
+        p: &'a ProjectionOp,
+        elements: &mut SmallVec<[Value<'a>; 16]>,
+    ) -> Res<'a> {
+        self.build(elements.len(), op)?;
+        if p.rhs_identity {
+            elements.retain(|v| !v.is_null());
+            return Ok(Value::array_from(elements));
+        }
+        self.apply(p, elements.drain(..))
+    }
+
+    /// The projection's right side applied to each element, nulls left out.
+    fn apply(
+        &mut self,
+        p: &'a ProjectionOp,
+        elements: impl ExactSizeIterator<Item = Value<'a>>,
+    ) -> Res<'a> {
+        let mut out: SmallVec<[Value<'a>; 16]> = SmallVec::new();
+        out.reserve_exact(elements.len());
+        if p.rhs_identity {
+            out.extend(elements.filter(|v| !v.is_null()));
+        } else {
+            for v in elements {
+                let r = self.eval(&p.rhs, &v)?;
+                if !r.is_null() {
+                    out.push(r);
+                }
+            }
+        }
+        Ok(Value::array_from(&mut out))
     }
 
     pub fn object_values(&self, entries: Entries<'_, 'a>) -> Vec<Value<'a>> {
@@ -300,19 +511,21 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
     /// The indices a slice selects, in order.
     fn slice_bounds(
         &self,
-        node: &Node,
+        op: &Op,
         s: Slice,
         len: usize,
-    ) -> Result<impl Iterator<Item = usize>, Error> {
+    ) -> Result<impl Iterator<Item = usize>, Fail> {
         let len = len as i64;
         let step = s.step.unwrap_or(1);
         if step == 0 {
-            return Err(Error::new(
-                ErrorKind::InvalidValue,
-                "a slice's step cannot be 0",
-                node.span,
-            )
-            .with_js("Invalid slice, step cannot be 0"));
+            return Err(Box::new(
+                Error::new(
+                    ErrorKind::InvalidValue,
+                    "a slice's step cannot be 0",
+                    op.span,
+                )
+                .with_js("Invalid slice, step cannot be 0"),
+            ));
         }
         let cap = |v: i64| -> i64 {
             if v < 0 {
@@ -350,17 +563,17 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
         }))
     }
 
-    fn compare(&self, node: &Node, op: Comparator, l: &Value<'a>, r: &Value<'a>) -> Res<'a> {
-        Ok(match op {
-            Comparator::Eq => Value::bool(self.equal(l, r)),
-            Comparator::Ne => Value::bool(!self.equal(l, r)),
+    fn compare(&self, op: &Op, cmp: Comparator, l: &Value<'a>, r: &Value<'a>) -> Res<'a> {
+        Ok(match cmp {
+            Comparator::Eq => Value::bool(equal(l, r)),
+            Comparator::Ne => Value::bool(!equal(l, r)),
             _ => match self.rules.ordering {
                 Ordering::JavaScript => Value::bool(
-                    js::relational(op, l, r)
-                        .map_err(|e| e.error("compare these values", node.span))?,
+                    js::relational(cmp, l, r)
+                        .map_err(|e| e.error("compare these values", op.span))?,
                 ),
                 Ordering::NumbersOnly => match (l.view(), r.view()) {
-                    (View::Num(a), View::Num(b)) => Value::bool(match op {
+                    (View::Num(a), View::Num(b)) => Value::bool(match cmp {
                         Comparator::Lt => a < b,
                         Comparator::Le => a <= b,
                         Comparator::Gt => a > b,
@@ -371,12 +584,19 @@ impl<'a, 't, T: Tracer<'a>> Interp<'t, T> {
             },
         })
     }
+}
 
-    /// Deep equality (jmespath.js's `strictDeepEqual` in the Pangolin dialect:
-    /// `NaN` differs from itself, functions equal only themselves).
-    pub fn equal(&self, l: &Value<'a>, r: &Value<'a>) -> bool {
-        equal(l, r)
-    }
+#[cold]
+#[inline(never)]
+fn missing(op: &Op) -> Fail {
+    Box::new(
+        Error::new(
+            ErrorKind::Syntax,
+            "nothing follows this `.`: jmespath.js accepts that when parsing, and fails here, when it reaches it",
+            op.span,
+        )
+        .with_js("Cannot read properties of undefined (reading 'type')"),
+    )
 }
 
 /// Deep equality of two values.

@@ -3,12 +3,15 @@
 use std::cmp::Ordering as Ord;
 use std::rc::Rc;
 
-use crate::ast::{Comparator, Node, NodeKind};
-use crate::error::{Error, ErrorKind};
-use crate::eval::{Interp, Res, Tracer};
-use crate::js;
-use crate::value::{Value, View};
+use serde_json::Value as Json;
 use smallvec::SmallVec;
+
+use crate::ast::Comparator;
+use crate::compile::{CallOp, Op, OpKind};
+use crate::error::{Error, ErrorKind};
+use crate::eval::{Fail, Interp, Res, Tracer};
+use crate::js;
+use crate::value::{Entries, Items, Repr, Value, View};
 
 /// The type of a parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +53,11 @@ impl ParamType {
             ParamType::ArrayNumber => "Array<number>",
             ParamType::ArrayString => "Array<string>",
         }
+    }
+
+    /// A bit of its own, to test sets of types at once.
+    pub(crate) const fn bit(self) -> u16 {
+        1 << self as u16
     }
 
     /// The name for people.
@@ -128,10 +136,83 @@ pub static SIGNATURES: [Signature; 26] = [
 
 /// The signature of the built-in function `name`.
 pub fn signature(name: &str) -> Option<&'static Signature> {
-    SIGNATURES
-        .binary_search_by(|s| s.name.cmp(name))
-        .ok()
-        .map(|i| &SIGNATURES[i])
+    Func::named(name).map(Func::signature)
+}
+
+/// The built-in functions, in the order of [`SIGNATURES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Func {
+    Abs,
+    Avg,
+    Ceil,
+    Contains,
+    EndsWith,
+    Floor,
+    Join,
+    Keys,
+    Length,
+    Map,
+    Max,
+    MaxBy,
+    Merge,
+    Min,
+    MinBy,
+    NotNull,
+    Reverse,
+    Sort,
+    SortBy,
+    StartsWith,
+    Sum,
+    ToArray,
+    ToNumber,
+    ToString,
+    Type,
+    Values,
+}
+
+/// [`Func`]s by their index in [`SIGNATURES`].
+const FUNCS: [Func; 26] = [
+    Func::Abs,
+    Func::Avg,
+    Func::Ceil,
+    Func::Contains,
+    Func::EndsWith,
+    Func::Floor,
+    Func::Join,
+    Func::Keys,
+    Func::Length,
+    Func::Map,
+    Func::Max,
+    Func::MaxBy,
+    Func::Merge,
+    Func::Min,
+    Func::MinBy,
+    Func::NotNull,
+    Func::Reverse,
+    Func::Sort,
+    Func::SortBy,
+    Func::StartsWith,
+    Func::Sum,
+    Func::ToArray,
+    Func::ToNumber,
+    Func::ToString,
+    Func::Type,
+    Func::Values,
+];
+
+impl Func {
+    /// The function called `name`.
+    pub fn named(name: &str) -> Option<Func> {
+        SIGNATURES
+            .binary_search_by(|s| s.name.cmp(name))
+            .ok()
+            .map(|i| FUNCS[i])
+    }
+
+    /// Its signature.
+    pub fn signature(self) -> &'static Signature {
+        &SIGNATURES[self as usize]
+    }
 }
 
 /// The error for a call to a function that does not exist.
@@ -181,7 +262,24 @@ pub(crate) fn arity_error(sig: &Signature, got: usize, span: crate::Span) -> Opt
 }
 
 /// The type of `v`; with `js`, as jmespath.js tells types apart.
+#[inline]
 fn type_of(v: &Value<'_>, js: bool) -> Option<ParamType> {
+    if let Repr::Json(j) = v.0 {
+        return Some(match j {
+            Json::Null => P::Null,
+            Json::Bool(_) => P::Boolean,
+            Json::Number(_) => P::Number,
+            Json::String(_) => P::String,
+            Json::Array(_) => P::Array,
+            Json::Object(m) => {
+                if js && is_marked(&Entries::Json(m)) {
+                    P::ExprRef
+                } else {
+                    P::Object
+                }
+            }
+        });
+    }
     Some(match v.view() {
         // jmespath.js tells an expression reference by its `jmespathType`
         // key, so any object with that key set to "Expref" is one to it.
@@ -197,151 +295,282 @@ fn type_of(v: &Value<'_>, js: bool) -> Option<ParamType> {
     })
 }
 
-fn matches(v: &Value<'_>, expected: ParamType, js: bool) -> bool {
-    let actual = type_of(v, js);
-    match expected {
-        P::Any => true,
-        P::ArrayNumber | P::ArrayString => match v.view() {
-            View::Arr(items) => {
-                let sub = if expected == P::ArrayNumber {
-                    P::Number
-                } else {
-                    P::String
-                };
-                items.iter().all(|e| type_of(&e, js) == Some(sub))
-            }
-            _ => false,
-        },
-        _ => actual == Some(expected),
+/// Whether `v` is a number (what `type_of` calls a number).
+#[inline]
+fn is_number(v: &Value<'_>) -> bool {
+    matches!(v.0, Repr::Num(_) | Repr::Json(Json::Number(_)))
+}
+
+/// Whether `v` is a string (what `type_of` calls a string).
+#[inline]
+fn is_string(v: &Value<'_>) -> bool {
+    matches!(v.0, Repr::Str(_) | Repr::Json(Json::String(_)))
+}
+
+/// Whether every element of the array `v` passes `each`.
+#[inline]
+fn all_items(v: &Value<'_>, json: fn(&Json) -> bool, each: fn(&Value<'_>) -> bool) -> bool {
+    match v.view() {
+        View::Arr(Items::Json(a)) => a.iter().all(json),
+        View::Arr(Items::Own(a)) => a.iter().all(each),
+        _ => false,
     }
 }
 
+/// The bit of `v`'s type (see [`type_of`]); 0 for a function or `undefined`.
+#[inline]
+fn type_bit(v: &Value<'_>, js: bool) -> u16 {
+    type_of(v, js).map_or(0, ParamType::bit)
+}
+
+/// Checks the types of the arguments: `check[i]` is the set of types
+/// argument `i` may have, 0 where it needs no check.
+#[inline]
 fn check_types(
     sig: &Signature,
     args: &[Value<'_>],
-    nodes: &[Node],
+    nodes: &[Op],
+    check: &[u16],
     js_rules: bool,
 ) -> Result<(), Error> {
-    let checked = if js_rules {
-        sig.params.len()
-    } else {
-        args.len()
-    };
-    for (i, arg) in args.iter().enumerate().take(checked) {
-        let types = sig.params[i.min(sig.params.len() - 1)];
-        if types.iter().any(|t| matches(arg, *t, js_rules)) {
+    for (i, arg) in args.iter().enumerate() {
+        let mask = check[i];
+        if mask == 0 {
             continue;
         }
-        let actual = type_of(arg, js_rules);
-        let actual_js = actual.map_or("undefined", ParamType::js_name);
-        let expected_js: Vec<&str> = types.iter().map(|t| t.js_name()).collect();
-        let expected: Vec<&str> = types.iter().map(|t| t.human()).collect();
-        let got = match actual {
-            Some(P::Array)
-                if types
-                    .iter()
-                    .any(|t| matches!(t, P::ArrayNumber | P::ArrayString)) =>
-            {
-                "an array with elements of other types".to_string()
-            }
-            Some(t) => t.human().to_string(),
-            None => "a JavaScript function or undefined".to_string(),
-        };
-        return Err(Error::new(
-            ErrorKind::InvalidType,
-            format!(
-                "{}() expects argument {} to be {}, but got {got}",
-                sig.name,
-                i + 1,
-                expected.join(" or ")
-            ),
-            nodes.get(i).map_or(crate::Span::default(), |n| n.span),
-        )
-        .with_js(format!(
-            "TypeError: {}() expected argument {} to be type {} but received type {actual_js} instead.",
-            sig.name,
-            i + 1,
-            expected_js.join(",")
-        )));
+        let bit = type_bit(arg, js_rules);
+        if mask & bit != 0 {
+            continue;
+        }
+        if bit == P::Array.bit()
+            && ((mask & P::ArrayNumber.bit() != 0 && all_items(arg, Json::is_number, is_number))
+                || (mask & P::ArrayString.bit() != 0 && all_items(arg, Json::is_string, is_string)))
+        {
+            continue;
+        }
+        let types = sig.params[i.min(sig.params.len() - 1)];
+        return Err(type_mismatch(sig, i, types, arg, nodes, js_rules));
     }
     Ok(())
 }
 
-fn type_error(message: String, js: String, node: &Node) -> Error {
-    Error::new(ErrorKind::InvalidType, message, node.span).with_js(js)
+#[cold]
+#[inline(never)]
+fn type_mismatch(
+    sig: &Signature,
+    i: usize,
+    types: &[ParamType],
+    arg: &Value<'_>,
+    nodes: &[Op],
+    js_rules: bool,
+) -> Error {
+    let actual = type_of(arg, js_rules);
+    let actual_js = actual.map_or("undefined", ParamType::js_name);
+    let expected_js: Vec<&str> = types.iter().map(|t| t.js_name()).collect();
+    let expected: Vec<&str> = types.iter().map(|t| t.human()).collect();
+    let got = match actual {
+        Some(P::Array)
+            if types
+                .iter()
+                .any(|t| matches!(t, P::ArrayNumber | P::ArrayString)) =>
+        {
+            "an array with elements of other types".to_string()
+        }
+        Some(t) => t.human().to_string(),
+        None => "a JavaScript function or undefined".to_string(),
+    };
+    Error::new(
+        ErrorKind::InvalidType,
+        format!(
+            "{}() expects argument {} to be {}, but got {got}",
+            sig.name,
+            i + 1,
+            expected.join(" or ")
+        ),
+        nodes.get(i).map_or(crate::Span::default(), |n| n.span),
+    )
+    .with_js(format!(
+        "TypeError: {}() expected argument {} to be type {} but received type {actual_js} instead.",
+        sig.name,
+        i + 1,
+        expected_js.join(",")
+    ))
 }
 
-/// Evaluates the call `name(args)` at `node` against `cur`.
+fn type_error(message: String, js: String, span: crate::Span) -> Fail {
+    Box::new(Error::new(ErrorKind::InvalidType, message, span).with_js(js))
+}
+
+/// Evaluates the call `c` at `op` against `cur`.
 pub(crate) fn call<'a, T: Tracer<'a>>(
-    it: &mut Interp<'_, T>,
-    node: &'a Node,
-    name: &str,
-    arg_nodes: &'a [Node],
+    it: &mut Interp<'a, '_, T>,
+    op: &'a Op,
+    c: &'a CallOp,
     cur: &Value<'a>,
 ) -> Res<'a> {
-    // Arguments live on the stack for every function of at most 3 parameters.
-    let mut args: SmallVec<[Value<'a>; 3]> = SmallVec::with_capacity(arg_nodes.len());
-    for a in arg_nodes {
-        args.push(it.eval(a, cur)?);
-    }
-    let name_span = match &node.kind {
-        NodeKind::Call { name_span, .. } => *name_span,
-        _ => node.span,
-    };
-    let sig = signature(name).ok_or_else(|| unknown(name, name_span))?;
-    if let Some(e) = arity_error(sig, args.len(), node.span) {
-        return Err(e);
-    }
-    let js_rules = it.rules.js_functions;
-    check_types(sig, &args, arg_nodes, js_rules)?;
-    let a0 = &args[0];
-    let num = |v: &Value<'_>| v.as_f64().unwrap_or(f64::NAN);
-    Ok(match sig.name {
-        "abs" => Value::num(num(a0).abs()),
-        "ceil" => Value::num(num(a0).ceil()),
-        "floor" => Value::num(num(a0).floor()),
-        "avg" => {
-            let items = a0.array_items().unwrap_or_default();
-            if items.is_empty() && !js_rules {
-                Value::null()
-            } else {
-                let sum: f64 = items.iter().map(num).sum();
-                Value::num(sum / items.len() as f64)
+    if !T::ACTIVE {
+        if let (Some(f @ (Func::Sum | Func::Avg)), [arg]) = (c.func, c.args.as_slice()) {
+            if let OpKind::MultiList(items) = &arg.kind {
+                return sum_of_list(it, op, c, f, arg, items, cur);
             }
         }
-        "sum" => Value::num(a0.array_items().unwrap_or_default().iter().map(num).sum()),
-        "contains" => Value::bool(
+    }
+    match c.args.as_slice() {
+        [a] => {
+            let a = it.eval(a, cur)?;
+            apply(it, op, c, std::slice::from_ref(&a))
+        }
+        [a, b] => {
+            let a = it.eval(a, cur)?;
+            let b = it.eval(b, cur)?;
+            apply(it, op, c, &[a, b])
+        }
+        arg_ops => {
+            // Arguments live on the stack for every function of at most 3 parameters.
+            let mut args: SmallVec<[Value<'a>; 3]> = SmallVec::new();
+            for a in arg_ops {
+                args.push(it.eval(a, cur)?);
+            }
+            apply(it, op, c, &args)
+        }
+    }
+}
+
+/// `sum([a, b, ...])` or `avg([a, b, ...])`: the list's elements are
+/// evaluated as the list would evaluate them (same steps, same budget) and
+/// summed as they come, without building the array. An element that is not
+/// a number makes the call fail its type check as the general path would
+/// (with an array holding it: the error tells only that it is an array with
+/// elements of other types), once every element has been evaluated.
+fn sum_of_list<'a, T: Tracer<'a>>(
+    it: &mut Interp<'a, '_, T>,
+    op: &'a Op,
+    c: &'a CallOp,
+    f: Func,
+    list: &'a Op,
+    items: &'a [Op],
+    cur: &Value<'a>,
+) -> Res<'a> {
+    it.step(list)?;
+    if cur.is_null() || !c.arity_ok {
+        // The list is null (or the call fails before looking at it).
+        let list_value = if cur.is_null() {
+            Value::null()
+        } else {
+            // Not reached: sum and avg take one argument.
+            let mut vals: SmallVec<[Value<'a>; 4]> = SmallVec::new();
+            it.build(items.len(), list)?;
+            for item in items {
+                vals.push(it.eval(item, cur)?);
+            }
+            Value::array_from(&mut vals)
+        };
+        return apply(it, op, c, &[list_value]);
+    }
+    it.build(items.len(), list)?;
+    // The same additions, in the same order, as `Iterator::sum` over the array.
+    let mut sum = std::iter::empty::<f64>().sum::<f64>();
+    let mut offender = None;
+    for item in items {
+        let v = it.eval(item, cur)?;
+        if offender.is_none() {
+            match v.as_f64() {
+                Some(x) => sum += x,
+                None => offender = Some(v),
+            }
+        }
+    }
+    if let Some(v) = offender {
+        return apply(it, op, c, &[Value::array_of(&[v])]);
+    }
+    Ok(if f == Func::Sum {
+        Value::num(sum)
+    } else if items.is_empty() && !it.rules.js_functions {
+        Value::null()
+    } else {
+        Value::num(sum / items.len() as f64)
+    })
+}
+
+/// The call `c` at `op` with its arguments evaluated.
+fn apply<'a, T: Tracer<'a>>(
+    it: &mut Interp<'a, '_, T>,
+    op: &'a Op,
+    c: &'a CallOp,
+    args: &[Value<'a>],
+) -> Res<'a> {
+    let Some(func) = c.func else {
+        return Err(Box::new(unknown(&c.name, c.name_span)));
+    };
+    let sig = func.signature();
+    if !c.arity_ok {
+        if let Some(e) = arity_error(sig, args.len(), op.span) {
+            return Err(Box::new(e));
+        }
+    }
+    let js_rules = it.rules.js_functions;
+    check_types(sig, args, &c.args, &c.check, js_rules)?;
+    let a0 = &args[0];
+    let num = |v: &Value<'_>| v.as_f64().unwrap_or(f64::NAN);
+    Ok(match func {
+        Func::Abs => Value::num(num(a0).abs()),
+        Func::Ceil => Value::num(num(a0).ceil()),
+        Func::Floor => Value::num(num(a0).floor()),
+        Func::Avg => match a0.view() {
+            View::Arr(items) if items.is_empty() && !js_rules => Value::null(),
+            View::Arr(items) => {
+                let sum: f64 = items.iter().map(|v| num(&v)).sum();
+                Value::num(sum / items.len() as f64)
+            }
+            // Not reached: the argument is an array.
+            _ => Value::num(f64::NAN),
+        },
+        Func::Sum => Value::num(match a0.view() {
+            View::Arr(items) => items.iter().map(|v| num(&v)).sum(),
+            _ => 0.0,
+        }),
+        Func::Contains => Value::bool(
             contains(a0, &args[1], js_rules)
-                .map_err(|e| e.error("search for that in a string", arg_nodes[1].span))?,
+                .map_err(|e| e.error("search for that in a string", c.args[1].span))?,
         ),
-        "starts_with" => {
+        Func::StartsWith => {
             let (s, p) = (a0.as_str().unwrap_or(""), args[1].as_str().unwrap_or(""));
             Value::bool(if js_rules {
-                // `s.lastIndexOf(p) === 0`: true only if the LAST occurrence is at 0.
-                s.rfind(p) == Some(0)
+                js::last_index_is_zero(s, p)
             } else {
                 s.starts_with(p)
             })
         }
-        "ends_with" => {
+        Func::EndsWith => {
             let (s, p) = (a0.as_str().unwrap_or(""), args[1].as_str().unwrap_or(""));
             Value::bool(s.ends_with(p))
         }
-        "join" => {
+        Func::Join => {
             let glue = a0.as_str().unwrap_or("");
-            let items = args[1].array_items().unwrap_or_default();
-            let parts: Vec<&str> = items.iter().filter_map(|v| v.as_str()).collect();
-            Value::string(parts.join(glue))
+            let mut out = String::new();
+            if let View::Arr(items) = args[1].view() {
+                let mut first = true;
+                for v in items.iter() {
+                    if let Some(s) = v.as_str() {
+                        if !first {
+                            out.push_str(glue);
+                        }
+                        first = false;
+                        out.push_str(s);
+                    }
+                }
+            }
+            Value::string(out)
         }
-        "keys" | "values" => match a0.view() {
+        Func::Keys | Func::Values => match a0.view() {
             View::Obj(o) => {
                 let entries = o.ordered(it.rules.js_key_order);
-                it.build(entries.len(), node)?;
+                it.build(entries.len(), op)?;
                 Value::array(
                     entries
                         .into_iter()
                         .map(|(k, v)| {
-                            if sig.name == "keys" {
+                            if func == Func::Keys {
                                 Value::string(k)
                             } else {
                                 v
@@ -352,7 +581,7 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
             }
             _ => Value::null(),
         },
-        "length" => Value::num(match a0.view() {
+        Func::Length => Value::num(match a0.view() {
             View::Str(s) => match it.rules.strings {
                 crate::dialect::Strings::Utf16 => js::utf16_len(s),
                 crate::dialect::Strings::CodePoints => s.chars().count(),
@@ -361,37 +590,41 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
             View::Obj(o) => o.len(),
             _ => 0,
         } as f64),
-        "map" => {
-            let expr = expref(a0);
-            let items = args[1].array_items().unwrap_or_default();
-            it.build(items.len(), node)?;
-            let mut out = Vec::with_capacity(items.len());
-            for v in &items {
+        Func::Map => {
+            let expr = a0.expref_op();
+            let View::Arr(items) = args[1].view() else {
+                // Not reached: the argument is an array.
+                return Ok(Value::array(Vec::new()));
+            };
+            it.build(items.len(), op)?;
+            let mut out: SmallVec<[Value<'a>; 16]> = SmallVec::new();
+            out.reserve_exact(items.len());
+            for v in items.iter() {
                 out.push(match expr {
-                    Some(e) => it.eval(e, v)?,
+                    Some(e) => it.eval(e, &v)?,
                     None => Value::null(),
                 });
             }
-            Value::array(out)
+            Value::array_from(&mut out)
         }
-        "max" | "min" => extreme(a0, sig.name == "max", js_rules),
-        "max_by" | "min_by" => by_key(it, node, &args, sig.name == "max_by")?,
-        "merge" => {
+        Func::Max | Func::Min => extreme(a0, func == Func::Max, js_rules),
+        Func::MaxBy | Func::MinBy => by_key(it, op, args, func == Func::MaxBy)?,
+        Func::Merge => {
             let mut out = crate::value::ObjectBuilder::new(it.rules.prototype_fields, 0);
-            for arg in &args {
+            for arg in args.iter() {
                 for (k, v) in enumerable(arg, it.rules.js_key_order) {
                     out.set(k, v);
                 }
             }
-            it.build(out.len(), node)?;
+            it.build(out.len(), op)?;
             out.finish()
         }
-        "not_null" => args
+        Func::NotNull => args
             .iter()
             .find(|v| !v.is_null())
             .cloned()
             .unwrap_or_else(Value::null),
-        "reverse" => match a0.view() {
+        Func::Reverse => match a0.view() {
             View::Str(s) if it.rules.strings == crate::dialect::Strings::Utf16 => {
                 // UTF-16 code units reversed: a surrogate pair becomes two lone
                 // surrogates, which a Rust string holds as U+FFFD each.
@@ -405,16 +638,16 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
             }
             View::Str(s) => Value::string(s.chars().rev().collect::<String>()),
             View::Arr(items) => {
-                it.build(items.len(), node)?;
+                it.build(items.len(), op)?;
                 let mut v: Vec<Value<'a>> = items.iter().collect();
                 v.reverse();
                 Value::array(v)
             }
             _ => Value::null(),
         },
-        "sort" => {
+        Func::Sort => {
             let mut items = a0.array_items().unwrap_or_default();
-            it.build(items.len(), node)?;
+            it.build(items.len(), op)?;
             if js_rules {
                 // Array.prototype.sort without a comparator: by string form, UTF-16 order.
                 let mut keyed: Vec<(String, Value<'a>)> = items
@@ -428,12 +661,12 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
             }
             Value::array(items)
         }
-        "sort_by" => sort_by(it, node, &args)?,
-        "to_array" => match a0.view() {
+        Func::SortBy => sort_by(it, op, args)?,
+        Func::ToArray => match a0.view() {
             View::Arr(_) => a0.clone(),
-            _ => Value::array(vec![a0.clone()]),
+            _ => Value::array_of(std::slice::from_ref(a0)),
         },
-        "to_string" => match a0.view() {
+        Func::ToString => match a0.view() {
             View::Str(_) => a0.clone(),
             _ if js_rules => match js::stringify(a0) {
                 Some(s) => Value::string(s),
@@ -441,7 +674,7 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
             },
             _ => Value::string(js::compact_json(a0)),
         },
-        "to_number" => match a0.view() {
+        Func::ToNumber => match a0.view() {
             View::Num(_) => a0.clone(),
             View::Str(s) if js_rules => {
                 let n = crate::jsnum::string_to_number(s);
@@ -457,22 +690,14 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
             },
             _ => Value::null(),
         },
-        "type" => match type_of(a0, js_rules) {
+        Func::Type => match type_of(a0, js_rules) {
             Some(t) => Value::string(match t {
                 P::ExprRef => "expref",
                 other => other.js_name(),
             }),
             None => Value::undefined(),
         },
-        _ => return Err(unknown(name, name_span)),
     })
-}
-
-fn expref<'a>(v: &Value<'a>) -> Option<&'a Node> {
-    match v.view() {
-        View::Ref(n) => Some(n),
-        _ => None,
-    }
 }
 
 /// The spec's order of two numbers or two strings.
@@ -490,12 +715,10 @@ fn contains(
     search: &Value<'_>,
     js_rules: bool,
 ) -> Result<bool, js::NoPrimitive> {
-    use crate::value::Repr;
     // The common case (`contains(groups, 'admin')`): a string searched in an
-    // array of the input. Strings are equal under both dialects' rules.
-    if let (Repr::Json(serde_json::Value::Array(items)), Some(needle)) =
-        (&subject.0, search.as_str())
-    {
+    // array of the input (or of literals). Strings are equal under both
+    // dialects' rules.
+    if let (View::Arr(Items::Json(items)), Some(needle)) = (subject.view(), search.as_str()) {
         return Ok(items
             .iter()
             .any(|e| matches!(e, serde_json::Value::String(s) if s == needle)));
@@ -520,10 +743,10 @@ fn contains(
 
 /// JavaScript's `===`: primitives by value, arrays and objects by identity.
 fn strict_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
-    use crate::value::Repr;
     match (a.view(), b.view()) {
         (View::Arr(_) | View::Obj(_), View::Arr(_) | View::Obj(_)) => match (&a.0, &b.0) {
             (Repr::Json(x), Repr::Json(y)) => std::ptr::eq(*x, *y),
+            (Repr::Const(x, i), Repr::Const(y, j)) => std::ptr::eq(*x, *y) && i == j,
             (Repr::Arr(x), Repr::Arr(y)) => Rc::ptr_eq(x, y),
             (Repr::Obj(x), Repr::Obj(y)) => Rc::ptr_eq(x, y),
             (Repr::ObjProto(x), Repr::ObjProto(y)) => Rc::ptr_eq(x, y),
@@ -577,8 +800,8 @@ fn extreme<'a>(arr: &Value<'a>, max: bool, js_rules: bool) -> Value<'a> {
 
 /// The key of `v` under the expression reference of a `*_by` function.
 fn key_of<'a, T: Tracer<'a>>(
-    it: &mut Interp<'_, T>,
-    expr: Option<&'a Node>,
+    it: &mut Interp<'a, '_, T>,
+    expr: Option<&'a Op>,
     v: &Value<'a>,
 ) -> Res<'a> {
     match expr {
@@ -589,14 +812,14 @@ fn key_of<'a, T: Tracer<'a>>(
 
 /// `max_by`/`min_by`.
 fn by_key<'a, T: Tracer<'a>>(
-    it: &mut Interp<'_, T>,
-    node: &'a Node,
+    it: &mut Interp<'a, '_, T>,
+    op: &'a Op,
     args: &[Value<'a>],
     max: bool,
 ) -> Res<'a> {
     let name = if max { "max_by" } else { "min_by" };
     let items = args[0].array_items().unwrap_or_default();
-    let expr = expref(&args[1]);
+    let expr = args[1].expref_op();
     if it.rules.js_functions {
         // jmespath.js: compare each key with `>`/`<` against a running best
         // that starts at -Infinity/+Infinity; string keys never win.
@@ -618,7 +841,7 @@ fn by_key<'a, T: Tracer<'a>>(
                         "TypeError: expected one of 0,2, received {}",
                         js::type_code(&k)
                     ),
-                    node,
+                    op.span,
                 ));
             }
             let op = if max { Comparator::Gt } else { Comparator::Lt };
@@ -637,11 +860,11 @@ fn by_key<'a, T: Tracer<'a>>(
         if !matches!(kk, crate::ValueKind::Number | crate::ValueKind::String)
             || kind.is_some_and(|t| t != kk)
         {
-            return Err(Error::new(
+            return Err(Box::new(Error::new(
                 ErrorKind::InvalidType,
                 format!("{name}() needs the expression to give all numbers or all strings, but it gave {}", kk.name()),
-                node.span,
-            ));
+                op.span,
+            )));
         }
         kind = Some(kk);
         let better = match &best {
@@ -664,16 +887,16 @@ fn by_key<'a, T: Tracer<'a>>(
 
 /// `sort_by`.
 fn sort_by<'a, T: Tracer<'a>>(
-    it: &mut Interp<'_, T>,
-    node: &'a Node,
+    it: &mut Interp<'a, '_, T>,
+    op: &'a Op,
     args: &[Value<'a>],
 ) -> Res<'a> {
     let items = args[0].array_items().unwrap_or_default();
-    it.build(items.len(), node)?;
+    it.build(items.len(), op)?;
     if items.is_empty() {
         return Ok(args[0].clone());
     }
-    let expr = expref(&args[1]);
+    let expr = args[1].expref_op();
     let mut keyed = Vec::with_capacity(items.len());
     let mut required = None;
     for v in items {
@@ -685,7 +908,7 @@ fn sort_by<'a, T: Tracer<'a>>(
                     return Err(type_error(
                         format!("sort_by() needs the expression to give numbers or strings, but it gave {}", kind.name()),
                         "TypeError".to_string(),
-                        node,
+                        op.span,
                     ));
                 }
                 required = Some(k.clone());
@@ -702,7 +925,7 @@ fn sort_by<'a, T: Tracer<'a>>(
                         js::type_code(r),
                         js::type_code(&k)
                     ),
-                    node,
+                    op.span,
                 ));
             }
             Some(_) => {}

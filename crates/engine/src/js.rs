@@ -198,6 +198,35 @@ pub(crate) fn relational(
     l: &Value<'_>,
     r: &Value<'_>,
 ) -> Result<bool, NoPrimitive> {
+    // Two numbers or two strings: no conversion (the general path below
+    // gives the same answers: NaN compares false, strings by UTF-16 units).
+    match (l.view(), r.view()) {
+        (View::Num(a), View::Num(b)) => {
+            return Ok(match op {
+                Comparator::Lt => a < b,
+                Comparator::Le => a <= b,
+                Comparator::Gt => a > b,
+                Comparator::Ge => a >= b,
+                Comparator::Eq | Comparator::Ne => false,
+            })
+        }
+        (View::Str(a), View::Str(b)) => {
+            let ord = utf16_cmp(a, b);
+            return Ok(match op {
+                Comparator::Lt => ord == Ord::Less,
+                Comparator::Le => ord != Ord::Greater,
+                Comparator::Gt => ord == Ord::Greater,
+                Comparator::Ge => ord != Ord::Less,
+                Comparator::Eq | Comparator::Ne => false,
+            });
+        }
+        _ => {}
+    }
+    relational_general(op, l, r)
+}
+
+/// [`relational`] without its shortcuts: ToPrimitive, then IsLessThan.
+fn relational_general(op: Comparator, l: &Value<'_>, r: &Value<'_>) -> Result<bool, NoPrimitive> {
     let (a, b) = (to_primitive(l)?, to_primitive(r)?);
     // IsLessThan(x, y): Some(true/false), or None when NaN is involved.
     let less = |x: &Prim, y: &Prim| -> Option<bool> {
@@ -228,6 +257,30 @@ pub(crate) fn utf16_cmp(a: &str, b: &str) -> Ord {
         return a.cmp(b);
     }
     a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// `s.lastIndexOf(p) === 0` (jmespath.js's `starts_with`): `p` is at the
+/// start of `s` and nowhere after it.
+pub(crate) fn last_index_is_zero(s: &str, p: &str) -> bool {
+    if p.is_empty() {
+        // `lastIndexOf("")` is the length.
+        return s.is_empty();
+    }
+    if !s.starts_with(p) {
+        return false;
+    }
+    // Any later occurrence starts on a character boundary after the first character.
+    let first = s.chars().next().map_or(0, char::len_utf8);
+    let rest = &s[first..];
+    if rest.len() < p.len() {
+        return true;
+    }
+    if rest.len() <= 64 {
+        let p = p.as_bytes();
+        !rest.as_bytes().windows(p.len()).any(|w| w == p)
+    } else {
+        !rest.contains(p)
+    }
 }
 
 /// Length of a string in UTF-16 code units.
@@ -567,6 +620,67 @@ fn ast_json(node: &Node) -> Json {
         NodeKind::ExprRef(e) => t("ExpressionReference", vec![ast_json(e)]),
         // jmespath.js has `undefined` there, which JSON leaves out.
         NodeKind::Missing => Json::Null,
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    #[test]
+    fn relational_shortcuts_agree_with_the_general_path() {
+        let nums = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e300,
+        ];
+        let strs = [
+            "", "a", "b", "ab", "B", "é", "\u{ffff}", "😀", "\u{e000}", "10", "9",
+        ];
+        let mut values: Vec<Value<'_>> = nums.iter().map(|n| Value::num(*n)).collect();
+        values.extend(strs.iter().map(|s| Value::string(*s)));
+        for l in &values {
+            for r in &values {
+                for op in [
+                    Comparator::Lt,
+                    Comparator::Le,
+                    Comparator::Gt,
+                    Comparator::Ge,
+                ] {
+                    assert_eq!(
+                        relational(op, l, r).ok(),
+                        relational_general(op, l, r).ok(),
+                        "{l:?} {op:?} {r:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn last_index_is_zero_is_last_index_of() {
+        let words = [
+            "", "a", "aa", "aaa", "ab", "aba", "abab", "ba", "é", "éé", "éa", "aé", "😀", "😀😀",
+        ];
+        let long = "pangolin-".repeat(20);
+        let mut all: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        all.push(long.clone());
+        all.push(format!("{long}x"));
+        all.push("pangolin-".into());
+        for s in &all {
+            for p in &all {
+                assert_eq!(
+                    last_index_is_zero(s, p),
+                    s.rfind(p.as_str()) == Some(0),
+                    "{s:?} {p:?}"
+                );
+            }
+        }
     }
 }
 

@@ -20,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ast;
+mod compile;
 pub mod compliance;
 pub mod dialect;
 mod error;
@@ -70,6 +71,7 @@ pub struct Expression {
     source: String,
     dialect: Dialect,
     ast: Node,
+    program: compile::Program,
     limits: Limits,
 }
 
@@ -89,10 +91,12 @@ impl Expression {
         if dialect.rules().call_checks == dialect::CallChecks::Compile {
             check_calls(&ast)?;
         }
+        let program = compile::Program::new(&ast, dialect.rules());
         Ok(Expression {
             source: source.to_string(),
             dialect,
             ast,
+            program,
             limits,
         })
     }
@@ -110,6 +114,12 @@ impl Expression {
     /// The syntax tree.
     pub fn ast(&self) -> &Node {
         &self.ast
+    }
+
+    /// The tree evaluation runs.
+    #[cfg(test)]
+    pub(crate) fn program(&self) -> &compile::Program {
+        &self.program
     }
 
     /// The limits evaluation runs under.
@@ -130,8 +140,7 @@ impl Expression {
 
     /// Evaluates against a value.
     pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
-        let mut tracer = eval::NoTrace;
-        eval::Interp::new(self.dialect.rules(), self.limits, &mut tracer).eval(&self.ast, &data)
+        eval::search(self, &mut eval::NoTrace, &data)
     }
 
     /// Evaluates with a tracer observing every node.
@@ -140,8 +149,7 @@ impl Expression {
         data: &'a Json,
         tracer: &mut T,
     ) -> Result<Value<'a>, Error> {
-        eval::Interp::new(self.dialect.rules(), self.limits, tracer)
-            .eval(&self.ast, &Value::json(data))
+        eval::search(self, tracer, &Value::json(data))
     }
 
     /// Evaluates and returns plain JSON (numbers and key order as the

@@ -7,10 +7,12 @@
 //! around never copies either.
 
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use serde_json::{Map, Value as Json};
 
 use crate::ast::Node;
+use crate::compile::{ConstList, RefOp};
 use crate::jsnum;
 
 /// The value of an expression: a JSON value, plus the few things jmespath.js
@@ -19,6 +21,7 @@ use crate::jsnum;
 pub struct Value<'a>(pub(crate) Repr<'a>);
 
 #[derive(Clone, Debug)]
+#[repr(u64)]
 pub(crate) enum Repr<'a> {
     Null,
     Bool(bool),
@@ -26,7 +29,7 @@ pub(crate) enum Repr<'a> {
     /// A piece of the input or of a literal, borrowed.
     Json(&'a Json),
     Str(Rc<str>),
-    Arr(Rc<Vec<Value<'a>>>),
+    Arr(Rc<[Value<'a>]>),
     /// An object built by evaluation, in insertion order.
     Obj(Rc<Vec<(Rc<str>, Value<'a>)>>),
     /// An object built by evaluation whose JavaScript prototype was set by
@@ -40,7 +43,11 @@ pub(crate) enum Repr<'a> {
     /// JavaScript's `undefined`.
     Undef,
     /// An expression reference (`&expr`), passed to functions.
-    Ref(&'a Node),
+    Ref(&'a RefOp),
+    /// An array of literals (a multi-select list of literals), and which
+    /// evaluation made it: to JavaScript's `===`, arrays of different
+    /// evaluations differ.
+    Const(&'a ConstList, u64),
 }
 
 /// The own entries of an object and the prototype its `__proto__` key set
@@ -111,14 +118,40 @@ impl<'v, 'a> Items<'v, 'a> {
             Items::Own(a) => a.get(i).cloned(),
         }
     }
-    pub fn iter(self) -> impl Iterator<Item = Value<'a>> + 'v {
-        let (j, o) = match self {
-            Items::Json(a) => (a.iter(), [].iter()),
-            Items::Own(a) => ([].iter(), a.iter()),
-        };
-        j.map(Value::json).chain(o.cloned())
+    pub fn iter(self) -> ItemsIter<'v, 'a> {
+        match self {
+            Items::Json(a) => ItemsIter::Json(a.iter()),
+            Items::Own(a) => ItemsIter::Own(a.iter()),
+        }
     }
 }
+
+/// The elements of an array value, one by one.
+#[derive(Clone, Debug)]
+pub(crate) enum ItemsIter<'v, 'a> {
+    Json(std::slice::Iter<'a, Json>),
+    Own(std::slice::Iter<'v, Value<'a>>),
+}
+
+impl<'a> Iterator for ItemsIter<'_, 'a> {
+    type Item = Value<'a>;
+    #[inline]
+    fn next(&mut self) -> Option<Value<'a>> {
+        match self {
+            ItemsIter::Json(it) => it.next().map(Value::json),
+            ItemsIter::Own(it) => it.next().cloned(),
+        }
+    }
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            ItemsIter::Json(it) => it.size_hint(),
+            ItemsIter::Own(it) => it.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for ItemsIter<'_, '_> {}
 
 /// The entries of an object value.
 #[derive(Clone, Copy, Debug)]
@@ -139,7 +172,7 @@ impl<'v, 'a> Entries<'v, 'a> {
     }
     pub fn get(&self, key: &str) -> Option<Value<'a>> {
         match self {
-            Entries::Json(m) => m.get(key).map(Value::json),
+            Entries::Json(m) => json_get(m, key).map(Value::json),
             Entries::Own(m) => m.iter().find(|(k, _)| &**k == key).map(|(_, v)| v.clone()),
         }
     }
@@ -173,6 +206,76 @@ impl<'v, 'a> Entries<'v, 'a> {
         }
         all
     }
+}
+
+/// Most entries of an object searched key by key, rather than through its
+/// hash index (hashing a key costs more than comparing it with that many keys).
+const LINEAR_LOOKUP_MAX: usize = 32;
+
+/// `m[key]`.
+#[inline]
+pub(crate) fn json_get<'m>(m: &'m Map<String, Json>, key: &str) -> Option<&'m Json> {
+    if m.len() <= LINEAR_LOOKUP_MAX {
+        m.iter().find(|(k, _)| key_eq(k, key)).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
+}
+
+/// `m[key]`, trying first the entry at the position `hint` remembers, where
+/// `key` was found the last time; objects of one shape (the claims of one
+/// identity provider) keep their keys in the same order.
+#[inline]
+pub(crate) fn json_get_hinted<'m>(
+    m: &'m Map<String, Json>,
+    key: &str,
+    hint: &AtomicU32,
+) -> Option<&'m Json> {
+    match json_get_at_hint(m, key, hint) {
+        Some(v) => Some(v),
+        None => json_get_missed(m, key, hint),
+    }
+}
+
+/// `m[key]` if `key` is where `hint` says; `None` says nothing more.
+#[inline(always)]
+pub(crate) fn json_get_at_hint<'m>(
+    m: &'m Map<String, Json>,
+    key: &str,
+    hint: &AtomicU32,
+) -> Option<&'m Json> {
+    let at = hint.load(Relaxed) as usize;
+    match m.iter().nth(at) {
+        Some((k, v)) if key_eq(k, key) => Some(v),
+        _ => None,
+    }
+}
+
+/// [`json_get_hinted`] where the hint missed.
+#[inline(never)]
+fn json_get_missed<'m>(m: &'m Map<String, Json>, key: &str, hint: &AtomicU32) -> Option<&'m Json> {
+    if m.len() <= LINEAR_LOOKUP_MAX {
+        let found = m.iter().enumerate().find(|(_, (k, _))| key_eq(k, key));
+        let (i, (_, v)) = found?;
+        hint.store(i as u32, Relaxed);
+        Some(v)
+    } else {
+        m.get(key)
+    }
+}
+
+/// String equality: short keys compared inline, byte by byte, longer ones
+/// after their first byte.
+#[inline(always)]
+fn key_eq(k: &str, key: &str) -> bool {
+    let (k, key) = (k.as_bytes(), key.as_bytes());
+    if k.len() != key.len() {
+        return false;
+    }
+    if k.len() <= 8 {
+        return k.iter().zip(key).all(|(a, b)| a == b);
+    }
+    k[0] == key[0] && k == key
 }
 
 /// A uniform view of a value, whatever its representation.
@@ -211,7 +314,22 @@ impl<'a> Value<'a> {
         Value(Repr::Str(s.into()))
     }
     pub(crate) fn array(items: Vec<Value<'a>>) -> Value<'a> {
-        Value(Repr::Arr(Rc::new(items)))
+        Value(Repr::Arr(Rc::from(items)))
+    }
+    /// An array of copies of `items` (one allocation: for items gathered on the stack).
+    pub(crate) fn array_of(items: &[Value<'a>]) -> Value<'a> {
+        Value(Repr::Arr(Rc::from(items)))
+    }
+    /// An array of the elements gathered in `buf` (copied from the stack, or
+    /// taking over the heap buffer it spilled to).
+    pub(crate) fn array_from<A: smallvec::Array<Item = Value<'a>>>(
+        buf: &mut smallvec::SmallVec<A>,
+    ) -> Value<'a> {
+        if buf.spilled() {
+            Value::array(std::mem::take(buf).into_vec())
+        } else {
+            Value::array_of(buf)
+        }
     }
     pub(crate) fn object(entries: Vec<(Rc<str>, Value<'a>)>) -> Value<'a> {
         Value(Repr::Obj(Rc::new(entries)))
@@ -256,8 +374,16 @@ impl<'a> Value<'a> {
     pub(crate) fn undefined() -> Value<'a> {
         Value(Repr::Undef)
     }
-    pub(crate) fn expref(node: &'a Node) -> Value<'a> {
-        Value(Repr::Ref(node))
+    pub(crate) fn expref(r: &'a RefOp) -> Value<'a> {
+        Value(Repr::Ref(r))
+    }
+
+    /// The expression an expression reference refers to.
+    pub(crate) fn expref_op(&self) -> Option<&'a crate::compile::Op> {
+        match self.0 {
+            Repr::Ref(r) => Some(&r.body),
+            _ => None,
+        }
     }
 
     /// A uniform view of this value.
@@ -277,12 +403,13 @@ impl<'a> Value<'a> {
             },
             Repr::Str(s) => View::Str(s),
             Repr::Arr(a) => View::Arr(Items::Own(a)),
+            Repr::Const(c, _) => View::Arr(Items::Json(&c.values)),
             Repr::Obj(o) => View::Obj(Entries::Own(o)),
             Repr::ObjProto(o) => View::Obj(Entries::Own(&o.0)),
             Repr::ObjectPrototype => View::Obj(Entries::Own(&[])),
             Repr::Func(f) => View::Func(f),
             Repr::Undef => View::Undef,
-            Repr::Ref(n) => View::Ref(n),
+            Repr::Ref(r) => View::Ref(&r.node),
         }
     }
 
@@ -302,14 +429,26 @@ impl<'a> Value<'a> {
     }
 
     /// Whether the value is `null`.
+    #[inline]
     pub fn is_null(&self) -> bool {
-        matches!(self.view(), View::Null)
+        matches!(self.0, Repr::Null | Repr::Json(Json::Null))
     }
 
     /// Truthiness as JMESPath (and jmespath.js) define it: `null`, `false`,
     /// `""`, `[]` and `{}` are false; everything else is true (`0` and
     /// jmespath.js's functions, `NaN` and `undefined` included).
+    #[inline]
     pub fn is_truthy(&self) -> bool {
+        if let Repr::Json(j) = self.0 {
+            return match j {
+                Json::Null => false,
+                Json::Bool(b) => *b,
+                Json::Number(_) => true,
+                Json::String(s) => !s.is_empty(),
+                Json::Array(a) => !a.is_empty(),
+                Json::Object(m) => !m.is_empty(),
+            };
+        }
         match self.view() {
             View::Null => false,
             View::Bool(b) => b,
@@ -549,5 +688,14 @@ impl<'a> ObjectBuilder<'a> {
 impl<'a> From<&'a Json> for Value<'a> {
     fn from(v: &'a Json) -> Self {
         Value::json(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_and_results_are_three_words() {
+        assert_eq!(std::mem::size_of::<super::Value<'_>>(), 24);
+        assert_eq!(std::mem::size_of::<crate::eval::Res<'_>>(), 24);
     }
 }

@@ -10,6 +10,10 @@
 //!
 //! The analysis also records, per node, the possible values and whether a
 //! function call may raise a type error; the lint rules read these facts.
+//!
+//! Sets and maps are filled with `extend` or `insert`, not `collect`:
+//! collecting into a B-tree sorts first, and every type sorted adds about
+//! 4 KB to the WebAssembly playground.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -75,7 +79,9 @@ impl Strings {
     fn without_empty(&self) -> Strings {
         match self {
             Strings::Known(s) => {
-                let s: BTreeSet<String> = s.iter().filter(|s| !s.is_empty()).cloned().collect();
+                let mut kept = BTreeSet::new();
+                kept.extend(s.iter().filter(|s| !s.is_empty()).cloned());
+                let s = kept;
                 if s.is_empty() {
                     Strings::None
                 } else {
@@ -138,12 +144,8 @@ pub struct ObjectInfo {
 
 impl ObjectInfo {
     fn union(&mut self, other: &ObjectInfo) {
-        let keys: BTreeSet<String> = self
-            .fields
-            .keys()
-            .chain(other.fields.keys())
-            .cloned()
-            .collect();
+        let mut keys = BTreeSet::new();
+        keys.extend(self.fields.keys().chain(other.fields.keys()).cloned());
         for k in keys {
             match (self.fields.get_mut(&k), other.fields.get(&k)) {
                 (Some(a), Some(b)) => a.union(b),
@@ -327,10 +329,14 @@ impl Abs {
             }
             Json::Object(map) => Abs {
                 object: Some(Box::new(ObjectInfo {
-                    fields: map
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Abs::from_json_depth(v, depth + 1)))
-                        .collect(),
+                    fields: {
+                        let mut fields = BTreeMap::new();
+                        fields.extend(
+                            map.iter()
+                                .map(|(k, v)| (k.clone(), Abs::from_json_depth(v, depth + 1))),
+                        );
+                        fields
+                    },
                     maybe_absent: BTreeSet::new(),
                     open: false,
                     may_be_empty: map.is_empty(),
@@ -1177,7 +1183,9 @@ impl Interp<'_> {
                     e.strings = if o.open {
                         Strings::Any
                     } else {
-                        Strings::Known(o.fields.keys().cloned().collect())
+                        let mut keys = BTreeSet::new();
+                        keys.extend(o.fields.keys().cloned());
+                        Strings::Known(keys)
                     };
                 }
                 Abs::array_of(Some(e), true, None)

@@ -136,8 +136,22 @@ use Severity::{Error as E, Info as I, Warning as W};
 const POCKET: &str = r#"{"sub":"u1","email":"alice@example.com","groups":["admin","media"]}"#;
 const NO_GROUPS: &str = r#"{"sub":"u1","email":"alice@example.com"}"#;
 
-/// Every rule, ordered by code.
-pub static RULES: &[Rule] = &[
+/// Defines [`RULES`] and [`IDS`] from one list of `r(code, name, severity,
+/// summary, example)`.
+macro_rules! rules {
+    ($(r($code:literal, $name:literal, $severity:ident, $summary:literal, $example:expr)),* $(,)?) => {
+        /// Every rule, ordered by code.
+        pub static RULES: &[Rule] = &[$(r($code, $name, $severity, $summary, $example)),*];
+
+        /// Every rule's code, name and severity: what the checks need. Kept
+        /// apart from [`RULES`] so that a build that only runs the checks
+        /// (the WebAssembly playground) does not carry the summaries and
+        /// examples.
+        static IDS: &[(&str, &str, Severity)] = &[$(($code, $name, $severity)),*];
+    };
+}
+
+rules! {
     r("RM001", "syntax", E,
       "The expression does not parse as jmespath.js 0.16.0 parses it: Pangolin answers HTTP 500 at every login.",
       Example::new("contains(groups, 'admin') && 'Admin' ||", "contains(groups, 'admin') && 'Admin' || 'Member'")),
@@ -225,13 +239,21 @@ pub static RULES: &[Rule] = &[
     r("RM059", "dialect-difference", I,
       "On a sample token, jmespath.js (Pangolin) and the JMESPath spec (jmespath.org) answer differently.",
       Example::new("max_by(groups, &name).name || 'Member'", "max_by(groups, &length(name)).name || 'Member'").claims(r#"{"groups":[{"name":"a"}]}"#)),
-];
+}
 
 /// The rule with this code (or name).
 pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
     RULES
         .iter()
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// The name and severity of the rule with this code (from [`IDS`], not
+/// [`RULES`]: see there).
+pub(crate) fn name_and_severity(code: &str) -> Option<(&'static str, Severity)> {
+    IDS.iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|&(_, name, severity)| (name, severity))
 }
 
 /// `RULES.md`, generated from [`RULES`].

@@ -31,10 +31,14 @@ fn role_names(v: &Abs) -> BTreeSet<String> {
             out.extend(s.iter().cloned());
         }
     }
-    out.into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
+    // `extend`, not `collect`: see the module docs of `analysis`.
+    let mut names = BTreeSet::new();
+    names.extend(
+        out.into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+    );
+    names
 }
 
 /// The literal nodes whose string value is `s`.

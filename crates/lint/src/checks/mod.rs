@@ -12,8 +12,8 @@ use serde_json::Value as Json;
 
 use crate::analysis::{self, Analysis, AnalysisOptions};
 use crate::options::{ExprRole, LintOptions};
-use crate::registry::rule;
-use crate::text::Patched;
+use crate::registry::name_and_severity;
+use crate::text::{sort_by_key, Patched};
 use crate::{Diagnostic, LintReport, Outcome, Severity, Span};
 
 /// The first line of a role mapping stored by Pangolin's mapping builder.
@@ -21,8 +21,7 @@ const BUILDER_MARKER: &str = "__PANGOLIN_ROLE_MAP_BUILDER_V1__";
 
 /// A diagnostic of rule `code` (name and severity from the registry).
 fn diag(code: &'static str, span: Span, message: String, label: impl Into<String>) -> Diagnostic {
-    let (name, severity) =
-        rule(code).map_or(("unknown", Severity::Warning), |r| (r.name, r.severity));
+    let (name, severity) = name_and_severity(code).unwrap_or(("unknown", Severity::Warning));
     Diagnostic {
         code,
         name,
@@ -77,7 +76,7 @@ impl<'a> Ctx<'a> {
     /// The patched expression with `edits` (spans of the patched text) applied.
     fn fixed(&self, edits: &[(rolemap_engine::Span, String)]) -> String {
         let mut edits: Vec<&(rolemap_engine::Span, String)> = edits.iter().collect();
-        edits.sort_by_key(|(s, _)| std::cmp::Reverse(s.start));
+        sort_by_key(&mut edits, |(s, _)| std::cmp::Reverse(s.start));
         let mut out = self.patched.text.clone();
         let mut last = usize::MAX;
         for (s, with) in edits {
@@ -167,7 +166,7 @@ pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
     }
     let outcome = syntax::parse(&mut cx).map(|expr| check_tree(&mut cx, &expr));
     let mut diagnostics = cx.diags;
-    diagnostics.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    sort_by_key(&mut diagnostics, |d| (d.span.start, d.code));
     LintReport {
         diagnostics,
         outcome,
