@@ -108,8 +108,10 @@ pub fn run_ci() -> Result<(), String> {
 
 /// Inputs per target in the CI pass: about 15 seconds each on the
 /// development machine (2 cores), measured with `-print_final_stats=1`.
+/// `parse` checks the fast path against pest (several pest parses per
+/// input, and inputs that exhaust pest's call budget): ~150 inputs/s.
 const CI_RUNS: &[(&str, u32)] = &[
-    ("parse", 150_000),
+    ("parse", 60_000),
     ("eval", 250_000),
     ("lint", 10_000),
     ("config", 150_000),
