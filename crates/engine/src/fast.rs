@@ -26,17 +26,12 @@
 use serde_json::Value as Json;
 
 use crate::ast::{Comparator, KeyValue, LiteralForm, Node, NodeKind, ProjectionKind, Slice, Span};
-use crate::dialect::{RawEscapes, Rules};
+use crate::dialect::Rules;
 use crate::jsnum;
-
-const BP_FLATTEN: u8 = 9;
-const BP_STAR: u8 = 20;
-const BP_FILTER: u8 = 21;
-const BP_DOT: u8 = 40;
-const BP_NOT: u8 = 45;
-const BP_BRACKET: u8 = 55;
-const BP_CALL: u8 = 60;
-const PROJECTION_STOP: u8 = 10;
+use crate::parse::{
+    boxed, is_plain_int, projection, raw_string_value, BP_BRACKET, BP_CALL, BP_DOT, BP_FILTER,
+    BP_FLATTEN, BP_NOT, BP_STAR, PROJECTION_STOP,
+};
 
 /// The tree of `src`, or `None` when pest must decide (see the module doc).
 pub(crate) fn parse(src: &str, rules: &'static Rules, max_depth: u32) -> Option<Node> {
@@ -85,10 +80,6 @@ enum Open {
     Filter,
     /// `[n]`, `[a:b]`, `[*]`, or a multi-select list: decided by reading.
     Other,
-}
-
-fn boxed(n: Node) -> Box<Node> {
-    Box::new(n)
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -492,8 +483,7 @@ impl Fast<'_> {
             return Some(None);
         }
         let text = &self.src[start..self.pos];
-        let digits = text.strip_prefix('-').unwrap_or(text);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if !is_plain_int(text) {
             return None;
         }
         jsnum::parse_int_prefix(text).map(Some)
@@ -503,18 +493,7 @@ impl Fast<'_> {
     fn multi_list(&mut self) -> Option<Node> {
         let start = self.pos;
         self.pos += 1;
-        let mut items = Vec::new();
-        loop {
-            let item = self.expression()?;
-            items.push(item);
-            self.ws();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b']' => break,
-                _ => return None,
-            }
-        }
-        self.pos += 1;
+        let items = self.separated(b']', Self::expression)?;
         Some(Node::new(
             NodeKind::MultiList(items),
             Span::new(start, self.pos),
@@ -525,39 +504,56 @@ impl Fast<'_> {
     fn multi_hash(&mut self) -> Option<Node> {
         let start = self.pos;
         self.pos += 1;
-        let mut kvs = Vec::new();
-        loop {
-            self.ws();
-            let key_start = self.pos;
-            let (key, quoted) = match self.peek()? {
-                c if is_name_start(c) => (self.name(), false),
-                b'"' => match self.quoted_identifier()?.kind {
-                    NodeKind::Field { name, .. } => (name, true),
-                    _ => return None,
-                },
-                _ => return None,
-            };
-            let key_span = Span::new(key_start, self.pos);
-            self.expect(b':')?;
-            let value = self.expression()?;
-            kvs.push(KeyValue {
-                key,
-                quoted,
-                key_span,
-                value,
-            });
-            self.ws();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b'}' => break,
-                _ => return None,
-            }
-        }
-        self.pos += 1;
+        let kvs = self.separated(b'}', Self::key_value)?;
         Some(Node::new(
             NodeKind::MultiHash(kvs),
             Span::new(start, self.pos),
         ))
+    }
+
+    /// Items read by `item`, separated by `,`, up to and including `close`
+    /// (the opening bracket consumed): at least one, every `,` present, no
+    /// trailing one (pest decides the lenient forms).
+    fn separated<T>(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut items = Vec::new();
+        loop {
+            items.push(item(self)?);
+            self.ws();
+            match self.peek()? {
+                b',' => self.pos += 1,
+                c if c == close => break,
+                _ => return None,
+            }
+        }
+        self.pos += 1;
+        Some(items)
+    }
+
+    /// `key: value` of a multi-select hash.
+    fn key_value(&mut self) -> Option<KeyValue> {
+        self.ws();
+        let key_start = self.pos;
+        let (key, quoted) = match self.peek()? {
+            c if is_name_start(c) => (self.name(), false),
+            b'"' => match self.quoted_identifier()?.kind {
+                NodeKind::Field { name, .. } => (name, true),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let key_span = Span::new(key_start, self.pos);
+        self.expect(b':')?;
+        let value = self.expression()?;
+        Some(KeyValue {
+            key,
+            quoted,
+            key_span,
+            value,
+        })
     }
 
     /// One argument of a call or the expression in parentheses. jmespath.js
@@ -594,20 +590,13 @@ impl Fast<'_> {
         let name_span = left.span;
         let start = self.pos;
         self.pos += 1;
-        let mut args = Vec::new();
         self.ws();
-        if self.peek() != Some(b')') {
-            loop {
-                args.push(self.argument()?);
-                self.ws();
-                match self.peek()? {
-                    b',' => self.pos += 1,
-                    b')' => break,
-                    _ => return None,
-                }
-            }
-        }
-        self.pos += 1;
+        let args = if self.peek() == Some(b')') {
+            self.pos += 1;
+            Vec::new()
+        } else {
+            self.separated(b')', Self::argument)?
+        };
         let span = name_span.to(Span::new(start, self.pos));
         Some(Node::new(
             NodeKind::Call {
@@ -678,14 +667,7 @@ impl Fast<'_> {
         let start = self.pos;
         let (from, to) = self.quoted(b'\'', |c| c == b'\\' || c == b'\'')?;
         let body = &self.src[from..to];
-        let s = if body.contains('\\') {
-            match self.rules.raw_escapes {
-                RawEscapes::AllQuotes => body.replace("\\'", "'"),
-                RawEscapes::FirstQuoteOnly => body.replacen("\\'", "'", 1),
-            }
-        } else {
-            body.to_string()
-        };
+        let s = raw_string_value(self.rules, body);
         Some(Node::new(
             NodeKind::Literal {
                 value: Json::String(s),
@@ -715,16 +697,4 @@ enum Infix {
     Pipe,
     And,
     Cmp(Comparator),
-}
-
-fn projection(kind: ProjectionKind, lhs: Node, rhs: Node, op: Span) -> Node {
-    let span = lhs.span.to(op).to(rhs.span);
-    Node::new(
-        NodeKind::Projection {
-            kind,
-            lhs: boxed(lhs),
-            rhs: boxed(rhs),
-        },
-        span,
-    )
 }

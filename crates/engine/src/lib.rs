@@ -54,10 +54,10 @@ pub use value::{Value, ValueKind};
 #[doc(hidden)]
 pub fn parse_both(source: &str, dialect: Dialect) -> (Option<Node>, Result<Node, Error>) {
     let limits = Limits::DEFAULT;
-    let fast = parse::parse(source, dialect, &limits)
-        .ok()
-        .filter(|_| crate::fast::parse(source, dialect.rules(), limits.max_depth).is_some());
-    (fast, parse::parse_with_pest(source, dialect, &limits))
+    (
+        parse::parse_fast(source, dialect, &limits),
+        parse::parse_with_pest(source, dialect, &limits),
+    )
 }
 
 /// Stack left when a recursion over values grows the stack (see `stacker`).

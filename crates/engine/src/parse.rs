@@ -38,18 +38,27 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::gte, Assoc::Left))
 });
 
-const BP_FLATTEN: u8 = 9;
-const BP_STAR: u8 = 20;
-const BP_FILTER: u8 = 21;
-const BP_DOT: u8 = 40;
-const BP_NOT: u8 = 45;
-const BP_BRACKET: u8 = 55;
-const BP_CALL: u8 = 60;
-const PROJECTION_STOP: u8 = 10;
+// The postfix binding powers, shared with the fast path (`fast.rs`).
+pub(crate) const BP_FLATTEN: u8 = 9;
+pub(crate) const BP_STAR: u8 = 20;
+pub(crate) const BP_FILTER: u8 = 21;
+pub(crate) const BP_DOT: u8 = 40;
+pub(crate) const BP_NOT: u8 = 45;
+pub(crate) const BP_BRACKET: u8 = 55;
+pub(crate) const BP_CALL: u8 = 60;
+pub(crate) const PROJECTION_STOP: u8 = 10;
 
 /// Parses `src` in `dialect` into a tree.
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
     parse_with(src, dialect, limits, true)
+}
+
+/// The fast path's tree of `src` (after the same checks of length, depth
+/// and characters), `None` where it leaves the text to pest.
+pub(crate) fn parse_fast(src: &str, dialect: Dialect, limits: &Limits) -> Option<Node> {
+    let rules = dialect.rules();
+    prescan(src, rules, limits).ok()?;
+    crate::fast::parse(src, rules, limits.max_depth)
 }
 
 /// Parses `src` with pest alone (what the fast path must agree with).
@@ -62,11 +71,10 @@ fn parse_with(src: &str, dialect: Dialect, limits: &Limits, fast: bool) -> Resul
     let parsed = prescan(src, rules, limits).and_then(|deepest| {
         // The common case: the hand-written fast path (`fast.rs`) gives the
         // tree pest would give; pest decides everything else.
-        if let Some(node) = fast
-            .then(|| crate::fast::parse(src, rules, limits.max_depth))
-            .flatten()
-        {
-            return Ok(node);
+        if fast {
+            if let Some(node) = crate::fast::parse(src, rules, limits.max_depth) {
+                return Ok(node);
+            }
         }
         let parse = || parse_range(src, 0, src.len(), rules, limits.max_depth);
         if deepest > DEEP_NESTING {
@@ -311,8 +319,41 @@ fn postfix_bp(rule: Rule) -> u8 {
     }
 }
 
-fn boxed(n: Node) -> Box<Node> {
+pub(crate) fn boxed(n: Node) -> Box<Node> {
     Box::new(n)
+}
+
+/// A projection node; its span covers `lhs`, the projection's own token
+/// `op` and `rhs`.
+pub(crate) fn projection(kind: ProjectionKind, lhs: Node, rhs: Node, op: Span) -> Node {
+    let span = lhs.span.to(op).to(rhs.span);
+    Node::new(
+        NodeKind::Projection {
+            kind,
+            lhs: boxed(lhs),
+            rhs: boxed(rhs),
+        },
+        span,
+    )
+}
+
+/// Whether a `number` token is a plain integer (`-` then digits); the
+/// grammar also matches runs such as `1-2` (jmespath.js leniency).
+pub(crate) fn is_plain_int(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The value of a raw string's body (between the quotes), as `rules` read
+/// its `\'` escapes.
+pub(crate) fn raw_string_value(rules: &Rules, body: &str) -> String {
+    if !body.contains('\\') {
+        return body.to_string();
+    }
+    match rules.raw_escapes {
+        RawEscapes::AllQuotes => body.replace("\\'", "'"),
+        RawEscapes::FirstQuoteOnly => body.replacen("\\'", "'", 1),
+    }
 }
 
 impl<'s> Lower<'s> {
@@ -437,16 +478,16 @@ impl<'s> Lower<'s> {
             Rule::current => Node::new(NodeKind::Current, span),
             Rule::star => {
                 let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
-                self.projection(ProjectionKind::Values, identity(), rhs, span)
+                projection(ProjectionKind::Values, identity(), rhs, span)
             }
             Rule::flatten => {
                 let rhs = self.projection_rhs(ops, BP_FLATTEN, span.end)?;
-                self.projection(ProjectionKind::Flatten, identity(), rhs, span)
+                projection(ProjectionKind::Flatten, identity(), rhs, span)
             }
             Rule::filter => {
                 let cond = self.filter_condition(p)?;
                 let rhs = self.projection_rhs(ops, BP_FILTER, span.end)?;
-                self.projection(ProjectionKind::Filter(boxed(cond)), identity(), rhs, span)
+                projection(ProjectionKind::Filter(boxed(cond)), identity(), rhs, span)
             }
             Rule::bracket => self.bracket(p, identity(), ops)?,
             Rule::multi_list => self.multi_list(p)?,
@@ -472,7 +513,7 @@ impl<'s> Lower<'s> {
                 match target.as_rule() {
                     Rule::star => {
                         let rhs = self.projection_rhs(ops, BP_DOT, span.end)?;
-                        Ok(self.projection(ProjectionKind::Values, left, rhs, span))
+                        Ok(projection(ProjectionKind::Values, left, rhs, span))
                     }
                     _ => {
                         let rhs = self.dot_rhs(target, ops, BP_DOT)?;
@@ -489,12 +530,17 @@ impl<'s> Lower<'s> {
             }
             Rule::flatten => {
                 let rhs = self.projection_rhs(ops, BP_FLATTEN, span.end)?;
-                Ok(self.projection(ProjectionKind::Flatten, left, rhs, span))
+                Ok(projection(ProjectionKind::Flatten, left, rhs, span))
             }
             Rule::filter => {
                 let cond = self.filter_condition(p)?;
                 let rhs = self.projection_rhs(ops, BP_FILTER, span.end)?;
-                Ok(self.projection(ProjectionKind::Filter(boxed(cond)), left, rhs, span))
+                Ok(projection(
+                    ProjectionKind::Filter(boxed(cond)),
+                    left,
+                    rhs,
+                    span,
+                ))
             }
             Rule::bracket => self.bracket(p, left, ops),
             Rule::multi_list => Err(Error::syntax(
@@ -522,7 +568,7 @@ impl<'s> Lower<'s> {
             Rule::star => {
                 let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
                 let identity = Node::new(NodeKind::Identity, Span::at(span.start));
-                let node = self.projection(ProjectionKind::Values, identity, rhs, span);
+                let node = projection(ProjectionKind::Values, identity, rhs, span);
                 self.leds(node, ops, rbp)
             }
             Rule::multi_list => self.multi_list(target),
@@ -573,18 +619,6 @@ impl<'s> Lower<'s> {
         self.leds(node, ops, rbp)
     }
 
-    fn projection(&self, kind: ProjectionKind, lhs: Node, rhs: Node, op: Span) -> Node {
-        let span = lhs.span.to(op).to(rhs.span);
-        Node::new(
-            NodeKind::Projection {
-                kind,
-                lhs: boxed(lhs),
-                rhs: boxed(rhs),
-            },
-            span,
-        )
-    }
-
     fn filter_condition(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
         let expr = p
             .into_inner()
@@ -611,12 +645,12 @@ impl<'s> Lower<'s> {
             }
             Rule::star => {
                 let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
-                Ok(self.projection(ProjectionKind::List, left, rhs, span))
+                Ok(projection(ProjectionKind::List, left, rhs, span))
             }
             _ => {
                 let slice = self.slice(inner)?;
                 let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
-                Ok(self.projection(ProjectionKind::Slice(slice), left, rhs, span))
+                Ok(projection(ProjectionKind::Slice(slice), left, rhs, span))
             }
         }
     }
@@ -624,11 +658,7 @@ impl<'s> Lower<'s> {
     fn number(&self, p: &Pair<'_, Rule>) -> Result<i64, Error> {
         let text = p.as_str();
         let span = self.span(p);
-        let strict = {
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-        };
-        if !strict {
+        if !is_plain_int(text) {
             self.lenient(&format!("`{text}` is not a number"), span)?;
         }
         jsnum::parse_int_prefix(text).ok_or_else(|| {
@@ -918,10 +948,7 @@ impl<'s> Lower<'s> {
             }
         }
         let (value, form) = if raw {
-            let s = match self.rules.raw_escapes {
-                RawEscapes::AllQuotes => body.replace("\\'", "'"),
-                RawEscapes::FirstQuoteOnly => body.replacen("\\'", "'", 1),
-            };
+            let s = raw_string_value(self.rules, body);
             (Json::String(s), LiteralForm::Raw)
         } else {
             (json_literal(self.rules, body, span)?, LiteralForm::Json)
