@@ -9,6 +9,8 @@
 //! node with jmespath@0.16.0, re-parsing each mapping per org per user as
 //! Pangolin does). The engine-only variant (`engine_ns`) runs Pangolin's
 //! flow directly on rolemap-engine with the expressions compiled once.
+//! `simulate_all` runs on all cores (rayon) as the CLI does; `seq_ns` is
+//! the same run on one thread, as node runs.
 //!
 //! It also runs `peers/simulate.js` (when node and the peers' npm packages
 //! are installed: `npm install --prefix benches/peers`) and prints, on
@@ -93,11 +95,19 @@ fn main() {
     let config = sim_config();
     let samples = sim_samples(users);
     let options = Options::default();
-    let (sim_time, sim_members) = best(runs, || {
+    // The outcomes are kept until the timing ends (dropping them is timed).
+    let run = |options: &Options| {
         let simulator = Simulator::new(&config);
-        let outcomes = simulator.simulate_all(&samples, &options);
+        let outcomes = simulator.simulate_all(&samples, options);
         outcomes.iter().map(|o| o.orgs.len()).sum::<usize>()
-    });
+    };
+    let (sim_time, sim_members) = best(runs, || run(&options));
+    let one_thread = Options {
+        parallel_threshold: usize::MAX,
+        ..Options::default()
+    };
+    let (seq_time, seq_members) = best(runs, || run(&one_thread));
+    assert_eq!(seq_members, sim_members);
 
     // Pangolin's flow on the engine alone: compile once, evaluate per org.
     let (engine_time, engine_members) = best(runs, || {
@@ -123,15 +133,22 @@ fn main() {
     });
     let node = node_ns(users);
     let (rust_ns, engine_ns) = (sim_time.as_nanos() as f64, engine_time.as_nanos() as f64);
+    let seq_ns = seq_time.as_nanos() as f64;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let secs = |ns: f64| format!("{:>8.3} s", ns / 1e9);
     eprintln!("\nsimulate: {users} users x {SIM_ORGS} orgs (docs mappings), best of {runs} runs");
     match &node {
         Ok(node_ns) => {
             let ratio = rust_ns / node_ns;
             eprintln!(
-                "  rolemap-simulate Simulator::simulate_all {}   ratio vs node {ratio:.3} (target <= {TARGET_RATIO}: {})",
+                "  rolemap-simulate Simulator::simulate_all {}   ratio vs node {ratio:.3} (target <= {TARGET_RATIO}: {}; {threads} threads)",
                 secs(rust_ns),
                 if ratio <= TARGET_RATIO { "met" } else { "NOT met" }
+            );
+            eprintln!(
+                "  the same on one thread                   {}   ratio vs node {:.3}",
+                secs(seq_ns),
+                seq_ns / node_ns
             );
             eprintln!(
                 "  rolemap-engine, Pangolin's loop          {}   ratio vs node {:.3}",
@@ -145,8 +162,12 @@ fn main() {
         }
         Err(why) => {
             eprintln!(
-                "  rolemap-simulate Simulator::simulate_all {}",
+                "  rolemap-simulate Simulator::simulate_all {}   ({threads} threads)",
                 secs(rust_ns)
+            );
+            eprintln!(
+                "  the same on one thread                   {}",
+                secs(seq_ns)
             );
             eprintln!(
                 "  rolemap-engine, Pangolin's loop          {}",
@@ -160,8 +181,9 @@ fn main() {
         Err(_) => String::new(),
     };
     println!(
-        "{{\"simulate\": {{\"users\": {users}, \"orgs\": {SIM_ORGS}, \"rust_ns\": {}, \"memberships\": {sim_members}, \"engine_ns\": {}, \"engine_memberships\": {engine_members}{node_fields}}}}}",
+        "{{\"simulate\": {{\"users\": {users}, \"orgs\": {SIM_ORGS}, \"rust_ns\": {}, \"memberships\": {sim_members}, \"threads\": {threads}, \"seq_ns\": {}, \"engine_ns\": {}, \"engine_memberships\": {engine_members}{node_fields}}}}}",
         sim_time.as_nanos(),
+        seq_time.as_nanos(),
         engine_time.as_nanos()
     );
 }

@@ -8,27 +8,75 @@
 //! `Simulator::simulate_all` on one thread (outcomes built and dropped), for
 //! callgrind.
 //!
+//! `profile engine-loop <users>`: the benchmark's bare engine loop
+//! (Pangolin's flow on rolemap-engine, expressions compiled once), for
+//! callgrind: the floor `simulate` is compared with.
+//!
+//! To count only the timed work (not the generation of the samples):
+//! `valgrind --tool=callgrind --toggle-collect='rolemap_simulate::login::Simulator::simulate_all' target/release/profile simulate 2000`
+//! and `--toggle-collect='profile::engine_loop'` for `engine-loop`.
+//!
+//! `profile compare <users> [rounds]`: interleaved wall-clock runs of the
+//! engine loop and of `simulate_all` (one thread, all threads), the best
+//! of each and their ratios.
+//!
 //! `profile simulate-time <users> [par|seq]`: wall-clock times of
 //! `simulate_all` (parallel, sequential or both) and of dropping its
-//! outcomes, 3 runs each, with the sizes of `Outcome` and `OrgTrace`.
+//! outcomes, 3 runs each, with the page faults of each run and the sizes
+//! of `Outcome` and `Membership`.
 
 use std::hint::black_box;
 
-use rolemap_benches::{sim_config, sim_samples, workloads};
+use rolemap_benches::{
+    org_id, sim_config, sim_samples, sim_user, workloads, ORG_MAPPING, ROLE_MAPPING, SIM_ORGS,
+};
 use rolemap_engine::{Dialect, Expression};
 use rolemap_simulate::{Options, Simulator};
+
+/// The benchmark's engine loop: Pangolin's flow on rolemap-engine, the
+/// expressions compiled once; the memberships found.
+fn engine_loop(claims: &[serde_json::Value]) -> usize {
+    let role = Expression::compile(ROLE_MAPPING, Dialect::Pangolin).expect("compiles");
+    let orgs: Vec<Expression> = (0..SIM_ORGS)
+        .map(|i| {
+            let text = ORG_MAPPING.replace("{{orgId}}", &org_id(i));
+            Expression::compile(&text, Dialect::Pangolin).expect("compiles")
+        })
+        .collect();
+    let mut members = 0usize;
+    for c in claims {
+        for org in &orgs {
+            if org.search(c).is_ok_and(|v| v.is_truthy()) {
+                members += usize::from(role.search(c).is_ok_and(|v| v.as_str().is_some()));
+            }
+        }
+    }
+    members
+}
+
+/// The process's minor page faults so far (Linux; 0 elsewhere).
+fn minor_faults() -> u64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // The fields after the command name (which is in parentheses).
+            let rest = s.rsplit_once(')')?.1;
+            rest.split_whitespace().nth(7)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(name), Some(mode)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: profile <workload> <parse|eval|both|jp-parse|jp-eval> [iterations] | profile simulate <users> | profile simulate-time <users> [par|seq]");
+        eprintln!("usage: profile <workload> <parse|eval|both|jp-parse|jp-eval> [iterations] | profile simulate <users> | profile engine-loop <users> | profile compare <users> [rounds] | profile simulate-time <users> [par|seq]");
         std::process::exit(2);
     };
     if name == "simulate-time" {
         eprintln!(
-            "size of OrgTrace {} bytes, Outcome {} bytes",
-            std::mem::size_of::<rolemap_simulate::OrgTrace>(),
-            std::mem::size_of::<rolemap_simulate::Outcome>()
+            "size of Outcome {} bytes, Membership {} bytes",
+            std::mem::size_of::<rolemap_simulate::Outcome>(),
+            std::mem::size_of::<rolemap_simulate::Membership>()
         );
         let users: usize = mode.parse().unwrap_or(100_000);
         let config = sim_config();
@@ -44,17 +92,57 @@ fn main() {
                 ..Options::default()
             };
             for _ in 0..3 {
+                let faults = minor_faults();
                 let t = std::time::Instant::now();
                 let simulator = Simulator::new(&config);
                 let outcomes = simulator.simulate_all(black_box(&samples), &options);
                 let t1 = t.elapsed();
                 drop(black_box(outcomes));
                 eprintln!(
-                    "threshold {threshold}: simulate_all {t1:?}, drop {:?}",
-                    t.elapsed() - t1
+                    "threshold {threshold}: simulate_all {t1:?}, drop {:?}, {} page faults",
+                    t.elapsed() - t1,
+                    minor_faults() - faults
                 );
             }
         }
+        return;
+    }
+    if name == "compare" {
+        // Interleaved runs of the engine loop and of `simulate_all` on one
+        // thread: the best of each, for a ratio that a loaded machine
+        // disturbs less than separate runs.
+        let users: usize = mode.parse().unwrap_or(100_000);
+        let rounds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+        let claims: Vec<serde_json::Value> = (0..users).map(sim_user).collect();
+        let config = sim_config();
+        let samples = sim_samples(users);
+        let one_thread = Options {
+            parallel_threshold: usize::MAX,
+            ..Options::default()
+        };
+        let (mut engine, mut sim, mut par) = (f64::MAX, f64::MAX, f64::MAX);
+        for _ in 0..rounds {
+            let t = std::time::Instant::now();
+            black_box(engine_loop(black_box(&claims)));
+            engine = engine.min(t.elapsed().as_secs_f64());
+            for (best, options) in [(&mut sim, &one_thread), (&mut par, &Options::default())] {
+                let t = std::time::Instant::now();
+                let outcomes = Simulator::new(&config).simulate_all(black_box(&samples), options);
+                drop(black_box(outcomes));
+                *best = best.min(t.elapsed().as_secs_f64());
+            }
+        }
+        eprintln!(
+            "best of {rounds}: engine loop {engine:.3} s, simulate_all one thread {sim:.3} s ({:.2}x), all threads {par:.3} s ({:.2}x)",
+            sim / engine,
+            par / engine
+        );
+        return;
+    }
+    if name == "engine-loop" {
+        let users: usize = mode.parse().unwrap_or(1000);
+        let claims: Vec<serde_json::Value> = (0..users).map(sim_user).collect();
+        println!("{}", engine_loop(black_box(&claims)));
         return;
     }
     if name == "simulate" {

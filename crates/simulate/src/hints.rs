@@ -35,7 +35,7 @@ use serde_json::Value as Json;
 
 use crate::config::{Config, Edition, Provider};
 use crate::login::Compiled;
-use crate::outcome::{Change, Decision, Outcome, TraceValue};
+use crate::outcome::{Change, Decision, OrgInfo, Outcome, Step, TraceValue};
 use crate::samples::Claims;
 use crate::scopes;
 
@@ -105,8 +105,12 @@ pub(crate) struct Input<'a> {
     pub scopes: &'a scopes::Scopes,
     pub original: &'a Claims,
     pub claims: &'a Claims,
-    /// Every claim the config's expressions read ([`root_fields`] of each).
-    pub read_claims: &'a [String],
+    /// Whether the (filtered) claims have every claim the config's
+    /// expressions read ([`root_fields`] of each).
+    pub all_read_claims_present: bool,
+    /// The evaluations recorded: all of them, or only the failed ones when
+    /// no other can give a hint (`all_read_claims_present` and no
+    /// expression with a double-quoted operand).
     pub sites: &'a [Site<'a>],
     pub outcome: &'a Outcome,
     /// Per role mapping stored by the builder, the values jmespath 0.16.0
@@ -225,10 +229,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     let mut hinted_claims: Vec<String> = Vec::new();
     // When the token has every claim the expressions read, no site gives a
     // claim hint: the per-site look-ups below are skipped.
-    let all_read_claims_present = input
-        .read_claims
-        .iter()
-        .all(|c| input.claims.get(c).is_some());
+    let all_read_claims_present = input.all_read_claims_present;
 
     // Claims read by the expressions that were evaluated.
     for site in input.sites {
@@ -337,14 +338,20 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
 
     username_hints(&mut h, input);
 
-    // Per org.
-    for t in &outcome.trace {
+    // Per org (the usual steps give no hint: skipped unseen).
+    for (i, step) in outcome.trace.marked() {
+        if quiet_step(step, outcome.trace.info(i)) {
+            continue;
+        }
+        let Some(t) = outcome.trace.get(i) else {
+            continue;
+        };
         let org = if t.missing.is_empty() {
             None
         } else {
-            config.org(&t.org)
+            config.org(t.org)
         };
-        for m in &t.missing {
+        for m in t.missing {
             if let Some(r) = org.and_then(|o| {
                 o.roles
                     .iter()
@@ -374,10 +381,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                 "return a single string, or upgrade to Pangolin 1.17 or later (arrays of role names)".into(),
             );
         }
-        if t.role_mapping
-            .as_deref()
-            .is_some_and(|r| r.contains("{{orgId}}"))
-        {
+        if t.role_mapping.is_some_and(|r| r.contains("{{orgId}}")) {
             h.push(
                 "org-id-in-role-mapping",
                 format!("the role mapping of `{}` contains `{{{{orgId}}}}`, which is only replaced in org mappings", t.org),
@@ -400,6 +404,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             let function = t.org_mapping_type == Some("function");
             let truthy = match &t.org_mapping_value {
                 Some(TraceValue::Bool(b)) => *b,
+                Some(TraceValue::Str(s)) => !s.is_empty(),
                 Some(TraceValue::Json(v)) => json_truthy(v),
                 None => false,
             };
@@ -467,11 +472,12 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     }
     if config.pangolin.edition == Edition::Cloud
         && failed
+        && !outcome.trace.is_empty()
+        && outcome.trace.marked().count() == outcome.trace.len()
         && outcome
             .trace
-            .iter()
-            .all(|t| t.decision == Decision::NotLinked)
-        && !outcome.trace.is_empty()
+            .marked()
+            .all(|(_, s)| matches!(s, Step::NotLinked { .. }))
     {
         h.push(
             "no-orgs",
@@ -501,6 +507,23 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
         );
     }
     h.0
+}
+
+/// Whether the per-org hints have nothing to say of `step`: an org whose
+/// mapping gave `false`, or a membership with one of the org's roles, that
+/// auto provisioning did not remove or leave to a manual membership, and
+/// whose role mapping has no `{{orgId}}`.
+fn quiet_step(step: &Step, info: Option<&OrgInfo>) -> bool {
+    match step {
+        Step::NotLinked { change } | Step::OrgFalse { change } => {
+            !matches!(change, Some(Change::Removed))
+        }
+        Step::Member { change, .. } => {
+            !matches!(change, Some(Change::Removed | Change::ManualUntouched))
+                && !info.is_some_and(|i| i.role_mapping_has_org_id)
+        }
+        Step::Full(_) => false,
+    }
 }
 
 fn null_argument_hint(h: &mut Hints, site: &Site<'_>, ast: &Node, claims: &Claims) {

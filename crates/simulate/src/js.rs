@@ -31,6 +31,23 @@ pub fn to_js_string(v: &Value<'_>) -> String {
     v.to_js_string().unwrap_or_default()
 }
 
+/// `String.prototype.toLowerCase` (ASCII text without the Unicode tables).
+pub fn to_lower(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+/// A search result as JSON (a string without the general conversion).
+pub fn to_json(v: &Value<'_>) -> serde_json::Value {
+    match v.as_str() {
+        Some(s) => serde_json::Value::String(s.to_owned()),
+        None => v.to_json(),
+    }
+}
+
 /// JavaScript's `String.prototype.trim`.
 pub fn trim(s: &str) -> &str {
     rolemap_engine::js_trim(s)
@@ -49,6 +66,17 @@ mod tests {
         assert!(!truthy(&Value::json(&zero)));
         let empty = serde_json::json!([]);
         assert!(truthy(&Value::json(&empty)));
+    }
+
+    #[test]
+    fn lower_cases_like_before() {
+        for s in ["Alice", "ÀLICE", "user1@Example.COM", "", "İ", "ΣΑΣ"] {
+            assert_eq!(to_lower(s), s.to_lowercase());
+        }
+        let v = serde_json::json!(["a", 1, "b", null, {"k": "v"}, 1.5e300]);
+        for item in v.as_array().into_iter().flatten() {
+            assert_eq!(to_json(&Value::json(item)), Value::json(item).to_json());
+        }
     }
 
     #[test]

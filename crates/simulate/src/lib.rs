@@ -50,7 +50,7 @@ pub use format::Format;
 pub use hints::Hint;
 pub use jwt::{decode_jwt, DecodedJwt, JwtError};
 pub use login::{simulate, simulate_all, Options, Simulator};
-pub use outcome::{Membership, OrgTrace, Outcome, TraceValue};
+pub use outcome::{Membership, Memberships, OrgTrace, Outcome, Trace, TraceValue};
 pub use samples::{load_samples, Claims, Sample};
 pub use testfile::{run_test_file, CaseReport, TestReport};
 pub use version::PangolinVersion;

@@ -38,11 +38,12 @@ use crate::config::{Config, Edition, ExistingUser, OrgSettings};
 use crate::hints::{self, Label, Site, SiteResult};
 use crate::js;
 use crate::outcome::{
-    msg_no_policies, msg_shown, msg_unprovisioned, Change, Decision, ExprFailure, MappingSource,
-    Membership, OrgTrace, Outcome, TraceValue, MSG_ERROR, MSG_NO_IDENTIFIER, MSG_SUCCESS,
+    self, msg_no_policies, msg_shown, msg_unprovisioned, Change, Decision, Detail, ExprFailure,
+    MappingSource, Memberships, OrgInfo, Outcome, Selected, Step, StoredValue, Trace, TracePlan,
+    MSG_ERROR, MSG_NO_IDENTIFIER, MSG_SUCCESS, REASON_NO_ROLE_MAPPING,
 };
 use crate::samples::{Claims, Sample};
-use crate::scopes::{self, RemovedClaim, Scopes};
+use crate::scopes::{RemovedClaim, ScopeFilter, Scopes};
 
 /// How to simulate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +84,10 @@ pub(crate) struct EngineFailure {
     pub span: [usize; 2],
 }
 
+/// The result of an evaluation (a failure boxed: results are moved around
+/// per evaluation, failures are rare).
+pub(crate) type Evaluated<'a> = Result<Value<'a>, Box<EngineFailure>>;
+
 impl EngineFailure {
     fn from_engine(e: &rolemap_engine::Error) -> EngineFailure {
         EngineFailure {
@@ -110,12 +115,13 @@ impl Compiled {
         self.result.as_ref().ok().map(Expression::ast)
     }
 
-    fn eval<'a>(&'a self, claims: &'a Json) -> Result<Value<'a>, EngineFailure> {
+    /// Evaluates against `claims`.
+    fn eval<'a>(&'a self, claims: &'a Json) -> Evaluated<'a> {
         match &self.result {
             Ok(expr) => expr
                 .search(claims)
-                .map_err(|e| EngineFailure::from_engine(&e)),
-            Err(e) => Err(e.clone()),
+                .map_err(|e| Box::new(EngineFailure::from_engine(&e))),
+            Err(e) => Err(Box::new(e.clone())),
         }
     }
 }
@@ -123,20 +129,14 @@ impl Compiled {
 /// The expressions of one org, resolved and compiled.
 struct OrgPlan<'c> {
     org: &'c OrgSettings,
-    /// The org id, shared by the traces.
-    id: Arc<str>,
-    /// The trace's reason when the org mapping gives `false` (the usual
-    /// "not matched"), built once.
-    reason_false: Arc<str>,
-    /// Per role of the org, the trace's reason when the user gets just that
-    /// role (`mapped to ["Member"]`), built once.
-    reason_member: Vec<Arc<str>>,
-    org_mapping: Option<(MappingSource, Arc<Compiled>)>,
+    /// The index of the first org with the same id (the org's own index:
+    /// a validated config lists each org once).
+    first: usize,
+    org_mapping: Option<Arc<Compiled>>,
     role_mapping: Option<RolePlan>,
 }
 
 struct RolePlan {
-    source: MappingSource,
     unwrapped: Unwrapped,
     compiled: Arc<Compiled>,
 }
@@ -147,10 +147,19 @@ pub struct Simulator<'c> {
     config: &'c Config,
     distinct: usize,
     scopes: Scopes,
+    /// The claims the scopes withhold, found once.
+    scope_filter: ScopeFilter,
     identifier: Arc<Compiled>,
     email: Option<Arc<Compiled>>,
     name: Option<Arc<Compiled>>,
     orgs: Vec<OrgPlan<'c>>,
+    /// What the traces show of each org, shared with every outcome.
+    trace_plan: Arc<TracePlan>,
+    /// Whether two orgs share an id (never in a validated config).
+    repeated_ids: bool,
+    /// Whether any expression has an operand the double-quoted-string hint
+    /// looks at (else only failed evaluations are recorded for hints).
+    quoted_operand: bool,
     /// The claims any compiled expression reads (for the hints' shortcut).
     read_claims: Vec<String>,
     /// Per role mapping stored by the builder, the values jmespath 0.16.0
@@ -191,6 +200,8 @@ impl<'c> Simulator<'c> {
             c
         };
         let idp = &config.idp;
+        let scopes = Scopes::parse(&idp.scopes);
+        let scope_filter = ScopeFilter::new(idp.provider, &scopes);
         let identifier = compile(&idp.identifier_path);
         let email = idp
             .email_path
@@ -203,7 +214,8 @@ impl<'c> Simulator<'c> {
             .filter(|s| !s.is_empty())
             .map(&mut compile);
         let mut orgs = Vec::new();
-        for org in &config.orgs {
+        let mut infos = Vec::new();
+        for (i, org) in config.orgs.iter().enumerate() {
             let (source, text) = or_else(
                 org.org_mapping.as_deref(),
                 idp.default_org_mapping.as_deref(),
@@ -214,23 +226,45 @@ impl<'c> Simulator<'c> {
             let role_mapping = text.map(|t| {
                 let unwrapped = unwrap_role_mapping(t);
                 let compiled = compile(&unwrapped.expression);
-                RolePlan {
+                (
                     source,
-                    unwrapped,
-                    compiled,
-                }
+                    RolePlan {
+                        unwrapped,
+                        compiled,
+                    },
+                )
             });
-            orgs.push(OrgPlan {
-                org,
-                id: Arc::from(org.id.as_str()),
-                reason_false: Arc::from(not_matched_reason("false", &org.id)),
+            infos.push(OrgInfo {
+                id: org.id.clone(),
+                roles: org.roles.clone(),
+                org_mapping: org_mapping
+                    .as_ref()
+                    .map(|(source, c)| (*source, Arc::clone(&c.text))),
+                role_mapping_has_org_id: role_mapping
+                    .as_ref()
+                    .is_some_and(|(_, r)| r.compiled.text.contains("{{orgId}}")),
+                role_mapping: role_mapping.as_ref().map(|(source, r)| {
+                    (
+                        *source,
+                        Arc::clone(&r.compiled.text),
+                        r.unwrapped.from_builder,
+                    )
+                }),
+                reason_false: not_matched_reason("false", &org.id),
                 reason_member: org
                     .roles
                     .iter()
-                    .map(|r| Arc::from(format!("mapped to {:?}", [r])))
+                    .map(|r| format!("mapped to {:?}", [r]))
                     .collect(),
-                org_mapping,
-                role_mapping,
+            });
+            orgs.push(OrgPlan {
+                org,
+                first: config.orgs[..i]
+                    .iter()
+                    .position(|o| o.id == org.id)
+                    .unwrap_or(i),
+                org_mapping: org_mapping.map(|(_, c)| c),
+                role_mapping: role_mapping.map(|(_, r)| r),
             });
         }
         let mut read_claims: Vec<String> = Vec::new();
@@ -251,11 +285,15 @@ impl<'c> Simulator<'c> {
         Simulator {
             config,
             distinct: cache.len(),
-            scopes: Scopes::parse(&idp.scopes),
+            scope_filter,
+            scopes,
             identifier,
             email,
             name,
+            repeated_ids: orgs.iter().enumerate().any(|(i, p)| p.first != i),
             orgs,
+            trace_plan: infos.into(),
+            quoted_operand: cache.values().any(|c| c.quoted_operand),
             read_claims,
             misread,
         }
@@ -281,24 +319,34 @@ impl<'c> Simulator<'c> {
         let (filtered, removed): (Cow<'_, Claims>, Vec<RemovedClaim>) = if options.all_claims {
             (Cow::Borrowed(claims), Vec::new())
         } else {
-            scopes::filter(self.config.idp.provider, &self.scopes, claims)
+            self.scope_filter.apply(claims)
         };
+        // When the token has every claim the expressions read and no
+        // expression has a double-quoted operand, only failed evaluations
+        // can give hints: the others are not recorded.
+        let all_read_claims_present = has_claims(&filtered, &self.read_claims);
+        let record_all = self.quoted_operand || !all_read_claims_present;
         let mut run = Run {
             sim: self,
             claims: filtered.as_json(),
-            sites: Vec::with_capacity(3 + 2 * self.orgs.len()),
+            sites: if record_all {
+                Vec::with_capacity(3 + 2 * self.orgs.len())
+            } else {
+                Vec::new()
+            },
+            record_all,
             role_memo: None,
             outcome: Outcome {
                 sample: label.to_string(),
                 status: 200,
-                message: MSG_SUCCESS.to_string(),
+                message: Cow::Borrowed(MSG_SUCCESS),
                 shown: None,
                 identifier: None,
                 email: Json::Null,
                 name: Json::Null,
                 existing_user: false,
-                orgs: Vec::new(),
-                trace: Vec::with_capacity(self.orgs.len()),
+                orgs: Memberships::default(),
+                trace: Trace::default(),
                 error: None,
                 swallowed_error: None,
                 removed_claims: removed,
@@ -314,7 +362,7 @@ impl<'c> Simulator<'c> {
             scopes: &self.scopes,
             original: claims,
             claims: &filtered,
-            read_claims: &self.read_claims,
+            all_read_claims_present,
             sites: &sites,
             outcome: &outcome,
             misread: &self.misread,
@@ -348,13 +396,29 @@ pub fn simulate_all(config: &Config, samples: &[Sample], options: &Options) -> V
     Simulator::new(config).simulate_all(samples, options)
 }
 
+/// Whether `claims` has every claim of `names`.
+fn has_claims(claims: &Claims, names: &[String]) -> bool {
+    let map = claims.as_map();
+    if map.len() <= 32 {
+        // A scan of the keys costs less than hashing each name.
+        names
+            .iter()
+            .all(|n| map.keys().any(|k| k.len() == n.len() && k == n))
+    } else {
+        names.iter().all(|n| map.contains_key(n))
+    }
+}
+
 /// The state of one simulated login.
 struct Run<'s, 'c, 'a> {
     sim: &'s Simulator<'c>,
     claims: &'a Json,
+    /// The evaluations recorded for hints.
     sites: Vec<Site<'s>>,
+    /// Whether every evaluation is recorded (else only failed ones).
+    record_all: bool,
     /// The last role mapping evaluated, and its result.
-    role_memo: Option<(&'s Arc<Compiled>, Result<Value<'a>, EngineFailure>)>,
+    role_memo: Option<(&'s Arc<Compiled>, Evaluated<'a>)>,
     outcome: Outcome,
 }
 
@@ -362,39 +426,34 @@ struct Run<'s, 'c, 'a> {
 struct Stop;
 
 impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
-    fn fail(&mut self, status: u16, message: String) -> Stop {
+    fn fail(&mut self, status: u16, message: impl Into<Cow<'static, str>>) -> Stop {
         self.outcome.status = status;
-        self.outcome.message = message;
+        self.outcome.message = message.into();
         if status == 500 {
             self.outcome.shown = Some(msg_shown(self.sim.config.idp.display_name()));
         }
-        self.outcome.orgs.clear();
+        self.outcome.orgs = Memberships::default();
         Stop
     }
 
     fn error(&mut self, failure: ExprFailure) -> Stop {
-        self.outcome.error = Some(failure);
-        self.fail(500, MSG_ERROR.to_string())
+        self.outcome.error = Some(Box::new(failure));
+        self.fail(500, MSG_ERROR)
     }
 
     /// Evaluates `compiled`, recording the site for hints.
-    fn eval(
-        &mut self,
-        compiled: &'s Arc<Compiled>,
-        label: Label<'s>,
-    ) -> Result<Value<'a>, EngineFailure> {
+    fn eval(&mut self, compiled: &'s Arc<Compiled>, label: Label<'s>) -> Evaluated<'a> {
         let r = compiled.eval(self.claims);
+        if r.is_ok() && !self.record_all {
+            return r;
+        }
         self.record(compiled, label, r)
     }
 
     /// Evaluates a role mapping: orgs usually share one (the IdP's
     /// default), and its result is the same for every org of the login, so
     /// the last one is remembered. The site is recorded all the same.
-    fn eval_role(
-        &mut self,
-        compiled: &'s Arc<Compiled>,
-        label: Label<'s>,
-    ) -> Result<Value<'a>, EngineFailure> {
+    fn eval_role(&mut self, compiled: &'s Arc<Compiled>, label: Label<'s>) -> Evaluated<'a> {
         let r = match &self.role_memo {
             Some((c, r)) if Arc::ptr_eq(c, compiled) => r.clone(),
             _ => {
@@ -411,12 +470,21 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         &mut self,
         compiled: &'s Arc<Compiled>,
         label: Label<'s>,
-        r: Result<Value<'a>, EngineFailure>,
-    ) -> Result<Value<'a>, EngineFailure> {
+        r: Evaluated<'a>,
+    ) -> Evaluated<'a> {
+        if r.is_ok() && !self.record_all {
+            return r;
+        }
+        self.push_site(compiled, label, &r);
+        r
+    }
+
+    /// Records the site of an evaluation.
+    fn push_site(&mut self, compiled: &'s Arc<Compiled>, label: Label<'s>, r: &Evaluated<'a>) {
         self.sites.push(Site {
             label,
             compiled,
-            result: match &r {
+            result: match r {
                 Ok(v) => SiteResult::Value {
                     truthy: js::truthy(v),
                 },
@@ -426,7 +494,6 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                 },
             },
         });
-        r
     }
 
     fn login(&mut self) {
@@ -443,17 +510,17 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         if !config.idp.auto_provision {
             return match user {
                 Some(u) if !(u.manual_orgs.is_empty() && u.auto_orgs.is_empty()) => {
-                    self.outcome.orgs = u
+                    let mut orgs =
+                        Memberships::with_capacity(u.manual_orgs.len() + u.auto_orgs.len());
+                    for (m, auto) in u
                         .manual_orgs
                         .iter()
                         .map(|m| (m, false))
                         .chain(u.auto_orgs.iter().map(|m| (m, true)))
-                        .map(|(m, auto)| Membership {
-                            org: m.org.clone(),
-                            roles: m.roles.clone(),
-                            auto,
-                        })
-                        .collect();
+                    {
+                        orgs.push(&m.org, &m.roles, auto);
+                    }
+                    self.outcome.orgs = orgs;
                     Ok(())
                 }
                 _ => {
@@ -462,14 +529,14 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                 }
             };
         }
-        // The orgs mapped, with the index of their trace (its `kept` roles).
-        let mut matched: Vec<(&'c OrgSettings, usize)> = Vec::new();
+        // The trace has an entry per org, in order; `any` tells whether an
+        // org was mapped.
+        self.outcome.trace = Trace::new(&self.sim.trace_plan);
+        let mut any = false;
         for i in 0..self.sim.orgs.len() {
-            if self.org(i)? {
-                matched.push((self.sim.orgs[i].org, self.outcome.trace.len() - 1));
-            }
+            any |= self.org(i)?;
         }
-        self.memberships(user, matched)
+        self.memberships(user, any)
     }
 
     /// The identifier found in step 1 (`""` before).
@@ -486,10 +553,10 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
             Err(e) => return Err(self.error(e.into_failure("identifier_path", text))),
         };
         if !js::truthy(&v) {
-            return Err(self.fail(400, MSG_NO_IDENTIFIER.to_string()));
+            return Err(self.fail(400, MSG_NO_IDENTIFIER));
         }
         match (v.kind(), v.as_str()) {
-            (ValueKind::String, Some(s)) => Ok(s.to_lowercase()),
+            (ValueKind::String, Some(s)) => Ok(js::to_lower(s)),
             (kind, _) => {
                 let kind = js::kind_name(kind);
                 Err(self.error(type_error(
@@ -516,10 +583,10 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
             match self.eval(c, Label::Email) {
                 Ok(v) => {
                     email = Some(if !js::truthy(&v) {
-                        (v.to_json(), None)
+                        (js::to_json(&v), None)
                     } else {
                         match v.as_str().filter(|_| v.kind() == ValueKind::String) {
-                            Some(s) => (Json::String(s.to_lowercase()), None),
+                            Some(s) => (Json::String(js::to_lower(s)), None),
                             None => (v.to_json(), Some(js::kind_name(v.kind()))),
                         }
                     })
@@ -530,12 +597,12 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         if swallowed.is_none() {
             if let Some(c) = &sim.name {
                 match self.eval(c, Label::Name) {
-                    Ok(v) => self.outcome.name = v.to_json(),
+                    Ok(v) => self.outcome.name = js::to_json(&v),
                     Err(e) => swallowed = Some(e.into_failure("name_path", &c.text)),
                 }
             }
         }
-        self.outcome.swallowed_error = swallowed;
+        self.outcome.swallowed_error = swallowed.map(Box::new);
         if let Some((json, not_string)) = email {
             self.outcome.email = json;
             if let Some(kind) = not_string {
@@ -557,94 +624,100 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
     /// Step 4 for org `i`: pushes the org's trace, and tells whether the
     /// user gets a membership (with the trace's `kept` roles).
     ///
-    /// The trace is pushed first and filled in place (a trace is a few
-    /// hundred bytes, written for every org of every sample).
+    /// The usual outcomes (the org mapping gives `false`; the role mapping
+    /// gives one of the org's role names) are stored as compact steps,
+    /// without allocation; the rest in full.
     fn org(&mut self, i: usize) -> Result<bool, Stop> {
         let sim = self.sim;
         let plan = &sim.orgs[i];
         let org = plan.org;
         if sim.config.pangolin.edition == Edition::Cloud && !org.linked {
-            let mut t = OrgTrace::with_reason(
-                Arc::clone(&plan.id),
-                "cloud edition: the org is not linked to this identity provider".into(),
-            );
-            t.decision = Decision::NotLinked;
-            self.outcome.trace.push(t);
+            self.outcome.trace.push(Step::NotLinked { change: None });
             return Ok(false);
         }
-        let at = self.outcome.trace.len();
-        self.outcome.trace.push(OrgTrace::with_reason(
-            Arc::clone(&plan.id),
-            Arc::clone(&plan.reason_false),
-        ));
         // 4a-b: org mapping.
-        if let Some((source, c)) = &plan.org_mapping {
-            let t = &mut self.outcome.trace[at];
-            t.org_mapping_source = *source;
-            t.org_mapping = Some(Arc::clone(&c.text));
-            let v = match self.eval(c, Label::OrgMapping(&org.id)) {
-                Ok(v) => v,
-                Err(e) => {
-                    let f = e.into_failure(&format!("orgs.{}.org_mapping", org.id), &c.text);
-                    return Err(self.abort(at, f));
+        let selected = match &plan.org_mapping {
+            None => Selected::NoMapping,
+            Some(c) => {
+                let v = match self.eval(c, Label::OrgMapping(&org.id)) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        let f = e.into_failure(&format!("orgs.{}.org_mapping", org.id), &c.text);
+                        return Err(self.abort(Detail::new(Decision::Error, ""), f));
+                    }
+                };
+                match v.as_bool() {
+                    Some(true) => Selected::True,
+                    Some(false) => {
+                        self.outcome.trace.push(Step::OrgFalse { change: None });
+                        return Ok(false);
+                    }
+                    None if v.as_str() == Some(org.id.as_str()) => Selected::OrgId,
+                    None => {
+                        let kind = v.kind();
+                        let mut d = Detail::new(
+                            Decision::OrgNotMatched,
+                            not_matched_reason(&describe(&v), &org.id),
+                        );
+                        d.org_mapping_value = Some(stored_value(&v));
+                        d.org_mapping_type = Some(js::kind_name(kind));
+                        d.org_matched = Some(false);
+                        self.outcome.trace.push(Step::Full(Box::new(d)));
+                        return Ok(false);
+                    }
                 }
-            };
-            let kind = v.kind();
-            let (matched, value) = match kind {
-                ValueKind::Bool => {
-                    let b = v.as_bool() == Some(true);
-                    (b, TraceValue::Bool(b))
-                }
-                ValueKind::String => (v.as_str() == Some(org.id.as_str()), trace_value(&v)),
-                _ => (false, trace_value(&v)),
-            };
-            let t = &mut self.outcome.trace[at];
-            t.org_mapping_value = Some(value);
-            t.org_mapping_type = Some(js::kind_name(kind));
-            t.org_matched = Some(matched);
-            if !matched {
-                t.decision = Decision::OrgNotMatched;
-                // `reason_false` is already there for `false`.
-                if kind != ValueKind::Bool {
-                    t.reason = not_matched_reason(&describe(&v), &org.id).into();
-                }
-                return Ok(false);
             }
-        }
+        };
         // 4c: role mapping.
-        let t = &mut self.outcome.trace[at];
         let Some(rp) = &plan.role_mapping else {
-            t.decision = Decision::NoRoleMapping;
-            t.reason = Arc::from(
-                "no role mapping: neither the org's policy nor the IdP's default has one",
-            );
+            let mut d = Detail::new(Decision::NoRoleMapping, REASON_NO_ROLE_MAPPING);
+            set_selected(&mut d, selected, &org.id);
+            self.outcome.trace.push(Step::Full(Box::new(d)));
             return Ok(false);
         };
-        t.role_mapping_source = rp.source;
-        t.role_mapping = Some(Arc::clone(&rp.compiled.text));
-        t.from_builder = rp.unwrapped.from_builder;
         // 4d-e.
         let v = match self.eval_role(&rp.compiled, Label::RoleMapping(&org.id)) {
             Ok(v) => v,
             Err(e) => {
                 let f = e.into_failure(&format!("orgs.{}.role_mapping", org.id), &rp.compiled.text);
-                return Err(self.abort(at, f));
+                let mut d = Detail::new(Decision::Error, "");
+                set_selected(&mut d, selected, &org.id);
+                d.role_reached = true;
+                return Err(self.abort(d, f));
             }
         };
-        let (names, ignored) = if sim.config.pangolin.version.normalises_roles() {
+        let normalises = sim.config.pangolin.version.normalises_roles();
+        // The usual result: exactly one of the org's role names (a
+        // non-empty string, without spaces to trim since 1.17).
+        if let (ValueKind::String, Some(s)) = (v.kind(), v.as_str()) {
+            if !s.is_empty() && (!normalises || js::trim(s).len() == s.len()) {
+                if let Some(k) = org.roles.iter().position(|r| r == s) {
+                    self.outcome.trace.push(Step::Member {
+                        selected,
+                        role: k as u32,
+                        change: None,
+                    });
+                    return Ok(true);
+                }
+            }
+        }
+        let (names, ignored) = if normalises {
             normalise(&v)
         } else if js::truthy(&v) {
             (vec![js::to_js_string(&v)], Vec::new())
         } else {
             (Vec::new(), Vec::new())
         };
-        let t = &mut self.outcome.trace[at];
-        t.role_mapping_value = Some(trace_value(&v));
+        let mut t = Detail::new(Decision::Member, "");
+        set_selected(&mut t, selected, &org.id);
+        t.role_reached = true;
+        t.role_mapping_value = Some(stored_value(&v));
         t.role_mapping_type = Some(js::kind_name(v.kind()));
         t.ignored = ignored;
         if names.is_empty() {
             t.decision = Decision::NoValidRoles;
             t.reason = format!("the role mapping gave {}: no role name (Pangolin logs `Role mapping returned no valid roles`)", describe(&v)).into();
+            self.outcome.trace.push(Step::Full(Box::new(t)));
             return Ok(false);
         }
         // 4f.
@@ -669,118 +742,149 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                 t.missing, org.roles
             )
             .into();
+            self.outcome.trace.push(Step::Full(Box::new(t)));
             return Ok(false);
         }
-        t.decision = Decision::Member;
-        let single = match (&t.kept[..], t.missing.is_empty()) {
-            ([role], true) => org
-                .roles
-                .iter()
-                .position(|r| r == role)
-                .and_then(|k| plan.reason_member.get(k)),
-            _ => None,
-        };
-        t.reason = match single {
-            Some(reason) => Arc::clone(reason),
-            None if t.missing.is_empty() => format!("mapped to {:?}", t.kept).into(),
-            None => format!(
+        t.reason = match (&t.kept[..], t.missing.is_empty()) {
+            ([role], true) => format!("mapped to {:?}", [role]),
+            _ if t.missing.is_empty() => format!("mapped to {:?}", t.kept),
+            _ => format!(
                 "mapped to {:?}; {:?} ignored (not roles of the org)",
                 t.kept, t.missing
-            )
-            .into(),
-        };
+            ),
+        }
+        .into();
+        self.outcome.trace.push(Step::Full(Box::new(t)));
         Ok(true)
     }
 
     /// The login aborts on the failure of an expression of the org whose
-    /// trace is at `at`.
-    fn abort(&mut self, at: usize, failure: ExprFailure) -> Stop {
-        let t = &mut self.outcome.trace[at];
-        t.decision = Decision::Error;
-        t.reason = format!(
+    /// trace, `d`, is pushed.
+    fn abort(&mut self, mut d: Detail, failure: ExprFailure) -> Stop {
+        d.decision = Decision::Error;
+        d.reason = format!(
             "{} threw: {}; the whole login aborts",
             failure.step,
             failure.js_message.as_deref().unwrap_or(&failure.message)
         )
         .into();
-        t.error = Some(Box::new(failure.clone()));
+        d.error = Some(failure.clone());
+        self.outcome.trace.push(Step::Full(Box::new(d)));
         self.error(failure)
     }
 
-    /// Steps 5 and 6.
-    fn memberships(
-        &mut self,
-        user: Option<&'c ExistingUser>,
-        matched: Vec<(&'c OrgSettings, usize)>,
-    ) -> Result<(), Stop> {
+    /// Whether org `i` was mapped (its step is a membership).
+    fn is_member(&self, i: usize) -> bool {
+        self.outcome.trace.step(i).is_some_and(is_member)
+    }
+
+    /// The org mapped with the id of org `i`: `i` itself, unless the config
+    /// repeats the id.
+    fn mapped(&self, i: usize) -> Option<usize> {
+        if self.sim.repeated_ids {
+            let first = self.sim.orgs[i].first;
+            (0..self.sim.orgs.len()).find(|&j| self.sim.orgs[j].first == first && self.is_member(j))
+        } else {
+            self.is_member(i).then_some(i)
+        }
+    }
+
+    /// Records `change` in the trace of the (first) org with the id `org`.
+    fn trace_change(&mut self, org: &str, change: Change) {
+        if let Some(i) = self.sim.config.orgs.iter().position(|o| o.id == org) {
+            self.set_change(i, change);
+        }
+    }
+
+    /// Records `change` in the trace of the (first) org with the id of org `i`.
+    fn set_change(&mut self, i: usize, change: Change) {
+        let first = self.sim.orgs[i].first;
+        if let Some(step) = self.outcome.trace.step_mut(first) {
+            step.set_change(change);
+        }
+    }
+
+    /// Steps 5 and 6. `any`: whether an org was mapped.
+    fn memberships(&mut self, user: Option<&'c ExistingUser>, any: bool) -> Result<(), Stop> {
         let config = self.sim.config;
         let (manual, auto) = match user {
             Some(u) => (&u.manual_orgs[..], &u.auto_orgs[..]),
             None => (&[][..], &[][..]),
         };
-        let trace_change = |trace: &mut Vec<OrgTrace>, org: &str, change: Change| {
-            if let Some(t) = trace.iter_mut().find(|t| &*t.org == org) {
-                t.change = Some(change);
-            }
-        };
-        if matched.is_empty() {
+        if !any {
             for a in auto {
-                trace_change(&mut self.outcome.trace, &a.org, Change::Removed);
+                self.trace_change(&a.org, Change::Removed);
             }
             if manual.is_empty() {
                 let message = msg_no_policies(self.identifier_str());
                 return Err(self.fail(401, message));
             }
-            self.outcome.orgs = manual
-                .iter()
-                .map(|m| Membership {
-                    org: m.org.clone(),
-                    roles: m.roles.clone(),
-                    auto: false,
-                })
-                .collect();
+            let mut orgs = Memberships::with_capacity(manual.len());
             for m in manual {
-                trace_change(&mut self.outcome.trace, &m.org, Change::ManualUntouched);
+                orgs.push(&m.org, &m.roles, false);
+            }
+            self.outcome.orgs = orgs;
+            for m in manual {
+                self.trace_change(&m.org, Change::ManualUntouched);
             }
             return Ok(());
         }
-        let mut orgs = Vec::new();
-        for org in &config.orgs {
+        // Sized for the mapped orgs (the usual memberships): an outcome is
+        // kept per sample.
+        let mapped = self
+            .outcome
+            .trace
+            .marked()
+            .filter(|(_, step)| is_member(step))
+            .count();
+        let mut orgs = Memberships::with_capacity(mapped + manual.len());
+        let plan = &self.sim.trace_plan;
+        if manual.is_empty() && auto.is_empty() && !self.sim.repeated_ids {
+            // A new user (the usual case): a membership per mapped org, in
+            // order, each added.
+            let (infos, marked) = self.outcome.trace.marked_mut();
+            for (i, step) in marked.iter_mut() {
+                let i = *i as usize;
+                match step {
+                    Step::Member { role, .. } => orgs.push_mapped(plan, i, *role),
+                    Step::Full(d) if d.decision == Decision::Member => {
+                        orgs.push(&config.orgs[i].id, outcome::kept(infos.get(i), step), true)
+                    }
+                    _ => continue,
+                }
+                step.set_change(Change::Added);
+            }
+            self.outcome.orgs = orgs;
+            return Ok(());
+        }
+        for (i, org) in config.orgs.iter().enumerate() {
             let manual_m = manual.iter().find(|m| m.org == org.id);
             let auto_m = auto.iter().find(|m| m.org == org.id);
-            let mapped = matched.iter().find(|(o, _)| o.id == org.id);
             if let Some(m) = manual_m {
-                orgs.push(Membership {
-                    org: m.org.clone(),
-                    roles: m.roles.clone(),
-                    auto: false,
-                });
-                trace_change(&mut self.outcome.trace, &org.id, Change::ManualUntouched);
-            } else if let Some(&(_, at)) = mapped {
-                let roles = &self.outcome.trace[at].kept;
+                orgs.push(&m.org, &m.roles, false);
+                self.set_change(i, Change::ManualUntouched);
+            } else if let Some(at) = self.mapped(i) {
+                let roles = self.outcome.trace.kept(at);
                 let change = match auto_m {
                     None => Change::Added,
-                    Some(a) if &a.roles == roles => Change::Unchanged,
+                    Some(a) if a.roles[..] == *roles => Change::Unchanged,
                     Some(_) => Change::RolesReplaced,
                 };
-                orgs.push(Membership {
-                    org: org.id.clone(),
-                    roles: roles.clone(),
-                    auto: true,
-                });
-                trace_change(&mut self.outcome.trace, &org.id, change);
+                // Org `at` has the id of org `i` (the same org unless the
+                // config repeats the id).
+                match self.outcome.trace.step(at) {
+                    Some(Step::Member { role, .. }) => orgs.push_mapped(plan, at, *role),
+                    _ => orgs.push(&org.id, roles, true),
+                }
+                self.set_change(i, change);
             } else if auto_m.is_some() {
-                trace_change(&mut self.outcome.trace, &org.id, Change::Removed);
+                self.set_change(i, Change::Removed);
             }
         }
         // Manual memberships in orgs the config does not list (cloud).
         for m in manual {
             if config.org(&m.org).is_none() {
-                orgs.push(Membership {
-                    org: m.org.clone(),
-                    roles: m.roles.clone(),
-                    auto: false,
-                });
+                orgs.push(&m.org, &m.roles, false);
             }
         }
         self.outcome.orgs = orgs;
@@ -788,12 +892,33 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
     }
 }
 
-/// A search result as the trace keeps it (a boolean without building JSON).
-fn trace_value(v: &Value<'_>) -> TraceValue {
-    match (v.kind(), v.as_bool()) {
-        (ValueKind::Bool, Some(b)) => TraceValue::Bool(b),
-        _ => v.to_json().into(),
+/// Whether `step` gives a membership.
+fn is_member(step: &Step) -> bool {
+    match step {
+        Step::Member { .. } => true,
+        Step::Full(d) => d.decision == Decision::Member,
+        Step::NotLinked { .. } | Step::OrgFalse { .. } => false,
     }
+}
+
+/// A search result as the trace stores it (a boolean without building JSON).
+fn stored_value(v: &Value<'_>) -> StoredValue {
+    match (v.kind(), v.as_bool()) {
+        (ValueKind::Bool, Some(b)) => StoredValue::Bool(b),
+        _ => StoredValue::Json(v.to_json()),
+    }
+}
+
+/// Records in `d` how the org mapping selected the org `id`.
+fn set_selected(d: &mut Detail, selected: Selected, id: &str) {
+    let (value, kind) = match selected {
+        Selected::NoMapping => return,
+        Selected::True => (StoredValue::Bool(true), "boolean"),
+        Selected::OrgId => (StoredValue::Json(Json::String(id.to_string())), "string"),
+    };
+    d.org_mapping_value = Some(value);
+    d.org_mapping_type = Some(kind);
+    d.org_matched = Some(true);
 }
 
 /// The trace's reason when the org mapping of `org` gave `described`.

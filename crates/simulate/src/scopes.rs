@@ -142,28 +142,76 @@ pub fn filter<'a>(
     scopes: &Scopes,
     claims: &'a Claims,
 ) -> (Cow<'a, Claims>, Vec<RemovedClaim>) {
-    let removed_scope = |claim: &str| match required_scope(provider, claim) {
-        Some(scope) if !scopes.has(scope) => Some(scope),
-        _ => None,
-    };
-    let map = claims.as_map();
-    if !map.keys().any(|k| removed_scope(k).is_some()) {
-        return (Cow::Borrowed(claims), Vec::new());
+    ScopeFilter::new(provider, scopes).apply(claims)
+}
+
+/// [`filter`] for one provider and set of scopes, prepared once for any
+/// number of tokens: the claims the scopes withhold are listed up front.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScopeFilter {
+    /// Each claim the scopes withhold, with the scope that would release it.
+    withheld: Vec<(&'static str, &'static str)>,
+    /// Bit `n` set: a withheld claim is `n` bytes long (every claim named
+    /// is shorter than 64), so most claims are passed at a glance.
+    lengths: u64,
+}
+
+impl ScopeFilter {
+    /// The filter of `provider` with `scopes`.
+    pub fn new(provider: Provider, scopes: &Scopes) -> ScopeFilter {
+        // Every claim `required_scope` can name (the others pass through).
+        let named = ALWAYS_RELEASED
+            .iter()
+            .chain(PROFILE_CLAIMS)
+            .chain(EMAIL_CLAIMS)
+            .chain(ADDRESS_CLAIMS)
+            .chain(PHONE_CLAIMS)
+            .chain(&["groups", "entitlements", "roles"]);
+        let withheld = named
+            .filter_map(|&claim| match required_scope(provider, claim) {
+                Some(scope) if !scopes.has(scope) => Some((claim, scope)),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        let lengths = withheld.iter().fold(0u64, |m, (claim, _)| {
+            m | 1u64.checked_shl(claim.len() as u32).unwrap_or(0)
+        });
+        ScopeFilter { withheld, lengths }
     }
-    let mut removed = Vec::new();
-    let mut kept = Map::new();
-    for (k, v) in map {
-        match removed_scope(k) {
-            Some(scope) => removed.push(RemovedClaim {
-                claim: k.clone(),
-                scope,
-            }),
-            None => {
-                kept.insert(k.clone(), v.clone());
+
+    /// The scope that would release `claim`, when the scopes withhold it.
+    fn withheld(&self, claim: &str) -> Option<&'static str> {
+        let bit = 1u64.checked_shl(claim.len() as u32).unwrap_or(0);
+        if self.lengths & bit == 0 {
+            return None;
+        }
+        self.withheld
+            .iter()
+            .find(|(c, _)| c.len() == claim.len() && *c == claim)
+            .map(|(_, scope)| *scope)
+    }
+
+    /// The claims released, and what was removed.
+    pub fn apply<'a>(&self, claims: &'a Claims) -> (Cow<'a, Claims>, Vec<RemovedClaim>) {
+        let map = claims.as_map();
+        if self.withheld.is_empty() || !map.keys().any(|k| self.withheld(k).is_some()) {
+            return (Cow::Borrowed(claims), Vec::new());
+        }
+        let mut removed = Vec::new();
+        let mut kept = Map::new();
+        for (k, v) in map {
+            match self.withheld(k) {
+                Some(scope) => removed.push(RemovedClaim {
+                    claim: k.clone(),
+                    scope,
+                }),
+                None => {
+                    kept.insert(k.clone(), v.clone());
+                }
             }
         }
+        (Cow::Owned(Claims::from_map(kept)), removed)
     }
-    (Cow::Owned(Claims::from_map(kept)), removed)
 }
 
 #[cfg(test)]
@@ -186,6 +234,47 @@ mod tests {
         let all = Scopes::parse("openid profile email groups");
         let (c, removed) = filter(Provider::PocketId, &all, &claims);
         assert!(matches!(c, Cow::Borrowed(_)) && removed.is_empty());
+    }
+
+    #[test]
+    fn prepared_filter_agrees_with_required_scope() {
+        let names = [
+            "sub",
+            "name",
+            "email",
+            "address",
+            "phone_number",
+            "groups",
+            "roles",
+            "entitlements",
+            "realm_access",
+            "custom",
+            "phone_number_verified",
+            "preferred_username",
+            "a_custom_claim_name_longer_than_sixty_four_bytes_is_never_withheld_at_all",
+        ];
+        let providers = [
+            Provider::PocketId,
+            Provider::Authentik,
+            Provider::Keycloak,
+            Provider::EntraId,
+            Provider::Dex,
+            Provider::Generic,
+        ];
+        for scopes in [
+            "openid",
+            "openid profile email groups",
+            "openid entitlements phone address",
+        ] {
+            let scopes = Scopes::parse(scopes);
+            for provider in providers {
+                let f = ScopeFilter::new(provider, &scopes);
+                for claim in names {
+                    let expected = required_scope(provider, claim).filter(|s| !scopes.has(s));
+                    assert_eq!(f.withheld(claim), expected, "{provider:?} {claim}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -470,7 +470,7 @@ pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
             .iter()
             .map(|m| {
                 (
-                    m.org.as_str(),
+                    m.org,
                     (m.roles.iter().map(String::as_str).collect(), m.auto),
                 )
             })

@@ -204,3 +204,171 @@ fn a_wrong_expectation_gives_a_readable_diff() {
     };
     assert!(compare(&ok, &o).is_empty());
 }
+
+/// Every kind of trace step (the compact ones: `false`, a membership with
+/// one of the org's roles, not linked; and the general one) shows in full,
+/// through `Trace::get`, `Trace::iter` and the JSON alike.
+#[test]
+fn compact_trace_steps_show_in_full() {
+    let text = r#"
+[pangolin]
+edition = "cloud"
+
+[idp]
+id = 1
+name = "Pocket ID"
+provider = "pocket-id"
+scopes = "openid profile email groups"
+identifier_path = "preferred_username"
+auto_provision = true
+default_role_mapping = "contains(groups, 'admin') && 'Admin' || 'Member'"
+default_org_mapping = "contains(groups, '{{orgId}}')"
+
+[[orgs]]
+id = "by-id"
+roles = ["Admin", "Member"]
+org_mapping = "'{{orgId}}'"
+
+[[orgs]]
+id = "off"
+roles = ["Member"]
+linked = false
+
+[[orgs]]
+id = "no"
+roles = ["Member"]
+
+[[orgs]]
+id = "spaces"
+roles = ["Member"]
+org_mapping = "`true`"
+role_mapping = "' Member '"
+
+[[orgs]]
+id = "kept"
+roles = ["Member"]
+
+[[users]]
+identifier = "ann"
+auto_orgs = [{ org = "kept", roles = ["Member"] }]
+"#;
+    let c = Config::parse(text, Format::Toml, Path::new("inline.toml")).expect("config parses");
+    let o = simulate(
+        &c,
+        &claims(json!({"sub": "1", "preferred_username": "Bob", "groups": ["admin"]})),
+        &Options::default(),
+    );
+    assert_eq!(o.status, 200, "{o:?}");
+    assert!(!o.existing_user);
+    assert_eq!(o.trace.len(), 5);
+    // A membership with one of the org's roles (compact) and one whose
+    // roles were trimmed (in full), in order.
+    assert_eq!(
+        serde_json::to_value(&o.orgs).expect("serializes"),
+        json!([
+            {"org": "by-id", "roles": ["Admin"], "auto": true},
+            {"org": "spaces", "roles": ["Member"], "auto": true}
+        ])
+    );
+    assert_eq!(o.orgs.len(), 2);
+    let member = rolemap_simulate::Membership {
+        org: "by-id",
+        roles: &["Admin".to_string()],
+        auto: true,
+    };
+    assert_eq!(o.orgs.get(0), Some(member));
+    assert_eq!(o.orgs.iter().nth(1).map(|m| m.org), Some("spaces"));
+    let v = serde_json::to_value(&o).expect("serializes");
+    let listed: Vec<serde_json::Value> = o
+        .trace
+        .iter()
+        .map(|t| serde_json::to_value(t).expect("serializes"))
+        .collect();
+    assert_eq!(v["trace"], json!(listed));
+    for (i, t) in o.trace.iter().enumerate() {
+        assert_eq!(o.trace.get(i), Some(t));
+    }
+    assert_eq!(o.trace.get(5), None);
+    let full = |org: &str, decision: &str, reason: &str| {
+        json!({
+            "org": org, "decision": decision, "reason": reason,
+            "org_mapping_source": "none", "org_mapping": null, "org_mapping_value": null,
+            "org_mapping_type": null, "org_matched": null, "role_mapping_source": "none",
+            "role_mapping": null, "from_builder": false, "role_mapping_value": null,
+            "role_mapping_type": null, "roles": [], "ignored": [], "dropped": [], "kept": [],
+            "missing": [], "change": null, "error": null
+        })
+    };
+    // The org mapping gave the org id: a membership with `Admin`.
+    let mut by_id = full("by-id", "member", "mapped to [\"Admin\"]");
+    by_id["org_mapping_source"] = json!("policy");
+    by_id["org_mapping"] = json!("'by-id'");
+    by_id["org_mapping_value"] = json!("by-id");
+    by_id["org_mapping_type"] = json!("string");
+    by_id["org_matched"] = json!(true);
+    by_id["role_mapping_source"] = json!("default");
+    by_id["role_mapping"] = json!("contains(groups, 'admin') && 'Admin' || 'Member'");
+    by_id["role_mapping_value"] = json!("Admin");
+    by_id["role_mapping_type"] = json!("string");
+    by_id["roles"] = json!(["Admin"]);
+    by_id["kept"] = json!(["Admin"]);
+    by_id["change"] = json!("added");
+    assert_eq!(v["trace"][0], by_id);
+    // Cloud: not linked, not evaluated.
+    let off = full(
+        "off",
+        "not-linked",
+        "cloud edition: the org is not linked to this identity provider",
+    );
+    assert_eq!(v["trace"][1], off);
+    // The org mapping gave `false`.
+    let mut no = full(
+        "no",
+        "org-not-matched",
+        "the org mapping gave false, not `true` or the string \"no\"",
+    );
+    no["org_mapping_source"] = json!("default");
+    no["org_mapping"] = json!("contains(groups, 'no')");
+    no["org_mapping_value"] = json!(false);
+    no["org_mapping_type"] = json!("boolean");
+    no["org_matched"] = json!(false);
+    assert_eq!(v["trace"][2], no);
+    // Trimmed to a role of the org (the general step), selected by `true`.
+    assert_eq!(v["trace"][3]["decision"], "member");
+    assert_eq!(v["trace"][3]["org_mapping_value"], true);
+    assert_eq!(v["trace"][3]["role_mapping_value"], " Member ");
+    assert_eq!(v["trace"][3]["roles"], json!(["Member"]));
+    assert_eq!(v["trace"][3]["kept"], json!(["Member"]));
+    assert_eq!(v["trace"][3]["change"], "added");
+    // `false`; for `ann`, who had an auto membership there: removed.
+    let mut kept = full(
+        "kept",
+        "org-not-matched",
+        "the org mapping gave false, not `true` or the string \"kept\"",
+    );
+    kept["org_mapping_source"] = json!("default");
+    kept["org_mapping"] = json!("contains(groups, 'kept')");
+    kept["org_mapping_value"] = json!(false);
+    kept["org_mapping_type"] = json!("boolean");
+    kept["org_matched"] = json!(false);
+    assert_eq!(v["trace"][4], kept);
+    let existing = simulate(
+        &c,
+        &claims(json!({"sub": "1", "preferred_username": "Ann", "groups": ["admin"]})),
+        &Options::default(),
+    );
+    assert!(existing.existing_user);
+    kept["change"] = json!("removed");
+    let v = serde_json::to_value(&existing).expect("serializes");
+    assert_eq!(v["trace"][4], kept);
+    let t = existing.trace.get(4).expect("five orgs");
+    assert_eq!(t.change, Some(rolemap_simulate::outcome::Change::Removed));
+    assert_eq!(
+        t.org_mapping_value,
+        Some(rolemap_simulate::TraceValue::Bool(false))
+    );
+    assert!(existing
+        .hints
+        .iter()
+        .any(|h| h.code == "auto-membership-removed"));
+}
