@@ -158,7 +158,10 @@ pub fn run(a: &LintArgs, style: Style) -> CmdResult {
             let summary = if report.diagnostics.is_empty() {
                 paint(style.out, Paint::Green, "no finding")
             } else {
-                let s = format!("{e} error(s), {w} warning(s), {i} note(s)");
+                let mut s = format!("{e} error(s), {w} warning(s), {i} note(s)");
+                if report.diagnostics.len() > rolemap_lint::MAX_DRAWN {
+                    s.push_str(" (`--output json` lists them all)");
+                }
                 paint(
                     style.out,
                     if failing { Paint::Red } else { Paint::Yellow },

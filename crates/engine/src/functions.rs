@@ -422,6 +422,16 @@ pub(crate) fn call<'a, T: Tracer<'a>>(
         }
         [a, b] => {
             let a = it.eval(a, cur)?;
+            if !T::ACTIVE && c.func == Some(Func::Contains) {
+                // `contains(groups, 'admin')`, the commonest mapping: the
+                // literal needs no value and the subject no type check.
+                if let OpKind::Literal(Json::String(needle)) = &b.kind {
+                    if let Some(found) = contains_str(&a, needle) {
+                        it.step(b)?;
+                        return Ok(Value::bool(found));
+                    }
+                }
+            }
             let b = it.eval(b, cur)?;
             apply(it, op, c, &[a, b])
         }
@@ -739,6 +749,23 @@ fn contains(
         }),
         _ => false,
     })
+}
+
+/// `contains(subject, needle)` for a string needle, where the subject is
+/// a string or an array of the input: `None` for any other subject (the
+/// general path then checks its type and compares by the dialect's rules).
+/// Strings are equal under both dialects' rules.
+#[inline]
+fn contains_str(subject: &Value<'_>, needle: &str) -> Option<bool> {
+    match subject.view() {
+        View::Arr(Items::Json(items)) => Some(
+            items
+                .iter()
+                .any(|e| matches!(e, Json::String(s) if s == needle)),
+        ),
+        View::Str(s) => Some(s.contains(needle)),
+        _ => None,
+    }
 }
 
 /// JavaScript's `===`: primitives by value, arrays and objects by identity.

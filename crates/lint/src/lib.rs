@@ -34,7 +34,7 @@ pub use analysis::{possible_values, Abs, Outcome};
 pub use options::{Edition, ExprRole, LintOptions};
 pub use registry::{rule, Rule, RULES};
 #[cfg(feature = "miette")]
-pub use render::{render, report_handler, Report};
+pub use render::{render, report_handler, Report, MAX_DRAWN};
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

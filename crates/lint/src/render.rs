@@ -102,17 +102,30 @@ pub fn report_handler(color: bool) -> GraphicalReportHandler {
         .with_links(false)
 }
 
+/// At most this many findings are drawn by [`render`]; a line then tells
+/// how many more there are (each drawing shows the source line, so a long
+/// generated expression with thousands of findings would otherwise print
+/// gigabytes).
+pub const MAX_DRAWN: usize = 100;
+
 /// Draws `diags` under `source` (named `name`), one after the other; plain
-/// Unicode without colour unless `color`. Lines wrap at 100 columns.
+/// Unicode without colour unless `color`. Lines wrap at 100 columns. Only
+/// the first [`MAX_DRAWN`] are drawn, and a last line counts the others.
 pub fn render(diags: &[Diagnostic], source: &str, name: &str, color: bool) -> String {
     let handler = report_handler(color);
     let mut out = String::new();
-    for d in diags {
+    for d in diags.iter().take(MAX_DRAWN) {
         let report = Report::new(d, source, name);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&d.to_string());
             out.push('\n');
         }
+    }
+    if diags.len() > MAX_DRAWN {
+        let more = diags.len() - MAX_DRAWN;
+        out.push_str(&format!(
+            "… and {more} more finding(s), not drawn (only the first {MAX_DRAWN} are)\n"
+        ));
     }
     out
 }

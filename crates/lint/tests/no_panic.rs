@@ -155,3 +155,59 @@ fn deep_and_long_inputs() {
         let _ = lint(src, &LintOptions::default());
     }
 }
+
+/// A long generated expression with thousands of findings: each finding's
+/// help shows the corrected expression only around its edit, and the text
+/// drawing stops after `MAX_DRAWN` findings, so output and memory grow
+/// linearly (they grew with the square: ~100 MB of text for 2,000 items).
+#[test]
+fn many_findings_stay_small() {
+    let n = 5000;
+    let items: Vec<String> = (0..n).map(|i| format!("\"g{i}\"")).collect();
+    let src = format!("[{}]", items.join(", "));
+    let report = lint(&src, &LintOptions::default());
+    let rm010: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "RM010")
+        .collect();
+    assert_eq!(rm010.len(), n, "one finding per double-quoted item");
+    for d in &rm010 {
+        let help = d.help.as_deref().expect("RM010 has a help");
+        assert!(help.len() < 300, "help of {} bytes: {help}", help.len());
+    }
+    let middle = rm010[n / 2].help.as_deref().unwrap_or_default();
+    assert!(
+        middle.contains(&format!("'g{}'", n / 2)) && middle.contains('…'),
+        "{middle}"
+    );
+    let text = render(&report.diagnostics, &src, "x", false);
+    assert!(
+        text.contains(&format!(
+            "… and {} more finding(s), not drawn (only the first {} are)",
+            report.diagnostics.len() - rolemap_lint::MAX_DRAWN,
+            rolemap_lint::MAX_DRAWN
+        )),
+        "no count of the findings not drawn"
+    );
+    assert!(text.len() < 5_000_000, "{} bytes drawn", text.len());
+}
+
+/// Short expressions keep the whole corrected expression in the help.
+#[test]
+fn short_expressions_show_the_whole_fix() {
+    let report = lint(
+        "contains(groups, \"admin\") && 'Admin'",
+        &LintOptions::default(),
+    );
+    let help = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "RM010")
+        .and_then(|d| d.help.as_deref())
+        .expect("an RM010 help");
+    assert!(
+        help.ends_with("`contains(groups, 'admin') && 'Admin'`"),
+        "{help}"
+    );
+}

@@ -57,6 +57,30 @@ pub(crate) struct Ctx<'a> {
     flagged: HashSet<usize>,
 }
 
+/// Help texts show the whole corrected expression up to this many bytes.
+const FIX_WHOLE_MAX: usize = 200;
+
+/// Beyond [`FIX_WHOLE_MAX`], how many bytes around the edits are shown.
+const FIX_CONTEXT: usize = 40;
+
+/// The char boundary at or before `i` (`text.len()` at most).
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The char boundary at or after `i` (`text.len()` at most).
+fn ceil_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 fn key(n: &Node) -> usize {
     n as *const Node as usize
 }
@@ -73,25 +97,49 @@ impl<'a> Ctx<'a> {
         self.patched.text.get(s.range()).unwrap_or("")
     }
 
-    /// The patched expression with `edits` (spans of the patched text) applied.
+    /// The patched expression with `edits` (spans of the patched text)
+    /// applied, for a help text. An expression longer than
+    /// [`FIX_WHOLE_MAX`] bytes is shown only around the edits (with `…`
+    /// where it is cut), so that each finding's help stays small however
+    /// many findings a long expression has.
     fn fixed(&self, edits: &[(rolemap_engine::Span, String)]) -> String {
+        let text = &self.patched.text;
         let mut edits: Vec<&(rolemap_engine::Span, String)> = edits.iter().collect();
         sort_by_key(&mut edits, |(s, _)| std::cmp::Reverse(s.start));
-        let mut out = self.patched.text.clone();
+        let (from, to) = if text.len() <= FIX_WHOLE_MAX {
+            (0, text.len())
+        } else {
+            let lo = edits.iter().map(|(s, _)| s.start).min().unwrap_or(0);
+            let hi = edits.iter().map(|(s, _)| s.end).max().unwrap_or(0);
+            (
+                floor_boundary(text, lo.saturating_sub(FIX_CONTEXT)),
+                ceil_boundary(text, hi.saturating_add(FIX_CONTEXT)),
+            )
+        };
+        let mut out = text[from..to].to_string();
         let mut last = usize::MAX;
         for (s, with) in edits {
             if s.end > last
-                || s.end > out.len()
+                || s.start < from
+                || s.end > to
                 || s.start > s.end
-                || !out.is_char_boundary(s.start)
-                || !out.is_char_boundary(s.end)
+                || !text.is_char_boundary(s.start)
+                || !text.is_char_boundary(s.end)
             {
                 continue;
             }
-            out.replace_range(s.range(), with);
+            out.replace_range(s.start - from..s.end - from, with);
             last = s.start;
         }
-        out.trim().to_string()
+        let mut shown = String::with_capacity(out.len() + 6);
+        if from > 0 {
+            shown.push('…');
+        }
+        shown.push_str(out.trim());
+        if to < text.len() {
+            shown.push('…');
+        }
+        shown
     }
 
     fn push(&mut self, d: Diagnostic) {
