@@ -196,6 +196,15 @@ pub fn js_trim(s: &str) -> &str {
     s.trim_matches(jsnum::is_js_space)
 }
 
+/// Whether Rust's `str::parse::<f64>` accepts `s`: an optional sign, then
+/// a decimal literal (digits with an optional fraction and exponent, at
+/// least one digit before the exponent) or `inf`, `infinity` or `nan` in any
+/// case. Checks the syntax only, without a float parser (the WebAssembly
+/// module then carries one float parser, serde_json's, not two).
+pub fn is_float_syntax(s: &str) -> bool {
+    jsnum::is_rust_float(s)
+}
+
 /// Evaluates `source` against `data` in one call.
 pub fn search(source: &str, dialect: Dialect, data: &Json) -> Result<Json, Error> {
     Expression::compile(source, dialect)?.search_json(data)
