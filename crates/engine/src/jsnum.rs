@@ -142,18 +142,29 @@ fn parse_decimal(s: &str) -> f64 {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let int = int.trim_start_matches('0');
-    let mut json = String::with_capacity(s.len() + 2);
-    json.push_str(if int.is_empty() { "0" } else { int });
-    if !frac.is_empty() {
-        json.push('.');
-        json.push_str(frac);
-    }
-    if let Some(exp) = exp {
-        json.push('e');
-        json.push_str(exp);
-    }
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (mantissa, None),
+    };
+    let is_json = !int.is_empty()
+        && (int == "0" || !int.starts_with('0'))
+        && frac.is_none_or(|f| !f.is_empty());
+    let json = if is_json {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        let int = int.trim_start_matches('0');
+        let mut json = String::with_capacity(s.len() + 2);
+        json.push_str(if int.is_empty() { "0" } else { int });
+        if let Some(frac) = frac.filter(|f| !f.is_empty()) {
+            json.push('.');
+            json.push_str(frac);
+        }
+        if let Some(exp) = exp {
+            json.push('e');
+            json.push_str(exp);
+        }
+        std::borrow::Cow::Owned(json)
+    };
     match serde_json::from_str::<Number>(&json) {
         Ok(n) => n.as_f64().unwrap_or(f64::NAN),
         Err(_) => f64::INFINITY,
