@@ -140,7 +140,10 @@ impl Expression {
 
     /// Evaluates against a value.
     pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
-        eval::search(self, &mut eval::NoTrace, &data)
+        #[cfg(not(target_arch = "wasm32"))]
+        return eval::search(self, &mut eval::NoTrace, &data);
+        #[cfg(target_arch = "wasm32")]
+        return explain::search_unrecorded(self, &data);
     }
 
     /// Evaluates with a tracer observing every node.
