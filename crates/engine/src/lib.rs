@@ -35,6 +35,7 @@ mod jsnum;
 mod limits;
 mod parse;
 mod print;
+mod sort;
 mod value;
 
 use serde_json::Value as Json;

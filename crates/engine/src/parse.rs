@@ -232,7 +232,7 @@ fn pest_error(e: pest::error::Error<Rule>, text: &str, offset: usize) -> Error {
                 .iter()
                 .flat_map(|r| rule_names(*r).iter().copied())
                 .collect();
-            names.sort_unstable();
+            crate::sort::sort_by(&mut names, |a, b| a.cmp(b));
             names.dedup();
             names
         }
