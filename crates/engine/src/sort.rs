@@ -12,6 +12,7 @@
 use std::cmp::Ordering;
 
 /// Sorts `items` by `cmp`, equal elements keeping their order.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_mut))]
 pub(crate) fn sort_by<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     #[cfg(not(target_arch = "wasm32"))]
     items.sort_by(cmp);
@@ -74,7 +75,7 @@ mod tests {
                 })
                 .collect();
             let mut want = items.clone();
-            want.sort_by(|a, b| a.0.cmp(&b.0));
+            want.sort_by_key(|a| a.0);
             let mut got = items.clone();
             sort_by_indices(&mut got, |a, b| a.0.cmp(&b.0));
             assert_eq!(got, want, "{items:?}");
