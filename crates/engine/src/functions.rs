@@ -684,7 +684,8 @@ fn apply<'a, T: Tracer<'a>>(
                     Value::num(n)
                 }
             }
-            View::Str(s) => match serde_json::from_str::<serde_json::Number>(s.trim()) {
+            View::Str(s) => match serde_json::from_slice::<serde_json::Number>(s.trim().as_bytes())
+            {
                 Ok(n) => Value::num(n.as_f64().unwrap_or(f64::NAN)),
                 Err(_) => Value::null(),
             },

@@ -165,7 +165,7 @@ fn parse_decimal(s: &str) -> f64 {
         }
         std::borrow::Cow::Owned(json)
     };
-    match serde_json::from_str::<Number>(&json) {
+    match serde_json::from_slice::<Number>(json.as_bytes()) {
         Ok(n) => n.as_f64().unwrap_or(f64::NAN),
         Err(_) => f64::INFINITY,
     }

@@ -923,7 +923,7 @@ impl<'s> Lower<'s> {
     fn quoted_identifier(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
         let span = self.span(&p);
         let text = p.as_str();
-        let name: String = serde_json::from_str(text).map_err(|e| {
+        let name: String = serde_json::from_slice(text.as_bytes()).map_err(|e| {
             Error::syntax(
                 format!("invalid quoted name {text}: {}", json_error_text(&e)),
                 span,
@@ -975,16 +975,17 @@ pub(crate) fn json_literal(rules: &Rules, body: &str, span: Span) -> Result<Json
     match rules.literal_json {
         LiteralJson::Strict => {
             let text = body.replace("\\`", "`");
-            serde_json::from_str(text.trim_matches([' ', '\t', '\n', '\r'])).map_err(bad)
+            serde_json::from_slice(text.trim_matches([' ', '\t', '\n', '\r']).as_bytes())
+                .map_err(bad)
         }
         LiteralJson::JsLegacy => {
             let text = body
                 .trim_start_matches(jsnum::is_js_space)
                 .replacen("\\`", "`", 1);
             if looks_like_json(&text) {
-                serde_json::from_str(&text).map_err(bad)
+                serde_json::from_slice(text.as_bytes()).map_err(bad)
             } else {
-                serde_json::from_str(&format!("\"{text}\"")).map_err(bad)
+                serde_json::from_slice(format!("\"{text}\"").as_bytes()).map_err(bad)
             }
         }
     }
@@ -1042,7 +1043,9 @@ fn looks_like_json(s: &str) -> bool {
         None => false,
         Some(b'[' | b'{' | b'"') => true,
         _ if matches!(s, "true" | "false" | "null") => true,
-        Some(b'-' | b'0'..=b'9') => serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok(),
+        Some(b'-' | b'0'..=b'9') => {
+            serde_json::from_slice::<serde::de::IgnoredAny>(s.as_bytes()).is_ok()
+        }
         _ => false,
     }
 }
