@@ -431,7 +431,7 @@ fn collation_keys(s: &str) -> Vec<(u32, u32, u32, bool)> {
     let mut out: Vec<(u32, u32, u32, bool)> = Vec::with_capacity(s.len());
     for c in s.chars() {
         let upper = c.is_uppercase();
-        let lower = c.to_lowercase().next().unwrap_or(c);
+        let lower = crate::lowercase_char(c);
         if ('\u{300}'..='\u{36f}').contains(&c) {
             // A combining mark: ignorable at the primary level, an accent of
             // the previous letter at the secondary level (`e\u{301}` is `é`).

@@ -200,6 +200,49 @@ pub fn js_trim(s: &str) -> &str {
     s.trim_matches(jsnum::is_js_space)
 }
 
+/// JavaScript's `s.toLowerCase()` (full Unicode case mapping, final sigma
+/// included). Natively Rust's `str::to_lowercase`, which implements the
+/// same mapping; in the WebAssembly module the browser's own
+/// `String.prototype.toLowerCase`, so that the module carries no Unicode
+/// case tables (about 12 KB). ASCII text is lowered without either.
+pub fn js_lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    return s.to_lowercase();
+    #[cfg(target_arch = "wasm32")]
+    return browser::to_lower_case(s);
+}
+
+/// The first character of `c`'s lower case (Rust's `char::to_lowercase`,
+/// through [`js_lowercase`] in the WebAssembly module: the mappings agree on
+/// a lone character).
+pub(crate) fn lowercase_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    return c.to_lowercase().next().unwrap_or(c);
+    #[cfg(target_arch = "wasm32")]
+    return js_lowercase(c.encode_utf8(&mut [0; 4]))
+        .chars()
+        .next()
+        .unwrap_or(c);
+}
+
+/// What the WebAssembly module asks of the browser.
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    #[wasm_bindgen(inline_js = "export function to_lower_case(s) { return s.toLowerCase(); }")]
+    extern "C" {
+        /// `s.toLowerCase()`.
+        pub fn to_lower_case(s: &str) -> String;
+    }
+}
+
 /// Whether Rust's `str::parse::<f64>` accepts `s`: an optional sign, then
 /// a decimal literal (digits with an optional fraction and exponent, at
 /// least one digit before the exponent) or `inf`, `infinity` or `nan` in any
