@@ -4,14 +4,14 @@
 //!
 //! Installs what is missing: the `wasm32-unknown-unknown` target (rustup),
 //! `wasm-bindgen-cli` at exactly the version of the `wasm-bindgen` crate
-//! in Cargo.lock (the two must match byte for byte), and wasm-opt (Debian's
-//! `binaryen`, with apt-get when running as root).
+//! in Cargo.lock (the two must match byte for byte), and binaryen's
+//! wasm-opt (npm, `wasm/tools`; needs node and npm).
 //!
 //! The wasm build uses its own profile, `wasm-playground` (release,
 //! optimised for size, LTO, one codegen unit, `panic = "abort"`), given on
 //! the command line so the workspace's profiles stay as they are;
-//! wasm-opt shrinks rustc's module (see [`WASM_OPT_PASSES`]), and
-//! wasm-bindgen leaves the debug sections out of its output.
+//! wasm-bindgen leaves the debug sections out of its output, and wasm-opt
+//! shrinks its module (see [`WASM_OPT_ARGS`]).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -37,7 +37,7 @@ const PROFILE: &[&str] = &[
 ];
 
 /// Features rustc's wasm32 code uses (its default CPU), which wasm-opt
-/// (binaryen 108, Debian's) must be told it may keep.
+/// must be told it may keep.
 const WASM_FEATURES: &[&str] = &[
     "--enable-bulk-memory",
     "--enable-multivalue",
@@ -47,45 +47,29 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-sign-ext",
 ];
 
-/// The wasm-opt passes run on the module: `-Oz`'s function passes and
-/// most of its global ones, without those that make the gzipped module
-/// larger (`-Oz` itself gives +4%: `reorder-functions` scatters related
-/// functions that gzip compressed well side by side, and inlining copies
-/// code). About -1.7% gzipped.
-const WASM_OPT_PASSES: &[&str] = &[
-    "--duplicate-function-elimination",
-    "--dce",
-    "--remove-unused-names",
-    "--remove-unused-brs",
-    "--remove-unused-names",
-    "--optimize-instructions",
-    "--pick-load-signs",
-    "--precompute",
-    "--simplify-locals-nostructure",
-    "--vacuum",
-    "--reorder-locals",
-    "--remove-unused-brs",
-    "--coalesce-locals",
-    "--simplify-locals",
-    "--vacuum",
-    "--reorder-locals",
-    "--coalesce-locals",
-    "--reorder-locals",
-    "--vacuum",
-    "--code-folding",
-    "--merge-blocks",
-    "--remove-unused-brs",
-    "--remove-unused-names",
-    "--merge-blocks",
-    "--optimize-instructions",
-    "--precompute",
-    "--rse",
-    "--vacuum",
-    "--dae-optimizing",
-    "--duplicate-function-elimination",
-    "--remove-unused-module-elements",
-    "--memory-packing",
+/// What wasm-opt does to wasm-bindgen's module: `-Oz` without the passes
+/// that make the gzipped module larger (`-Oz` as it is gives +5%:
+/// `reorder-functions` scatters functions that gzip compresses well side
+/// by side, inlining copies code, `local-cse`, `merge-similar-functions`
+/// and `memory-packing` grow what gzip sends), then functions sorted by
+/// name, which puts the instantiations of one generic function side by side
+/// (-2%). About -3% gzipped in all.
+const WASM_OPT_ARGS: &[&str] = &[
+    "--strip-debug",
+    "--strip-producers",
+    "-Oz",
+    "--skip-pass=reorder-functions",
+    "--skip-pass=inlining-optimizing",
+    "--skip-pass=inlining",
+    "--skip-pass=local-cse",
+    "--skip-pass=merge-similar-functions",
+    "--skip-pass=memory-packing",
+    "--reorder-functions-by-name",
 ];
+
+/// The npm package of the playground's build tools (binaryen, pinned in its
+/// package-lock.json).
+const TOOLS_DIR: &str = "wasm/tools";
 
 /// The cargo target directory (respects `CARGO_TARGET_DIR`).
 pub fn target_dir() -> PathBuf {
@@ -178,38 +162,48 @@ pub fn ensure_tools() -> Result<(), String> {
     Ok(())
 }
 
-/// wasm-opt (binaryen), installed with apt-get when missing and running as
-/// root (CI); otherwise a failure naming the fix. Never skipped: without it
-/// the module is over its budget.
-fn ensure_wasm_opt() -> Result<(), String> {
-    if crate::have("wasm-opt") {
-        return Ok(());
+/// binaryen's wasm-opt from npm (its WebAssembly build, run by node; the
+/// version pinned in `wasm/tools/package-lock.json`), installed with
+/// `npm ci` when missing. Never skipped: without it the module is over its
+/// budget.
+fn ensure_wasm_opt() -> Result<PathBuf, String> {
+    let wasm_opt = root()
+        .join(TOOLS_DIR)
+        .join("node_modules/binaryen/bin/wasm-opt");
+    if wasm_opt.exists() {
+        return Ok(wasm_opt);
     }
-    if !is_root() {
-        return Err("the playground's module is optimized with wasm-opt (binaryen): run `apt-get install -y binaryen` as root".into());
+    if !crate::have("node") || !crate::have("npm") {
+        return Err("the playground's module is optimized with binaryen's wasm-opt, installed from npm: install Node.js 20 (node and npm)".into());
     }
-    run("apt-get", &["update"])?;
-    run("apt-get", &["install", "-y", "binaryen"])?;
-    if crate::have("wasm-opt") {
-        Ok(())
+    run(
+        "npm",
+        &["ci", "--prefix", TOOLS_DIR, "--no-audit", "--no-fund"],
+    )?;
+    if wasm_opt.exists() {
+        Ok(wasm_opt)
     } else {
-        Err("apt-get installed binaryen but `wasm-opt --version` does not run".into())
+        Err(format!(
+            "`npm ci --prefix {TOOLS_DIR}` ran but {} is missing",
+            wasm_opt.display()
+        ))
     }
 }
 
-/// Optimizes the module `input` with [`WASM_OPT_PASSES`] into `output`.
-/// It runs before wasm-bindgen: binaryen 108 swaps the tables of
-/// wasm-bindgen's output (its table of JavaScript values ends up exported
-/// as the function table), while wasm-bindgen reads wasm-opt's output as
-/// it reads rustc's.
-fn wasm_opt(input: &Path, output: &Path) -> Result<(), String> {
-    let input = input.display().to_string();
-    let output = output.display().to_string();
-    let mut args: Vec<&str> = WASM_FEATURES.to_vec();
-    args.extend(["--optimize-level", "2", "--shrink-level", "2"]);
-    args.extend(WASM_OPT_PASSES);
+/// Optimizes the module `module` in place with [`WASM_OPT_ARGS`] (it reads
+/// the function names wasm-bindgen leaves in, and writes none).
+fn wasm_opt(wasm_opt: &Path, module: &Path) -> Result<(), String> {
+    let tool = wasm_opt.display().to_string();
+    let input = module.display().to_string();
+    let optimized = module.with_extension("opt.wasm");
+    let output = optimized.display().to_string();
+    let mut args: Vec<&str> = vec![tool.as_str()];
+    args.extend(WASM_FEATURES);
+    args.extend(WASM_OPT_ARGS);
     args.extend([input.as_str(), "-o", output.as_str()]);
-    run("wasm-opt", &args)
+    run("node", &args)?;
+    std::fs::rename(&optimized, module)
+        .map_err(|e| format!("cannot move {output} to {}: {e}", module.display()))
 }
 
 /// Gzipped size of `bytes` (best compression), as a web server sends it.
@@ -297,7 +291,7 @@ pub fn wasm_sizes() -> Result<(u64, u64), String> {
 /// Builds the site into [`site_dir`]; fails when the module is over budget.
 pub fn build() -> Result<PathBuf, String> {
     ensure_tools()?;
-    ensure_wasm_opt()?;
+    let wasm_opt_tool = ensure_wasm_opt()?;
     let mut args = vec![
         "build",
         "--package",
@@ -323,13 +317,7 @@ pub fn build() -> Result<PathBuf, String> {
         std::fs::remove_dir_all(&pkg)
             .map_err(|e| format!("cannot empty {}: {e}", pkg.display()))?;
     }
-    // wasm-bindgen names its output after its input: same file name.
-    let optimized_dir = target_dir().join("playground-wasm-opt");
-    std::fs::create_dir_all(&optimized_dir)
-        .map_err(|e| format!("cannot create {}: {e}", optimized_dir.display()))?;
-    let optimized = optimized_dir.join("rolemap_wasm.wasm");
-    wasm_opt(&wasm, &optimized)?;
-    let wasm_arg = optimized.display().to_string();
+    let wasm_arg = wasm.display().to_string();
     let pkg_arg = pkg.display().to_string();
     run(
         "wasm-bindgen",
@@ -343,6 +331,7 @@ pub fn build() -> Result<PathBuf, String> {
         ],
     )?;
     let module = pkg.join("rolemap_wasm_bg.wasm");
+    wasm_opt(&wasm_opt_tool, &module)?;
     let bytes =
         std::fs::read(&module).map_err(|e| format!("cannot read {}: {e}", module.display()))?;
     let stripped = strip_custom_sections(&bytes)
