@@ -327,10 +327,10 @@ pub fn simulate(
 /// `filterClaims(provider, scopes, claims)`: the claims Pangolin receives
 /// when the provider releases only what `scopes` ask for.
 pub fn filter_claims(provider: &str, scope_text: &str, claims_text: &str) -> Json {
-    let provider: Provider = match serde_json::from_value(Json::String(provider.to_string())) {
-        Ok(p) => p,
-        Err(_) => Provider::Generic,
-    };
+    // Read as the config reader reads it (one instantiation of Provider's
+    // deserializer in the module): the name as a JSON string.
+    let name = Json::String(provider.to_string()).to_string();
+    let provider: Provider = serde_json::from_slice(name.as_bytes()).unwrap_or(Provider::Generic);
     let data = match claims(claims_text) {
         Ok(d) => d,
         Err(e) => return e,
