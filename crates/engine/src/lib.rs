@@ -231,15 +231,61 @@ pub(crate) fn lowercase_char(c: char) -> char {
         .unwrap_or(c);
 }
 
+/// Unicode properties of `c`: (Uppercase, White_Space, Alphabetic or
+/// Numeric), what Rust's `char::is_uppercase`, `is_whitespace` and
+/// `is_alphanumeric` answer. In the WebAssembly module, for a character
+/// outside ASCII, the browser answers (`\p{...}` in a regular expression),
+/// so that the module carries no tables of these properties.
+pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
+    if c.is_ascii() {
+        return (
+            c.is_ascii_uppercase(),
+            matches!(c, ' ' | '\t'..='\r'),
+            c.is_ascii_alphanumeric(),
+        );
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    return (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric());
+    #[cfg(target_arch = "wasm32")]
+    {
+        let bits = browser::char_properties(c.encode_utf8(&mut [0; 4]));
+        (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ascii_character_properties_are_rusts() {
+        for c in '\0'..='\x7f' {
+            assert_eq!(
+                super::char_properties(c),
+                (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric()),
+                "{c:?}"
+            );
+        }
+    }
+}
+
 /// What the WebAssembly module asks of the browser.
 #[cfg(target_arch = "wasm32")]
 mod browser {
     use wasm_bindgen::prelude::wasm_bindgen;
 
-    #[wasm_bindgen(inline_js = "export function to_lower_case(s) { return s.toLowerCase(); }")]
+    #[wasm_bindgen(inline_js = r"
+export function to_lower_case(s) { return s.toLowerCase(); }
+export function char_properties(c) {
+  return (/\p{Uppercase}/u.test(c) ? 1 : 0)
+    | (/\p{White_Space}/u.test(c) ? 2 : 0)
+    | (/[\p{Alphabetic}\p{N}]/u.test(c) ? 4 : 0);
+}
+")]
     extern "C" {
         /// `s.toLowerCase()`.
         pub fn to_lower_case(s: &str) -> String;
+        /// The Unicode properties of the character `c` (see
+        /// [`super::char_properties`]), as bits 1, 2 and 4.
+        pub fn char_properties(c: &str) -> u32;
     }
 }
 
