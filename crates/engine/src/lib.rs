@@ -253,20 +253,6 @@ pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ascii_character_properties_are_rusts() {
-        for c in '\0'..='\x7f' {
-            assert_eq!(
-                super::char_properties(c),
-                (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric()),
-                "{c:?}"
-            );
-        }
-    }
-}
-
 /// What the WebAssembly module asks of the browser.
 #[cfg(target_arch = "wasm32")]
 mod browser {
@@ -301,4 +287,18 @@ pub fn is_float_syntax(s: &str) -> bool {
 /// Evaluates `source` against `data` in one call.
 pub fn search(source: &str, dialect: Dialect, data: &Json) -> Result<Json, Error> {
     Expression::compile(source, dialect)?.search_json(data)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ascii_character_properties_are_rusts() {
+        for c in '\0'..='\x7f' {
+            assert_eq!(
+                super::char_properties(c),
+                (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric()),
+                "{c:?}"
+            );
+        }
+    }
 }
