@@ -57,6 +57,7 @@ const WASM_FEATURES: &[&str] = &[
 const WASM_OPT_ARGS: &[&str] = &[
     "--strip-debug",
     "--strip-producers",
+    "--strip-target-features",
     "-Oz",
     "--skip-pass=reorder-functions",
     "--skip-pass=inlining-optimizing",
