@@ -39,7 +39,7 @@ fn claims(text: &str) -> Result<Json, Json> {
         return Ok(Json::Object(Map::new()));
     }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        serde_json::from_str(trimmed)
+        serde_json::from_slice(trimmed.as_bytes())
             .map_err(|e| failure("claims", format!("the claims are not JSON: {e}")))
     } else {
         decode_jwt(trimmed)
@@ -195,7 +195,7 @@ pub(crate) fn parse_config(text: &str, format_name: &str) -> Result<Config, Json
         ));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut config: Config = serde_json::from_str(text)
+    let mut config: Config = serde_json::from_slice(text.as_bytes())
         .map_err(|e| failure("config", format!("pangolin.json: JSON error: {e}")))?;
     config.source = Some(Path::new("pangolin.json").to_path_buf());
     config
@@ -304,7 +304,7 @@ pub fn simulate(
         Ok(c) => c,
         Err(e) => return e,
     };
-    let texts: Vec<SampleText> = match serde_json::from_str(samples_json) {
+    let texts: Vec<SampleText> = match serde_json::from_slice(samples_json.as_bytes()) {
         Ok(t) => t,
         Err(e) => {
             return failure(
@@ -317,7 +317,7 @@ pub fn simulate(
         Ok(s) => s,
         Err(e) => return e,
     };
-    let all_claims = serde_json::from_str::<Json>(options_json)
+    let all_claims = serde_json::from_slice::<Json>(options_json.as_bytes())
         .ok()
         .and_then(|o| o.get("allClaims").and_then(Json::as_bool))
         .unwrap_or(false);
@@ -327,10 +327,10 @@ pub fn simulate(
 /// `filterClaims(provider, scopes, claims)`: the claims Pangolin receives
 /// when the provider releases only what `scopes` ask for.
 pub fn filter_claims(provider: &str, scope_text: &str, claims_text: &str) -> Json {
-    let provider: Provider = match serde_json::from_value(Json::String(provider.to_string())) {
-        Ok(p) => p,
-        Err(_) => Provider::Generic,
-    };
+    // Read as the config reader reads it (one instantiation of Provider's
+    // deserializer in the module): the name as a JSON string.
+    let name = Json::String(provider.to_string()).to_string();
+    let provider: Provider = serde_json::from_slice(name.as_bytes()).unwrap_or(Provider::Generic);
     let data = match claims(claims_text) {
         Ok(d) => d,
         Err(e) => return e,

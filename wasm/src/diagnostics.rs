@@ -70,7 +70,7 @@ pub fn unwrap(text: &str) -> Json {
 /// with its byte `span` and UTF-16 `range` in `text`; `outcome` is what the
 /// expression can return (absent when it does not parse).
 pub fn lint(text: &str, options_json: &str) -> Json {
-    let options: Options = match serde_json::from_str(options_json) {
+    let options: Options = match serde_json::from_slice(options_json.as_bytes()) {
         Ok(o) => o,
         Err(e) => return crate::api::failure("options", format!("lint options: {e}")),
     };

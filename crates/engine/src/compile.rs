@@ -476,6 +476,18 @@ mod tests {
             expr.dialect(),
             expr.source()
         );
+        // What the WebAssembly module's `search` runs.
+        let unrecorded = outcome(
+            &crate::explain::search_unrecorded(expr, &crate::Value::json(data)),
+            js,
+        );
+        assert_eq!(
+            fast,
+            unrecorded,
+            "{} `{}` on {data}",
+            expr.dialect(),
+            expr.source()
+        );
     }
 
     fn suite_files() -> Vec<std::path::PathBuf> {

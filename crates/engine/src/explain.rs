@@ -45,6 +45,8 @@ pub struct Explained<'a> {
 }
 
 struct Recorder<'s> {
+    /// Whether it records at all (see [`search_unrecorded`]).
+    on: bool,
     source: &'s str,
     js: bool,
     /// Steps being evaluated, each with whether it is left out of the record.
@@ -79,6 +81,9 @@ fn node_name(n: &Node) -> &'static str {
 
 impl<'a> Tracer<'a> for Recorder<'_> {
     fn enter(&mut self, node: &'a Node, _current: &Value<'a>) {
+        if !self.on {
+            return;
+        }
         // Under a parent that has all the children it shows, record nothing
         // (and spend nothing on it).
         let skip = self
@@ -113,6 +118,9 @@ impl<'a> Tracer<'a> for Recorder<'_> {
     }
 
     fn exit(&mut self, node: &'a Node, result: &Result<Value<'a>, Error>) {
+        if !self.on {
+            return;
+        }
         let Some((mut step, skipped)) = self.stack.pop() else {
             return;
         };
@@ -166,6 +174,7 @@ impl Step {
 
 pub(crate) fn explain<'a>(expr: &'a Expression, data: &'a Json) -> Explained<'a> {
     let mut rec = Recorder {
+        on: true,
         source: expr.source(),
         js: expr.dialect().rules().numbers == Numbers::JsDouble,
         stack: Vec::new(),
@@ -176,4 +185,24 @@ pub(crate) fn explain<'a>(expr: &'a Expression, data: &'a Json) -> Explained<'a>
         result,
         root: rec.root,
     }
+}
+
+/// A plain search through the tracer `explain` uses, switched off: the
+/// WebAssembly module then holds one copy of the evaluator (generic over
+/// the tracer) instead of two, for a little speed it does not need. Same
+/// result, steps and budget as the untraced evaluator (the tests of
+/// `compile` compare the two).
+#[cfg(any(test, target_arch = "wasm32"))]
+pub(crate) fn search_unrecorded<'a>(
+    expr: &'a Expression,
+    data: &Value<'a>,
+) -> Result<Value<'a>, Error> {
+    let mut rec = Recorder {
+        on: false,
+        source: expr.source(),
+        js: false,
+        stack: Vec::new(),
+        root: None,
+    };
+    crate::eval::search(expr, &mut rec, data)
 }

@@ -664,10 +664,10 @@ fn apply<'a, T: Tracer<'a>>(
                     .into_iter()
                     .map(|v| (js::to_js_string(&v).unwrap_or_default(), v))
                     .collect();
-                keyed.sort_by(|a, b| js::utf16_cmp(&a.0, &b.0));
+                crate::sort::sort_by(&mut keyed, |a, b| js::utf16_cmp(&a.0, &b.0));
                 items = keyed.into_iter().map(|(_, v)| v).collect();
             } else {
-                items.sort_by(spec_order);
+                crate::sort::sort_by(&mut items, spec_order);
             }
             Value::array(items)
         }
@@ -694,7 +694,8 @@ fn apply<'a, T: Tracer<'a>>(
                     Value::num(n)
                 }
             }
-            View::Str(s) => match serde_json::from_str::<serde_json::Number>(s.trim()) {
+            View::Str(s) => match serde_json::from_slice::<serde_json::Number>(s.trim().as_bytes())
+            {
                 Ok(n) => Value::num(n.as_f64().unwrap_or(f64::NAN)),
                 Err(_) => Value::null(),
             },
@@ -960,7 +961,7 @@ fn sort_by<'a, T: Tracer<'a>>(
         keyed.push((k, v));
     }
     let js_rules = it.rules.js_functions;
-    keyed.sort_by(|(a, _), (b, _)| {
+    crate::sort::sort_by(&mut keyed, |(a, _), (b, _)| {
         if js_rules {
             if js::relational(Comparator::Gt, a, b).unwrap_or(false) {
                 Ord::Greater

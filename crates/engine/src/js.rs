@@ -430,8 +430,8 @@ fn collation_keys(s: &str) -> Vec<(u32, u32, u32, bool)> {
     const PUNCT: &str = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~";
     let mut out: Vec<(u32, u32, u32, bool)> = Vec::with_capacity(s.len());
     for c in s.chars() {
-        let upper = c.is_uppercase();
-        let lower = c.to_lowercase().next().unwrap_or(c);
+        let upper = crate::char_properties(c).0;
+        let lower = crate::lowercase_char(c);
         if ('\u{300}'..='\u{36f}').contains(&c) {
             // A combining mark: ignorable at the primary level, an accent of
             // the previous letter at the secondary level (`e\u{301}` is `é`).
@@ -507,7 +507,8 @@ fn collation_keys(s: &str) -> Vec<(u32, u32, u32, bool)> {
             _ => base.to_digit(10),
         };
         let cp = base as u32;
-        let key = if base.is_whitespace() {
+        let (_, space, alphanumeric) = crate::char_properties(base);
+        let key = if space {
             (0, cp)
         } else if let Some(i) = PUNCT.find(base) {
             (1, i as u32)
@@ -517,7 +518,7 @@ fn collation_keys(s: &str) -> Vec<(u32, u32, u32, bool)> {
             (4, d)
         } else if base.is_ascii_lowercase() {
             (5, cp)
-        } else if base.is_alphanumeric() {
+        } else if alphanumeric {
             (6, cp)
         } else if (0xD7B0..=0xF8FF).contains(&cp)
             || (0xFFF0..=0xFFFF).contains(&cp)

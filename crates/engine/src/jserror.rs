@@ -150,7 +150,7 @@ const TOO_DEEP: &str = "\u{0}too deep";
 
 /// `JSON.parse(text)`'s error message, as V8 words the common cases.
 fn json_parse_error(text: &str) -> Option<String> {
-    let err = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
+    let err = serde_json::from_slice::<serde::de::IgnoredAny>(text.as_bytes()).err()?;
     let pos: usize = {
         // serde_json reports line/column; turn them into a UTF-16 offset.
         let (line, col) = (err.line(), err.column());
@@ -267,7 +267,7 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 if let Some(e) = json_parse_error(&text) {
                     return Err(e);
                 }
-                let name: String = serde_json::from_str(&text).unwrap_or_default();
+                let name: String = serde_json::from_slice(text.as_bytes()).unwrap_or_default();
                 out.push(Tok::Quoted(name));
             }
             '\'' => {
@@ -294,7 +294,8 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 if let Some(e) = json_parse_error(&json_text) {
                     return Err(e);
                 }
-                let v: serde_json::Value = serde_json::from_str(&json_text).unwrap_or_default();
+                let v: serde_json::Value =
+                    serde_json::from_slice(json_text.as_bytes()).unwrap_or_default();
                 out.push(Tok::Literal(
                     js::to_js_string(&crate::Value::json(&v)).unwrap_or_default(),
                 ));
@@ -337,7 +338,9 @@ fn looks_like_json(s: &str) -> bool {
         None => false,
         Some('[' | '{' | '"') => true,
         _ if matches!(s, "true" | "false" | "null") => true,
-        Some('-' | '0'..='9') => serde_json::from_str::<serde::de::IgnoredAny>(s).is_ok(),
+        Some('-' | '0'..='9') => {
+            serde_json::from_slice::<serde::de::IgnoredAny>(s.as_bytes()).is_ok()
+        }
         _ => false,
     }
 }

@@ -27,6 +27,25 @@ pub(crate) fn to_json_number(n: f64) -> Json {
     Number::from_f64(n).map_or(Json::Null, Json::Number)
 }
 
+/// The shortest decimal digits that round-trip to `n` (finite, not zero)
+/// and the decimal exponent `e` with `|n| = 0.digits × 10^e`: the digits
+/// of `zmij` (the shortest, and of those the closest to `n`, as
+/// ECMAScript's Number::toString asks), read back from its text.
+fn shortest_digits(n: f64) -> (String, i32) {
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format_finite(n.abs());
+    let (mantissa, exp) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], text[i + 1..].parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int}{frac}");
+    let leading = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_matches('0').to_string();
+    let point = int.len() as i32 - leading as i32 + exp;
+    (digits, point)
+}
+
 /// `Number.prototype.toString()` / `String(n)`.
 pub(crate) fn to_js_string(n: f64) -> String {
     if n.is_nan() {
@@ -39,13 +58,9 @@ pub(crate) fn to_js_string(n: f64) -> String {
         return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
     let sign = if n < 0.0 { "-" } else { "" };
-    // Shortest round-trip digits and exponent, e.g. "1.2345e-7".
-    let sci = format!("{:e}", n.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let e: i32 = exp.parse().unwrap_or(0);
+    // value = 0.digits × 10^n10
+    let (digits, n10) = shortest_digits(n);
     let k = digits.len() as i32;
-    let n10 = e + 1; // value = 0.digits × 10^n10
     let body = if k <= n10 && n10 <= 21 {
         format!("{digits}{}", "0".repeat((n10 - k) as usize))
     } else if 0 < n10 && n10 <= 21 {
@@ -114,7 +129,56 @@ pub(crate) fn string_to_number(s: &str) -> f64 {
     if !is_decimal_literal(rest) {
         return f64::NAN;
     }
-    rest.parse::<f64>().map_or(f64::NAN, |v| sign * v)
+    sign * parse_decimal(rest)
+}
+
+/// The double nearest to a StrUnsignedDecimalLiteral (`s` passes
+/// [`is_decimal_literal`]), read by serde_json (correctly rounded with its
+/// `float_roundtrip` feature) after rewriting it to JSON's stricter syntax
+/// (no leading zeros, digits on both sides of a `.`): the module then needs
+/// one float parser, not two. serde_json refuses only what overflows.
+fn parse_decimal(s: &str) -> f64 {
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (mantissa, None),
+    };
+    let is_json = !int.is_empty()
+        && (int == "0" || !int.starts_with('0'))
+        && frac.is_none_or(|f| !f.is_empty());
+    let json = if is_json {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        let int = int.trim_start_matches('0');
+        let mut json = String::with_capacity(s.len() + 2);
+        json.push_str(if int.is_empty() { "0" } else { int });
+        if let Some(frac) = frac.filter(|f| !f.is_empty()) {
+            json.push('.');
+            json.push_str(frac);
+        }
+        if let Some(exp) = exp {
+            json.push('e');
+            json.push_str(exp);
+        }
+        std::borrow::Cow::Owned(json)
+    };
+    match serde_json::from_slice::<Number>(json.as_bytes()) {
+        Ok(n) => n.as_f64().unwrap_or(f64::NAN),
+        Err(_) => f64::INFINITY,
+    }
+}
+
+/// Whether Rust's `str::parse::<f64>` accepts `s` (see
+/// [`crate::is_float_syntax`]).
+pub(crate) fn is_rust_float(s: &str) -> bool {
+    let rest = s.strip_prefix(['+', '-']).unwrap_or(s);
+    ["inf", "infinity", "nan"]
+        .iter()
+        .any(|w| rest.eq_ignore_ascii_case(w))
+        || is_decimal_literal(rest)
 }
 
 /// StrUnsignedDecimalLiteral: digits with an optional fraction and exponent.
@@ -199,6 +263,240 @@ mod tests {
         assert!(string_to_number("abc").is_nan());
         assert!(string_to_number("1e").is_nan());
         assert!(string_to_number("-0x10").is_nan());
+    }
+
+    /// A small deterministic generator for the differential tests.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// `to_js_string` as it was written over `format!("{:e}")` (Rust's
+    /// shortest round-trip digits): the oracle for the one over zmij, which
+    /// differs from it only on exact ties (see `number_strings_are_javascripts`).
+    fn to_js_string_via_fmt(n: f64) -> String {
+        if n.is_nan() {
+            return "NaN".into();
+        }
+        if n == 0.0 {
+            return "0".into();
+        }
+        if n.is_infinite() {
+            return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
+        }
+        let sign = if n < 0.0 { "-" } else { "" };
+        let sci = format!("{:e}", n.abs());
+        let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+        let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+        let e: i32 = exp.parse().unwrap_or(0);
+        let k = digits.len() as i32;
+        let n10 = e + 1;
+        let body = if k <= n10 && n10 <= 21 {
+            format!("{digits}{}", "0".repeat((n10 - k) as usize))
+        } else if 0 < n10 && n10 <= 21 {
+            format!("{}.{}", &digits[..n10 as usize], &digits[n10 as usize..])
+        } else if -6 < n10 && n10 <= 0 {
+            format!("0.{}{digits}", "0".repeat((-n10) as usize))
+        } else {
+            let exp = n10 - 1;
+            let exp_sign = if exp < 0 { '-' } else { '+' };
+            if k == 1 {
+                format!("{digits}e{exp_sign}{}", exp.abs())
+            } else {
+                format!("{}.{}e{exp_sign}{}", &digits[..1], &digits[1..], exp.abs())
+            }
+        };
+        format!("{sign}{body}")
+    }
+
+    /// `|n|`'s shortest digits by `to_js_string`, and its exact decimal
+    /// digits (trailing zeros trimmed).
+    fn digits_and_exact(n: f64) -> (String, String) {
+        let (digits, _) = shortest_digits(n);
+        let exact = format!("{:.1100e}", n.abs());
+        let exact = exact.split_once('e').map_or(exact.as_str(), |p| p.0);
+        let exact: String = exact.chars().filter(|c| *c != '.').collect();
+        (digits, exact.trim_end_matches('0').to_string())
+    }
+
+    #[test]
+    fn number_strings_are_javascripts() {
+        // Checked against Node's `String(n)`: an exact tie between two
+        // shortest candidates (...326.125) goes to the even one.
+        assert_eq!(to_js_string(88076127010326.13), "88076127010326.12");
+        assert_eq!(to_js_string(-943238624648691.3), "-943238624648691.2");
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut ties = 0;
+        let mut check = |n: f64| {
+            let (new, old) = (to_js_string(n), to_js_string_via_fmt(n));
+            if new == old {
+                return;
+            }
+            // Rust's shortest digits round such a tie up; ECMAScript's
+            // Number::toString takes the even candidate.
+            let (digits, exact) = digits_and_exact(n);
+            let last = digits.as_bytes()[digits.len() - 1];
+            assert!(
+                exact.len() == digits.len() + 1 && exact.ends_with('5') && last % 2 == 0,
+                "{n:e}: {new} vs {old} (exact {exact})"
+            );
+            assert_eq!(new.parse::<f64>().ok(), Some(n), "{new}");
+            ties += 1;
+        };
+        for bits in [0, 1, 2, 0x000f_ffff_ffff_ffff, 0x0010_0000_0000_0000] {
+            check(f64::from_bits(bits));
+        }
+        for n in [
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::EPSILON,
+            5e-324,
+            9007199254740993.0,
+        ] {
+            check(n);
+            check(-n);
+        }
+        for _ in 0..100_000 {
+            // Any bit pattern (every binade).
+            check(f64::from_bits(rng.next()));
+            // Short decimals, as claims hold them, over a wide range.
+            let width = 1 + rng.below(17) as u32;
+            let m = rng.below(10u64.pow(width)) as f64;
+            let e = rng.below(60) as i32 - 30;
+            check(m * 10f64.powi(e));
+            check(m / 10f64.powi(rng.below(25) as i32));
+            // Integers around 2^53 and the 1e21 switch to exponents.
+            check((rng.below(1 << 20) as f64) * 2f64.powi(rng.below(60) as i32));
+        }
+        assert!(ties < 1000, "{ties}");
+    }
+
+    /// A random StrUnsignedDecimalLiteral: leading zeros, long digit runs,
+    /// missing integer or fraction digits, exponents far out of range.
+    fn decimal_literal(rng: &mut Rng) -> String {
+        let digits = |rng: &mut Rng, max: u64| -> String {
+            let n = if rng.below(20) == 0 {
+                rng.below(400)
+            } else {
+                rng.below(max)
+            };
+            (0..n)
+                .map(|_| {
+                    if rng.below(4) == 0 {
+                        '0'
+                    } else {
+                        char::from(b'0' + rng.below(10) as u8)
+                    }
+                })
+                .collect()
+        };
+        loop {
+            let mut s = digits(rng, 22);
+            if rng.below(2) == 0 {
+                s.push('.');
+                s.push_str(&digits(rng, 22));
+            }
+            if rng.below(2) == 0 {
+                s.push(if rng.below(2) == 0 { 'e' } else { 'E' });
+                match rng.below(3) {
+                    0 => s.push('+'),
+                    1 => s.push('-'),
+                    _ => {}
+                }
+                let e = match rng.below(4) {
+                    0 => rng.below(10),
+                    1 => rng.below(400),
+                    2 => 280 + rng.below(60),
+                    _ => rng.below(100_000),
+                };
+                if rng.below(8) == 0 {
+                    s.push('0');
+                }
+                s.push_str(&e.to_string());
+            }
+            if is_decimal_literal(&s) {
+                return s;
+            }
+        }
+    }
+
+    #[test]
+    fn decimals_parse_as_rust_parses_them() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for s in [
+            "0",
+            "00",
+            "0.",
+            ".0",
+            "1.",
+            ".5",
+            "007",
+            "1e400",
+            "0e99999",
+            "1e-400",
+            "4.9e-324",
+            "2.4703282292062327e-324",
+            "2.4703282292062328e-324",
+            "1.7976931348623157e308",
+            "1.7976931348623158e308",
+            "1.7976931348623159e308",
+            "18446744073709551615",
+            "18446744073709551616",
+            "9007199254740993",
+        ] {
+            let want: f64 = s.parse().unwrap_or(f64::NAN);
+            assert_eq!(parse_decimal(s).to_bits(), want.to_bits(), "{s}");
+        }
+        for _ in 0..100_000 {
+            let s = decimal_literal(&mut rng);
+            let want: f64 = s.parse().unwrap_or(f64::NAN);
+            assert_eq!(parse_decimal(&s).to_bits(), want.to_bits(), "{s}");
+        }
+    }
+
+    #[test]
+    fn float_syntax_is_rusts() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        let alphabet = b"0189.eE+-inftyINFTYaA ";
+        let check = |s: &str| {
+            assert_eq!(is_rust_float(s), s.parse::<f64>().is_ok(), "{s:?}");
+        };
+        for s in [
+            "inf",
+            "-Infinity",
+            "+NaN",
+            "nan",
+            "infinit",
+            "infinityy",
+            "+",
+            "-",
+            "",
+            ".",
+            "e5",
+            "1e",
+            "1e+",
+            "+.5",
+            "-5.",
+            "1.e5",
+        ] {
+            check(s);
+        }
+        for _ in 0..200_000 {
+            let len = rng.below(9) as usize;
+            let s: String = (0..len)
+                .map(|_| char::from(alphabet[rng.below(alphabet.len() as u64) as usize]))
+                .collect();
+            check(&s);
+        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod jsnum;
 mod limits;
 mod parse;
 mod print;
+mod sort;
 mod value;
 
 use serde_json::Value as Json;
@@ -140,7 +141,10 @@ impl Expression {
 
     /// Evaluates against a value.
     pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
-        eval::search(self, &mut eval::NoTrace, &data)
+        #[cfg(not(target_arch = "wasm32"))]
+        return eval::search(self, &mut eval::NoTrace, &data);
+        #[cfg(target_arch = "wasm32")]
+        return explain::search_unrecorded(self, &data);
     }
 
     /// Evaluates with a tracer observing every node.
@@ -196,7 +200,105 @@ pub fn js_trim(s: &str) -> &str {
     s.trim_matches(jsnum::is_js_space)
 }
 
+/// JavaScript's `s.toLowerCase()` (full Unicode case mapping, final sigma
+/// included). Natively Rust's `str::to_lowercase`, which implements the
+/// same mapping; in the WebAssembly module the browser's own
+/// `String.prototype.toLowerCase`, so that the module carries no Unicode
+/// case tables (about 12 KB). ASCII text is lowered without either.
+pub fn js_lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    return s.to_lowercase();
+    #[cfg(target_arch = "wasm32")]
+    return browser::to_lower_case(s);
+}
+
+/// The first character of `c`'s lower case (Rust's `char::to_lowercase`,
+/// through [`js_lowercase`] in the WebAssembly module: the mappings agree on
+/// a lone character).
+pub(crate) fn lowercase_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    return c.to_lowercase().next().unwrap_or(c);
+    #[cfg(target_arch = "wasm32")]
+    return js_lowercase(c.encode_utf8(&mut [0; 4]))
+        .chars()
+        .next()
+        .unwrap_or(c);
+}
+
+/// Unicode properties of `c`: (Uppercase, White_Space, Alphabetic or
+/// Numeric), what Rust's `char::is_uppercase`, `is_whitespace` and
+/// `is_alphanumeric` answer. In the WebAssembly module, for a character
+/// outside ASCII, the browser answers (`\p{...}` in a regular expression),
+/// so that the module carries no tables of these properties.
+pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
+    if c.is_ascii() {
+        return (
+            c.is_ascii_uppercase(),
+            matches!(c, ' ' | '\t'..='\r'),
+            c.is_ascii_alphanumeric(),
+        );
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    return (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric());
+    #[cfg(target_arch = "wasm32")]
+    {
+        let bits = browser::char_properties(c.encode_utf8(&mut [0; 4]));
+        (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0)
+    }
+}
+
+/// What the WebAssembly module asks of the browser.
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    #[wasm_bindgen(inline_js = r"
+export function to_lower_case(s) { return s.toLowerCase(); }
+export function char_properties(c) {
+  return (/\p{Uppercase}/u.test(c) ? 1 : 0)
+    | (/\p{White_Space}/u.test(c) ? 2 : 0)
+    | (/[\p{Alphabetic}\p{N}]/u.test(c) ? 4 : 0);
+}
+")]
+    extern "C" {
+        /// `s.toLowerCase()`.
+        pub fn to_lower_case(s: &str) -> String;
+        /// The Unicode properties of the character `c` (see
+        /// [`super::char_properties`]), as bits 1, 2 and 4.
+        pub fn char_properties(c: &str) -> u32;
+    }
+}
+
+/// Whether Rust's `str::parse::<f64>` accepts `s`: an optional sign, then
+/// a decimal literal (digits with an optional fraction and exponent, at
+/// least one digit before the exponent) or `inf`, `infinity` or `nan` in any
+/// case. Checks the syntax only, without a float parser (the WebAssembly
+/// module then carries one float parser, serde_json's, not two).
+pub fn is_float_syntax(s: &str) -> bool {
+    jsnum::is_rust_float(s)
+}
+
 /// Evaluates `source` against `data` in one call.
 pub fn search(source: &str, dialect: Dialect, data: &Json) -> Result<Json, Error> {
     Expression::compile(source, dialect)?.search_json(data)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ascii_character_properties_are_rusts() {
+        for c in '\0'..='\x7f' {
+            assert_eq!(
+                super::char_properties(c),
+                (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric()),
+                "{c:?}"
+            );
+        }
+    }
 }

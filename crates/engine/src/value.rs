@@ -199,7 +199,7 @@ impl<'v, 'a> Entries<'v, 'a> {
         let mut all: Vec<_> = self.iter().collect();
         if js_order && all.iter().any(|(k, _)| jsnum::array_index(k).is_some()) {
             // Stable: non-index keys keep insertion order after the index keys.
-            all.sort_by_key(|(k, _)| match jsnum::array_index(k) {
+            crate::sort::sort_by_key(&mut all, |(k, _)| match jsnum::array_index(k) {
                 Some(i) => (0, i),
                 None => (1, 0),
             });

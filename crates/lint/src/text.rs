@@ -151,12 +151,12 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let w = word.to_lowercase();
+    let w = rolemap_engine::js_lowercase(word);
     let limit = (w.chars().count() / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != word)
-        .map(|c| (edit_distance(&w, &c.to_lowercase()), c))
+        .map(|c| (edit_distance(&w, &rolemap_engine::js_lowercase(c)), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))
         .map(|(_, c)| c)

@@ -153,19 +153,20 @@ pub fn unwrap_role_mapping(raw: &str) -> Unwrapped {
     match sep {
         Some(i) => {
             let json: String = lines[1..i].join("\n");
-            let builder = serde_json::from_str::<StoredBuilder>(crate::js::trim(&json))
-                .ok()
-                .map(|s| RoleMappingBuilder {
-                    claim_path: s.claim_path,
-                    rules: s
-                        .rules
-                        .into_iter()
-                        .map(|r| BuilderRule {
-                            match_value: r.match_value,
-                            roles: r.role_names,
-                        })
-                        .collect(),
-                });
+            let builder =
+                serde_json::from_slice::<StoredBuilder>(crate::js::trim(&json).as_bytes())
+                    .ok()
+                    .map(|s| RoleMappingBuilder {
+                        claim_path: s.claim_path,
+                        rules: s
+                            .rules
+                            .into_iter()
+                            .map(|r| BuilderRule {
+                                match_value: r.match_value,
+                                roles: r.role_names,
+                            })
+                            .collect(),
+                    });
             Unwrapped {
                 expression: crate::js::trim(&lines[i + 1..].join("\n")).to_string(),
                 builder,

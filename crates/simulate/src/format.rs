@@ -111,7 +111,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
             err(line, column, e.message().trim().to_string())
         }),
         Format::Json if text.trim().is_empty() => Err(err(None, None, "the file is empty".into())),
-        Format::Json => serde_json::from_str(text).map_err(|e| {
+        Format::Json => serde_json::from_slice(text.as_bytes()).map_err(|e| {
             let (line, column) = if e.line() == 0 {
                 (None, None)
             } else {

@@ -355,7 +355,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             if let Some(r) = org.and_then(|o| {
                 o.roles
                     .iter()
-                    .find(|r| r.to_lowercase() == m.to_lowercase() && *r != m)
+                    .find(|r| crate::js::to_lower(r) == crate::js::to_lower(m) && *r != m)
             }) {
                 h.push(
                     "role-case",
@@ -414,9 +414,9 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                     .as_ref()
                     .map_or(Json::Null, TraceValue::to_json);
                 let v = &v;
-                let near = v
-                    .as_str()
-                    .filter(|s| crate::js::trim(s).to_lowercase() == t.org.to_lowercase());
+                let near = v.as_str().filter(|s| {
+                    crate::js::to_lower(crate::js::trim(s)) == crate::js::to_lower(t.org)
+                });
                 let (message, fix) = match near {
                     Some(s) => (
                         format!("the org mapping of `{}` gives {s:?}, which differs from the org id `{}` in case or spaces: only an exact match selects the org", t.org, t.org),
@@ -620,7 +620,7 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
         return;
     }
     for u in &config.users {
-        if u.identifier.to_lowercase() == identifier {
+        if crate::js::to_lower(&u.identifier) == identifier {
             h.push(
                 "username-mismatch",
                 format!("the existing user `{}` differs from the lower-cased identifier `{identifier}`: Pangolin looks the user up by exact username", u.identifier),
@@ -630,9 +630,9 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
         }
     }
     for u in &config.users {
-        let wanted = u.identifier.to_lowercase();
+        let wanted = crate::js::to_lower(&u.identifier);
         for (claim, v) in input.original.as_map() {
-            if v.as_str().is_some_and(|s| s.to_lowercase() == wanted) {
+            if v.as_str().is_some_and(|s| crate::js::to_lower(s) == wanted) {
                 h.push(
                     "username-mismatch",
                     format!(

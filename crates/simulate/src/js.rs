@@ -31,13 +31,9 @@ pub fn to_js_string(v: &Value<'_>) -> String {
     v.to_js_string().unwrap_or_default()
 }
 
-/// `String.prototype.toLowerCase` (ASCII text without the Unicode tables).
+/// `String.prototype.toLowerCase` (see [`rolemap_engine::js_lowercase`]).
 pub fn to_lower(s: &str) -> String {
-    if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else {
-        s.to_lowercase()
-    }
+    rolemap_engine::js_lowercase(s)
 }
 
 /// A search result as JSON (a string without the general conversion).

@@ -199,7 +199,8 @@ fn json_error(path: &Path, e: &serde_json::Error, line_offset: usize) -> SampleE
 
 /// Parses one JSON object of claims.
 pub fn parse_json_object(text: &str, path: &Path) -> Result<Claims, SampleError> {
-    let value: Json = serde_json::from_str(text).map_err(|e| json_error(path, &e, 0))?;
+    let value: Json =
+        serde_json::from_slice(text.as_bytes()).map_err(|e| json_error(path, &e, 0))?;
     Claims::from_json(value).map_err(|found| SampleError::NotAnObject {
         path: path.to_path_buf(),
         line: None,
@@ -224,8 +225,8 @@ fn parse_jsonl(text: &str, path: &Path, label: &str) -> Result<Vec<Sample>, Samp
         if crate::js::trim(line).is_empty() {
             continue;
         }
-        let value: Json =
-            serde_json::from_str(line).map_err(|e| json_error(path, &e, line_no - 1))?;
+        let value: Json = serde_json::from_slice(line.as_bytes())
+            .map_err(|e| json_error(path, &e, line_no - 1))?;
         let claims = Claims::from_json(value).map_err(|found| SampleError::NotAnObject {
             path: path.to_path_buf(),
             line: Some(line_no),

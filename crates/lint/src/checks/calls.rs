@@ -440,7 +440,7 @@ fn ordering(cx: &mut Ctx<'_>, n: &Node, lhs: &Node, rhs: &Node, a: &Analysis) {
             NodeKind::Literal {
                 value: Json::String(s),
                 ..
-            } if s.trim().parse::<f64>().is_ok() => format!("`{}`", s.trim()),
+            } if rolemap_engine::is_float_syntax(s.trim()) => format!("`{}`", s.trim()),
             _ => format!("to_number({t})"),
         };
         edits.push((side.span, repl));

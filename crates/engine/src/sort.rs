@@ -1,0 +1,87 @@
+//! Stable sorting, the same everywhere; in the WebAssembly module through
+//! one instantiation of the standard library's sort.
+//!
+//! Each element type sorted with `slice::sort_by` adds a copy of the
+//! standard library's sort (about 4 KB) to the module. There the elements
+//! are sorted by sorting their indices (one copy of the sort, for `usize`,
+//! with the comparison behind a `dyn`) and then moved into that order. A
+//! stable sort by a comparison that is a total preorder has exactly one
+//! result, so both ways give the same order; natively `slice::sort_by`
+//! runs as before.
+
+use std::cmp::Ordering;
+
+/// Sorts `items` by `cmp`, equal elements keeping their order.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_mut))]
+pub(crate) fn sort_by<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    #[cfg(not(target_arch = "wasm32"))]
+    items.sort_by(cmp);
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        sort_indices(&mut order, &mut |a, b| cmp(&items[a], &items[b]));
+        permute(items, order);
+    }
+}
+
+/// Sorts `items` by `key`, equal keys keeping their order.
+pub(crate) fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
+    sort_by(items, |a, b| key(a).cmp(&key(b)));
+}
+
+/// The one instantiation of the standard library's sort in the module.
+#[cfg(any(test, target_arch = "wasm32"))]
+fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
+    order.sort_by(|&a, &b| cmp(a, b));
+}
+
+/// Moves `items[order[k]]` to position `k`, for every `k`, one cycle of
+/// the permutation at a time (`order` is left as the identity).
+#[cfg(any(test, target_arch = "wasm32"))]
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != start {
+            let next = order[at];
+            items.swap(at, next);
+            order[at] = at;
+            at = next;
+        }
+        order[at] = at;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the WebAssembly module's `sort_by` does.
+    fn sort_by_indices<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        sort_indices(&mut order, &mut |a, b| cmp(&items[a], &items[b]));
+        permute(items, order);
+    }
+
+    #[test]
+    fn sorting_indices_gives_the_standard_librarys_order() {
+        let mut seed: u64 = 0x853c_49e6_748f_ea9b;
+        for len in 0..200 {
+            let items: Vec<(u8, usize)> = (0..len)
+                .map(|i| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    ((seed % 7) as u8, i)
+                })
+                .collect();
+            let mut want = items.clone();
+            want.sort_by_key(|a| a.0);
+            let mut got = items.clone();
+            sort_by_indices(&mut got, |a, b| a.0.cmp(&b.0));
+            assert_eq!(got, want, "{items:?}");
+            let mut got = items;
+            sort_by_key(&mut got, |x| x.0);
+            assert_eq!(got, want);
+        }
+    }
+}
