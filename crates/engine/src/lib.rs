@@ -36,6 +36,9 @@ mod limits;
 mod parse;
 mod print;
 mod sort;
+mod unicode;
+pub use unicode::js_lowercase;
+pub(crate) use unicode::{char_properties, lowercase_char};
 mod value;
 
 use serde_json::Value as Json;
@@ -198,81 +201,6 @@ fn check_calls(node: &Node) -> Result<(), Error> {
 /// role names with it; it removes more than ASCII white space).
 pub fn js_trim(s: &str) -> &str {
     s.trim_matches(jsnum::is_js_space)
-}
-
-/// JavaScript's `s.toLowerCase()` (full Unicode case mapping, final sigma
-/// included). Natively Rust's `str::to_lowercase`, which implements the
-/// same mapping; in the WebAssembly module the browser's own
-/// `String.prototype.toLowerCase`, so that the module carries no Unicode
-/// case tables (about 12 KB). ASCII text is lowered without either.
-pub fn js_lowercase(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    return s.to_lowercase();
-    #[cfg(target_arch = "wasm32")]
-    return browser::to_lower_case(s);
-}
-
-/// The first character of `c`'s lower case (Rust's `char::to_lowercase`,
-/// through [`js_lowercase`] in the WebAssembly module: the mappings agree on
-/// a lone character).
-pub(crate) fn lowercase_char(c: char) -> char {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    return c.to_lowercase().next().unwrap_or(c);
-    #[cfg(target_arch = "wasm32")]
-    return js_lowercase(c.encode_utf8(&mut [0; 4]))
-        .chars()
-        .next()
-        .unwrap_or(c);
-}
-
-/// Unicode properties of `c`: (Uppercase, White_Space, Alphabetic or
-/// Numeric), what Rust's `char::is_uppercase`, `is_whitespace` and
-/// `is_alphanumeric` answer. In the WebAssembly module, for a character
-/// outside ASCII, the browser answers (`\p{...}` in a regular expression),
-/// so that the module carries no tables of these properties.
-pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
-    if c.is_ascii() {
-        return (
-            c.is_ascii_uppercase(),
-            matches!(c, ' ' | '\t'..='\r'),
-            c.is_ascii_alphanumeric(),
-        );
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    return (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric());
-    #[cfg(target_arch = "wasm32")]
-    {
-        let bits = browser::char_properties(c.encode_utf8(&mut [0; 4]));
-        (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0)
-    }
-}
-
-/// What the WebAssembly module asks of the browser.
-#[cfg(target_arch = "wasm32")]
-mod browser {
-    use wasm_bindgen::prelude::wasm_bindgen;
-
-    #[wasm_bindgen(inline_js = r"
-export function to_lower_case(s) { return s.toLowerCase(); }
-export function char_properties(c) {
-  return (/\p{Uppercase}/u.test(c) ? 1 : 0)
-    | (/\p{White_Space}/u.test(c) ? 2 : 0)
-    | (/[\p{Alphabetic}\p{N}]/u.test(c) ? 4 : 0);
-}
-")]
-    extern "C" {
-        /// `s.toLowerCase()`.
-        pub fn to_lower_case(s: &str) -> String;
-        /// The Unicode properties of the character `c` (see
-        /// [`super::char_properties`]), as bits 1, 2 and 4.
-        pub fn char_properties(c: &str) -> u32;
-    }
 }
 
 /// Whether Rust's `str::parse::<f64>` accepts `s`: an optional sign, then

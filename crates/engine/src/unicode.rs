@@ -1,0 +1,80 @@
+//! Unicode case mapping and character properties, decided in one place:
+//! natively from Rust's tables; in the browser's WebAssembly module
+//! (`wasm32-unknown-unknown`, built with wasm-bindgen) from the browser's
+//! own JavaScript, so the module carries no Unicode tables. Both follow
+//! the Unicode standard.
+
+/// JavaScript's `s.toLowerCase()` (full Unicode case mapping, final sigma
+/// included). Natively Rust's `str::to_lowercase`, which implements the
+/// same mapping; in the WebAssembly module the browser's own
+/// `String.prototype.toLowerCase`, so that the module carries no Unicode
+/// case tables (about 12 KB). ASCII text is lowered without either.
+pub fn js_lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    return s.to_lowercase();
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    return browser::to_lower_case(s);
+}
+
+/// The first character of `c`'s lower case (Rust's `char::to_lowercase`,
+/// through [`js_lowercase`] in the WebAssembly module: the mappings agree on
+/// a lone character).
+pub(crate) fn lowercase_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    return c.to_lowercase().next().unwrap_or(c);
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    return js_lowercase(c.encode_utf8(&mut [0; 4]))
+        .chars()
+        .next()
+        .unwrap_or(c);
+}
+
+/// Unicode properties of `c`: (Uppercase, White_Space, Alphabetic or
+/// Numeric), what Rust's `char::is_uppercase`, `is_whitespace` and
+/// `is_alphanumeric` answer. In the WebAssembly module, for a character
+/// outside ASCII, the browser answers (`\p{...}` in a regular expression),
+/// so that the module carries no tables of these properties.
+pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
+    if c.is_ascii() {
+        return (
+            c.is_ascii_uppercase(),
+            matches!(c, ' ' | '\t'..='\r'),
+            c.is_ascii_alphanumeric(),
+        );
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    return (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric());
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    {
+        let bits = browser::char_properties(c.encode_utf8(&mut [0; 4]));
+        (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0)
+    }
+}
+
+/// What the WebAssembly module asks of the browser.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+mod browser {
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    #[wasm_bindgen(inline_js = r"
+export function to_lower_case(s) { return s.toLowerCase(); }
+export function char_properties(c) {
+  return (/\p{Uppercase}/u.test(c) ? 1 : 0)
+    | (/\p{White_Space}/u.test(c) ? 2 : 0)
+    | (/[\p{Alphabetic}\p{N}]/u.test(c) ? 4 : 0);
+}
+")]
+    extern "C" {
+        /// `s.toLowerCase()`.
+        pub fn to_lower_case(s: &str) -> String;
+        /// The Unicode properties of the character `c` (see
+        /// [`super::char_properties`]), as bits 1, 2 and 4.
+        pub fn char_properties(c: &str) -> u32;
+    }
+}
