@@ -50,8 +50,8 @@ pub(crate) struct Op {
 pub(crate) enum OpKind {
     /// `@`, or the implicit current element.
     Current,
-    /// A field of the current object.
-    Field(Box<FieldOp>),
+    /// A field of the current object (in place: no allocation of its own).
+    Field(FieldOp),
     /// A literal.
     Literal(Json),
     /// `lhs.rhs` and `lhs | rhs`.
@@ -206,7 +206,7 @@ impl Lower {
         self.next_id += 1;
         let kind = match &node.kind {
             NodeKind::Identity | NodeKind::Current => OpKind::Current,
-            NodeKind::Field { name, .. } => OpKind::Field(Box::new(FieldOp {
+            NodeKind::Field { name, .. } => OpKind::Field(FieldOp {
                 name: name.as_str().into(),
                 inherited: if self.rules.prototype_fields {
                     inherited(name)
@@ -214,7 +214,7 @@ impl Lower {
                     Inherited::Nothing
                 },
                 hint: AtomicU32::new(0),
-            })),
+            }),
             NodeKind::Literal { value, .. } => OpKind::Literal(value.clone()),
             NodeKind::Subexpr { lhs, rhs } | NodeKind::Pipe(lhs, rhs) => {
                 let l = self.boxed(lhs);
@@ -312,8 +312,26 @@ impl Lower {
     }
 }
 
+/// The length of the shortest of [`crate::js::OBJECT_PROTOTYPE_NAMES`].
+const SHORTEST_PROTOTYPE_NAME: usize = {
+    let names = crate::js::OBJECT_PROTOTYPE_NAMES;
+    let mut shortest = usize::MAX;
+    let mut i = 0;
+    while i < names.len() {
+        if names[i].len() < shortest {
+            shortest = names[i].len();
+        }
+        i += 1;
+    }
+    shortest
+};
+
 /// What `{}[name]` gives in JavaScript.
 fn inherited(name: &str) -> Inherited {
+    // Most names are shorter than any of `Object.prototype`'s.
+    if name.len() < SHORTEST_PROTOTYPE_NAME {
+        return Inherited::Nothing;
+    }
     match crate::js::OBJECT_PROTOTYPE_NAMES
         .iter()
         .find(|m| **m == name)
