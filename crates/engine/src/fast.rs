@@ -23,6 +23,8 @@
 //! comparators 5, `[]` 9, `[*]`/slices/`*` 20, `[?` 21, `.` 40, `!` 45,
 //! `[n]` 55, `(` 60; projections stop at 10).
 
+use std::cell::Cell;
+
 use serde_json::Value as Json;
 
 use crate::ast::{Comparator, KeyValue, LiteralForm, Node, NodeKind, ProjectionKind, Slice, Span};
@@ -35,6 +37,20 @@ use crate::parse::{
 
 /// The tree of `src`, or `None` when pest must decide (see the module doc).
 pub(crate) fn parse(src: &str, rules: &'static Rules, max_depth: u32) -> Option<Node> {
+    let mut scratch = SCRATCH.take();
+    let node = parse_with(src, rules, max_depth, &mut scratch);
+    if scratch.nodes.capacity() <= SCRATCH_KEPT && scratch.kvs.capacity() <= SCRATCH_KEPT {
+        SCRATCH.set(scratch);
+    }
+    node
+}
+
+fn parse_with(
+    src: &str,
+    rules: &'static Rules,
+    max_depth: u32,
+    scratch: &mut Scratch,
+) -> Option<Node> {
     let mut p = Fast {
         src,
         b: src.as_bytes(),
@@ -46,17 +62,41 @@ pub(crate) fn parse(src: &str, rules: &'static Rules, max_depth: u32) -> Option<
         infix_seen: false,
         had_infix: false,
         bare: false,
+        scratch,
     };
     let node = p.expression()?;
     p.ws();
     (p.pos == p.b.len() && node.depth() <= max_depth).then_some(node)
 }
 
+/// The items of the lists, calls and hashes being read, innermost last:
+/// each one's items are moved at its end into a vector of their number
+/// (one allocation each, instead of a vector grown item by item). Kept
+/// from one parse to the next on a thread; every list leaves it as it
+/// found it.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    kvs: Vec<KeyValue>,
+}
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = const {
+        Cell::new(Scratch {
+            nodes: Vec::new(),
+            kvs: Vec::new(),
+        })
+    };
+}
+
+/// Scratch stacks up to this capacity are kept between parses.
+const SCRATCH_KEPT: usize = 256;
+
 /// Deepest recursion of this path (its frames are small: this fits any
 /// thread's stack); deeper text goes to pest, which grows its stack.
 const MAX_RECURSION: u32 = 256;
 
-struct Fast<'s> {
+struct Fast<'s, 'x> {
     src: &'s str,
     b: &'s [u8],
     pos: usize,
@@ -71,6 +111,8 @@ struct Fast<'s> {
     /// Whether the last operand read was a primary without postfixes (its
     /// pest pair then takes in the white space after it).
     bare: bool,
+    /// Where list items wait until their list is read.
+    scratch: &'x mut Scratch,
 }
 
 /// What a `[` starts, told by the characters after it.
@@ -90,7 +132,7 @@ fn is_name_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
-impl Fast<'_> {
+impl Fast<'_, '_> {
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
@@ -493,7 +535,7 @@ impl Fast<'_> {
     fn multi_list(&mut self) -> Option<Node> {
         let start = self.pos;
         self.pos += 1;
-        let items = self.separated(b']', Self::expression)?;
+        let items = self.separated(b']', |p| &mut p.scratch.nodes, Self::expression)?;
         Some(Node::new(
             NodeKind::MultiList(items),
             Span::new(start, self.pos),
@@ -504,7 +546,7 @@ impl Fast<'_> {
     fn multi_hash(&mut self) -> Option<Node> {
         let start = self.pos;
         self.pos += 1;
-        let kvs = self.separated(b'}', Self::key_value)?;
+        let kvs = self.separated(b'}', |p| &mut p.scratch.kvs, Self::key_value)?;
         Some(Node::new(
             NodeKind::MultiHash(kvs),
             Span::new(start, self.pos),
@@ -513,22 +555,33 @@ impl Fast<'_> {
 
     /// Items read by `item`, separated by `,`, up to and including `close`
     /// (the opening bracket consumed): at least one, every `,` present, no
-    /// trailing one (pest decides the lenient forms).
+    /// trailing one (pest decides the lenient forms). The items wait on
+    /// the scratch stack `stack` and leave it in a vector of their number.
     fn separated<T>(
         &mut self,
         close: u8,
+        stack: fn(&mut Self) -> &mut Vec<T>,
         mut item: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<Vec<T>> {
-        let mut items = Vec::new();
-        loop {
-            items.push(item(self)?);
+        let mark = stack(self).len();
+        let closed = loop {
+            let Some(it) = item(self) else {
+                break false;
+            };
+            stack(self).push(it);
             self.ws();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                c if c == close => break,
-                _ => return None,
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(c) if c == close => break true,
+                _ => break false,
             }
+        };
+        let items = stack(self);
+        if !closed {
+            items.truncate(mark);
+            return None;
         }
+        let items = items.split_off(mark);
         self.pos += 1;
         Some(items)
     }
@@ -595,7 +648,7 @@ impl Fast<'_> {
             self.pos += 1;
             Vec::new()
         } else {
-            self.separated(b')', Self::argument)?
+            self.separated(b')', |p| &mut p.scratch.nodes, Self::argument)?
         };
         let span = name_span.to(Span::new(start, self.pos));
         Some(Node::new(
