@@ -24,7 +24,11 @@ pub(crate) struct Program {
 impl Program {
     /// Lowers `ast` for a dialect with `rules`.
     pub fn new(ast: &Node, rules: &'static Rules) -> Program {
-        let mut lower = Lower { rules, next_id: 0 };
+        let mut lower = Lower {
+            rules,
+            next_id: 0,
+            level: 0,
+        };
         Program {
             root: lower.op(ast),
         }
@@ -185,14 +189,29 @@ pub(crate) struct RefOp {
 struct Lower {
     rules: &'static Rules,
     next_id: u32,
+    /// How deeply [`Lower::op`] has recursed.
+    level: u32,
 }
+
+/// Every this many levels of recursion, the lowering makes sure enough
+/// stack is left (the red zone covers far more than that many levels).
+const STACK_CHECK_EVERY: u32 = 8;
 
 impl Lower {
     fn op(&mut self, node: &Node) -> Op {
+        if !self.level.is_multiple_of(STACK_CHECK_EVERY) {
+            self.level += 1;
+            let op = self.op_step(node);
+            self.level -= 1;
+            return op;
+        }
         // Deep trees: grow the stack rather than overflow it.
-        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+        self.level += 1;
+        let op = stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
             self.op_step(node)
-        })
+        });
+        self.level -= 1;
+        op
     }
 
     fn boxed(&mut self, node: &Node) -> Box<Op> {
