@@ -24,6 +24,7 @@
 //! `[n]` 55, `(` 60; projections stop at 10).
 
 use std::cell::Cell;
+use std::thread::LocalKey;
 
 use serde_json::Value as Json;
 
@@ -37,20 +38,6 @@ use crate::parse::{
 
 /// The tree of `src`, or `None` when pest must decide (see the module doc).
 pub(crate) fn parse(src: &str, rules: &'static Rules, max_depth: u32) -> Option<Node> {
-    let mut scratch = SCRATCH.take();
-    let node = parse_with(src, rules, max_depth, &mut scratch);
-    if scratch.nodes.capacity() <= SCRATCH_KEPT && scratch.kvs.capacity() <= SCRATCH_KEPT {
-        SCRATCH.set(scratch);
-    }
-    node
-}
-
-fn parse_with(
-    src: &str,
-    rules: &'static Rules,
-    max_depth: u32,
-    scratch: &mut Scratch,
-) -> Option<Node> {
     let mut p = Fast {
         src,
         b: src.as_bytes(),
@@ -62,41 +49,45 @@ fn parse_with(
         infix_seen: false,
         had_infix: false,
         bare: false,
-        scratch,
+        nodes: None,
+        kvs: None,
     };
-    let node = p.expression()?;
+    let node = p.expression();
     p.ws();
-    (p.pos == p.b.len() && node.depth() <= max_depth).then_some(node)
-}
-
-/// The items of the lists, calls and hashes being read, innermost last:
-/// each one's items are moved at its end into a vector of their number
-/// (one allocation each, instead of a vector grown item by item). Kept
-/// from one parse to the next on a thread; every list leaves it as it
-/// found it.
-#[derive(Default)]
-struct Scratch {
-    nodes: Vec<Node>,
-    kvs: Vec<KeyValue>,
+    let whole = p.pos == p.b.len();
+    if let Some(nodes) = p.nodes {
+        give_back(&NODES, nodes);
+    }
+    if let Some(kvs) = p.kvs {
+        give_back(&KVS, kvs);
+    }
+    node.filter(|node| whole && node.depth() <= max_depth)
 }
 
 thread_local! {
-    static SCRATCH: Cell<Scratch> = const {
-        Cell::new(Scratch {
-            nodes: Vec::new(),
-            kvs: Vec::new(),
-        })
-    };
+    /// [`Fast::nodes`] of the last parse on this thread that needed it.
+    static NODES: Cell<Vec<Node>> = const { Cell::new(Vec::new()) };
+    /// [`Fast::kvs`] of the last parse on this thread that needed it.
+    static KVS: Cell<Vec<KeyValue>> = const { Cell::new(Vec::new()) };
 }
 
-/// Scratch stacks up to this capacity are kept between parses.
+/// Scratch stacks up to this capacity are kept for the next parse.
 const SCRATCH_KEPT: usize = 256;
+
+/// Keeps `stack` (emptied) in `key` for the next parse on this thread,
+/// unless it has grown large.
+fn give_back<T: 'static>(key: &'static LocalKey<Cell<Vec<T>>>, mut stack: Vec<T>) {
+    if stack.capacity() <= SCRATCH_KEPT {
+        stack.clear();
+        key.set(stack);
+    }
+}
 
 /// Deepest recursion of this path (its frames are small: this fits any
 /// thread's stack); deeper text goes to pest, which grows its stack.
 const MAX_RECURSION: u32 = 256;
 
-struct Fast<'s, 'x> {
+struct Fast<'s> {
     src: &'s str,
     b: &'s [u8],
     pos: usize,
@@ -111,8 +102,13 @@ struct Fast<'s, 'x> {
     /// Whether the last operand read was a primary without postfixes (its
     /// pest pair then takes in the white space after it).
     bare: bool,
-    /// Where list items wait until their list is read.
-    scratch: &'x mut Scratch,
+    /// The items of the lists and calls being read, innermost last: each
+    /// list's items are moved at its end into a vector of their number (one
+    /// allocation per list, instead of a vector grown item by item). Taken
+    /// from the thread's last parse when a first list is met ([`NODES`]).
+    nodes: Option<Vec<Node>>,
+    /// The same for the entries of multi-select hashes ([`KVS`]).
+    kvs: Option<Vec<KeyValue>>,
 }
 
 /// What a `[` starts, told by the characters after it.
@@ -132,7 +128,7 @@ fn is_name_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
-impl Fast<'_, '_> {
+impl Fast<'_> {
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
@@ -535,7 +531,11 @@ impl Fast<'_, '_> {
     fn multi_list(&mut self) -> Option<Node> {
         let start = self.pos;
         self.pos += 1;
-        let items = self.separated(b']', |p| &mut p.scratch.nodes, Self::expression)?;
+        let items = self.separated(
+            b']',
+            |p| p.nodes.get_or_insert_with(|| NODES.take()),
+            Self::expression,
+        )?;
         Some(Node::new(
             NodeKind::MultiList(items),
             Span::new(start, self.pos),
@@ -546,7 +546,11 @@ impl Fast<'_, '_> {
     fn multi_hash(&mut self) -> Option<Node> {
         let start = self.pos;
         self.pos += 1;
-        let kvs = self.separated(b'}', |p| &mut p.scratch.kvs, Self::key_value)?;
+        let kvs = self.separated(
+            b'}',
+            |p| p.kvs.get_or_insert_with(|| KVS.take()),
+            Self::key_value,
+        )?;
         Some(Node::new(
             NodeKind::MultiHash(kvs),
             Span::new(start, self.pos),
@@ -648,7 +652,11 @@ impl Fast<'_, '_> {
             self.pos += 1;
             Vec::new()
         } else {
-            self.separated(b')', |p| &mut p.scratch.nodes, Self::argument)?
+            self.separated(
+                b')',
+                |p| p.nodes.get_or_insert_with(|| NODES.take()),
+                Self::argument,
+            )?
         };
         let span = name_span.to(Span::new(start, self.pos));
         Some(Node::new(
