@@ -275,7 +275,8 @@ impl Fast<'_> {
     /// that a projection it starts takes.
     fn nud(&mut self) -> Option<Node> {
         let start = self.pos;
-        let identity = Node::new(NodeKind::Identity, Span::at(start));
+        // Made only where a projection or index starts the expression.
+        let identity = || Node::new(NodeKind::Identity, Span::at(start));
         match self.peek()? {
             c if is_name_start(c) => Some(self.identifier()),
             b'\'' => self.raw_string(),
@@ -288,10 +289,10 @@ impl Fast<'_> {
                     self.pos += 2;
                     let span = Span::new(start, self.pos);
                     let rhs = self.projection_rhs(BP_FLATTEN, span.end)?;
-                    Some(projection(ProjectionKind::Flatten, identity, rhs, span))
+                    Some(projection(ProjectionKind::Flatten, identity(), rhs, span))
                 }
-                Open::Filter => self.filter(identity),
-                Open::Other => match self.bracket(identity)? {
+                Open::Filter => self.filter(identity()),
+                Open::Other => match self.bracket(identity())? {
                     Ok(node) => Some(node),
                     Err(_) => self.multi_list(),
                 },
@@ -304,7 +305,7 @@ impl Fast<'_> {
                 self.pos += 1;
                 let span = Span::new(start, self.pos);
                 let rhs = self.projection_rhs(BP_STAR, span.end)?;
-                Some(projection(ProjectionKind::Values, identity, rhs, span))
+                Some(projection(ProjectionKind::Values, identity(), rhs, span))
             }
             _ => None,
         }
