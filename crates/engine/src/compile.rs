@@ -7,6 +7,7 @@
 //! fail their check, what a field lookup finds on `Object.prototype` when the
 //! object lacks the key.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use serde_json::Value as Json;
@@ -163,8 +164,9 @@ pub(crate) struct ConstList {
 pub(crate) struct CallOp {
     /// The function, if one has the name.
     pub func: Option<Func>,
-    /// The name as written.
-    pub name: Box<str>,
+    /// The name as written (the signature's, not a copy, when a function
+    /// has it).
+    pub name: Cow<'static, str>,
     /// Where the name is.
     pub name_span: Span,
     /// Arguments.
@@ -307,7 +309,10 @@ impl Lower {
                 };
                 OpKind::Call(Box::new(CallOp {
                     func,
-                    name: name.as_str().into(),
+                    name: match func {
+                        Some(f) => Cow::Borrowed(f.signature().name),
+                        None => Cow::Owned(name.clone()),
+                    },
                     name_span: *name_span,
                     args: ops,
                     arity_ok,
