@@ -7,6 +7,7 @@
 //! fail their check, what a field lookup finds on `Object.prototype` when the
 //! object lacks the key.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 use serde_json::Value as Json;
@@ -24,7 +25,11 @@ pub(crate) struct Program {
 impl Program {
     /// Lowers `ast` for a dialect with `rules`.
     pub fn new(ast: &Node, rules: &'static Rules) -> Program {
-        let mut lower = Lower { rules, next_id: 0 };
+        let mut lower = Lower {
+            rules,
+            next_id: 0,
+            level: 0,
+        };
         Program {
             root: lower.op(ast),
         }
@@ -50,8 +55,8 @@ pub(crate) struct Op {
 pub(crate) enum OpKind {
     /// `@`, or the implicit current element.
     Current,
-    /// A field of the current object.
-    Field(Box<FieldOp>),
+    /// A field of the current object (in place: no allocation of its own).
+    Field(FieldOp),
     /// A literal.
     Literal(Json),
     /// `lhs.rhs` and `lhs | rhs`.
@@ -159,8 +164,9 @@ pub(crate) struct ConstList {
 pub(crate) struct CallOp {
     /// The function, if one has the name.
     pub func: Option<Func>,
-    /// The name as written.
-    pub name: Box<str>,
+    /// The name as written (the signature's, not a copy, when a function
+    /// has it).
+    pub name: Cow<'static, str>,
     /// Where the name is.
     pub name_span: Span,
     /// Arguments.
@@ -185,14 +191,29 @@ pub(crate) struct RefOp {
 struct Lower {
     rules: &'static Rules,
     next_id: u32,
+    /// How deeply [`Lower::op`] has recursed.
+    level: u32,
 }
+
+/// Every this many levels of recursion, the lowering makes sure enough
+/// stack is left (the red zone covers far more than that many levels).
+const STACK_CHECK_EVERY: u32 = 8;
 
 impl Lower {
     fn op(&mut self, node: &Node) -> Op {
+        if !self.level.is_multiple_of(STACK_CHECK_EVERY) {
+            self.level += 1;
+            let op = self.op_step(node);
+            self.level -= 1;
+            return op;
+        }
         // Deep trees: grow the stack rather than overflow it.
-        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+        self.level += 1;
+        let op = stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
             self.op_step(node)
-        })
+        });
+        self.level -= 1;
+        op
     }
 
     fn boxed(&mut self, node: &Node) -> Box<Op> {
@@ -206,7 +227,7 @@ impl Lower {
         self.next_id += 1;
         let kind = match &node.kind {
             NodeKind::Identity | NodeKind::Current => OpKind::Current,
-            NodeKind::Field { name, .. } => OpKind::Field(Box::new(FieldOp {
+            NodeKind::Field { name, .. } => OpKind::Field(FieldOp {
                 name: name.as_str().into(),
                 inherited: if self.rules.prototype_fields {
                     inherited(name)
@@ -214,7 +235,7 @@ impl Lower {
                     Inherited::Nothing
                 },
                 hint: AtomicU32::new(0),
-            })),
+            }),
             NodeKind::Literal { value, .. } => OpKind::Literal(value.clone()),
             NodeKind::Subexpr { lhs, rhs } | NodeKind::Pipe(lhs, rhs) => {
                 let l = self.boxed(lhs);
@@ -288,7 +309,10 @@ impl Lower {
                 };
                 OpKind::Call(Box::new(CallOp {
                     func,
-                    name: name.as_str().into(),
+                    name: match func {
+                        Some(f) => Cow::Borrowed(f.signature().name),
+                        None => Cow::Owned(name.clone()),
+                    },
                     name_span: *name_span,
                     args: ops,
                     arity_ok,
@@ -312,8 +336,26 @@ impl Lower {
     }
 }
 
+/// The length of the shortest of [`crate::js::OBJECT_PROTOTYPE_NAMES`].
+const SHORTEST_PROTOTYPE_NAME: usize = {
+    let names = crate::js::OBJECT_PROTOTYPE_NAMES;
+    let mut shortest = usize::MAX;
+    let mut i = 0;
+    while i < names.len() {
+        if names[i].len() < shortest {
+            shortest = names[i].len();
+        }
+        i += 1;
+    }
+    shortest
+};
+
 /// What `{}[name]` gives in JavaScript.
 fn inherited(name: &str) -> Inherited {
+    // Most names are shorter than any of `Object.prototype`'s.
+    if name.len() < SHORTEST_PROTOTYPE_NAME {
+        return Inherited::Nothing;
+    }
     match crate::js::OBJECT_PROTOTYPE_NAMES
         .iter()
         .find(|m| **m == name)

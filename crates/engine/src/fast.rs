@@ -23,6 +23,9 @@
 //! comparators 5, `[]` 9, `[*]`/slices/`*` 20, `[?` 21, `.` 40, `!` 45,
 //! `[n]` 55, `(` 60; projections stop at 10).
 
+use std::cell::Cell;
+use std::thread::LocalKey;
+
 use serde_json::Value as Json;
 
 use crate::ast::{Comparator, KeyValue, LiteralForm, Node, NodeKind, ProjectionKind, Slice, Span};
@@ -46,10 +49,38 @@ pub(crate) fn parse(src: &str, rules: &'static Rules, max_depth: u32) -> Option<
         infix_seen: false,
         had_infix: false,
         bare: false,
+        nodes: None,
+        kvs: None,
     };
-    let node = p.expression()?;
+    let node = p.expression();
     p.ws();
-    (p.pos == p.b.len() && node.depth() <= max_depth).then_some(node)
+    let whole = p.pos == p.b.len();
+    if let Some(nodes) = p.nodes {
+        give_back(&NODES, nodes);
+    }
+    if let Some(kvs) = p.kvs {
+        give_back(&KVS, kvs);
+    }
+    node.filter(|node| whole && node.depth() <= max_depth)
+}
+
+thread_local! {
+    /// [`Fast::nodes`] of the last parse on this thread that needed it.
+    static NODES: Cell<Vec<Node>> = const { Cell::new(Vec::new()) };
+    /// [`Fast::kvs`] of the last parse on this thread that needed it.
+    static KVS: Cell<Vec<KeyValue>> = const { Cell::new(Vec::new()) };
+}
+
+/// Scratch stacks up to this capacity are kept for the next parse.
+const SCRATCH_KEPT: usize = 256;
+
+/// Keeps `stack` (emptied) in `key` for the next parse on this thread,
+/// unless it has grown large.
+fn give_back<T: 'static>(key: &'static LocalKey<Cell<Vec<T>>>, mut stack: Vec<T>) {
+    if stack.capacity() <= SCRATCH_KEPT {
+        stack.clear();
+        key.set(stack);
+    }
 }
 
 /// Deepest recursion of this path (its frames are small: this fits any
@@ -71,6 +102,13 @@ struct Fast<'s> {
     /// Whether the last operand read was a primary without postfixes (its
     /// pest pair then takes in the white space after it).
     bare: bool,
+    /// The items of the lists and calls being read, innermost last: each
+    /// list's items are moved at its end into a vector of their number (one
+    /// allocation per list, instead of a vector grown item by item). Taken
+    /// from the thread's last parse when a first list is met ([`NODES`]).
+    nodes: Option<Vec<Node>>,
+    /// The same for the entries of multi-select hashes ([`KVS`]).
+    kvs: Option<Vec<KeyValue>>,
 }
 
 /// What a `[` starts, told by the characters after it.
@@ -237,7 +275,8 @@ impl Fast<'_> {
     /// that a projection it starts takes.
     fn nud(&mut self) -> Option<Node> {
         let start = self.pos;
-        let identity = Node::new(NodeKind::Identity, Span::at(start));
+        // Made only where a projection or index starts the expression.
+        let identity = || Node::new(NodeKind::Identity, Span::at(start));
         match self.peek()? {
             c if is_name_start(c) => Some(self.identifier()),
             b'\'' => self.raw_string(),
@@ -250,10 +289,10 @@ impl Fast<'_> {
                     self.pos += 2;
                     let span = Span::new(start, self.pos);
                     let rhs = self.projection_rhs(BP_FLATTEN, span.end)?;
-                    Some(projection(ProjectionKind::Flatten, identity, rhs, span))
+                    Some(projection(ProjectionKind::Flatten, identity(), rhs, span))
                 }
-                Open::Filter => self.filter(identity),
-                Open::Other => match self.bracket(identity)? {
+                Open::Filter => self.filter(identity()),
+                Open::Other => match self.bracket(identity())? {
                     Ok(node) => Some(node),
                     Err(_) => self.multi_list(),
                 },
@@ -266,7 +305,7 @@ impl Fast<'_> {
                 self.pos += 1;
                 let span = Span::new(start, self.pos);
                 let rhs = self.projection_rhs(BP_STAR, span.end)?;
-                Some(projection(ProjectionKind::Values, identity, rhs, span))
+                Some(projection(ProjectionKind::Values, identity(), rhs, span))
             }
             _ => None,
         }
@@ -493,7 +532,11 @@ impl Fast<'_> {
     fn multi_list(&mut self) -> Option<Node> {
         let start = self.pos;
         self.pos += 1;
-        let items = self.separated(b']', Self::expression)?;
+        let items = self.separated(
+            b']',
+            |p| p.nodes.get_or_insert_with(|| NODES.take()),
+            Self::expression,
+        )?;
         Some(Node::new(
             NodeKind::MultiList(items),
             Span::new(start, self.pos),
@@ -504,7 +547,11 @@ impl Fast<'_> {
     fn multi_hash(&mut self) -> Option<Node> {
         let start = self.pos;
         self.pos += 1;
-        let kvs = self.separated(b'}', Self::key_value)?;
+        let kvs = self.separated(
+            b'}',
+            |p| p.kvs.get_or_insert_with(|| KVS.take()),
+            Self::key_value,
+        )?;
         Some(Node::new(
             NodeKind::MultiHash(kvs),
             Span::new(start, self.pos),
@@ -513,22 +560,33 @@ impl Fast<'_> {
 
     /// Items read by `item`, separated by `,`, up to and including `close`
     /// (the opening bracket consumed): at least one, every `,` present, no
-    /// trailing one (pest decides the lenient forms).
+    /// trailing one (pest decides the lenient forms). The items wait on
+    /// the scratch stack `stack` and leave it in a vector of their number.
     fn separated<T>(
         &mut self,
         close: u8,
+        stack: fn(&mut Self) -> &mut Vec<T>,
         mut item: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<Vec<T>> {
-        let mut items = Vec::new();
-        loop {
-            items.push(item(self)?);
+        let mark = stack(self).len();
+        let closed = loop {
+            let Some(it) = item(self) else {
+                break false;
+            };
+            stack(self).push(it);
             self.ws();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                c if c == close => break,
-                _ => return None,
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(c) if c == close => break true,
+                _ => break false,
             }
+        };
+        let items = stack(self);
+        if !closed {
+            items.truncate(mark);
+            return None;
         }
+        let items = items.split_off(mark);
         self.pos += 1;
         Some(items)
     }
@@ -595,7 +653,11 @@ impl Fast<'_> {
             self.pos += 1;
             Vec::new()
         } else {
-            self.separated(b')', Self::argument)?
+            self.separated(
+                b')',
+                |p| p.nodes.get_or_insert_with(|| NODES.take()),
+                Self::argument,
+            )?
         };
         let span = name_span.to(Span::new(start, self.pos));
         Some(Node::new(

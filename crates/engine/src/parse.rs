@@ -135,34 +135,58 @@ fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<u32, Error> {
     let mut deepest: u32 = 0;
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
+        let c = b[i];
+        i += 1;
+        if !PRESCANNED[usize::from(c)] {
+            continue;
+        }
+        let at = i - 1;
+        match c {
+            b'\'' | b'"' | b'`' => {
+                while i < b.len() && b[i] != c {
                     i += if b[i] == b'\\' { 2 } else { 1 };
                 }
+                i += 1;
+                continue;
             }
-            b'(' | b'[' | b'{' | b'!' => depth += 1,
-            b'&' if b.get(i + 1) != Some(&b'&') => depth += 1,
-            b'&' => i += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'&' if b.get(i) == Some(&b'&') => {
+                i += 1;
+                continue;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
             b'\r' if !rules.cr_is_whitespace => {
                 return Err(Error::syntax(
                     "a carriage return (\\r) is not white space for jmespath.js: remove it (Windows line endings?)",
-                    Span::new(i, i + 1),
+                    Span::new(at, at + 1),
                 )
                 .with_js("Unknown character:\r"))
             }
-            _ => {}
+            b'\r' => continue,
+            // `(`, `[`, `{`, `!` and `&` alone: one level deeper.
+            _ => depth += 1,
         }
         if depth > limits.max_depth {
-            return Err(too_deep(limits, Span::new(i, i + 1)));
+            return Err(too_deep(limits, Span::new(at, at + 1)));
         }
         deepest = deepest.max(depth);
-        i += 1;
     }
     Ok(deepest)
 }
+
+/// The bytes [`prescan`] looks at (the others it steps over).
+const PRESCANNED: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"'\"`([{!&)]}\r";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Nesting beyond which parsing runs on a stack of its own: pest and the
 /// lowering recurse several frames per level.
