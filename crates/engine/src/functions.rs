@@ -727,20 +727,17 @@ fn contains(
     js_rules: bool,
 ) -> Result<bool, js::NoPrimitive> {
     // The common case (`contains(groups, 'admin')`): a string searched in an
-    // array of the input (or of literals). Strings are equal under both
-    // dialects' rules.
-    if let (View::Arr(Items::Json(items)), Some(needle)) = (subject.view(), search.as_str()) {
-        return Ok(items
-            .iter()
-            .any(|e| matches!(e, serde_json::Value::String(s) if s == needle)));
+    // array of the input (or of literals), or in a string.
+    if let Some(found) = search
+        .as_str()
+        .and_then(|needle| contains_str(subject, needle))
+    {
+        return Ok(found);
     }
     Ok(match subject.view() {
-        View::Str(s) => match search.view() {
-            View::Str(needle) => s.contains(needle),
-            // `indexOf` turns its argument into a string.
-            _ if js_rules => s.contains(js::to_js_string(search)?.as_str()),
-            _ => false,
-        },
+        // A string searched for anything else: `indexOf` turns its argument
+        // into a string; the spec finds nothing.
+        View::Str(s) if js_rules => s.contains(js::to_js_string(search)?.as_str()),
         View::Arr(items) => items.iter().any(|e| {
             if js_rules {
                 strict_equal(&e, search)
