@@ -57,9 +57,16 @@ pub(crate) fn to_js_string(n: f64) -> String {
     if n.is_infinite() {
         return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
-    let sign = if n < 0.0 { "-" } else { "" };
     // value = 0.digits × 10^n10
     let (digits, n10) = shortest_digits(n);
+    layout(n < 0.0, &digits, n10)
+}
+
+/// ECMAScript's Number::toString layout of a finite, non-zero number
+/// `0.digits × 10^n10` (negative when `negative`): plain up to 21 digits
+/// before the point and 6 zeros after it, else exponential.
+fn layout(negative: bool, digits: &str, n10: i32) -> String {
+    let sign = if negative { "-" } else { "" };
     let k = digits.len() as i32;
     let body = if k <= n10 && n10 <= 21 {
         format!("{digits}{}", "0".repeat((n10 - k) as usize))
@@ -280,9 +287,9 @@ mod tests {
         }
     }
 
-    /// `to_js_string` as it was written over `format!("{:e}")` (Rust's
-    /// shortest round-trip digits): the oracle for the one over zmij, which
-    /// differs from it only on exact ties (see `number_strings_are_javascripts`).
+    /// `to_js_string` over `format!("{:e}")`'s digits (Rust's shortest
+    /// round-trip digits) instead of zmij's: the oracle for zmij's digits,
+    /// which differ from Rust's only on exact ties (see `number_strings_are_javascripts`).
     fn to_js_string_via_fmt(n: f64) -> String {
         if n.is_nan() {
             return "NaN".into();
@@ -293,29 +300,11 @@ mod tests {
         if n.is_infinite() {
             return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
         }
-        let sign = if n < 0.0 { "-" } else { "" };
         let sci = format!("{:e}", n.abs());
         let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
         let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
         let e: i32 = exp.parse().unwrap_or(0);
-        let k = digits.len() as i32;
-        let n10 = e + 1;
-        let body = if k <= n10 && n10 <= 21 {
-            format!("{digits}{}", "0".repeat((n10 - k) as usize))
-        } else if 0 < n10 && n10 <= 21 {
-            format!("{}.{}", &digits[..n10 as usize], &digits[n10 as usize..])
-        } else if -6 < n10 && n10 <= 0 {
-            format!("0.{}{digits}", "0".repeat((-n10) as usize))
-        } else {
-            let exp = n10 - 1;
-            let exp_sign = if exp < 0 { '-' } else { '+' };
-            if k == 1 {
-                format!("{digits}e{exp_sign}{}", exp.abs())
-            } else {
-                format!("{}.{}e{exp_sign}{}", &digits[..1], &digits[1..], exp.abs())
-            }
-        };
-        format!("{sign}{body}")
+        layout(n < 0.0, &digits, e + 1)
     }
 
     /// `|n|`'s shortest digits by `to_js_string`, and its exact decimal
