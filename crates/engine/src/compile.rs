@@ -201,17 +201,16 @@ const STACK_CHECK_EVERY: u32 = 8;
 
 impl Lower {
     fn op(&mut self, node: &Node) -> Op {
-        if !self.level.is_multiple_of(STACK_CHECK_EVERY) {
-            self.level += 1;
-            let op = self.op_step(node);
-            self.level -= 1;
-            return op;
-        }
-        // Deep trees: grow the stack rather than overflow it.
+        let check = self.level.is_multiple_of(STACK_CHECK_EVERY);
         self.level += 1;
-        let op = stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+        let op = if check {
+            // Deep trees: grow the stack rather than overflow it.
+            stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+                self.op_step(node)
+            })
+        } else {
             self.op_step(node)
-        });
+        };
         self.level -= 1;
         op
     }
