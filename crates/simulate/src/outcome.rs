@@ -146,23 +146,31 @@ impl Memberships {
     }
 }
 
-impl Serialize for Memberships {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
-    }
+/// A compact list ([`Memberships`], [`Trace`]) is shown, compared and
+/// serialized as the list of its views, `iter()`.
+macro_rules! as_list_of_views {
+    ($($list:ty),*) => {$(
+        impl Serialize for $list {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.iter())
+            }
+        }
+
+        impl std::fmt::Debug for $list {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(self.iter()).finish()
+            }
+        }
+
+        impl PartialEq for $list {
+            fn eq(&self, other: &$list) -> bool {
+                self.len() == other.len() && self.iter().eq(other.iter())
+            }
+        }
+    )*};
 }
 
-impl std::fmt::Debug for Memberships {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl PartialEq for Memberships {
-    fn eq(&self, other: &Memberships) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
-    }
-}
+as_list_of_views!(Memberships, Trace);
 
 /// Where a mapping came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -691,24 +699,6 @@ fn view<'a>(info: &'a OrgInfo, step: &'a Step) -> OrgTrace<'a> {
                 ..base
             }
         }
-    }
-}
-
-impl Serialize for Trace {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
-    }
-}
-
-impl std::fmt::Debug for Trace {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl PartialEq for Trace {
-    fn eq(&self, other: &Trace) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
