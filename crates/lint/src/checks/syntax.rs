@@ -140,8 +140,10 @@ fn org_id_placeholders(cx: &mut Ctx<'_>) {
                     }
                 }
                 (ExprRole::OrgMapping, Region::Code) => {
-                    let mut fixed = cx.patched.text.clone();
-                    fixed.replace_range(range.clone(), "'{{orgId}}'");
+                    let fixed = cx.fixed(&[(
+                        rolemap_engine::Span::new(range.start, range.end),
+                        "'{{orgId}}'".to_string(),
+                    )]);
                     let id = cx.opts.org_id.as_deref().unwrap_or("home-lab");
                     cx.push(
                         diag(
@@ -150,7 +152,7 @@ fn org_id_placeholders(cx: &mut Ctx<'_>) {
                             format!("`{{{{orgId}}}}` is replaced by the org id as plain text before parsing: unquoted it becomes `{id}`, a field lookup or a syntax error (jmespath.js: `Expecting an identifier token, got: Lbrace`)"),
                             "needs single quotes",
                         )
-                        .with_help(format!("write `'{{{{orgId}}}}'`: `{}`", fixed.trim())),
+                        .with_help(format!("write `'{{{{orgId}}}}'`: `{fixed}`")),
                     );
                     cx.patched.replace(range, "'{{orgId}}'");
                     repaired = true;
@@ -161,8 +163,10 @@ fn org_id_placeholders(cx: &mut Ctx<'_>) {
                     if cx.patched.text.get(qrange.clone()) != Some("\"{{orgId}}\"") {
                         continue;
                     }
-                    let mut fixed = cx.patched.text.clone();
-                    fixed.replace_range(qrange.clone(), "'{{orgId}}'");
+                    let fixed = cx.fixed(&[(
+                        rolemap_engine::Span::new(qrange.start, qrange.end),
+                        "'{{orgId}}'".to_string(),
+                    )]);
                     let id = cx.opts.org_id.as_deref().unwrap_or("home-lab");
                     let span = cx.span(rolemap_engine::Span::new(qrange.start, qrange.end));
                     cx.push(
@@ -172,7 +176,7 @@ fn org_id_placeholders(cx: &mut Ctx<'_>) {
                             format!("`\"{{{{orgId}}}}\"` in double quotes becomes the FIELD lookup `\"{id}\"` (null), not the string"),
                             "a field lookup",
                         )
-                        .with_help(format!("use single quotes: `{}`", fixed.trim())),
+                        .with_help(format!("use single quotes: `{fixed}`")),
                     );
                     cx.patched.replace(qrange, "'{{orgId}}'");
                     repaired = true;
@@ -307,10 +311,13 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
     for at in &dangling {
         let dot = at.saturating_sub(1);
         let span = cx.span(rolemap_engine::Span::new(dot, dot + 1));
-        let mut fixed = cx.patched.text.clone();
-        if fixed.get(dot..dot + 1) == Some(".") {
-            fixed.replace_range(dot..dot + 1, "");
-        }
+        // The `.` removed (an empty edit where it is not one).
+        let end = if cx.patched.text.get(dot..dot + 1) == Some(".") {
+            dot + 1
+        } else {
+            dot
+        };
+        let fixed = cx.fixed(&[(rolemap_engine::Span::new(dot, end), String::new())]);
         cx.push(
             diag(
                 "RM058",
@@ -318,7 +325,7 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
                 "nothing follows this `.`: jmespath.js accepts it when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it".to_string(),
                 "dangling `.`",
             )
-            .with_help(format!("remove the `.` or finish the path: `{}`", fixed.trim())),
+            .with_help(format!("remove the `.` or finish the path: `{fixed}`")),
         );
     }
     let spec = Expression::compile(&cx.patched.text, Dialect::Spec);
