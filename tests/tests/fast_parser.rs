@@ -223,6 +223,9 @@ fn the_fast_path_gives_the_tree_pest_gives() {
 fn mapping_expressions_take_the_fast_path() {
     for src in [
         "contains(groups, 'admin') && 'Admin' || 'Member'",
+        "email",
+        "realm_access.roles",
+        "_a1.B_2.c.d",
         "realm_access.roles[?starts_with(@, 'pangolin-')] | [0]",
         "ends_with(email, '@acme.com')",
         "[contains(groups, 'a') && ['Admin'] || [], contains(groups, 'b') && ['Member'] || []][]",

@@ -64,6 +64,58 @@ pub(crate) fn parse(src: &str, rules: &'static Rules, max_depth: u32) -> Option<
     node.filter(|node| whole && node.depth() <= max_depth)
 }
 
+/// The tree of `src` when it is a bare name or names joined by `.` with
+/// nothing else (`email`, `realm_access.roles`), the commonest
+/// expressions (Pangolin's identifier, e-mail and name paths), read without
+/// the machinery of [`parse`]; `None` for anything else. At most
+/// `max_depth` names.
+pub(crate) fn dotted_names(src: &str, max_depth: u32) -> Option<Node> {
+    // Checked whole before anything is built: most texts fail within a
+    // few bytes, and must not pay for a node they drop.
+    let b = src.as_bytes();
+    // Most other expressions end in `)`, `'`, `]` or `}`.
+    if !b.last().copied().is_some_and(is_name_char) {
+        return None;
+    }
+    let mut i = 0;
+    let mut names = 0;
+    loop {
+        if !b.get(i).copied().is_some_and(is_name_start) {
+            return None;
+        }
+        i += 1;
+        while i < b.len() && is_name_char(b[i]) {
+            i += 1;
+        }
+        names += 1;
+        match b.get(i) {
+            None => break,
+            Some(b'.') => i += 1,
+            Some(_) => return None,
+        }
+    }
+    if names > max_depth {
+        return None;
+    }
+    let field = |name: &str, start: usize| {
+        let kind = NodeKind::Field {
+            name: name.to_string(),
+            quoted: false,
+        };
+        Node::new(kind, Span::new(start, start + name.len()))
+    };
+    let mut names = src.split('.');
+    let first = names.next()?;
+    let mut node = field(first, 0);
+    for name in names {
+        let rhs = field(name, node.span.end + 1);
+        let span = Span::new(0, rhs.span.end);
+        let (lhs, rhs) = (boxed(node), boxed(rhs));
+        node = Node::new(NodeKind::Subexpr { lhs, rhs }, span);
+    }
+    Some(node)
+}
+
 thread_local! {
     /// [`Fast::nodes`] of the last parse on this thread that needed it.
     static NODES: Cell<Vec<Node>> = const { Cell::new(Vec::new()) };

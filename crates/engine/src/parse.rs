@@ -59,9 +59,20 @@ pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node
 /// The fast path's tree of `src` (after the same checks of length, depth
 /// and characters), `None` where it leaves the text to pest.
 pub(crate) fn parse_fast(src: &str, dialect: Dialect, limits: &Limits) -> Option<Node> {
+    if let Some(node) = dotted_names(src, limits) {
+        return Some(node);
+    }
     let rules = dialect.rules();
     prescan(src, rules, limits).ok()?;
     crate::fast::parse(src, rules, limits.max_depth)
+}
+
+/// The fast path's shortcut for `name.name...` within the limits.
+fn dotted_names(src: &str, limits: &Limits) -> Option<Node> {
+    if src.len() > limits.max_expression_len {
+        return None;
+    }
+    crate::fast::dotted_names(src, limits.max_depth)
 }
 
 /// Parses `src` with pest alone (what the fast path must agree with).
@@ -70,6 +81,11 @@ pub(crate) fn parse_with_pest(src: &str, dialect: Dialect, limits: &Limits) -> R
 }
 
 fn parse_with(src: &str, dialect: Dialect, limits: &Limits, fast: bool) -> Result<Node, Error> {
+    if fast {
+        if let Some(node) = dotted_names(src, limits) {
+            return Ok(node);
+        }
+    }
     let rules = dialect.rules();
     let parsed = prescan(src, rules, limits).and_then(|deepest| {
         // The common case: the hand-written fast path (`fast.rs`) gives the
