@@ -71,7 +71,8 @@ pub fn run(a: &DecodeArgs, style: Style) -> CmdResult {
             source.name
         )));
     }
-    if !input::looks_like_jwt(&source.text) && source.text.trim_start().starts_with(['{', '[']) {
+    let is_json = || serde_json::from_str::<serde::de::IgnoredAny>(&source.text).is_ok();
+    if !input::looks_like_jwt(&source.text) && is_json() {
         return Err(Failure::input(format!(
             "{}: holds JSON, not a JWT (header.payload.signature in base64url); to read JSON claims use `rolemap eval @ {}`",
             source.name, source.name

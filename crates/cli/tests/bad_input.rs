@@ -229,6 +229,18 @@ fn cases() -> Vec<Case> {
             expect: &["{}:1:", "UTF-8"],
         },
         Case {
+            name: "decode: a JSON file",
+            file: Some(("claims.json", b"{\"sub\": \"alice\"}".to_vec())),
+            args: &["decode", "{}"],
+            expect: &["{}", "holds JSON, not a JWT", "rolemap eval @"],
+        },
+        Case {
+            name: "decode: a bracket that is not JSON",
+            file: Some(("bracket.jwt", b"[eyJhbGciOiJub25lIn0.e30.]".to_vec())),
+            args: &["decode", "{}"],
+            expect: &["{}", "not base64url", "'['"],
+        },
+        Case {
             name: "decode: neither a file nor a token",
             file: None,
             args: &["decode", "{}"],

@@ -16,7 +16,7 @@ use serde_json::Value as Json;
 
 use crate::ast::{Comparator, KeyValue, LiteralForm, Node, NodeKind, ProjectionKind, Slice, Span};
 use crate::dialect::{LiteralJson, RawEscapes, Rules};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::jsnum;
 use crate::limits::Limits;
 use crate::Dialect;
@@ -104,11 +104,7 @@ fn parse_with(src: &str, dialect: Dialect, limits: &Limits, fast: bool) -> Resul
     });
     let node = match parsed {
         Ok(node) => node,
-        Err(mut e)
-            if rules.js_messages
-                && e.kind == crate::ErrorKind::Syntax
-                && src.len() <= limits.max_expression_len =>
-        {
+        Err(mut e) if rules.js_messages && e.kind == ErrorKind::Syntax => {
             e.js_message = crate::jserror::parse_error(src);
             return Err(e);
         }
@@ -124,8 +120,11 @@ fn too_deep(limits: &Limits, span: Span) -> Error {
     too_deep_at(limits.max_depth, span)
 }
 
+/// Beyond the limits (rolemap's own, not the language's: jmespath.js may
+/// accept the text) the error is a budget error, not a syntax error.
 fn too_deep_at(max_depth: u32, span: Span) -> Error {
-    Error::syntax(
+    Error::new(
+        ErrorKind::BudgetExceeded,
         format!("the expression nests deeper than {max_depth} levels; split it or simplify it"),
         span,
     )
@@ -137,7 +136,8 @@ fn too_deep_at(max_depth: u32, span: Span) -> Error {
 /// Returns the deepest nesting seen.
 fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<u32, Error> {
     if src.len() > limits.max_expression_len {
-        return Err(Error::syntax(
+        return Err(Error::new(
+            ErrorKind::BudgetExceeded,
             format!(
                 "the expression is {} bytes long, over the limit of {} bytes",
                 src.len(),

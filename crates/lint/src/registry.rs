@@ -153,7 +153,7 @@ macro_rules! rules {
 
 rules! {
     r("RM001", "syntax", E,
-      "The expression does not parse as jmespath.js 0.16.0 parses it: Pangolin answers HTTP 500 at every login.",
+      "The expression does not parse as jmespath.js 0.16.0 parses it: Pangolin answers HTTP 500 at every login. Also reported, with its own help, for an expression beyond rolemap's limits (64 KiB of text, 200 levels of nesting), which rolemap cannot check but jmespath.js may accept.",
       Example::new("contains(groups, 'admin') && 'Admin' ||", "contains(groups, 'admin') && 'Admin' || 'Member'")),
     r("RM002", "unknown-function", E,
       "No built-in function has this name. jmespath.js raises the error only when the call is reached, so the mistake can hide until a user takes that branch.",

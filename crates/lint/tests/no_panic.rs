@@ -156,6 +156,29 @@ fn deep_and_long_inputs() {
     }
 }
 
+/// Text beyond rolemap's own limits (length, nesting) is reported as such,
+/// not as an expression Pangolin cannot evaluate (jmespath.js may accept it).
+#[test]
+fn over_the_limits_is_not_called_a_syntax_error() {
+    let long = format!("[{}]", vec!["'x'"; 20_000].join(", "));
+    let deep = format!("{}a{}", "(".repeat(300), ")".repeat(300));
+    for src in [long, deep] {
+        let report = lint(&src, &LintOptions::default());
+        let rm001: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "RM001")
+            .collect();
+        assert_eq!(rm001.len(), 1, "{:?}", report.diagnostics);
+        let help = rm001[0].help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains("rolemap checks expressions up to its limits")
+                && !help.contains("cannot evaluate"),
+            "{help}"
+        );
+    }
+}
+
 /// A long generated expression with thousands of findings: each finding's
 /// help shows the corrected expression only around its edit, and the text
 /// drawing stops after `MAX_DRAWN` findings, so output and memory grow

@@ -38,16 +38,18 @@ pub(super) fn parse(cx: &mut Ctx<'_>) -> Option<Expression> {
                 if let Some(js) = &e.js_message {
                     msg.push_str(&format!(" (jmespath.js: `{js}`)"));
                 }
-                let label = if e.span.start >= cx.patched.text.len() {
-                    "the expression ends here"
+                let (label, help) = if e.kind == rolemap_engine::ErrorKind::BudgetExceeded {
+                    // rolemap's own limits, not jmespath.js's.
+                    (
+                        "over rolemap's limit",
+                        "rolemap checks expressions up to its limits only; jmespath.js may accept this one, but no mapping needs it: split it or simplify it",
+                    )
+                } else if e.span.start >= cx.patched.text.len() {
+                    ("the expression ends here", CANNOT_EVALUATE)
                 } else {
-                    "here"
+                    ("here", CANNOT_EVALUATE)
                 };
-                cx.push(
-                    diag("RM001", span, msg, label).with_help(
-                        "Pangolin cannot evaluate this: every login through this IdP fails with HTTP 500",
-                    ),
-                );
+                cx.push(diag("RM001", span, msg, label).with_help(help));
                 break;
             }
         }
@@ -63,6 +65,10 @@ pub(super) fn parse(cx: &mut Ctx<'_>) -> Option<Expression> {
     }
     result
 }
+
+/// The help of a syntax error.
+const CANNOT_EVALUATE: &str =
+    "Pangolin cannot evaluate this: every login through this IdP fails with HTTP 500";
 
 fn carriage_returns(cx: &mut Ctx<'_>) {
     let regs = regions(&cx.patched.text);
