@@ -4,7 +4,9 @@
 use smallvec::SmallVec;
 
 use crate::ast::{Comparator, Node, Slice, Span};
-use crate::compile::{ConstList, FieldOp, Inherited, Op, OpKind, ProjKind, ProjectionOp};
+use crate::compile::{
+    ConstList, FieldOp, Inherited, LinkKind, Op, OpKind, PathOp, ProjKind, ProjectionOp,
+};
 use crate::dialect::{Ordering, Rules};
 use crate::error::{Error, ErrorKind};
 use crate::functions;
@@ -113,9 +115,15 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     /// Counts one evaluation step of `op` against the budget.
     #[inline(always)]
     pub fn step(&mut self, op: &Op) -> Result<(), Fail> {
+        self.step_at(op.span)
+    }
+
+    /// Counts one evaluation step of the node at `span` against the budget.
+    #[inline(always)]
+    fn step_at(&mut self, span: Span) -> Result<(), Fail> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
-            return Err(self.too_many_steps(op.span));
+            return Err(self.too_many_steps(span));
         }
         Ok(())
     }
@@ -212,16 +220,125 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             OpKind::Call(c) => functions::call(self, op, c, cur),
             OpKind::ExprRef(r) => Ok(Value::expref(r)),
             OpKind::Missing => Err(missing(op)),
+            OpKind::Path(p) => self.path(p, cur),
         }
     }
 
+    /// A chain of fields and indexes, as the chain of nodes would go: the
+    /// links' nodes counted outermost first, then the base evaluated, then
+    /// each link applied (its field counted first). Without a tracer, the
+    /// steps are counted at once and the loop stops at the first null (a
+    /// field or an index of null is null).
     #[inline(never)]
-    fn index(&mut self, lhs: &'a Op, index: i64, cur: &Value<'a>) -> Res<'a> {
+    fn path(&mut self, p: &'a PathOp, cur: &Value<'a>) -> Res<'a> {
+        if T::ACTIVE {
+            return self.path_traced(p, cur);
+        }
+        // The links' nodes but the outermost (counted by `eval`).
+        let inner = p.links.len() as u64 - 1;
+        if self.steps + inner > self.limits.max_steps {
+            let fit = (self.limits.max_steps - self.steps) as usize;
+            let link = &p.links[p.links.len() - 2 - fit];
+            return Err(self.out_of_steps(link.span));
+        }
+        self.steps += inner;
+        let mut v = self.eval(&p.base, cur)?;
+        let fields = u64::from(p.fields);
+        if self.steps + fields > self.limits.max_steps {
+            return Err(self.path_fields_out_of_steps(p));
+        }
+        self.steps += fields;
+        for link in &p.links {
+            if v.is_null() {
+                return Ok(Value::null());
+            }
+            v = match &link.kind {
+                LinkKind::Field(f, ..) => self.field(&v, f),
+                LinkKind::Index(i) => index(&v, *i),
+            };
+        }
+        Ok(v)
+    }
+
+    /// The error of the field of `p` whose step goes over the budget.
+    #[cold]
+    #[inline(never)]
+    fn path_fields_out_of_steps(&mut self, p: &PathOp) -> Fail {
+        let fit = (self.limits.max_steps - self.steps) as usize;
+        let span = p
+            .links
+            .iter()
+            .filter_map(|l| match &l.kind {
+                LinkKind::Field(_, _, span) => Some(*span),
+                LinkKind::Index(_) => None,
+            })
+            .nth(fit)
+            .unwrap_or_default();
+        self.out_of_steps(span)
+    }
+
+    /// The steps used up: the error of the step that goes over.
+    #[cold]
+    #[inline(never)]
+    fn out_of_steps(&mut self, span: Span) -> Fail {
+        self.steps = self.limits.max_steps + 1;
+        self.too_many_steps(span)
+    }
+
+    /// [`Interp::path`] with a tracer: every node entered and left as the
+    /// chain of nodes would enter and leave them (the outermost by `eval`).
+    fn path_traced(&mut self, p: &'a PathOp, cur: &Value<'a>) -> Res<'a> {
+        let last = p.links.len() - 1;
+        // The links `open..last` have been entered and not left.
+        let mut open = last;
+        let r = self.path_traced_links(p, cur, &mut open);
+        match r {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let r = Err(*e);
+                for link in &p.links[open..last] {
+                    self.tracer.exit(self.nodes[link.id as usize], &r);
+                }
+                r.map_err(Box::new)
+            }
+        }
+    }
+
+    fn path_traced_links(&mut self, p: &'a PathOp, cur: &Value<'a>, open: &mut usize) -> Res<'a> {
+        let last = p.links.len() - 1;
+        for k in (0..last).rev() {
+            let link = &p.links[k];
+            self.step_at(link.span)?;
+            self.tracer.enter(self.nodes[link.id as usize], cur);
+            *open = k;
+        }
+        let mut v = self.eval(&p.base, cur)?;
+        for (k, link) in p.links.iter().enumerate() {
+            v = match &link.kind {
+                LinkKind::Field(f, id, span) => {
+                    self.step_at(*span)?;
+                    let node = self.nodes[*id as usize];
+                    self.tracer.enter(node, &v);
+                    let r = Ok(self.field(&v, f));
+                    self.tracer.exit(node, &r);
+                    r?
+                }
+                LinkKind::Index(i) => index(&v, *i),
+            };
+            if k < last {
+                let r = Ok(v);
+                self.tracer.exit(self.nodes[link.id as usize], &r);
+                v = r?;
+                *open = k + 1;
+            }
+        }
+        Ok(v)
+    }
+
+    #[inline(never)]
+    fn index(&mut self, lhs: &'a Op, i: i64, cur: &Value<'a>) -> Res<'a> {
         let left = self.eval(lhs, cur)?;
-        Ok(match left.view() {
-            View::Arr(items) => index_of(items, index),
-            _ => Value::null(),
-        })
+        Ok(index(&left, i))
     }
 
     #[inline(never)]
@@ -632,6 +749,14 @@ fn equal_nested(l: &Value<'_>, r: &Value<'_>) -> bool {
                 })
         }
         _ => false,
+    }
+}
+
+/// The element at `index` of `v` (null if `v` is not an array).
+fn index<'a>(v: &Value<'a>, index: i64) -> Value<'a> {
+    match v.view() {
+        View::Arr(items) => index_of(items, index),
+        _ => Value::null(),
     }
 }
 
