@@ -26,6 +26,8 @@ use crate::functions::{self, Func, ParamType};
 #[derive(Clone, Debug)]
 pub(crate) struct Program {
     pub root: Op,
+    /// The rules of the dialect it was lowered for.
+    pub rules: &'static Rules,
 }
 
 impl Program {
@@ -44,6 +46,7 @@ impl Program {
         };
         Program {
             root: lower.op(ast),
+            rules,
         }
     }
 }
@@ -398,7 +401,7 @@ impl Lower {
         }
     }
 
-    /// `node` as a [`PathOp`], if it is a chain of at least one link. Ids
+    /// `node` as a [`PathOp`], if it is a chain of at least two links. Ids
     /// are given as [`Node::walk`] visits the chain: the links' nodes
     /// outermost first, the base's tree, then the fields innermost first.
     fn path(&mut self, node: &Node) -> Option<Op> {
@@ -419,7 +422,8 @@ impl Lower {
                 _ => break,
             }
         }
-        if chain.is_empty() {
+        // One link is as quick through the plain ops.
+        if chain.len() < 2 {
             return None;
         }
         let first = self.next_id;
@@ -743,6 +747,7 @@ mod tests {
             serde_json::json!([1, [2, 3], null, "x"]),
             serde_json::json!(null),
             serde_json::json!({"__proto__": null, "toString": 1, "a": {"__proto__": {"b": 1}}}),
+            serde_json::json!({}),
         ];
         let exprs = [
             "sum([a, b])",
@@ -821,6 +826,15 @@ mod tests {
             "[?a > `0`].b",
             "l[1:]",
             "l[::0]",
+            "'abc'",
+            "`[1, 2]`",
+            "x[*].y[*].z",
+            "x[?a > b][?c > b]",
+            "l[*][0]",
+            "o.*[0]",
+            "l[?@ == null] | [0]",
+            "valueOf",
+            "__proto__.toString",
         ];
         for src in exprs {
             for d in Dialect::ALL {
@@ -846,6 +860,12 @@ mod tests {
             "['x', 'y', 'z'][]",
             "[['x', 'y'], ['z']][]",
             "map(&[a, b], l)",
+            "['x', 'y', 'z']",
+            "[a, ['x', 'y'], [`1`]]",
+            "'abc'",
+            "a.b.c.d",
+            "l[0][1][2].x",
+            "x[*].y",
         ];
         for src in exprs {
             for d in Dialect::ALL {
@@ -958,6 +978,8 @@ mod tests {
             ("a | b | c", 2),
             ("[1][2]", 2),
             ("a[0].b", 2),
+            ("a.b", 0),
+            ("[0]", 0),
             ("a", 0),
             ("a[*].b", 0),
             ("a.b(@)", 0),
