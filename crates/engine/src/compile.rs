@@ -278,10 +278,9 @@ impl Lower {
     /// Children are lowered in the order of [`Node::for_each_child`], so
     /// that ids follow [`Node::walk`].
     fn op_step(&mut self, node: &Node) -> Op {
-        if self.paths {
-            if let Some(op) = self.path(node) {
-                return op;
-            }
+        // One link is as quick through the plain ops: paths start at two.
+        if self.paths && link_lhs(node).and_then(link_lhs).is_some() {
+            return self.path(node);
         }
         let id = self.next_id;
         self.next_id += 1;
@@ -389,6 +388,7 @@ impl Lower {
 }
 
 impl Lower {
+    #[inline]
     fn field(&self, name: &str) -> FieldOp {
         FieldOp {
             name: name.into(),
@@ -401,30 +401,16 @@ impl Lower {
         }
     }
 
-    /// `node` as a [`PathOp`], if it is a chain of at least two links. Ids
+    /// The chain of links `node` is the outermost of, as a [`PathOp`]. Ids
     /// are given as [`Node::walk`] visits the chain: the links' nodes
     /// outermost first, the base's tree, then the fields innermost first.
-    fn path(&mut self, node: &Node) -> Option<Op> {
+    #[inline(never)]
+    fn path(&mut self, node: &Node) -> Op {
         let mut chain = Vec::new();
         let mut base = node;
-        loop {
-            match &base.kind {
-                NodeKind::Subexpr { lhs, rhs } | NodeKind::Pipe(lhs, rhs)
-                    if matches!(rhs.kind, NodeKind::Field { .. }) =>
-                {
-                    chain.push(base);
-                    base = lhs;
-                }
-                NodeKind::Index { lhs, .. } => {
-                    chain.push(base);
-                    base = lhs;
-                }
-                _ => break,
-            }
-        }
-        // One link is as quick through the plain ops.
-        if chain.len() < 2 {
-            return None;
+        while let Some(lhs) = link_lhs(base) {
+            chain.push(base);
+            base = lhs;
         }
         let first = self.next_id;
         self.next_id += chain.len() as u32;
@@ -455,7 +441,7 @@ impl Lower {
                 }
             })
             .collect();
-        Some(Op {
+        Op {
             kind: OpKind::Path(Box::new(PathOp {
                 base,
                 links,
@@ -463,7 +449,22 @@ impl Lower {
             })),
             span: node.span,
             id: first,
-        })
+        }
+    }
+}
+
+/// The left side of `node` if it is a link of a chain: a `Subexpr` (or a
+/// pipe) with a field on its right, or an `Index`.
+#[inline]
+fn link_lhs(node: &Node) -> Option<&Node> {
+    match &node.kind {
+        NodeKind::Subexpr { lhs, rhs } | NodeKind::Pipe(lhs, rhs)
+            if matches!(rhs.kind, NodeKind::Field { .. }) =>
+        {
+            Some(lhs)
+        }
+        NodeKind::Index { lhs, .. } => Some(lhs),
+        _ => None,
     }
 }
 

@@ -528,7 +528,6 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         Ok(out.finish())
     }
 
-    #[inline(never)]
     /// A projection: its left side evaluated here (inlined), the rest only
     /// when there is something to project.
     #[inline(always)]
