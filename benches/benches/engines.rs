@@ -38,28 +38,26 @@ fn bench_workload(c: &mut Criterion, w: &Workload) {
     g.bench_function("jmespath.rs/parse", |b| {
         b.iter(|| jmespath::compile(black_box(src)))
     });
-    if !w.parse_only {
-        g.bench_function("rolemap/eval", |b| {
-            b.iter(|| ours.search(black_box(data)).map(|v| v.is_truthy()))
-        });
-        g.bench_function("jmespath.rs/eval", |b| {
-            b.iter(|| theirs.search(black_box(&jp_data)).map(|v| v.is_truthy()))
-        });
-        g.bench_function("rolemap/both", |b| {
-            b.iter(|| {
-                let e = Expression::compile(black_box(src), Dialect::Pangolin)?;
-                e.search(black_box(data)).map(|v| v.is_truthy())
-            })
-        });
-        g.bench_function("jmespath.rs/both", |b| {
-            b.iter(|| {
-                let e = jmespath::compile(black_box(src)).map_err(|e| e.to_string())?;
-                e.search(black_box(&jp_data))
-                    .map(|v| v.is_truthy())
-                    .map_err(|e| e.to_string())
-            })
-        });
-    }
+    g.bench_function("rolemap/eval", |b| {
+        b.iter(|| ours.search(black_box(data)).map(|v| v.is_truthy()))
+    });
+    g.bench_function("jmespath.rs/eval", |b| {
+        b.iter(|| theirs.search(black_box(&jp_data)).map(|v| v.is_truthy()))
+    });
+    g.bench_function("rolemap/both", |b| {
+        b.iter(|| {
+            let e = Expression::compile(black_box(src), Dialect::Pangolin)?;
+            e.search(black_box(data)).map(|v| v.is_truthy())
+        })
+    });
+    g.bench_function("jmespath.rs/both", |b| {
+        b.iter(|| {
+            let e = jmespath::compile(black_box(src)).map_err(|e| e.to_string())?;
+            e.search(black_box(&jp_data))
+                .map(|v| v.is_truthy())
+                .map_err(|e| e.to_string())
+        })
+    });
     g.finish();
 }
 

@@ -19,7 +19,7 @@ function workloads() {
   const out = [];
   const mapping = JSON.parse(fs.readFileSync(path.join(root, 'benches/data/workloads.json'), 'utf8'));
   for (const w of mapping.workloads) {
-    out.push({ name: w.name, expression: w.expression, data: w.data, parseOnly: false });
+    out.push({ name: w.name, expression: w.expression, data: w.data });
   }
   const official = JSON.parse(fs.readFileSync(path.join(root, 'tests/compliance/official/benchmarks.json'), 'utf8'));
   let n = 0;
@@ -30,7 +30,6 @@ function workloads() {
         name: `official-${String(n).padStart(2, '0')}-${slug(c.comment || 'case')}`,
         expression: c.expression,
         data: suite.given,
-        parseOnly: c.bench === 'parse',
       });
     }
   }

@@ -69,7 +69,13 @@ fn criterion_mean(dir: &Path, group: &str, engine: &str, op: &str) -> Option<f64
 
 /// The workload names, in table order (as the benches crate lists them).
 fn workload_names() -> Result<Vec<String>, String> {
-    let text = output("node", &["-e", "for (const w of require('./benches/peers/common').workloads()) console.log(w.name + (w.parseOnly ? ' parse' : ''))"])?;
+    let text = output(
+        "node",
+        &[
+            "-e",
+            "for (const w of require('./benches/peers/common').workloads()) console.log(w.name)",
+        ],
+    )?;
     Ok(text.lines().map(str::to_string).collect())
 }
 
@@ -255,15 +261,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         "| workload | op | rolemap | jmespath.rs | ratio | jmespath.js | ratio | Python | ratio |"
     );
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
-    for line in workload_names()? {
-        let (name, parse_only) = match line.strip_suffix(" parse") {
-            Some(n) => (n.to_string(), true),
-            None => (line.clone(), false),
-        };
+    for name in workload_names()? {
         for op in OPS {
-            if parse_only && op != "parse" {
-                continue;
-            }
             let ours = criterion_mean(&crit, &name, "rolemap", op);
             let rs = criterion_mean(&crit, &name, "jmespath.rs", op);
             let j = js_t.get(&name).and_then(|r| r.get(op)).copied();

@@ -6,6 +6,12 @@
 //! names (and whether its argument count fits), which argument types cannot
 //! fail their check, what a field lookup finds on `Object.prototype` when the
 //! object lacks the key.
+//!
+//! One shape differs: a chain of field lookups and indexes (`a.b[0].c`,
+//! `a | b`, `[1][2]`) becomes one [`PathOp`], run in a loop instead of a
+//! recursion per link; it keeps every node's id and span, and the
+//! evaluator counts its steps and reports its nodes to a tracer as the
+//! chain of nodes would.
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
@@ -20,18 +26,27 @@ use crate::functions::{self, Func, ParamType};
 #[derive(Clone, Debug)]
 pub(crate) struct Program {
     pub root: Op,
+    /// The rules of the dialect it was lowered for.
+    pub rules: &'static Rules,
 }
 
 impl Program {
     /// Lowers `ast` for a dialect with `rules`.
     pub fn new(ast: &Node, rules: &'static Rules) -> Program {
+        Program::lower(ast, rules, true)
+    }
+
+    /// Lowers `ast`, with chains as [`PathOp`]s or not.
+    fn lower(ast: &Node, rules: &'static Rules, paths: bool) -> Program {
         let mut lower = Lower {
             rules,
             next_id: 0,
             level: 0,
+            paths,
         };
         Program {
             root: lower.op(ast),
+            rules,
         }
     }
 }
@@ -85,6 +100,44 @@ pub(crate) enum OpKind {
     ExprRef(Box<RefOp>),
     /// Nothing after a `.` (fails when reached).
     Missing,
+    /// A chain of `Subexpr`s with a field on the right and `Index`es (the
+    /// op's id and span are the outermost one's).
+    Path(Box<PathOp>),
+}
+
+/// A chain of field lookups and indexes: `base.f[i].g` is
+/// `Subexpr(Index(Subexpr(base, f), i), g)`, one link per `Subexpr` or
+/// `Index` node.
+#[derive(Clone, Debug)]
+pub(crate) struct PathOp {
+    /// The innermost left side, where the chain starts.
+    pub base: Op,
+    /// The links, innermost (first evaluated) first; the last is the op's
+    /// own node.
+    pub links: Vec<Link>,
+    /// How many links are fields (each a node of its own).
+    pub fields: u32,
+}
+
+/// One link of a [`PathOp`]: a `Subexpr` node whose right side is a field,
+/// or an `Index` node.
+#[derive(Clone, Debug)]
+pub(crate) struct Link {
+    /// The `Subexpr` or `Index` node's id.
+    pub id: u32,
+    /// Its span.
+    pub span: Span,
+    /// What it looks up.
+    pub kind: LinkKind,
+}
+
+/// What a [`Link`] looks up.
+#[derive(Clone, Debug)]
+pub(crate) enum LinkKind {
+    /// A field: the right side of a `Subexpr`, with its node's id and span.
+    Field(FieldOp, u32, Span),
+    /// An index.
+    Index(i64),
 }
 
 /// A field lookup.
@@ -193,6 +246,9 @@ struct Lower {
     next_id: u32,
     /// How deeply [`Lower::op`] has recursed.
     level: u32,
+    /// Whether chains become [`PathOp`]s (the tests compare with the
+    /// plain tree).
+    paths: bool,
 }
 
 /// Every this many levels of recursion, the lowering makes sure enough
@@ -222,19 +278,15 @@ impl Lower {
     /// Children are lowered in the order of [`Node::for_each_child`], so
     /// that ids follow [`Node::walk`].
     fn op_step(&mut self, node: &Node) -> Op {
+        // One link is as quick through the plain ops: paths start at two.
+        if self.paths && link_lhs(node).and_then(link_lhs).is_some() {
+            return self.path(node);
+        }
         let id = self.next_id;
         self.next_id += 1;
         let kind = match &node.kind {
             NodeKind::Identity | NodeKind::Current => OpKind::Current,
-            NodeKind::Field { name, .. } => OpKind::Field(FieldOp {
-                name: name.as_str().into(),
-                inherited: if self.rules.prototype_fields {
-                    inherited(name)
-                } else {
-                    Inherited::Nothing
-                },
-                hint: AtomicU32::new(0),
-            }),
+            NodeKind::Field { name, .. } => OpKind::Field(self.field(name)),
             NodeKind::Literal { value, .. } => OpKind::Literal(value.clone()),
             NodeKind::Subexpr { lhs, rhs } | NodeKind::Pipe(lhs, rhs) => {
                 let l = self.boxed(lhs);
@@ -332,6 +384,87 @@ impl Lower {
             span: node.span,
             id,
         }
+    }
+}
+
+impl Lower {
+    #[inline]
+    fn field(&self, name: &str) -> FieldOp {
+        FieldOp {
+            name: name.into(),
+            inherited: if self.rules.prototype_fields {
+                inherited(name)
+            } else {
+                Inherited::Nothing
+            },
+            hint: AtomicU32::new(0),
+        }
+    }
+
+    /// The chain of links `node` is the outermost of, as a [`PathOp`]. Ids
+    /// are given as [`Node::walk`] visits the chain: the links' nodes
+    /// outermost first, the base's tree, then the fields innermost first.
+    #[inline(never)]
+    fn path(&mut self, node: &Node) -> Op {
+        let mut chain = Vec::new();
+        let mut base = node;
+        while let Some(lhs) = link_lhs(base) {
+            chain.push(base);
+            base = lhs;
+        }
+        let first = self.next_id;
+        self.next_id += chain.len() as u32;
+        let base = self.op(base);
+        let mut fields = 0;
+        let links = chain
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(depth, n)| {
+                let kind = match &n.kind {
+                    NodeKind::Subexpr { rhs, .. } | NodeKind::Pipe(_, rhs) => {
+                        let NodeKind::Field { name, .. } = &rhs.kind else {
+                            unreachable!("a link's right side is a field")
+                        };
+                        fields += 1;
+                        let id = self.next_id;
+                        self.next_id += 1;
+                        LinkKind::Field(self.field(name), id, rhs.span)
+                    }
+                    NodeKind::Index { index, .. } => LinkKind::Index(*index),
+                    _ => unreachable!("links are subexpressions and indexes"),
+                };
+                Link {
+                    id: first + (chain.len() - 1 - depth) as u32,
+                    span: n.span,
+                    kind,
+                }
+            })
+            .collect();
+        Op {
+            kind: OpKind::Path(Box::new(PathOp {
+                base,
+                links,
+                fields,
+            })),
+            span: node.span,
+            id: first,
+        }
+    }
+}
+
+/// The left side of `node` if it is a link of a chain: a `Subexpr` (or a
+/// pipe) with a field on its right, or an `Index`.
+#[inline]
+fn link_lhs(node: &Node) -> Option<&Node> {
+    match &node.kind {
+        NodeKind::Subexpr { lhs, rhs } | NodeKind::Pipe(lhs, rhs)
+            if matches!(rhs.kind, NodeKind::Field { .. }) =>
+        {
+            Some(lhs)
+        }
+        NodeKind::Index { lhs, .. } => Some(lhs),
+        _ => None,
     }
 }
 
@@ -445,6 +578,10 @@ mod tests {
                     | (OpKind::Call(_), NodeKind::Call { .. })
                     | (OpKind::ExprRef(_), NodeKind::ExprRef(_))
                     | (OpKind::Missing, NodeKind::Missing)
+                    | (
+                        OpKind::Path(_),
+                        NodeKind::Subexpr { .. } | NodeKind::Pipe(..) | NodeKind::Index { .. }
+                    )
             );
             assert!(same, "{:?} vs {:?}", op.kind, node.kind);
             match &op.kind {
@@ -469,6 +606,35 @@ mod tests {
                 OpKind::MultiHash(kvs) => kvs.iter().for_each(|(_, o)| visit(o, nodes, count)),
                 OpKind::Call(c) => c.args.iter().for_each(|o| visit(o, nodes, count)),
                 OpKind::ExprRef(r) => visit(&r.body, nodes, count),
+                OpKind::Path(p) => {
+                    assert_eq!(p.links.last().map(|l| l.id), Some(op.id));
+                    for link in &p.links {
+                        *count += 1;
+                        let node = nodes[link.id as usize];
+                        assert_eq!(node.span, link.span);
+                        match (&link.kind, &node.kind) {
+                            (
+                                LinkKind::Field(f, id, span),
+                                NodeKind::Subexpr { rhs, .. } | NodeKind::Pipe(_, rhs),
+                            ) => {
+                                let field = nodes[*id as usize];
+                                assert!(std::ptr::eq(field, &**rhs));
+                                assert_eq!(field.span, *span);
+                                assert!(
+                                    matches!(&field.kind, NodeKind::Field { name, .. } if *name == *f.name)
+                                );
+                            }
+                            (LinkKind::Index(i), NodeKind::Index { index, .. }) => {
+                                assert_eq!(i, index)
+                            }
+                            other => panic!("{other:?}"),
+                        }
+                    }
+                    // The fields' nodes; the op itself is the last link.
+                    *count += p.fields as usize;
+                    *count -= 1;
+                    visit(&p.base, nodes, count);
+                }
             }
         }
         visit(&expr.program().root, &nodes, &mut count);
@@ -483,6 +649,8 @@ mod tests {
             "[contains(groups, 'a') && ['Admin'] || [], ['x', `1`, [`2`]]][]",
             "*.a[::-1] | map(&[a, b], @) || `{\"x\": 1}`",
             "foo.",
+            "a.b[0].c | d[1][2] | [3].e.f",
+            "[0][1].a[*].b.c[2] | map(&x.y[0], z.w)",
         ] {
             for d in Dialect::ALL {
                 if let Ok(e) = Expression::compile(src, d) {
@@ -580,6 +748,7 @@ mod tests {
             serde_json::json!([1, [2, 3], null, "x"]),
             serde_json::json!(null),
             serde_json::json!({"__proto__": null, "toString": 1, "a": {"__proto__": {"b": 1}}}),
+            serde_json::json!({}),
         ];
         let exprs = [
             "sum([a, b])",
@@ -658,6 +827,15 @@ mod tests {
             "[?a > `0`].b",
             "l[1:]",
             "l[::0]",
+            "'abc'",
+            "`[1, 2]`",
+            "x[*].y[*].z",
+            "x[?a > b][?c > b]",
+            "l[*][0]",
+            "o.*[0]",
+            "l[?@ == null] | [0]",
+            "valueOf",
+            "__proto__.toString",
         ];
         for src in exprs {
             for d in Dialect::ALL {
@@ -683,6 +861,12 @@ mod tests {
             "['x', 'y', 'z'][]",
             "[['x', 'y'], ['z']][]",
             "map(&[a, b], l)",
+            "['x', 'y', 'z']",
+            "[a, ['x', 'y'], [`1`]]",
+            "'abc'",
+            "a.b.c.d",
+            "l[0][1][2].x",
+            "x[*].y",
         ];
         for src in exprs {
             for d in Dialect::ALL {
@@ -697,6 +881,114 @@ mod tests {
                         same_both_ways(&e, &data);
                     }
                 }
+            }
+        }
+    }
+
+    /// `e` lowered without [`PathOp`]s: the plain chain of nodes.
+    fn without_paths(e: &Expression) -> Expression {
+        let mut plain = e.clone();
+        plain.program = Program::lower(e.ast(), e.dialect().rules(), false);
+        plain
+    }
+
+    /// Chains evaluated as one [`PathOp`] give what the chain of nodes
+    /// gives: results, errors, budget errors (where they are raised), and
+    /// every step `explain` records.
+    #[test]
+    fn paths_go_as_the_chain_of_nodes() {
+        let docs = [
+            serde_json::json!({"a": {"b": [{"c": 1}, {"c": [5, 6, {"d": 2}]}]}, "x": null,
+                "l": [[1, [2, 3]], null, "s"], "s": "str", "o": {"toString": 3}}),
+            serde_json::json!([[0, [1, {"a": {"b": 2}}]], {"a": 1}]),
+            serde_json::json!({}),
+            serde_json::json!(null),
+            serde_json::json!({"__proto__": {"a": 1}, "constructor": {"name": 2}}),
+        ];
+        let exprs = [
+            "a.b",
+            "a.b[1].c[2].d",
+            "a.b[1].c[2].d.e",
+            "a | b | [1] | c",
+            "x.y.z",
+            "l[0][1][0]",
+            "l[1][0]",
+            "l[-1][0]",
+            "[0][1][1].a.b",
+            "[1].a.b",
+            "s[0].length",
+            "o.toString.x",
+            "constructor.name",
+            "toString.name",
+            "__proto__.a",
+            "__proto__.__proto__.hasOwnProperty",
+            "a.b[*].c[2].d",
+            "a.b[*] | [1].c[0]",
+            "a.b[?c].c | [0]",
+            "[a.b[0].c, l[0][1][1]].foo",
+            "{p: a.b[1].c[2].d, q: x.y}",
+            "map(&c[2].d, a.b)",
+            "sort_by(a.b, &c).c[2].d",
+            "length(a.b)",
+            "a.b[0].c && l[0][1] || x.y",
+            "a.foo(@).b",
+            "`{\"a\": [1, 2]}`.a[1]",
+            "@.a.b[0]",
+            "a.b.",
+            "j9.j8.j7.j6.j5.j4.j3.j2.j1.j0",
+            "j9|j8|j7|j6|j5|j4|j3|j2|j1|j0",
+            "[9][8][7][6][5][4][3][2][1][0]",
+        ];
+        for src in exprs {
+            for d in Dialect::ALL {
+                for steps in (0..24).chain([u64::MAX / 2]) {
+                    let limits = crate::Limits {
+                        max_steps: steps,
+                        ..crate::Limits::DEFAULT
+                    };
+                    let Ok(e) = Expression::compile_with(src, d, limits) else {
+                        continue;
+                    };
+                    let plain = without_paths(&e);
+                    let js = d == Dialect::Pangolin;
+                    for data in &docs {
+                        let what = format!("{d} `{src}` on {data} within {steps} steps");
+                        same_both_ways(&e, data);
+                        assert_eq!(
+                            outcome(&e.search(data), js),
+                            outcome(&plain.search(data), js),
+                            "{what}"
+                        );
+                        let (ours, theirs) = (e.explain(data), plain.explain(data));
+                        assert_eq!(
+                            outcome(&ours.result, js),
+                            outcome(&theirs.result, js),
+                            "{what}"
+                        );
+                        assert_eq!(ours.root, theirs.root, "{what}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chains_are_paths() {
+        for (src, links) in [
+            ("a.b.c", 2),
+            ("a | b | c", 2),
+            ("[1][2]", 2),
+            ("a[0].b", 2),
+            ("a.b", 0),
+            ("[0]", 0),
+            ("a", 0),
+            ("a[*].b", 0),
+            ("a.b(@)", 0),
+        ] {
+            let e = Expression::compile(src, Dialect::Pangolin).expect("compiles");
+            match &e.program().root.kind {
+                OpKind::Path(p) => assert_eq!(p.links.len(), links, "{src}"),
+                other => assert_eq!(links, 0, "{src}: {other:?}"),
             }
         }
     }

@@ -4,14 +4,15 @@
 use smallvec::SmallVec;
 
 use crate::ast::{Comparator, Node, Slice, Span};
-use crate::compile::{ConstList, FieldOp, Inherited, Op, OpKind, ProjKind, ProjectionOp};
+use crate::compile::{
+    ConstList, FieldOp, Inherited, LinkKind, Op, OpKind, PathOp, ProjKind, ProjectionOp,
+};
 use crate::dialect::{Ordering, Rules};
 use crate::error::{Error, ErrorKind};
 use crate::functions;
 use crate::js;
-use crate::limits::Limits;
 use crate::value::{
-    json_get_at_hint, json_get_hinted, Entries, Items, ObjectBuilder, Repr, Value, View,
+    json_get_at_hint, json_get_missed, Entries, Items, ObjectBuilder, Repr, Value, View,
 };
 use crate::Expression;
 
@@ -44,33 +45,50 @@ pub(crate) type Fail = Box<Error>;
 
 pub(crate) type Res<'a> = Result<Value<'a>, Fail>;
 
-/// Evaluates `expr` against `data`.
+/// Evaluates `expr` against `data`. (Inlined into its callers: a search
+/// of a small expression is mostly this fixed cost.)
+#[inline(always)]
 pub(crate) fn search<'a, T: Tracer<'a>>(
     expr: &'a Expression,
     tracer: &mut T,
     data: &Value<'a>,
 ) -> Result<Value<'a>, Error> {
+    if !T::ACTIVE {
+        if let OpKind::Literal(value) = &expr.program.root.kind {
+            // A constant expression: one step, its literal.
+            if expr.limits.max_steps > 0 {
+                return Ok(Value::json(value));
+            }
+        }
+    }
     let mut nodes = Vec::new();
     if T::ACTIVE {
         expr.ast.walk(&mut |n| nodes.push(n));
     }
     let mut it = Interp {
-        rules: expr.dialect.rules(),
-        limits: expr.limits,
+        rules: expr.program.rules,
+        max_steps: expr.limits.max_steps,
+        max_built: expr.limits.max_built,
         steps: 0,
         built: 0,
         serial: 0,
         depth: 0,
         tracer,
-        nodes,
+        nodes: &nodes,
     };
-    it.eval(&expr.program.root, data).map_err(|e| *e)
+    match it.eval_root(&expr.program.root, data) {
+        Ok(v) => Ok(v),
+        Err(e) => Err(*e),
+    }
 }
 
 /// One evaluation's state.
 pub(crate) struct Interp<'a, 't, T> {
     pub rules: &'static Rules,
-    limits: Limits,
+    /// [`crate::Limits::max_steps`].
+    max_steps: u64,
+    /// [`crate::Limits::max_built`].
+    max_built: u64,
     steps: u64,
     built: u64,
     /// How many arrays of literals have been made.
@@ -80,7 +98,7 @@ pub(crate) struct Interp<'a, 't, T> {
     tracer: &'t mut T,
     /// The syntax tree's nodes in [`Node::walk`] order, when tracing (an
     /// op's `id` indexes it).
-    nodes: Vec<&'a Node>,
+    nodes: &'t [&'a Node],
 }
 
 /// Every this many levels of recursion, `eval` makes sure enough stack is left.
@@ -91,7 +109,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     #[inline]
     pub fn build(&mut self, n: usize, op: &Op) -> Result<(), Fail> {
         self.built += n as u64;
-        if self.built > self.limits.max_built {
+        if self.built > self.max_built {
             return Err(self.too_much_built(op.span));
         }
         Ok(())
@@ -104,7 +122,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             ErrorKind::BudgetExceeded,
             format!(
                 "evaluation built more than {} array elements and object entries: the expression multiplies its input (a projection or `[]` inside a repeated multi-select?); no real mapping needs that much",
-                self.limits.max_built
+                self.max_built
             ),
             span,
         ))
@@ -114,8 +132,18 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     #[inline(always)]
     pub fn step(&mut self, op: &Op) -> Result<(), Fail> {
         self.steps += 1;
-        if self.steps > self.limits.max_steps {
+        if self.steps > self.max_steps {
             return Err(self.too_many_steps(op.span));
+        }
+        Ok(())
+    }
+
+    /// Counts one evaluation step of the node at `span` against the budget.
+    #[inline(always)]
+    fn step_at(&mut self, span: Span) -> Result<(), Fail> {
+        self.steps += 1;
+        if self.steps > self.max_steps {
+            return Err(self.too_many_steps(span));
         }
         Ok(())
     }
@@ -127,10 +155,24 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             ErrorKind::BudgetExceeded,
             format!(
                 "evaluation took more than {} steps: the expression does far more work than any mapping needs (does it multiply its input?)",
-                self.limits.max_steps
+                self.max_steps
             ),
             span,
         ))
+    }
+
+    /// [`Interp::eval`] of the root (at depth 1, where the stack needs no
+    /// check).
+    #[inline(always)]
+    fn eval_root(&mut self, op: &'a Op, cur: &Value<'a>) -> Res<'a> {
+        self.step(op)?;
+        if !T::ACTIVE {
+            if let OpKind::Field(f) = &op.kind {
+                return Ok(self.field(cur, f));
+            }
+        }
+        self.depth = 1;
+        self.eval_traced(op, cur)
     }
 
     #[inline(always)]
@@ -212,16 +254,125 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             OpKind::Call(c) => functions::call(self, op, c, cur),
             OpKind::ExprRef(r) => Ok(Value::expref(r)),
             OpKind::Missing => Err(missing(op)),
+            OpKind::Path(p) => self.path(p, cur),
         }
     }
 
+    /// A chain of fields and indexes, as the chain of nodes would go: the
+    /// links' nodes counted outermost first, then the base evaluated, then
+    /// each link applied (its field counted first). Without a tracer, the
+    /// steps are counted at once and the loop stops at the first null (a
+    /// field or an index of null is null).
     #[inline(never)]
-    fn index(&mut self, lhs: &'a Op, index: i64, cur: &Value<'a>) -> Res<'a> {
+    fn path(&mut self, p: &'a PathOp, cur: &Value<'a>) -> Res<'a> {
+        if T::ACTIVE {
+            return self.path_traced(p, cur);
+        }
+        // The links' nodes but the outermost (counted by `eval`).
+        let inner = p.links.len() as u64 - 1;
+        if self.steps + inner > self.max_steps {
+            let fit = (self.max_steps - self.steps) as usize;
+            let link = &p.links[p.links.len() - 2 - fit];
+            return Err(self.out_of_steps(link.span));
+        }
+        self.steps += inner;
+        let mut v = self.eval(&p.base, cur)?;
+        let fields = u64::from(p.fields);
+        if self.steps + fields > self.max_steps {
+            return Err(self.path_fields_out_of_steps(p));
+        }
+        self.steps += fields;
+        for link in &p.links {
+            if v.is_null() {
+                return Ok(Value::null());
+            }
+            v = match &link.kind {
+                LinkKind::Field(f, ..) => self.field(&v, f),
+                LinkKind::Index(i) => index(&v, *i),
+            };
+        }
+        Ok(v)
+    }
+
+    /// The error of the field of `p` whose step goes over the budget.
+    #[cold]
+    #[inline(never)]
+    fn path_fields_out_of_steps(&mut self, p: &PathOp) -> Fail {
+        let fit = (self.max_steps - self.steps) as usize;
+        let span = p
+            .links
+            .iter()
+            .filter_map(|l| match &l.kind {
+                LinkKind::Field(_, _, span) => Some(*span),
+                LinkKind::Index(_) => None,
+            })
+            .nth(fit)
+            .unwrap_or_default();
+        self.out_of_steps(span)
+    }
+
+    /// The steps used up: the error of the step that goes over.
+    #[cold]
+    #[inline(never)]
+    fn out_of_steps(&mut self, span: Span) -> Fail {
+        self.steps = self.max_steps + 1;
+        self.too_many_steps(span)
+    }
+
+    /// [`Interp::path`] with a tracer: every node entered and left as the
+    /// chain of nodes would enter and leave them (the outermost by `eval`).
+    fn path_traced(&mut self, p: &'a PathOp, cur: &Value<'a>) -> Res<'a> {
+        let last = p.links.len() - 1;
+        // The links `open..last` have been entered and not left.
+        let mut open = last;
+        let r = self.path_traced_links(p, cur, &mut open);
+        match r {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let r = Err(*e);
+                for link in &p.links[open..last] {
+                    self.tracer.exit(self.nodes[link.id as usize], &r);
+                }
+                r.map_err(Box::new)
+            }
+        }
+    }
+
+    fn path_traced_links(&mut self, p: &'a PathOp, cur: &Value<'a>, open: &mut usize) -> Res<'a> {
+        let last = p.links.len() - 1;
+        for k in (0..last).rev() {
+            let link = &p.links[k];
+            self.step_at(link.span)?;
+            self.tracer.enter(self.nodes[link.id as usize], cur);
+            *open = k;
+        }
+        let mut v = self.eval(&p.base, cur)?;
+        for (k, link) in p.links.iter().enumerate() {
+            v = match &link.kind {
+                LinkKind::Field(f, id, span) => {
+                    self.step_at(*span)?;
+                    let node = self.nodes[*id as usize];
+                    self.tracer.enter(node, &v);
+                    let r = Ok(self.field(&v, f));
+                    self.tracer.exit(node, &r);
+                    r?
+                }
+                LinkKind::Index(i) => index(&v, *i),
+            };
+            if k < last {
+                let r = Ok(v);
+                self.tracer.exit(self.nodes[link.id as usize], &r);
+                v = r?;
+                *open = k + 1;
+            }
+        }
+        Ok(v)
+    }
+
+    #[inline(never)]
+    fn index(&mut self, lhs: &'a Op, i: i64, cur: &Value<'a>) -> Res<'a> {
         let left = self.eval(lhs, cur)?;
-        Ok(match left.view() {
-            View::Arr(items) => index_of(items, index),
-            _ => Value::null(),
-        })
+        Ok(index(&left, i))
     }
 
     #[inline(never)]
@@ -248,9 +399,13 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             return Ok(Value::null());
         }
         self.build(c.items.len(), op)?;
-        for item in &c.items {
-            self.step(item)?;
+        // One step per literal, counted at once.
+        let n = c.items.len() as u64;
+        if self.steps + n > self.max_steps {
+            let fit = (self.max_steps - self.steps) as usize;
+            return Err(self.out_of_steps(c.items[fit].span));
         }
+        self.steps += n;
         self.serial += 1;
         Ok(Value(Repr::Const(c, self.serial)))
     }
@@ -291,6 +446,10 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             if let Some(v) = json_get_at_hint(m, &f.name, &f.hint) {
                 return Value::json(v);
             }
+            if m.is_empty() && f.inherited == Inherited::Nothing {
+                // `{}`: nothing to look further into.
+                return Value::null();
+            }
         }
         self.field_slow(cur, f)
     }
@@ -301,7 +460,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         match cur.0 {
             // A plain object: its prototype is `Object.prototype`.
             Repr::Json(serde_json::Value::Object(m)) => {
-                match json_get_hinted(m, &f.name, &f.hint) {
+                match json_get_missed(m, &f.name, &f.hint) {
                     Some(v) => Value::json(v),
                     None => match f.inherited {
                         Inherited::Nothing => Value::null(),
@@ -310,13 +469,19 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
                     },
                 }
             }
-            Repr::Obj(_) | Repr::ObjProto(_) | Repr::ObjectPrototype => match cur.view() {
-                View::Obj(o) => match o.get(&f.name) {
-                    Some(v) => v,
-                    None if self.rules.prototype_fields => js::inherited(cur, &f.name),
-                    None => Value::null(),
-                },
-                _ => Value::null(),
+            Repr::Obj(_) | Repr::ObjProto(_) | Repr::ObjectPrototype => self.field_built(cur, f),
+            _ => Value::null(),
+        }
+    }
+
+    /// [`Interp::field`] of an object built by evaluation.
+    #[inline(never)]
+    fn field_built(&self, cur: &Value<'a>, f: &FieldOp) -> Value<'a> {
+        match cur.view() {
+            View::Obj(o) => match o.get(&f.name) {
+                Some(v) => v,
+                None if self.rules.prototype_fields => js::inherited(cur, &f.name),
+                None => Value::null(),
             },
             _ => Value::null(),
         }
@@ -363,15 +528,25 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         Ok(out.finish())
     }
 
-    #[inline(never)]
+    /// A projection: its left side evaluated here (inlined), the rest only
+    /// when there is something to project.
+    #[inline(always)]
     fn projection(&mut self, op: &'a Op, p: &'a ProjectionOp, cur: &Value<'a>) -> Res<'a> {
         if !T::ACTIVE {
             if let (ProjKind::Flatten, OpKind::MultiList(items)) = (&p.kind, &p.lhs.kind) {
                 return self.flatten_list(op, p, items, cur);
             }
         }
-        let base = self.eval(&p.lhs, cur)?;
-        let mut elements: SmallVec<[Value<'a>; 16]> = SmallVec::new();
+        match self.eval(&p.lhs, cur)? {
+            // Nothing to project (and nothing to drop).
+            Value(Repr::Null | Repr::Json(serde_json::Value::Null)) => Ok(Value::null()),
+            base => self.project(op, p, base),
+        }
+    }
+
+    /// [`Interp::projection`] over `base`, its left side's value.
+    #[inline(never)]
+    fn project(&mut self, op: &'a Op, p: &'a ProjectionOp, base: Value<'a>) -> Res<'a> {
         match (&p.kind, base.view()) {
             (ProjKind::List, View::Arr(items)) => {
                 if p.rhs_identity {
@@ -383,18 +558,31 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
                     }
                 }
                 self.build(items.len(), op)?;
-                return self.apply(p, items.iter());
+                self.apply(p, items.iter())
             }
             (ProjKind::Values, View::Obj(entries)) => {
                 let values = self.object_values(entries);
                 self.build(values.len(), op)?;
-                return self.apply(p, values.into_iter());
+                self.apply(p, values.into_iter())
             }
-            (ProjKind::Flatten, View::Arr(items)) => {
+            (ProjKind::Flatten | ProjKind::Filter(_) | ProjKind::Slice(_), View::Arr(items)) => {
+                self.gather(op, p, items)
+            }
+            _ => Ok(Value::null()),
+        }
+    }
+
+    /// A projection that gathers elements of `items` first (flatten, filter,
+    /// slice).
+    #[inline(never)]
+    fn gather(&mut self, op: &'a Op, p: &'a ProjectionOp, items: Items<'_, 'a>) -> Res<'a> {
+        let mut elements: SmallVec<[Value<'a>; 16]> = SmallVec::new();
+        match (&p.kind, items) {
+            (ProjKind::Flatten, items) => {
                 elements.reserve_exact(items.len());
                 self.flatten_into(op, items.iter(), &mut elements)?;
             }
-            (ProjKind::Filter(cond), View::Arr(items)) => {
+            (ProjKind::Filter(cond), items) => {
                 for v in items.iter() {
                     let keep = self.eval(cond, &v)?;
                     if self.truthy(&keep, cond)? {
@@ -402,11 +590,11 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
                     }
                 }
             }
-            (ProjKind::Slice(s), View::Arr(items)) => {
+            (ProjKind::Slice(s), items) => {
                 let s = self.slice_bounds(op, *s, items.len())?;
                 elements.extend(s.map(|i| items.get(i).unwrap_or_else(Value::null)));
             }
-            _ => return Ok(Value::null()),
+            (ProjKind::List | ProjKind::Values, _) => return Ok(Value::null()),
         };
         self.finish_projection(op, p, &mut elements)
     }
@@ -417,6 +605,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     /// against the budget once all elements are evaluated, as when the list
     /// is built first (the count only grows: it goes over at the end if at
     /// any point).
+    #[inline(never)]
     fn flatten_list(
         &mut self,
         op: &'a Op,
@@ -481,7 +670,9 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         self.apply(p, elements.drain(..))
     }
 
-    /// The projection's right side applied to each element, nulls left out.
+    /// The projection's right side applied to each element, nulls left out
+    /// (not inlined: `projection` stays small when it has nothing to apply).
+    #[inline(never)]
     fn apply(
         &mut self,
         p: &'a ProjectionOp,
@@ -632,6 +823,14 @@ fn equal_nested(l: &Value<'_>, r: &Value<'_>) -> bool {
                 })
         }
         _ => false,
+    }
+}
+
+/// The element at `index` of `v` (null if `v` is not an array).
+fn index<'a>(v: &Value<'a>, index: i64) -> Value<'a> {
+    match v.view() {
+        View::Arr(items) => index_of(items, index),
+        _ => Value::null(),
     }
 }
 

@@ -139,7 +139,10 @@ impl Expression {
     /// Evaluates against `data`. The result borrows from `data` and from
     /// the expression.
     pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
-        self.search_value(Value::json(data))
+        #[cfg(not(target_arch = "wasm32"))]
+        return eval::search(self, &mut eval::NoTrace, &Value::json(data));
+        #[cfg(target_arch = "wasm32")]
+        return self.search_value(Value::json(data));
     }
 
     /// Evaluates against a value.

@@ -222,22 +222,10 @@ pub(crate) fn json_get<'m>(m: &'m Map<String, Json>, key: &str) -> Option<&'m Js
     }
 }
 
-/// `m[key]`, trying first the entry at the position `hint` remembers, where
-/// `key` was found the last time; objects of one shape (the claims of one
-/// identity provider) keep their keys in the same order.
-#[inline]
-pub(crate) fn json_get_hinted<'m>(
-    m: &'m Map<String, Json>,
-    key: &str,
-    hint: &AtomicU32,
-) -> Option<&'m Json> {
-    match json_get_at_hint(m, key, hint) {
-        Some(v) => Some(v),
-        None => json_get_missed(m, key, hint),
-    }
-}
-
-/// `m[key]` if `key` is where `hint` says; `None` says nothing more.
+/// `m[key]` if `key` is where `hint` says (the position where `key` was
+/// found the last time: objects of one shape, the claims of one identity
+/// provider, keep their keys in the same order); `None` says nothing more,
+/// and [`json_get_missed`] looks further.
 #[inline(always)]
 pub(crate) fn json_get_at_hint<'m>(
     m: &'m Map<String, Json>,
@@ -251,17 +239,28 @@ pub(crate) fn json_get_at_hint<'m>(
     }
 }
 
-/// [`json_get_hinted`] where the hint missed.
-#[inline(never)]
-fn json_get_missed<'m>(m: &'m Map<String, Json>, key: &str, hint: &AtomicU32) -> Option<&'m Json> {
+/// `m[key]` where the hint missed; the hint remembers where it is.
+#[inline]
+pub(crate) fn json_get_missed<'m>(
+    m: &'m Map<String, Json>,
+    key: &str,
+    hint: &AtomicU32,
+) -> Option<&'m Json> {
     if m.len() <= LINEAR_LOOKUP_MAX {
         let found = m.iter().enumerate().find(|(_, (k, _))| key_eq(k, key));
         let (i, (_, v)) = found?;
         hint.store(i as u32, Relaxed);
         Some(v)
     } else {
-        m.get(key)
+        json_get_hashed(m, key)
     }
+}
+
+/// `m[key]` in a large object, by its hash table (not inlined: the small
+/// objects' lookups stay small).
+#[inline(never)]
+fn json_get_hashed<'m>(m: &'m Map<String, Json>, key: &str) -> Option<&'m Json> {
+    m.get(key)
 }
 
 /// String equality: short keys compared inline, byte by byte, longer ones
