@@ -140,7 +140,11 @@ impl Expression {
     /// the expression.
     pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
         #[cfg(not(target_arch = "wasm32"))]
-        return eval::search(self, &mut eval::NoTrace, &Value::json(data));
+        {
+            // A borrowed document owns nothing: no drop to run afterwards.
+            let data = std::mem::ManuallyDrop::new(Value::json(data));
+            return eval::search(self, &mut eval::NoTrace, &data);
+        }
         #[cfg(target_arch = "wasm32")]
         return self.search_value(Value::json(data));
     }
