@@ -27,7 +27,6 @@
 //! its own. `--all-claims` (`Options::all_claims`) turns filtering off.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use serde::Serialize;
 use serde_json::Map;
@@ -75,19 +74,40 @@ pub const ADDRESS_CLAIMS: &[&str] = &["address"];
 /// The claims of the `phone` scope.
 pub const PHONE_CLAIMS: &[&str] = &["phone_number", "phone_number_verified"];
 
-/// The space-separated scopes of an IdP config.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Scopes(BTreeSet<String>);
+/// The space-separated scopes of an IdP config, a set (in ascending order,
+/// each once: a sorted `Vec` rather than a `BTreeSet`, whose code would be
+/// the only B-tree of the WebAssembly playground besides the linter's).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Scopes(Vec<String>);
 
 impl Scopes {
     /// Parses `"openid profile email groups"`.
     pub fn parse(s: &str) -> Scopes {
-        Scopes(s.split_whitespace().map(str::to_string).collect())
+        let mut scopes = Vec::new();
+        for scope in s.split_whitespace() {
+            if let Err(at) = scopes.binary_search_by(|x: &String| x.as_str().cmp(scope)) {
+                scopes.insert(at, scope.to_string());
+            }
+        }
+        Scopes(scopes)
     }
 
     /// Whether `scope` is requested.
     pub fn has(&self, scope: &str) -> bool {
-        self.0.contains(scope)
+        self.0.binary_search_by(|x| x.as_str().cmp(scope)).is_ok()
+    }
+}
+
+/// As a `BTreeSet` prints: `Scopes({"email", "openid"})`.
+impl std::fmt::Debug for Scopes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Set<'a>(&'a [String]);
+        impl std::fmt::Debug for Set<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_set().entries(self.0).finish()
+            }
+        }
+        f.debug_tuple("Scopes").field(&Set(&self.0)).finish()
     }
 }
 
