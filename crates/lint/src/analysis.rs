@@ -15,10 +15,10 @@
 //! collecting into a B-tree sorts first, and every type sorted adds about
 //! 4 KB to the WebAssembly playground.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use crate::sorted::{SortedMap, SortedSet};
+use indexmap::IndexMap;
 use rolemap_engine::ast::{Comparator, LiteralForm, ProjectionKind};
 use rolemap_engine::{signature, Dialect, Error, Expression, Node, NodeKind, ParamType};
 use serde::Serialize;
@@ -651,7 +651,7 @@ pub struct Facts {
 /// The analysis of a whole expression.
 #[derive(Debug, Default)]
 pub struct Analysis {
-    facts: HashMap<usize, Facts>,
+    facts: IndexMap<usize, Facts>,
     /// What the whole expression can return.
     pub value: Abs,
     /// Missing claim paths.
@@ -687,7 +687,7 @@ pub fn analyse(ast: &Node, dialect: Dialect, claims: &[Json], opts: &AnalysisOpt
     let root = root_abs(claims);
     let mut it = Interp {
         dialect,
-        facts: HashMap::new(),
+        facts: IndexMap::new(),
         org_id: opts.org_id,
         missing: SortedSet::new(),
     };
@@ -733,7 +733,7 @@ pub fn possible_values(src: &str, dialect: Dialect, claims: &[Json]) -> Result<O
 
 struct Interp<'o> {
     dialect: Dialect,
-    facts: HashMap<usize, Facts>,
+    facts: IndexMap<usize, Facts>,
     org_id: Option<&'o str>,
     missing: SortedSet<String>,
 }
