@@ -1,44 +1,41 @@
-//! Ordered sets and maps kept in sorted vectors: the subset of
-//! `BTreeSet`/`BTreeMap` the analysis uses, iterating, comparing, printing
-//! (`Debug`) and serializing exactly as they do.
+//! Ordered sets and maps: the subset of `BTreeSet`/`BTreeMap` the analysis
+//! uses, iterating, comparing, printing (`Debug`) and serializing exactly as
+//! they do.
 //!
 //! Why not the B-trees: each key and value type instantiates the standard
 //! library's B-tree code (node splitting, merging, navigation), about 25 KB
-//! of the WebAssembly playground for this crate's few types; these are a
-//! few binary searches and `Vec` inserts. The sets and maps here are small
-//! (the keys of a claims document, the strings a mapping can yield), where
-//! a sorted vector is as fast.
+//! of the WebAssembly playground for this crate's few types. The sets and
+//! maps here are small (the keys of a claims document, the strings a mapping
+//! can yield), where a sorted vector is as fast: `litemap`'s `LiteMap` (a set
+//! is a `LiteMap<T, ()>`) keeps, searches and inserts; these wrappers only
+//! print and serialize as the B-trees did (`LiteMap`'s derived `Debug` shows
+//! its fields; a set serializes as a sequence, not a map to units).
 
 use std::borrow::Borrow;
 use std::fmt;
 
+use litemap::LiteMap;
 use serde::{Serialize, Serializer};
 
 /// A set of `T` in ascending order, each value once (as `BTreeSet<T>`).
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct SortedSet<T>(Vec<T>);
+pub struct SortedSet<T>(LiteMap<T, ()>);
 
 impl<T> Default for SortedSet<T> {
     fn default() -> Self {
-        SortedSet(Vec::new())
+        SortedSet(LiteMap::new_vec())
     }
 }
 
 impl<T: Ord> SortedSet<T> {
     /// An empty set.
     pub fn new() -> Self {
-        SortedSet(Vec::new())
+        SortedSet::default()
     }
 
-    /// Adds `value`; `false` when it was there already.
+    /// Adds `value`; `false` when it was there already (which stays).
     pub fn insert(&mut self, value: T) -> bool {
-        match self.0.binary_search(&value) {
-            Ok(_) => false,
-            Err(at) => {
-                self.0.insert(at, value);
-                true
-            }
-        }
+        self.0.try_insert(value, ()).is_none()
     }
 
     /// Whether `value` is in the set.
@@ -46,14 +43,14 @@ impl<T: Ord> SortedSet<T> {
     where
         T: Borrow<Q>,
     {
-        self.0.binary_search_by(|x| x.borrow().cmp(value)).is_ok()
+        self.0.contains_key(value)
     }
 }
 
 impl<T> SortedSet<T> {
     /// The values, in ascending order.
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
-        self.0.iter()
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> {
+        self.0.keys()
     }
 
     /// The number of values.
@@ -91,64 +88,43 @@ impl<T: Ord, const N: usize> From<[T; N]> for SortedSet<T> {
 
 impl<T> IntoIterator for SortedSet<T> {
     type Item = T;
-    type IntoIter = std::vec::IntoIter<T>;
+    type IntoIter = std::iter::Map<std::vec::IntoIter<(T, ())>, fn((T, ())) -> T>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
-impl<'a, T> IntoIterator for &'a SortedSet<T> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.0.into_iter().map(|(value, ())| value)
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for SortedSet<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_set().entries(&self.0).finish()
+        f.debug_set().entries(self.iter()).finish()
     }
 }
 
 impl<T: Serialize> Serialize for SortedSet<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(&self.0)
+        serializer.collect_seq(self.iter())
     }
 }
 
 /// A map from `K` to `V` in ascending order of keys (as `BTreeMap<K, V>`).
 #[derive(Clone, PartialEq)]
-pub struct SortedMap<K, V>(Vec<(K, V)>);
+pub struct SortedMap<K, V>(LiteMap<K, V>);
 
 impl<K, V> Default for SortedMap<K, V> {
     fn default() -> Self {
-        SortedMap(Vec::new())
+        SortedMap(LiteMap::new_vec())
     }
 }
 
 impl<K: Ord, V> SortedMap<K, V> {
     /// An empty map.
     pub fn new() -> Self {
-        SortedMap(Vec::new())
-    }
-
-    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
-    where
-        K: Borrow<Q>,
-    {
-        self.0.binary_search_by(|(k, _)| k.borrow().cmp(key))
+        SortedMap::default()
     }
 
     /// Sets `key` to `value`, giving the value it had.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        match self.find(&key) {
-            Ok(at) => Some(std::mem::replace(&mut self.0[at].1, value)),
-            Err(at) => {
-                self.0.insert(at, (key, value));
-                None
-            }
-        }
+        self.0.insert(key, value)
     }
 
     /// The value of `key`.
@@ -156,7 +132,7 @@ impl<K: Ord, V> SortedMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.find(key).ok().map(|at| &self.0[at].1)
+        self.0.get(key)
     }
 
     /// The value of `key`, to change.
@@ -164,24 +140,24 @@ impl<K: Ord, V> SortedMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.find(key).ok().map(|at| &mut self.0[at].1)
+        self.0.get_mut(key)
     }
 }
 
 impl<K, V> SortedMap<K, V> {
     /// The keys, in ascending order.
-    pub fn keys(&self) -> impl Iterator<Item = &K> {
-        self.0.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> {
+        self.0.keys()
     }
 
     /// The values, in ascending order of their keys.
-    pub fn values(&self) -> impl Iterator<Item = &V> {
-        self.0.iter().map(|(_, v)| v)
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> {
+        self.0.values()
     }
 
     /// The entries, in ascending order of keys.
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> {
+        self.0.iter()
     }
 
     /// The number of entries.

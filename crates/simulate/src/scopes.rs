@@ -28,6 +28,7 @@
 
 use std::borrow::Cow;
 
+use litemap::LiteMap;
 use serde::Serialize;
 use serde_json::Map;
 
@@ -75,36 +76,34 @@ pub const ADDRESS_CLAIMS: &[&str] = &["address"];
 pub const PHONE_CLAIMS: &[&str] = &["phone_number", "phone_number_verified"];
 
 /// The space-separated scopes of an IdP config, a set (in ascending order,
-/// each once: a sorted `Vec` rather than a `BTreeSet`, whose code would be
-/// the only B-tree of the WebAssembly playground besides the linter's).
+/// each once: a `LiteMap` sorted vector rather than a `BTreeSet`, whose code
+/// would be the only B-tree of the WebAssembly playground).
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Scopes(Vec<String>);
+pub struct Scopes(LiteMap<String, ()>);
 
 impl Scopes {
     /// Parses `"openid profile email groups"`.
     pub fn parse(s: &str) -> Scopes {
-        let mut scopes = Vec::new();
+        let mut scopes = LiteMap::new_vec();
         for scope in s.split_whitespace() {
-            if let Err(at) = scopes.binary_search_by(|x: &String| x.as_str().cmp(scope)) {
-                scopes.insert(at, scope.to_string());
-            }
+            scopes.try_insert(scope.to_string(), ());
         }
         Scopes(scopes)
     }
 
     /// Whether `scope` is requested.
     pub fn has(&self, scope: &str) -> bool {
-        self.0.binary_search_by(|x| x.as_str().cmp(scope)).is_ok()
+        self.0.contains_key(scope)
     }
 }
 
 /// As a `BTreeSet` prints: `Scopes({"email", "openid"})`.
 impl std::fmt::Debug for Scopes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        struct Set<'a>(&'a [String]);
+        struct Set<'a>(&'a LiteMap<String, ()>);
         impl std::fmt::Debug for Set<'_> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_set().entries(self.0).finish()
+                f.debug_set().entries(self.0.keys()).finish()
             }
         }
         f.debug_tuple("Scopes").field(&Set(&self.0)).finish()
@@ -238,6 +237,15 @@ impl ScopeFilter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn scopes_are_a_set_printed_as_a_btree_set() {
+        let scopes = Scopes::parse(" profile openid  email openid ");
+        let tree: std::collections::BTreeSet<&str> = ["profile", "openid", "email"].into();
+        assert_eq!(format!("{scopes:?}"), format!("Scopes({tree:?})"));
+        assert!(scopes.has("openid") && !scopes.has("groups") && !scopes.has(""));
+        assert_eq!(scopes, Scopes::parse("email openid profile"));
+    }
 
     #[test]
     fn groups_need_the_groups_scope_on_pocket_id_only() {

@@ -174,7 +174,7 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
     }
     // RM022: role names the org lacks.
     if let Some(roles) = cx.opts.roles.clone() {
-        for name in &yielded {
+        for name in yielded.iter() {
             if roles.iter().any(|r| r == name) {
                 continue;
             }
