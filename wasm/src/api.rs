@@ -13,13 +13,41 @@ use rolemap_simulate::{
     decode_jwt, js, samples::parse_samples, scopes, Claims, Config, Format, Options, Provider,
     Sample, Simulator,
 };
-use serde_json::{json, Map, Value as Json};
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
 
 use crate::utf16;
 
+/// A JSON object of `fields`, in their order: what `json!` builds, but
+/// with one call per object instead of a key allocation, an insert and a
+/// fallible `to_value(..).unwrap()` per field at every call site (a
+/// smaller module; see `cargo xtask playground`).
+pub(crate) fn object(fields: Vec<(&str, Json)>) -> Json {
+    Json::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+/// `[start, end]` as a JSON array (spans and ranges).
+pub(crate) fn pair([start, end]: [usize; 2]) -> Json {
+    Json::Array(vec![start.into(), end.into()])
+}
+
+/// The JSON form of a serializable value (`null` if it has none, which
+/// the types serialized here never lack).
+pub(crate) fn to_json(value: &impl Serialize) -> Json {
+    serde_json::to_value(value).unwrap_or(Json::Null)
+}
+
+/// `{ok: false, error}`, with more fields after `error`.
+fn failed(error: Json) -> Json {
+    object(vec![("ok", false.into()), ("error", error)])
+}
+
 /// `{ok: false, error: {kind, message}}`.
 pub(crate) fn failure(kind: &str, message: impl Into<String>) -> Json {
-    json!({"ok": false, "error": {"kind": kind, "message": message.into()}})
+    failed(object(vec![
+        ("kind", kind.into()),
+        ("message", message.into().into()),
+    ]))
 }
 
 /// Parses a dialect name; anything unknown is an error naming the choices.
@@ -50,13 +78,16 @@ fn claims(text: &str) -> Result<Json, Json> {
 
 /// An engine error as JSON, with its UTF-16 range in `source`.
 pub(crate) fn engine_error(source: &str, e: &EngineError) -> Json {
-    json!({
-        "kind": e.kind.as_str(),
-        "message": e.message,
-        "jsMessage": e.js_message,
-        "span": [e.span.start, e.span.end],
-        "range": utf16::range(source, e.span.start, e.span.end),
-    })
+    object(vec![
+        ("kind", e.kind.as_str().into()),
+        ("message", e.message.as_str().into()),
+        ("jsMessage", e.js_message.clone().into()),
+        ("span", pair([e.span.start, e.span.end])),
+        (
+            "range",
+            pair(utf16::range(source, e.span.start, e.span.end)),
+        ),
+    ])
 }
 
 /// A search result as JSON: its JSON form (null for `undefined` and
@@ -64,13 +95,18 @@ pub(crate) fn engine_error(source: &str, e: &EngineError) -> Json {
 /// Pangolin tests results) and `String(value)`.
 fn value_json(v: &Value<'_>, dialect: Dialect) -> Json {
     let has_json = !matches!(v.kind(), ValueKind::Function | ValueKind::Undefined);
-    json!({
-        "value": if has_json { v.to_json_with(dialect == Dialect::Pangolin) } else { Json::Null },
-        "type": js::kind_name(v.kind()),
-        "hasJson": has_json,
-        "truthy": js::truthy(v),
-        "display": js::to_js_string(v),
-    })
+    let value = if has_json {
+        v.to_json_with(dialect == Dialect::Pangolin)
+    } else {
+        Json::Null
+    };
+    object(vec![
+        ("value", value),
+        ("type", js::kind_name(v.kind()).into()),
+        ("hasJson", has_json.into()),
+        ("truthy", js::truthy(v).into()),
+        ("display", js::to_js_string(v).into()),
+    ])
 }
 
 /// `evaluate(expr, claims, dialect)`: the expression's value on the claims.
@@ -85,7 +121,7 @@ pub fn evaluate(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
     };
     let compiled = match Expression::compile(expr, dialect) {
         Ok(c) => c,
-        Err(e) => return json!({"ok": false, "error": engine_error(expr, &e)}),
+        Err(e) => return failed(engine_error(expr, &e)),
     };
     match compiled.search(&data) {
         Ok(v) => {
@@ -96,7 +132,7 @@ pub fn evaluate(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
             }
             out
         }
-        Err(e) => json!({"ok": false, "error": engine_error(expr, &e)}),
+        Err(e) => failed(engine_error(expr, &e)),
     }
 }
 
@@ -105,17 +141,23 @@ fn step_json(source: &str, step: &Step) -> Json {
         Ok(v) => (v.clone(), Json::Null),
         Err(e) => (Json::Null, Json::String(e.clone())),
     };
-    json!({
-        "node": step.node,
-        "text": step.text,
-        "span": [step.span.start, step.span.end],
-        "range": utf16::range(source, step.span.start, step.span.end),
-        "value": value,
-        "error": error,
-        "note": step.note,
-        "omitted": step.omitted,
-        "children": step.children.iter().map(|c| step_json(source, c)).collect::<Vec<_>>(),
-    })
+    object(vec![
+        ("node", step.node.into()),
+        ("text", step.text.as_str().into()),
+        ("span", pair([step.span.start, step.span.end])),
+        (
+            "range",
+            pair(utf16::range(source, step.span.start, step.span.end)),
+        ),
+        ("value", value),
+        ("error", error),
+        ("note", step.note.clone().into()),
+        ("omitted", step.omitted.into()),
+        (
+            "children",
+            Json::Array(step.children.iter().map(|c| step_json(source, c)).collect()),
+        ),
+    ])
 }
 
 /// The bounds of an explained evaluation: tighter than the default, since
@@ -140,7 +182,7 @@ pub fn explain(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
     };
     let compiled = match Expression::compile_with(expr, dialect, EXPLAIN_LIMITS) {
         Ok(c) => c,
-        Err(e) => return json!({"ok": false, "error": engine_error(expr, &e)}),
+        Err(e) => return failed(engine_error(expr, &e)),
     };
     let explained = compiled.explain(&data);
     let root = explained
@@ -156,16 +198,23 @@ pub fn explain(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
             }
             out
         }
-        Err(e) => json!({"ok": false, "error": engine_error(expr, e), "root": root}),
+        Err(e) => object(vec![
+            ("ok", false.into()),
+            ("error", engine_error(expr, e)),
+            ("root", root),
+        ]),
     }
 }
 
 /// `decodeJwt(text)`: header and payload of a JWT (not verified).
 pub fn decode(text: &str) -> Json {
     match decode_jwt(text) {
-        Ok(d) => {
-            json!({"ok": true, "header": d.header, "payload": d.payload, "signature": d.signature})
-        }
+        Ok(d) => object(vec![
+            ("ok", true.into()),
+            ("header", d.header.into()),
+            ("payload", d.payload.into()),
+            ("signature", d.signature.into()),
+        ]),
         Err(e) => failure("jwt", e.to_string()),
     }
 }
@@ -219,7 +268,11 @@ pub fn normalize_config(text: &str, format_name: &str) -> Json {
         }
     }
     match serde_json::to_value(&config) {
-        Ok(v) => json!({"ok": true, "config": v, "callbackUrl": config.callback_url()}),
+        Ok(v) => object(vec![
+            ("ok", true.into()),
+            ("config", v),
+            ("callbackUrl", config.callback_url().into()),
+        ]),
         Err(e) => failure("config", e.to_string()),
     }
 }
@@ -257,7 +310,7 @@ fn add_ranges(v: &mut Json) {
                 _ => None,
             };
             if let Some(r) = range {
-                m.insert("range".into(), json!(r));
+                m.insert("range".into(), pair(r));
             }
             for (_, child) in m.iter_mut() {
                 add_ranges(child);
@@ -283,12 +336,12 @@ pub(crate) fn run_simulation(config: &Config, samples: &[Sample], all_claims: bo
         add_ranges(&mut v);
         outcomes.push(v);
     }
-    json!({
-        "ok": true,
-        "outcomes": outcomes,
-        "idpName": config.idp.display_name(),
-        "callbackUrl": config.callback_url(),
-    })
+    object(vec![
+        ("ok", true.into()),
+        ("outcomes", outcomes.into()),
+        ("idpName", config.idp.display_name().into()),
+        ("callbackUrl", config.callback_url().into()),
+    ])
 }
 
 /// `simulate(config, format, samples, options)`: each sample user's login.
@@ -345,7 +398,11 @@ pub fn filter_claims(provider: &str, scope_text: &str, claims_text: &str) -> Jso
         }
     };
     let (kept, removed) = scopes::filter(provider, &scopes::Scopes::parse(scope_text), &claims);
-    json!({"ok": true, "claims": kept, "removed": removed})
+    object(vec![
+        ("ok", true.into()),
+        ("claims", to_json(&kept)),
+        ("removed", to_json(&removed)),
+    ])
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@
 use rolemap_engine::{Dialect, Expression};
 use rolemap_lint::{Edition, ExprRole, LintOptions};
 use rolemap_simulate::builder::unwrap_role_mapping;
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
+use crate::api::{object, pair, to_json};
 use crate::utf16;
 
 /// Options of [`lint`], from JSON.
@@ -56,14 +57,14 @@ pub fn unwrap(text: &str) -> Json {
     let unwrapped = unwrap_role_mapping(text);
     let (_, offset) = evaluated_text(text, "role_mapping");
     let end = offset + unwrapped.expression.len();
-    json!({
-        "ok": true,
-        "expression": unwrapped.expression,
-        "fromBuilder": unwrapped.from_builder,
-        "malformed": unwrapped.malformed,
-        "offset": offset,
-        "range": utf16::range(text, offset, end),
-    })
+    object(vec![
+        ("ok", true.into()),
+        ("expression", unwrapped.expression.into()),
+        ("fromBuilder", unwrapped.from_builder.into()),
+        ("malformed", unwrapped.malformed.into()),
+        ("offset", offset.into()),
+        ("range", pair(utf16::range(text, offset, end))),
+    ])
 }
 
 /// `lint(text, options)`: `{ok, diagnostics, outcome}`, each diagnostic
@@ -95,16 +96,14 @@ pub fn lint(text: &str, options_json: &str) -> Json {
         .diagnostics
         .iter()
         .map(|d| {
-            json!({
-                "code": d.code,
-                "name": d.name,
-                "severity": d.severity.as_str(),
-                "message": d.message,
-                "label": d.label,
-                "help": d.help,
-                "span": [d.span.start, d.span.end],
-                "range": utf16::range(text, d.span.start, d.span.end),
-            })
+            diagnostic(
+                text,
+                [d.code, d.name, d.severity.as_str()],
+                d.message.clone(),
+                d.label.as_str().into(),
+                d.help.clone().into(),
+                [d.span.start, d.span.end],
+            )
         })
         .collect();
     let spec = options
@@ -116,24 +115,49 @@ pub fn lint(text: &str, options_json: &str) -> Json {
         let (expr, offset) = evaluated_text(text, options.field.as_deref().unwrap_or(""));
         if let Err(e) = Expression::compile(&expr, Dialect::Spec) {
             let (start, end) = (offset + e.span.start, offset + e.span.end);
-            diagnostics.push(json!({
-                "code": e.kind.as_str(),
-                "name": "spec-syntax",
-                "severity": "error",
-                "message": format!("the JMESPath spec rejects this: {}", e.message),
-                "label": "spec",
-                "help": Json::Null,
-                "span": [start, end],
-                "range": utf16::range(text, start, end),
-            }));
+            diagnostics.push(diagnostic(
+                text,
+                [e.kind.as_str(), "spec-syntax", "error"],
+                format!("the JMESPath spec rejects this: {}", e.message),
+                "spec".into(),
+                Json::Null,
+                [start, end],
+            ));
         }
     }
-    json!({"ok": true, "diagnostics": diagnostics, "outcome": report.outcome})
+    object(vec![
+        ("ok", true.into()),
+        ("diagnostics", diagnostics.into()),
+        ("outcome", to_json(&report.outcome)),
+    ])
+}
+
+/// One diagnostic as the page reads it: `{code, name, severity, message,
+/// label, help, span, range}`, `span` in bytes of `text`.
+fn diagnostic(
+    text: &str,
+    [code, name, severity]: [&str; 3],
+    message: String,
+    label: Json,
+    help: Json,
+    [start, end]: [usize; 2],
+) -> Json {
+    object(vec![
+        ("code", code.into()),
+        ("name", name.into()),
+        ("severity", severity.into()),
+        ("message", message.into()),
+        ("label", label),
+        ("help", help),
+        ("span", pair([start, end])),
+        ("range", pair(utf16::range(text, start, end))),
+    ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn double_quoted_strings_are_flagged_at_their_place() {

@@ -3,9 +3,9 @@
 //! `rolemap simulate examples/<folder>/<config>.toml` reads.
 
 use rolemap_simulate::samples::SAMPLE_EXTENSIONS;
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
-use crate::api::{self, failure};
+use crate::api::{self, failure, object};
 
 /// Each preset: its name (the folder, plus `/<config stem>` for a config
 /// other than `pangolin.toml`), the folder's files (path relative to the
@@ -95,19 +95,28 @@ fn preset_json(preset: &Preset) -> Json {
     };
     let samples: Vec<Json> = sample_files(files, config_path, &entries)
         .into_iter()
-        .map(|(p, t)| json!({"label": file_name(p), "path": p, "text": t}))
+        .map(|(p, t)| {
+            object(vec![
+                ("label", file_name(p).into()),
+                ("path", p.into()),
+                ("text", t.into()),
+            ])
+        })
         .collect();
-    json!({
-        "ok": normalized["ok"],
-        "name": name,
-        "title": normalized["config"]["idp"]["name"].as_str().map(str::to_string)
-            .unwrap_or_else(|| name.to_string()),
-        "configPath": config_path,
-        "configJson": config_json,
-        "config": normalized["config"],
-        "error": normalized["error"],
-        "samples": samples,
-    })
+    let title = normalized["config"]["idp"]["name"]
+        .as_str()
+        .unwrap_or(name)
+        .to_string();
+    object(vec![
+        ("ok", normalized["ok"].clone()),
+        ("name", name.into()),
+        ("title", title.into()),
+        ("configPath", config_path.into()),
+        ("configJson", config_json.into()),
+        ("config", normalized["config"].clone()),
+        ("error", normalized["error"].clone()),
+        ("samples", samples.into()),
+    ])
 }
 
 /// `examples()`: every preset, with its config as JSON, both as written

@@ -5,7 +5,7 @@
 use std::cmp::Ordering as Ord;
 use std::fmt::Write as _;
 
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json};
 
 use crate::ast::{Comparator, Node, NodeKind, ProjectionKind};
 use crate::jsnum;
@@ -561,18 +561,34 @@ pub(crate) fn expref_json(node: &Node) -> Json {
     v
 }
 
+/// The JSON object of `fields`, in order (one call instead of `json!`'s
+/// insert and fallible `to_value` per field: smaller code).
+fn object(fields: Vec<(&str, Json)>) -> Json {
+    Json::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
 /// A node as jmespath.js's parser builds it.
 fn ast_json(node: &Node) -> Json {
-    let t = |ty: &str, children: Vec<Json>| json!({"type": ty, "children": children});
+    let t = |ty: &str, children: Vec<Json>| {
+        object(vec![("type", ty.into()), ("children", children.into())])
+    };
     match &node.kind {
-        NodeKind::Identity => json!({"type": "Identity"}),
-        NodeKind::Current => json!({"type": "Current"}),
-        NodeKind::Field { name, .. } => json!({"type": "Field", "name": name}),
-        NodeKind::Literal { value, .. } => json!({"type": "Literal", "value": value}),
+        NodeKind::Identity => object(vec![("type", "Identity".into())]),
+        NodeKind::Current => object(vec![("type", "Current".into())]),
+        NodeKind::Field { name, .. } => object(vec![
+            ("type", "Field".into()),
+            ("name", name.as_str().into()),
+        ]),
+        NodeKind::Literal { value, .. } => {
+            object(vec![("type", "Literal".into()), ("value", value.clone())])
+        }
         NodeKind::Subexpr { lhs, rhs } => t("Subexpression", vec![ast_json(lhs), ast_json(rhs)]),
         NodeKind::Index { lhs, index } => t(
             "IndexExpression",
-            vec![ast_json(lhs), json!({"type": "Index", "value": index})],
+            vec![
+                ast_json(lhs),
+                object(vec![("type", "Index".into()), ("value", (*index).into())]),
+            ],
         ),
         NodeKind::Projection { kind, lhs, rhs } => {
             let (l, r) = (ast_json(lhs), ast_json(rhs));
@@ -582,7 +598,7 @@ fn ast_json(node: &Node) -> Json {
                 ProjectionKind::Flatten => t("Projection", vec![t("Flatten", vec![l]), r]),
                 ProjectionKind::Filter(c) => t("FilterProjection", vec![l, r, ast_json(c)]),
                 ProjectionKind::Slice(s) => {
-                    let slice = json!({"type": "Slice", "children": [s.start, s.stop, s.step]});
+                    let slice = t("Slice", vec![s.start.into(), s.stop.into(), s.step.into()]);
                     t("Projection", vec![t("IndexExpression", vec![l, slice]), r])
                 }
             }
@@ -591,7 +607,13 @@ fn ast_json(node: &Node) -> Json {
         NodeKind::MultiHash(kvs) => t(
             "MultiSelectHash",
             kvs.iter()
-                .map(|kv| json!({"type": "KeyValuePair", "name": kv.key, "value": ast_json(&kv.value)}))
+                .map(|kv| {
+                    object(vec![
+                        ("type", "KeyValuePair".into()),
+                        ("name", kv.key.as_str().into()),
+                        ("value", ast_json(&kv.value)),
+                    ])
+                })
                 .collect(),
         ),
         NodeKind::Not(e) => t("NotExpression", vec![ast_json(e)]),
@@ -607,7 +629,11 @@ fn ast_json(node: &Node) -> Json {
                 Comparator::Gt => "GT",
                 Comparator::Ge => "GTE",
             };
-            json!({"type": "Comparator", "name": name, "children": [ast_json(lhs), ast_json(rhs)]})
+            object(vec![
+                ("type", "Comparator".into()),
+                ("name", name.into()),
+                ("children", vec![ast_json(lhs), ast_json(rhs)].into()),
+            ])
         }
         NodeKind::Call { name, args, .. } => {
             let mut m = Map::new();

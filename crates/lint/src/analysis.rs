@@ -15,9 +15,10 @@
 //! collecting into a B-tree sorts first, and every type sorted adds about
 //! 4 KB to the WebAssembly playground.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
+use crate::sorted::{SortedMap, SortedSet};
+use indexmap::IndexMap;
 use rolemap_engine::ast::{Comparator, LiteralForm, ProjectionKind};
 use rolemap_engine::{signature, Dialect, Error, Expression, Node, NodeKind, ParamType};
 use serde::Serialize;
@@ -39,7 +40,7 @@ pub enum Strings {
     #[default]
     None,
     /// One of these strings.
-    Known(BTreeSet<String>),
+    Known(SortedSet<String>),
     /// Any string.
     Any,
 }
@@ -60,7 +61,7 @@ impl Strings {
     }
 
     fn one(s: &str) -> Strings {
-        Strings::Known(BTreeSet::from([s.to_string()]))
+        Strings::Known(SortedSet::from([s.to_string()]))
     }
 
     /// Whether no string is possible.
@@ -79,7 +80,7 @@ impl Strings {
     fn without_empty(&self) -> Strings {
         match self {
             Strings::Known(s) => {
-                let mut kept = BTreeSet::new();
+                let mut kept = SortedSet::new();
                 kept.extend(s.iter().filter(|s| !s.is_empty()).cloned());
                 let s = kept;
                 if s.is_empty() {
@@ -133,9 +134,9 @@ impl ArrayInfo {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ObjectInfo {
     /// Known fields and what their values can be.
-    pub fields: BTreeMap<String, Abs>,
+    pub fields: SortedMap<String, Abs>,
     /// Known fields that some of the objects lack.
-    pub maybe_absent: BTreeSet<String>,
+    pub maybe_absent: SortedSet<String>,
     /// Whether other, unknown fields may exist.
     pub open: bool,
     /// Whether the object may be `{}`.
@@ -144,7 +145,7 @@ pub struct ObjectInfo {
 
 impl ObjectInfo {
     fn union(&mut self, other: &ObjectInfo) {
-        let mut keys = BTreeSet::new();
+        let mut keys = SortedSet::new();
         keys.extend(self.fields.keys().chain(other.fields.keys()).cloned());
         for k in keys {
             match (self.fields.get_mut(&k), other.fields.get(&k)) {
@@ -263,8 +264,8 @@ impl Abs {
     pub fn any_object() -> Abs {
         Abs {
             object: Some(Box::new(ObjectInfo {
-                fields: BTreeMap::new(),
-                maybe_absent: BTreeSet::new(),
+                fields: SortedMap::new(),
+                maybe_absent: SortedSet::new(),
                 open: true,
                 may_be_empty: true,
             })),
@@ -330,14 +331,14 @@ impl Abs {
             Json::Object(map) => Abs {
                 object: Some(Box::new(ObjectInfo {
                     fields: {
-                        let mut fields = BTreeMap::new();
+                        let mut fields = SortedMap::new();
                         fields.extend(
                             map.iter()
                                 .map(|(k, v)| (k.clone(), Abs::from_json_depth(v, depth + 1))),
                         );
                         fields
                     },
-                    maybe_absent: BTreeSet::new(),
+                    maybe_absent: SortedSet::new(),
                     open: false,
                     may_be_empty: map.is_empty(),
                 })),
@@ -434,8 +435,8 @@ impl Abs {
         }
         if self.object.as_ref().is_some_and(|o| o.may_be_empty) {
             f.object = Some(Box::new(ObjectInfo {
-                fields: BTreeMap::new(),
-                maybe_absent: BTreeSet::new(),
+                fields: SortedMap::new(),
+                maybe_absent: SortedSet::new(),
                 open: false,
                 may_be_empty: true,
             }));
@@ -449,7 +450,7 @@ impl Abs {
     }
 
     /// The known strings, if the set of strings is finite.
-    pub fn known_strings(&self) -> Option<&BTreeSet<String>> {
+    pub fn known_strings(&self) -> Option<&SortedSet<String>> {
         match &self.strings {
             Strings::Known(s) => Some(s),
             _ => None,
@@ -637,7 +638,7 @@ pub struct Facts {
     /// For field lookups: the key was found in some object.
     pub found: bool,
     /// For field lookups: keys of the (closed) objects it was looked up in.
-    pub siblings: BTreeSet<String>,
+    pub siblings: SortedSet<String>,
     /// For field lookups: it was looked up on an object that may have
     /// unknown keys.
     pub open: bool,
@@ -650,7 +651,7 @@ pub struct Facts {
 /// The analysis of a whole expression.
 #[derive(Debug, Default)]
 pub struct Analysis {
-    facts: HashMap<usize, Facts>,
+    facts: IndexMap<usize, Facts>,
     /// What the whole expression can return.
     pub value: Abs,
     /// Missing claim paths.
@@ -686,9 +687,9 @@ pub fn analyse(ast: &Node, dialect: Dialect, claims: &[Json], opts: &AnalysisOpt
     let root = root_abs(claims);
     let mut it = Interp {
         dialect,
-        facts: HashMap::new(),
+        facts: IndexMap::new(),
         org_id: opts.org_id,
-        missing: BTreeSet::new(),
+        missing: SortedSet::new(),
     };
     let value = it.eval(ast, &root, true);
     Analysis {
@@ -732,9 +733,9 @@ pub fn possible_values(src: &str, dialect: Dialect, claims: &[Json]) -> Result<O
 
 struct Interp<'o> {
     dialect: Dialect,
-    facts: HashMap<usize, Facts>,
+    facts: IndexMap<usize, Facts>,
     org_id: Option<&'o str>,
-    missing: BTreeSet<String>,
+    missing: SortedSet<String>,
 }
 
 fn claim_path(n: &Node) -> Option<String> {
@@ -841,7 +842,7 @@ impl Interp<'_> {
                 out
             }
             NodeKind::MultiHash(kvs) => {
-                let mut fields = BTreeMap::new();
+                let mut fields = SortedMap::new();
                 for kv in kvs {
                     let v = if cur.may_be_non_null() {
                         self.eval(&kv.value, &cur.without_null(), at_root)
@@ -855,7 +856,7 @@ impl Interp<'_> {
                     out.object = Some(Box::new(ObjectInfo {
                         may_be_empty: fields.is_empty(),
                         fields,
-                        maybe_absent: BTreeSet::new(),
+                        maybe_absent: SortedSet::new(),
                         open: false,
                     }));
                 }
@@ -911,7 +912,7 @@ impl Interp<'_> {
         let mut absent = false;
         let mut found = false;
         let mut open = false;
-        let mut siblings = BTreeSet::new();
+        let mut siblings = SortedSet::new();
         if !cur.without_object().is_nothing() {
             out.null = true;
         }
@@ -939,8 +940,8 @@ impl Interp<'_> {
                     if name == "__proto__" {
                         out.union(&Abs {
                             object: Some(Box::new(ObjectInfo {
-                                fields: BTreeMap::new(),
-                                maybe_absent: BTreeSet::new(),
+                                fields: SortedMap::new(),
+                                maybe_absent: SortedSet::new(),
                                 open: false,
                                 may_be_empty: true,
                             })),
@@ -1167,7 +1168,7 @@ impl Interp<'_> {
                 r
             }
             "type" => {
-                let mut s = BTreeSet::new();
+                let mut s = SortedSet::new();
                 for k in a0.kinds() {
                     s.insert(k.to_string());
                 }
@@ -1183,7 +1184,7 @@ impl Interp<'_> {
                     e.strings = if o.open {
                         Strings::Any
                     } else {
-                        let mut keys = BTreeSet::new();
+                        let mut keys = SortedSet::new();
                         keys.extend(o.fields.keys().cloned());
                         Strings::Known(keys)
                     };

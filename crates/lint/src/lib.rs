@@ -24,6 +24,7 @@ mod options;
 pub mod registry;
 #[cfg(feature = "miette")]
 mod render;
+pub mod sorted;
 mod text;
 
 use std::fmt;

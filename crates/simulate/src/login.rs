@@ -24,8 +24,8 @@
 //!
 //! Every distinct expression text is compiled once per [`Simulator`].
 
+use indexmap::IndexMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 #[cfg(feature = "parallel")]
@@ -182,7 +182,7 @@ fn or_else<'a>(
 impl<'c> Simulator<'c> {
     /// Compiles every expression of `config` once.
     pub fn new(config: &'c Config) -> Simulator<'c> {
-        let mut cache: HashMap<String, Arc<Compiled>> = HashMap::new();
+        let mut cache: IndexMap<String, Arc<Compiled>> = IndexMap::new();
         let mut compile = |text: &str| -> Arc<Compiled> {
             if let Some(c) = cache.get(text) {
                 return Arc::clone(c);

@@ -27,8 +27,8 @@
 //! its own. `--all-claims` (`Options::all_claims`) turns filtering off.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
+use litemap::LiteMap;
 use serde::Serialize;
 use serde_json::Map;
 
@@ -75,19 +75,38 @@ pub const ADDRESS_CLAIMS: &[&str] = &["address"];
 /// The claims of the `phone` scope.
 pub const PHONE_CLAIMS: &[&str] = &["phone_number", "phone_number_verified"];
 
-/// The space-separated scopes of an IdP config.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Scopes(BTreeSet<String>);
+/// The space-separated scopes of an IdP config, a set (in ascending order,
+/// each once: a `LiteMap` sorted vector rather than a `BTreeSet`, whose code
+/// would be the only B-tree of the WebAssembly playground).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Scopes(LiteMap<String, ()>);
 
 impl Scopes {
     /// Parses `"openid profile email groups"`.
     pub fn parse(s: &str) -> Scopes {
-        Scopes(s.split_whitespace().map(str::to_string).collect())
+        let mut scopes = LiteMap::new_vec();
+        for scope in s.split_whitespace() {
+            scopes.try_insert(scope.to_string(), ());
+        }
+        Scopes(scopes)
     }
 
     /// Whether `scope` is requested.
     pub fn has(&self, scope: &str) -> bool {
-        self.0.contains(scope)
+        self.0.contains_key(scope)
+    }
+}
+
+/// As a `BTreeSet` prints: `Scopes({"email", "openid"})`.
+impl std::fmt::Debug for Scopes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Set<'a>(&'a LiteMap<String, ()>);
+        impl std::fmt::Debug for Set<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_set().entries(self.0.keys()).finish()
+            }
+        }
+        f.debug_tuple("Scopes").field(&Set(&self.0)).finish()
     }
 }
 
@@ -218,6 +237,15 @@ impl ScopeFilter {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn scopes_are_a_set_printed_as_a_btree_set() {
+        let scopes = Scopes::parse(" profile openid  email openid ");
+        let tree: std::collections::BTreeSet<&str> = ["profile", "openid", "email"].into();
+        assert_eq!(format!("{scopes:?}"), format!("Scopes({tree:?})"));
+        assert!(scopes.has("openid") && !scopes.has("groups") && !scopes.has(""));
+        assert_eq!(scopes, Scopes::parse("email openid profile"));
+    }
 
     #[test]
     fn groups_need_the_groups_scope_on_pocket_id_only() {

@@ -1,8 +1,7 @@
 //! Rules over the tree: functions and their arguments, strings that are
 //! field lookups, claims, literals, and jmespath.js quirks.
 
-use std::collections::HashSet;
-
+use indexmap::IndexSet;
 use rolemap_engine::ast::LiteralForm;
 use rolemap_engine::{signature, Node, NodeKind, ParamType, SIGNATURES};
 use serde_json::Value as Json;
@@ -62,12 +61,12 @@ fn is_literalish(n: &Node) -> bool {
 }
 
 /// The nodes whose value is the mapping's result.
-fn result_positions(root: &Node, role: ExprRole) -> HashSet<usize> {
-    let mut out = HashSet::new();
+fn result_positions(root: &Node, role: ExprRole) -> IndexSet<usize> {
+    let mut out = IndexSet::new();
     if role == ExprRole::Path {
         return out;
     }
-    fn walk(n: &Node, out: &mut HashSet<usize>) {
+    fn walk(n: &Node, out: &mut IndexSet<usize>) {
         out.insert(key(n));
         match &n.kind {
             NodeKind::And(_, r) | NodeKind::Pipe(_, r) => walk(r, out),
@@ -224,7 +223,7 @@ fn type_issues(cx: &mut Ctx<'_>, ast: &Node, n: &Node, name: &str, args: &[Node]
     let Some(facts) = a.facts(n) else { return };
     let Some(sig) = signature(name) else { return };
     let issues = facts.type_issues.clone();
-    let mut seen = HashSet::new();
+    let mut seen = IndexSet::new();
     for issue in issues {
         if !seen.insert((issue.arg, issue.null)) {
             continue;

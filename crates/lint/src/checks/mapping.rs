@@ -1,14 +1,13 @@
 //! Rules on what the whole expression yields, by what it is for: role
 //! names, org matches, identifier/email strings.
 
-use std::collections::BTreeSet;
-
 use rolemap_engine::{Node, NodeKind};
 use serde_json::Value as Json;
 
 use super::{diag, visit, Ctx};
 use crate::analysis::{Abs, Analysis};
 use crate::options::{Edition, ExprRole};
+use crate::sorted::SortedSet;
 use crate::text::{did_you_mean, raw_string};
 use crate::Severity;
 
@@ -21,8 +20,8 @@ pub(super) fn check(cx: &mut Ctx<'_>, ast: &Node, a: &Analysis) {
 }
 
 /// The role names (literal strings) a value can hold, as string or array elements.
-fn role_names(v: &Abs) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+fn role_names(v: &Abs) -> SortedSet<String> {
+    let mut out = SortedSet::new();
     if let Some(s) = v.known_strings() {
         out.extend(s.iter().cloned());
     }
@@ -32,7 +31,7 @@ fn role_names(v: &Abs) -> BTreeSet<String> {
         }
     }
     // `extend`, not `collect`: see the module docs of `analysis`.
-    let mut names = BTreeSet::new();
+    let mut names = SortedSet::new();
     names.extend(
         out.into_iter()
             .map(|s| s.trim().to_string())
@@ -72,7 +71,7 @@ fn explicit_no_roles(ast: &Node) -> bool {
     }
 }
 
-fn fallback_role(cx: &Ctx<'_>, yielded: &BTreeSet<String>) -> String {
+fn fallback_role(cx: &Ctx<'_>, yielded: &SortedSet<String>) -> String {
     match &cx.opts.roles {
         Some(roles) => roles
             .iter()
@@ -175,7 +174,7 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
     }
     // RM022: role names the org lacks.
     if let Some(roles) = cx.opts.roles.clone() {
-        for name in &yielded {
+        for name in yielded.iter() {
             if roles.iter().any(|r| r == name) {
                 continue;
             }

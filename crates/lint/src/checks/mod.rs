@@ -5,8 +5,7 @@ mod calls;
 mod mapping;
 mod syntax;
 
-use std::collections::HashSet;
-
+use indexmap::IndexSet;
 use rolemap_engine::{Dialect, Expression, Node, NodeKind};
 use serde_json::Value as Json;
 
@@ -54,7 +53,7 @@ pub(crate) struct Ctx<'a> {
     patched: Patched,
     diags: Vec<Diagnostic>,
     /// Nodes (by address) already reported, to avoid double findings.
-    flagged: HashSet<usize>,
+    flagged: IndexSet<usize>,
 }
 
 /// Help texts show the whole corrected expression up to this many bytes.
@@ -203,7 +202,7 @@ pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
         base,
         patched: Patched::new(expr_text),
         diags: Vec::new(),
-        flagged: HashSet::new(),
+        flagged: IndexSet::new(),
     };
     if opts.role == ExprRole::OrgMapping && expr_text.trim().is_empty() {
         // An empty org mapping means "no filter".
