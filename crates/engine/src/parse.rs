@@ -1,13 +1,16 @@
 //! From text to [`Node`]: the pest grammar (`grammar/jmespath.pest`), the
-//! folding of binary operators by precedence, and the lowering of pest's
-//! pairs into the typed tree.
+//! Pratt parser for binary operators, and the lowering of pest's pairs into
+//! the typed tree.
 //!
 //! Binding powers (shared by every reference engine): `|` 1, `||` 2, `&&` 3,
 //! comparators 5, `[]` 9, `[*]` and slices 20, `[?` 21, `.` 40, `!` 45,
 //! `[` 55, `(` 60. A projection's right side takes every following postfix
 //! whose binding power is above the projection's own, and stops at 10.
 
+use std::sync::LazyLock;
+
 use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
 use serde_json::Value as Json;
 
@@ -22,16 +25,18 @@ use crate::Dialect;
 #[grammar = "../../grammar/jmespath.pest"]
 struct Grammar;
 
-/// The binding power of a binary operator: `|` 1, `||` 2, `&&` 3,
-/// comparators 5 (all left-associative).
-fn infix_power(op: Rule) -> u8 {
-    match op {
-        Rule::pipe => 1,
-        Rule::or => 2,
-        Rule::and => 3,
-        _ => 5,
-    }
-}
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::pipe, Assoc::Left))
+        .op(Op::infix(Rule::or, Assoc::Left))
+        .op(Op::infix(Rule::and, Assoc::Left))
+        .op(Op::infix(Rule::eq, Assoc::Left)
+            | Op::infix(Rule::ne, Assoc::Left)
+            | Op::infix(Rule::lt, Assoc::Left)
+            | Op::infix(Rule::lte, Assoc::Left)
+            | Op::infix(Rule::gt, Assoc::Left)
+            | Op::infix(Rule::gte, Assoc::Left))
+});
 
 // The postfix binding powers, shared with the fast path (`fast.rs`).
 pub(crate) const BP_FLATTEN: u8 = 9;
@@ -429,78 +434,34 @@ impl<'s> Lower<'s> {
         }
     }
 
-    /// Operands joined by binary operators (`operand (op operand)*`),
-    /// folded by precedence, left-associative: every operand is lowered,
-    /// and a fold gives its left side's error, else its right side's,
-    /// else its own (the leftmost error of the text).
     fn expression(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
-        let mut inner = pair.into_inner();
-        let Some(first) = inner.next() else {
-            return Err(Error::syntax(
-                "expected an expression",
-                Span::at(self.offset),
-            ));
-        };
-        let mut operands = vec![self.operand(first)];
-        let mut ops: Vec<Rule> = Vec::new();
-        while let Some(op) = inner.next() {
-            let op = op.as_rule();
-            while ops
-                .last()
-                .is_some_and(|&top| infix_power(top) >= infix_power(op))
-            {
-                self.fold(&mut operands, &mut ops);
-            }
-            ops.push(op);
-            let operand = match inner.next() {
-                Some(p) => self.operand(p),
-                None => Err(Error::syntax(
-                    "expected an expression",
-                    Span::at(self.offset),
-                )),
-            };
-            operands.push(operand);
-        }
-        while !ops.is_empty() {
-            self.fold(&mut operands, &mut ops);
-        }
-        operands.pop().unwrap_or_else(|| {
-            Err(Error::syntax(
-                "expected an expression",
-                Span::at(self.offset),
-            ))
-        })
-    }
-
-    /// Joins the last two operands with the last operator.
-    fn fold(&self, operands: &mut Vec<Result<Node, Error>>, ops: &mut Vec<Rule>) {
-        let (Some(op), Some(rhs), Some(lhs)) = (ops.pop(), operands.pop(), operands.pop()) else {
-            return;
-        };
-        let joined = lhs.and_then(|lhs| {
-            let rhs = rhs?;
-            let span = lhs.span.to(rhs.span);
-            let (l, r) = (boxed(lhs), boxed(rhs));
-            let kind = match op {
-                Rule::pipe => NodeKind::Pipe(l, r),
-                Rule::or => NodeKind::Or(l, r),
-                Rule::and => NodeKind::And(l, r),
-                rule => NodeKind::Compare {
-                    op: match rule {
-                        Rule::eq => Comparator::Eq,
-                        Rule::ne => Comparator::Ne,
-                        Rule::lt => Comparator::Lt,
-                        Rule::lte => Comparator::Le,
-                        Rule::gt => Comparator::Gt,
-                        _ => Comparator::Ge,
+        let inner = pair.into_inner();
+        PRATT
+            .map_primary(|p| self.operand(p))
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let span = lhs.span.to(rhs.span);
+                let (l, r) = (boxed(lhs), boxed(rhs));
+                let kind = match op.as_rule() {
+                    Rule::pipe => NodeKind::Pipe(l, r),
+                    Rule::or => NodeKind::Or(l, r),
+                    Rule::and => NodeKind::And(l, r),
+                    rule => NodeKind::Compare {
+                        op: match rule {
+                            Rule::eq => Comparator::Eq,
+                            Rule::ne => Comparator::Ne,
+                            Rule::lt => Comparator::Lt,
+                            Rule::lte => Comparator::Le,
+                            Rule::gt => Comparator::Gt,
+                            _ => Comparator::Ge,
+                        },
+                        lhs: l,
+                        rhs: r,
                     },
-                    lhs: l,
-                    rhs: r,
-                },
-            };
-            self.bounded(Node::new(kind, span))
-        });
-        operands.push(joined);
+                };
+                self.bounded(Node::new(kind, span))
+            })
+            .parse(inner)
     }
 
     fn operand(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
