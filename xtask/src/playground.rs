@@ -24,7 +24,7 @@ use crate::{root, run};
 const TARGET: &str = "wasm32-unknown-unknown";
 
 /// The size budget of the gzipped module.
-const MAX_GZIPPED: u64 = 240 * 1024;
+const MAX_GZIPPED: u64 = 232 * 1024;
 
 /// `--config` settings defining the `wasm-playground` profile.
 const PROFILE: &[&str] = &[

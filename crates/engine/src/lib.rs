@@ -138,6 +138,7 @@ impl Expression {
 
     /// Evaluates against `data`. The result borrows from `data` and from
     /// the expression.
+    #[inline]
     pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
         #[cfg(not(target_arch = "wasm32"))]
         {
