@@ -140,14 +140,12 @@ impl Expression {
     /// the expression.
     #[inline]
     pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
+        // A borrowed document owns nothing: no drop to run afterwards.
+        let data = std::mem::ManuallyDrop::new(Value::json(data));
         #[cfg(not(target_arch = "wasm32"))]
-        {
-            // A borrowed document owns nothing: no drop to run afterwards.
-            let data = std::mem::ManuallyDrop::new(Value::json(data));
-            return eval::search(self, &mut eval::NoTrace, &data);
-        }
+        return eval::search(self, &mut eval::NoTrace, &data);
         #[cfg(target_arch = "wasm32")]
-        return self.search_value(Value::json(data));
+        return self.search_value(std::mem::ManuallyDrop::into_inner(data));
     }
 
     /// Evaluates against a value.
