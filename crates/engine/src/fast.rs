@@ -69,6 +69,7 @@ pub(crate) fn parse(src: &str, rules: &'static Rules, max_depth: u32) -> Option<
 /// expressions (Pangolin's identifier, e-mail and name paths), read without
 /// the machinery of [`parse`]; `None` for anything else. At most
 /// `max_depth` names.
+#[inline]
 pub(crate) fn dotted_names(src: &str, max_depth: u32) -> Option<Node> {
     // Checked whole before anything is built: most texts fail within a
     // few bytes, and must not pay for a node they drop.

@@ -52,6 +52,7 @@ pub(crate) const PROJECTION_STOP: u8 = 10;
 /// out the fast path (pest alone gives the same trees, checked by the tests
 /// and the `parse` fuzz target): it parses a few short expressions per
 /// keystroke, where the fast path's speed does not show but its code does.
+#[inline]
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
     parse_with(src, dialect, limits, !cfg!(target_arch = "wasm32"))
 }
@@ -68,6 +69,7 @@ pub(crate) fn parse_fast(src: &str, dialect: Dialect, limits: &Limits) -> Option
 }
 
 /// The fast path's shortcut for `name.name...` within the limits.
+#[inline]
 fn dotted_names(src: &str, limits: &Limits) -> Option<Node> {
     if src.len() > limits.max_expression_len {
         return None;
@@ -80,6 +82,7 @@ pub(crate) fn parse_with_pest(src: &str, dialect: Dialect, limits: &Limits) -> R
     parse_with(src, dialect, limits, false)
 }
 
+#[inline]
 fn parse_with(src: &str, dialect: Dialect, limits: &Limits, fast: bool) -> Result<Node, Error> {
     if fast {
         if let Some(node) = dotted_names(src, limits) {
