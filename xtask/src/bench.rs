@@ -55,8 +55,10 @@ fn last_json(text: &str) -> Result<Json, String> {
         .ok_or_else(|| format!("no JSON result in: {text}"))
 }
 
-/// Criterion's mean estimate for `group/engine/op`, in ns.
-fn criterion_mean(dir: &Path, group: &str, engine: &str, op: &str) -> Option<f64> {
+/// Criterion's median estimate for `group/engine/op`, in ns (the median,
+/// not the mean: on a shared machine a burst of other work in a few
+/// samples moves the mean of one engine and not the other's).
+fn criterion_median(dir: &Path, group: &str, engine: &str, op: &str) -> Option<f64> {
     // criterion writes the benchmark `engine/op` of a group as `engine_op`.
     let path = dir
         .join(group)
@@ -64,7 +66,7 @@ fn criterion_mean(dir: &Path, group: &str, engine: &str, op: &str) -> Option<f64
         .join("new/estimates.json");
     let text = std::fs::read_to_string(path).ok()?;
     let v: Json = serde_json::from_str(&text).ok()?;
-    v["mean"]["point_estimate"].as_f64()
+    v["median"]["point_estimate"].as_f64()
 }
 
 /// The workload names, in table order (as the benches crate lists them).
@@ -255,7 +257,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         js["engine"].as_str().unwrap_or("jmespath.js"),
         py["engine"].as_str().unwrap_or("python jmespath")
     );
-    let _ = writeln!(md, "Ratios are rolemap time / peer time (below 1: rolemap is faster). jmespath.js eval = search − compile (it has no API to evaluate a compiled tree).\n");
+    let _ = writeln!(md, "Times are criterion's medians (rolemap, jmespath.rs) and the peers' own timings. Ratios are rolemap time / peer time (below 1: rolemap is faster). jmespath.js eval = search − compile (it has no API to evaluate a compiled tree).\n");
     let _ = writeln!(
         md,
         "| workload | op | rolemap | jmespath.rs | ratio | jmespath.js | ratio | Python | ratio |"
@@ -263,8 +265,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for name in workload_names()? {
         for op in OPS {
-            let ours = criterion_mean(&crit, &name, "rolemap", op);
-            let rs = criterion_mean(&crit, &name, "jmespath.rs", op);
+            let ours = criterion_median(&crit, &name, "rolemap", op);
+            let rs = criterion_median(&crit, &name, "jmespath.rs", op);
             let j = js_t.get(&name).and_then(|r| r.get(op)).copied();
             let p = py_t.get(&name).and_then(|r| r.get(op)).copied();
             let cell = |v: Option<f64>| v.map_or("–".to_string(), fmt_ns);
