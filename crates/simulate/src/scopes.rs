@@ -77,7 +77,7 @@ pub const PHONE_CLAIMS: &[&str] = &["phone_number", "phone_number_verified"];
 
 /// The space-separated scopes of an IdP config, a set (in ascending order,
 /// each once: a `LiteMap` sorted vector rather than a `BTreeSet`, whose code
-/// would be the only B-tree of the WebAssembly playground).
+/// the WebAssembly playground would otherwise carry for this one type).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Scopes(LiteMap<String, ()>);
 
