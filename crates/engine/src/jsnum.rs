@@ -48,6 +48,12 @@ fn shortest_digits(n: f64) -> (String, i32) {
 
 /// `Number.prototype.toString()` / `String(n)`.
 pub(crate) fn to_js_string(n: f64) -> String {
+    to_js_string_with(n, shortest_digits)
+}
+
+/// [`to_js_string`] with the digits of a finite, non-zero `n` from
+/// `digits` (`|n| = 0.digits × 10^e`).
+fn to_js_string_with(n: f64, digits: impl FnOnce(f64) -> (String, i32)) -> String {
     if n.is_nan() {
         return "NaN".into();
     }
@@ -57,8 +63,7 @@ pub(crate) fn to_js_string(n: f64) -> String {
     if n.is_infinite() {
         return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
-    // value = 0.digits × 10^n10
-    let (digits, n10) = shortest_digits(n);
+    let (digits, n10) = digits(n);
     layout(n < 0.0, &digits, n10)
 }
 
@@ -291,20 +296,13 @@ mod tests {
     /// round-trip digits) instead of zmij's: the oracle for zmij's digits,
     /// which differ from Rust's only on exact ties (see `number_strings_are_javascripts`).
     fn to_js_string_via_fmt(n: f64) -> String {
-        if n.is_nan() {
-            return "NaN".into();
-        }
-        if n == 0.0 {
-            return "0".into();
-        }
-        if n.is_infinite() {
-            return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
-        }
-        let sci = format!("{:e}", n.abs());
-        let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-        let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-        let e: i32 = exp.parse().unwrap_or(0);
-        layout(n < 0.0, &digits, e + 1)
+        to_js_string_with(n, |n| {
+            let sci = format!("{:e}", n.abs());
+            let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+            let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+            let e: i32 = exp.parse().unwrap_or(0);
+            (digits, e + 1)
+        })
     }
 
     /// `|n|`'s shortest digits by `to_js_string`, and its exact decimal
