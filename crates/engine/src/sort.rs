@@ -12,16 +12,20 @@
 use std::cmp::Ordering;
 
 /// Sorts `items` by `cmp`, equal elements keeping their order.
-#[cfg_attr(not(target_arch = "wasm32"), allow(unused_mut))]
-pub(crate) fn sort_by<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+pub(crate) fn sort_by<T>(items: &mut [T], cmp: impl FnMut(&T, &T) -> Ordering) {
     #[cfg(not(target_arch = "wasm32"))]
     items.sort_by(cmp);
     #[cfg(target_arch = "wasm32")]
-    {
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        sort_indices(&mut order, &mut |a, b| cmp(&items[a], &items[b]));
-        permute(items, order);
-    }
+    sort_by_indices(items, cmp);
+}
+
+/// [`sort_by`] in the WebAssembly module: the indices sorted, then the
+/// elements moved into their order.
+#[cfg(any(test, target_arch = "wasm32"))]
+fn sort_by_indices<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_indices(&mut order, &mut |a, b| cmp(&items[a], &items[b]));
+    permute(items, order);
 }
 
 /// Sorts `items` by `key`, equal keys keeping their order.
@@ -54,13 +58,6 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What the WebAssembly module's `sort_by` does.
-    fn sort_by_indices<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        sort_indices(&mut order, &mut |a, b| cmp(&items[a], &items[b]));
-        permute(items, order);
-    }
 
     #[test]
     fn sorting_indices_gives_the_standard_librarys_order() {
