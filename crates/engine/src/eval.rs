@@ -131,11 +131,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     /// Counts one evaluation step of `op` against the budget.
     #[inline(always)]
     pub fn step(&mut self, op: &Op) -> Result<(), Fail> {
-        self.steps += 1;
-        if self.steps > self.max_steps {
-            return Err(self.too_many_steps(op.span));
-        }
-        Ok(())
+        self.step_at(op.span)
     }
 
     /// Counts one evaluation step of the node at `span` against the budget.
@@ -159,6 +155,19 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             ),
             span,
         ))
+    }
+
+    /// Counts `n` steps at once. When they go over the budget, the error
+    /// is the one of the step that does: the node at `span_of(k)`, after
+    /// the `k` that fit.
+    #[inline(always)]
+    fn steps(&mut self, n: u64, span_of: impl FnOnce(usize) -> Span) -> Result<(), Fail> {
+        if self.steps + n > self.max_steps {
+            let fit = (self.max_steps - self.steps) as usize;
+            return Err(self.out_of_steps(span_of(fit)));
+        }
+        self.steps += n;
+        Ok(())
     }
 
     /// [`Interp::eval`] of the root (at depth 1, where the stack needs no
@@ -270,18 +279,9 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         }
         // The links' nodes but the outermost (counted by `eval`).
         let inner = p.links.len() as u64 - 1;
-        if self.steps + inner > self.max_steps {
-            let fit = (self.max_steps - self.steps) as usize;
-            let link = &p.links[p.links.len() - 2 - fit];
-            return Err(self.out_of_steps(link.span));
-        }
-        self.steps += inner;
+        self.steps(inner, |fit| p.links[p.links.len() - 2 - fit].span)?;
         let mut v = self.eval(&p.base, cur)?;
-        let fields = u64::from(p.fields);
-        if self.steps + fields > self.max_steps {
-            return Err(self.path_fields_out_of_steps(p));
-        }
-        self.steps += fields;
+        self.steps(u64::from(p.fields), |fit| nth_field_span(p, fit))?;
         for link in &p.links {
             if v.is_null() {
                 return Ok(Value::null());
@@ -292,23 +292,6 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             };
         }
         Ok(v)
-    }
-
-    /// The error of the field of `p` whose step goes over the budget.
-    #[cold]
-    #[inline(never)]
-    fn path_fields_out_of_steps(&mut self, p: &PathOp) -> Fail {
-        let fit = (self.max_steps - self.steps) as usize;
-        let span = p
-            .links
-            .iter()
-            .filter_map(|l| match &l.kind {
-                LinkKind::Field(_, _, span) => Some(*span),
-                LinkKind::Index(_) => None,
-            })
-            .nth(fit)
-            .unwrap_or_default();
-        self.out_of_steps(span)
     }
 
     /// The steps used up: the error of the step that goes over.
@@ -400,12 +383,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         }
         self.build(c.items.len(), op)?;
         // One step per literal, counted at once.
-        let n = c.items.len() as u64;
-        if self.steps + n > self.max_steps {
-            let fit = (self.max_steps - self.steps) as usize;
-            return Err(self.out_of_steps(c.items[fit].span));
-        }
-        self.steps += n;
+        self.steps(c.items.len() as u64, |fit| c.items[fit].span)?;
         self.serial += 1;
         Ok(Value(Repr::Const(c, self.serial)))
     }
@@ -824,6 +802,19 @@ fn equal_nested(l: &Value<'_>, r: &Value<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// The span of the field of the `k`th field link of `p`.
+#[cold]
+fn nth_field_span(p: &PathOp, k: usize) -> Span {
+    p.links
+        .iter()
+        .filter_map(|l| match &l.kind {
+            LinkKind::Field(_, _, span) => Some(*span),
+            LinkKind::Index(_) => None,
+        })
+        .nth(k)
+        .unwrap_or_default()
 }
 
 /// The element at `index` of `v` (null if `v` is not an array).
