@@ -99,7 +99,7 @@ pub fn org_id(i: usize) -> String {
 /// The node script (`peers/simulate.js`) generates the same users.
 pub fn sim_user(i: usize) -> Json {
     let mut groups = Vec::new();
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         groups.push(Json::from("admin"));
     }
     groups.push(Json::from("media"));

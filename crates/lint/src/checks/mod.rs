@@ -62,24 +62,6 @@ const FIX_WHOLE_MAX: usize = 200;
 /// Beyond [`FIX_WHOLE_MAX`], how many bytes around the edits are shown.
 const FIX_CONTEXT: usize = 40;
 
-/// The char boundary at or before `i` (`text.len()` at most).
-fn floor_boundary(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// The char boundary at or after `i` (`text.len()` at most).
-fn ceil_boundary(text: &str, i: usize) -> usize {
-    let mut i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 fn key(n: &Node) -> usize {
     n as *const Node as usize
 }
@@ -111,8 +93,8 @@ impl<'a> Ctx<'a> {
             let lo = edits.iter().map(|(s, _)| s.start).min().unwrap_or(0);
             let hi = edits.iter().map(|(s, _)| s.end).max().unwrap_or(0);
             (
-                floor_boundary(text, lo.saturating_sub(FIX_CONTEXT)),
-                ceil_boundary(text, hi.saturating_add(FIX_CONTEXT)),
+                text.floor_char_boundary(lo.saturating_sub(FIX_CONTEXT)),
+                text.ceil_char_boundary(hi.saturating_add(FIX_CONTEXT)),
             )
         };
         let mut out = text[from..to].to_string();
