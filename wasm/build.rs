@@ -1,15 +1,17 @@
-//! Embeds the presets of `examples/` into the module: writes
-//! `$OUT_DIR/examples.rs`, which defines `PRESETS`, one per config file
-//! (a TOML or JSON file with an `[idp]` table): the folder's name (plus the
-//! config's name when it is not `pangolin.toml`), the folder's sample files
-//! (`include_str!`, paths relative to the folder, sorted by path), the
-//! config's path and the config converted to JSON.
+//! Collects the presets of `examples/` into `$OUT_DIR/presets.json`, one
+//! per config file (a TOML or JSON file with an `[idp]` table):
+//! `[{name, configPath, configJson, files: [[path, text], ...]}]`, with the
+//! folder's name (plus the config's name when it is not `pangolin.toml`),
+//! the config's path, the config converted to JSON, and the folder's sample
+//! files (paths relative to the folder, with `/`, sorted by path).
 //!
-//! The conversion to JSON happens here, at build time, so that the module
-//! needs no TOML parser: the simulator reads the JSON with its own schema
-//! and checks.
+//! The file is data beside the module, not inside it: `cargo xtask
+//! playground` copies it to the site as `examples.json`, which the page
+//! fetches and hands to the module (6 KB less WebAssembly to download); the
+//! crate's own tests read it from `OUT_DIR`. The conversion to JSON happens
+//! here, at build time, so that the module needs no TOML parser: the
+//! simulator reads the JSON with its own schema and checks.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Extensions of the files embedded as they are (samples, JSON configs).
@@ -91,37 +93,32 @@ fn main() {
         })
         .unwrap_or_default();
     folders.sort();
-    let mut code = String::new();
-    let mut presets = String::from("static PRESETS: &[Preset] = &[\n");
-    for (n, folder) in folders.iter().enumerate() {
+    let mut presets = Vec::new();
+    for folder in &folders {
         let name = folder
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut files = Vec::new();
-        files_under(folder, EMBEDDED, &mut files);
-        // By the path the module names them by (`/`-separated, relative to
-        // the folder): `presets::sample_files` relies on this order.
-        files.sort_by_key(|f| relative(f, folder));
+        let mut paths = Vec::new();
+        files_under(folder, EMBEDDED, &mut paths);
         let mut candidates = Vec::new();
         files_under(folder, CONFIGS, &mut candidates);
         candidates.sort();
-        if files.is_empty() && candidates.is_empty() {
+        if paths.is_empty() && candidates.is_empty() {
             continue;
         }
         println!("cargo:rerun-if-changed={}", folder.display());
-        let _ = writeln!(code, "static FILES_{n}: &[(&str, &str)] = &[");
-        for file in &files {
+        let mut files = Vec::new();
+        for file in &paths {
             println!("cargo:rerun-if-changed={}", file.display());
-            let abs = file.canonicalize().unwrap_or_else(|_| file.clone());
-            let _ = writeln!(
-                code,
-                "    ({:?}, include_str!({:?})),",
-                relative(file, folder),
-                abs.display().to_string()
-            );
+            match std::fs::read_to_string(file) {
+                Ok(text) => files.push((relative(file, folder), text)),
+                Err(e) => println!("cargo:warning={}: {e}", file.display()),
+            }
         }
-        code.push_str("];\n");
+        // By the path the module names them by: `presets::sample_files`
+        // relies on this order.
+        files.sort();
         // pangolin.toml first, then the other configs by name.
         let mut configs: Vec<(String, String)> = candidates
             .iter()
@@ -135,13 +132,17 @@ fn main() {
             } else {
                 format!("{name}/{stem}")
             };
-            let _ = writeln!(presets, "    ({preset:?}, FILES_{n}, {path:?}, {json:?}),");
+            presets.push(serde_json::json!({
+                "name": preset,
+                "configPath": path,
+                "configJson": json,
+                "files": files,
+            }));
         }
     }
-    presets.push_str("];\n");
-    code.push_str(&presets);
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("examples.rs");
-    if let Err(e) = std::fs::write(&out, code) {
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("presets.json");
+    let text = serde_json::Value::Array(presets).to_string();
+    if let Err(e) = std::fs::write(&out, text) {
         println!("cargo:warning=cannot write {}: {e}", out.display());
     }
 }

@@ -36,7 +36,8 @@ function cli(configPath, extra = []) {
   return JSON.parse(out);
 }
 
-const presets = call(wasm.examples);
+const presetsText = fs.readFileSync(path.join(site, 'examples.json'), 'utf8');
+const presets = call(wasm.examples, presetsText);
 
 test('every example folder with a config is a preset', () => {
   const folders = fs.readdirSync(examplesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -56,7 +57,7 @@ for (const preset of presets) {
       const expected = cli(configPath, allClaims ? ['--all-claims'] : []);
       const options = JSON.stringify({ allClaims });
       // As written (the preset's own files)...
-      const fromFiles = call(wasm.simulateExample, preset.name, options);
+      const fromFiles = call(wasm.simulateExample, presetsText, preset.name, options);
       assert.equal(fromFiles.ok, true, JSON.stringify(fromFiles.error));
       // ...and as the page holds it (normalized config, sample texts).
       const fromPage = call(wasm.simulate, JSON.stringify(preset.config), 'json',

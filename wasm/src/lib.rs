@@ -50,10 +50,11 @@ pub fn simulate(config: &str, format: &str, samples: &str, options: &str) -> Str
     api::simulate(config, format, samples, options).to_string()
 }
 
-/// A preset simulated from its embedded files, as written.
+/// A preset of `presets` (the text of the site's `examples.json`)
+/// simulated from its files, as written.
 #[wasm_bindgen(js_name = simulateExample)]
-pub fn simulate_example(name: &str, options: &str) -> String {
-    presets::simulate_example(name, options).to_string()
+pub fn simulate_example(presets: &str, name: &str, options: &str) -> String {
+    presets::simulate_example(presets, name, options).to_string()
 }
 
 /// A config as JSON in the simulator's schema, builder role mappings
@@ -84,11 +85,12 @@ pub fn decode_jwt(text: &str) -> String {
     api::decode(text).to_string()
 }
 
-/// The presets of `examples/`: `[{name, title, configPath, format,
-/// configText, config, samples: [{label, path, text}]}]`.
+/// The presets of `presets` (the text of the site's `examples.json`, made
+/// from `examples/`): `[{ok, name, title, configPath, configJson, config,
+/// error, samples: [{label, path, text}]}]`.
 #[wasm_bindgen]
-pub fn examples() -> String {
-    presets::examples().to_string()
+pub fn examples(presets: &str) -> String {
+    presets::examples(presets).to_string()
 }
 
 /// The module's version.

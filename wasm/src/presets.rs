@@ -1,24 +1,51 @@
-//! The presets: the configs of `examples/` and their sample users, embedded
-//! at build time by `build.rs`, so the page offers exactly the files
-//! `rolemap simulate examples/<folder>/<config>.toml` reads.
+//! The presets: the configs of `examples/` and their sample users, which
+//! the page fetches as `examples.json` (written by `build.rs`, copied to the
+//! site by `cargo xtask playground`) and hands to [`examples`], so the page
+//! offers exactly the files `rolemap simulate examples/<folder>/<config>.toml`
+//! reads. They are data beside the module, not inside it.
 
 use rolemap_simulate::samples::SAMPLE_EXTENSIONS;
 use serde_json::Value as Json;
 
 use crate::api::{self, failure, object};
 
-/// Each preset: its name (the folder, plus `/<config stem>` for a config
-/// other than `pangolin.toml`), the folder's files (path relative to the
-/// folder, with `/`, and text; sorted by path), the config's path, and the
-/// config converted to JSON by `build.rs`.
-type Preset = (
-    &'static str,
-    &'static [(&'static str, &'static str)],
-    &'static str,
-    &'static str,
-);
+/// A preset as `examples.json` holds it: its name (the folder, plus
+/// `/<config stem>` for a config other than `pangolin.toml`), the config's
+/// path, the config converted to JSON by `build.rs`, and the folder's files
+/// (path relative to the folder, with `/`, and text; sorted by path).
+struct Preset<'a> {
+    name: &'a str,
+    config_path: &'a str,
+    config_json: &'a str,
+    files: Vec<(&'a str, &'a str)>,
+}
 
-include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+impl<'a> Preset<'a> {
+    fn read(v: &'a Json) -> Option<Self> {
+        let files = v["files"]
+            .as_array()?
+            .iter()
+            .map(|f| Some((f[0].as_str()?, f[1].as_str()?)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Preset {
+            name: v["name"].as_str()?,
+            config_path: v["configPath"].as_str()?,
+            config_json: v["configJson"].as_str()?,
+            files,
+        })
+    }
+}
+
+/// The presets of `examples.json`'s text.
+fn read_presets(text: &str) -> Result<Vec<Json>, Json> {
+    match serde_json::from_str::<Json>(text) {
+        Ok(Json::Array(items)) if items.iter().all(|p| Preset::read(p).is_some()) => Ok(items),
+        _ => Err(failure(
+            "presets",
+            "examples.json is not a list of presets: rebuild the playground (`cargo xtask playground`)",
+        )),
+    }
+}
 
 fn extension(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -50,11 +77,11 @@ fn normalize(path: &str) -> String {
 /// The sample files a config's `samples` list names, resolved as the
 /// simulator resolves them on disk: a file, or a folder's files with a
 /// sample extension (sorted by name, not recursive, hidden ones left out).
-fn sample_files(
-    files: &'static [(&'static str, &'static str)],
+fn sample_files<'a>(
+    files: &[(&'a str, &'a str)],
     config_path: &str,
     entries: &[String],
-) -> Vec<(&'static str, &'static str)> {
+) -> Vec<(&'a str, &'a str)> {
     let base = match config_path.rfind('/') {
         Some(i) => &config_path[..i],
         None => "",
@@ -86,14 +113,13 @@ fn sample_files(
 
 /// A preset's config (as written, as JSON, normalized) and samples
 /// (`{label, path, text}`).
-fn preset_json(preset: &Preset) -> Json {
-    let (name, files, config_path, config_json) = *preset;
-    let normalized = api::normalize_config(config_json, "json");
-    let entries: Vec<String> = match api::parse_config(config_json, "json") {
+fn preset_json(preset: &Preset<'_>) -> Json {
+    let normalized = api::normalize_config(preset.config_json, "json");
+    let entries: Vec<String> = match api::parse_config(preset.config_json, "json") {
         Ok(c) => c.samples,
         Err(e) => return e,
     };
-    let samples: Vec<Json> = sample_files(files, config_path, &entries)
+    let samples: Vec<Json> = sample_files(&preset.files, preset.config_path, &entries)
         .into_iter()
         .map(|(p, t)| {
             object(vec![
@@ -105,44 +131,65 @@ fn preset_json(preset: &Preset) -> Json {
         .collect();
     let title = normalized["config"]["idp"]["name"]
         .as_str()
-        .unwrap_or(name)
+        .unwrap_or(preset.name)
         .to_string();
     object(vec![
         ("ok", normalized["ok"].clone()),
-        ("name", name.into()),
+        ("name", preset.name.into()),
         ("title", title.into()),
-        ("configPath", config_path.into()),
-        ("configJson", config_json.into()),
+        ("configPath", preset.config_path.into()),
+        ("configJson", preset.config_json.into()),
         ("config", normalized["config"].clone()),
         ("error", normalized["error"].clone()),
         ("samples", samples.into()),
     ])
 }
 
-/// `examples()`: every preset, with its config as JSON, both as written
-/// and normalized (see [`api::normalize_config`]), and its samples.
-pub fn examples() -> Json {
-    Json::Array(PRESETS.iter().map(preset_json).collect())
+/// `examples(presets)`: every preset of `examples.json`'s text, with its
+/// config as JSON, both as written and normalized (see
+/// [`api::normalize_config`]), and its samples.
+pub fn examples(presets: &str) -> Json {
+    match read_presets(presets) {
+        Ok(items) => Json::Array(
+            items
+                .iter()
+                .filter_map(Preset::read)
+                .map(|p| preset_json(&p))
+                .collect(),
+        ),
+        Err(e) => e,
+    }
 }
 
-/// `simulateExample(name, options)`: a preset simulated from its files as
-/// written (the agreement test compares this with `rolemap simulate`).
-pub fn simulate_example(name: &str, options_json: &str) -> Json {
-    let Some(found) = PRESETS.iter().find(|p| p.0 == name) else {
+/// `simulateExample(presets, name, options)`: a preset of `examples.json`'s
+/// text simulated from its files as written (the agreement test compares
+/// this with `rolemap simulate`).
+pub fn simulate_example(presets: &str, name: &str, options_json: &str) -> Json {
+    let items = match read_presets(presets) {
+        Ok(items) => items,
+        Err(e) => return e,
+    };
+    let Some(found) = items
+        .iter()
+        .filter_map(Preset::read)
+        .find(|p| p.name == name)
+    else {
         return failure("preset", format!("no preset named `{name}`"));
     };
-    let json = found.3;
-    let preset = preset_json(found);
+    let preset = preset_json(&found);
     if preset["ok"] != true {
         return preset;
     }
     let samples = preset["samples"].to_string();
-    api::simulate(json, "json", &samples, options_json)
+    api::simulate(found.config_json, "json", &samples, options_json)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `build.rs` wrote for the page.
+    const PRESETS: &str = include_str!(concat!(env!("OUT_DIR"), "/presets.json"));
 
     #[test]
     fn paths_resolve_like_the_file_system() {
@@ -153,19 +200,39 @@ mod tests {
 
     #[test]
     fn files_are_sorted_by_path() {
-        for (name, files, _, _) in PRESETS {
-            assert!(files.windows(2).all(|w| w[0].0 < w[1].0), "{name}");
+        let items = read_presets(PRESETS).expect("presets.json");
+        for p in items.iter().filter_map(Preset::read) {
+            assert!(p.files.windows(2).all(|w| w[0].0 < w[1].0), "{}", p.name);
         }
     }
 
     #[test]
     fn every_preset_parses() {
-        for p in examples().as_array().into_iter().flatten() {
+        let all = examples(PRESETS);
+        assert!(all.as_array().is_some_and(|a| !a.is_empty()), "{all}");
+        for p in all.as_array().into_iter().flatten() {
             assert_eq!(p["ok"], true, "{p}");
             assert!(
                 p["samples"].as_array().is_some_and(|s| !s.is_empty()),
                 "{p}"
             );
+        }
+    }
+
+    #[test]
+    fn a_preset_simulates() {
+        let r = simulate_example(PRESETS, "pocket-id", "{}");
+        assert_eq!(r["ok"], true, "{r}");
+        let r = simulate_example(PRESETS, "no-such-preset", "{}");
+        assert_eq!(r["error"]["kind"], "preset", "{r}");
+    }
+
+    #[test]
+    fn bad_presets_text_is_an_error() {
+        for text in ["", "{}", "[1]", r#"[{"name": "x"}]"#] {
+            let r = examples(text);
+            assert_eq!(r["ok"], false, "{text}: {r}");
+            assert_eq!(r["error"]["kind"], "presets", "{text}: {r}");
         }
     }
 }

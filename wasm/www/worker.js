@@ -8,6 +8,22 @@ const ready = init();
 
 const call = (fn, ...args) => JSON.parse(fn(...args));
 
+// The presets: examples/ as data (`examples.json`, written beside the
+// module at build time), read by the module. Without them the page still
+// works, with no preset to pick.
+async function examples() {
+  try {
+    const response = await fetch('examples.json');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const presets = call(rolemap.examples, await response.text());
+    if (!Array.isArray(presets)) throw new Error(presets.error.message);
+    return presets;
+  } catch (e) {
+    console.warn(`rolemap: no presets: examples.json: ${e.message}`);
+    return [];
+  }
+}
+
 function lintField(field, claims) {
   if (field.text.trim() === '') return { ok: true, diagnostics: [] };
   return call(rolemap.lint, field.text, JSON.stringify({ ...field.options, claims }));
@@ -94,7 +110,7 @@ self.onmessage = async (event) => {
         id: req.id,
         phase: 'hello',
         version: rolemap.version(),
-        examples: JSON.parse(rolemap.examples()),
+        examples: await examples(),
       });
       return;
     }

@@ -323,6 +323,27 @@ pub fn wasm_sizes() -> Result<(u64, u64), String> {
     Ok((bytes.len() as u64, gzipped_len(&bytes)?))
 }
 
+/// The presets file the wasm crate's build script wrote, found in cargo's
+/// JSON messages (`build-script-executed`, with its `out_dir`).
+fn presets_file(messages: &str) -> Result<PathBuf, String> {
+    messages
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "build-script-executed")
+        .filter(|m| {
+            m["package_id"]
+                .as_str()
+                .is_some_and(|id| id.contains("rolemap-wasm@"))
+        })
+        .find_map(|m| {
+            m["out_dir"]
+                .as_str()
+                .map(|d| Path::new(d).join("presets.json"))
+        })
+        .filter(|p| p.is_file())
+        .ok_or_else(|| "the wasm build wrote no presets.json (wasm/build.rs)".to_string())
+}
+
 /// Builds the site into [`site_dir`]; fails when the module is over budget.
 pub fn build() -> Result<PathBuf, String> {
     ensure_tools()?;
@@ -342,16 +363,21 @@ pub fn build() -> Result<PathBuf, String> {
         args.push(setting);
     }
     args.extend(BUILD_STD);
+    // Cargo's messages on stdout name the build script's output folder,
+    // which holds the presets (`presets.json`).
+    args.push("--message-format=json-render-diagnostics");
     eprintln!("+ RUSTC_BOOTSTRAP=1 cargo {}", args.join(" "));
-    let status = Command::new("cargo")
+    let out = Command::new("cargo")
         .args(&args)
         .env("RUSTC_BOOTSTRAP", "1")
         .current_dir(root())
-        .status()
+        .stderr(std::process::Stdio::inherit())
+        .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("the wasm build failed ({status})"));
+    if !out.status.success() {
+        return Err(format!("the wasm build failed ({})", out.status));
     }
+    let presets = presets_file(&String::from_utf8_lossy(&out.stdout))?;
     let wasm = target_dir()
         .join(TARGET)
         .join("wasm-playground")
@@ -384,6 +410,14 @@ pub fn build() -> Result<PathBuf, String> {
     std::fs::write(&module, stripped)
         .map_err(|e| format!("cannot write {}: {e}", module.display()))?;
     copy_dir(&root().join("wasm/www"), &site)?;
+    let examples = site.join("examples.json");
+    std::fs::copy(&presets, &examples).map_err(|e| {
+        format!(
+            "cannot copy {} to {}: {e}",
+            presets.display(),
+            examples.display()
+        )
+    })?;
     let (raw, gz) = wasm_sizes()?;
     eprintln!(
         "playground: {} (rolemap_wasm_bg.wasm: {raw} bytes, {gz} bytes gzipped = {:.1} KiB)",
