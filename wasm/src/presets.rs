@@ -38,7 +38,7 @@ impl<'a> Preset<'a> {
 
 /// The presets of `examples.json`'s text.
 fn read_presets(text: &str) -> Result<Vec<Json>, Json> {
-    match serde_json::from_str::<Json>(text) {
+    match serde_json::from_slice::<Json>(text.as_bytes()) {
         Ok(Json::Array(items)) if items.iter().all(|p| Preset::read(p).is_some()) => Ok(items),
         _ => Err(failure(
             "presets",
