@@ -70,7 +70,8 @@ impl Example {
             claims: if self.claims.is_empty() {
                 Vec::new()
             } else {
-                serde_json::from_slice(self.claims.as_bytes()).map_or_else(|_| Vec::new(), |v| vec![v])
+                serde_json::from_slice(self.claims.as_bytes())
+                    .map_or_else(|_| Vec::new(), |v| vec![v])
             },
             roles: if self.roles.is_empty() {
                 None
