@@ -771,7 +771,7 @@ impl Fast<'_> {
         let start = self.pos;
         // Any character after `\` belongs to the escape.
         self.quoted(b'"', |_| true)?;
-        let name: String = serde_json::from_slice(self.src[start..self.pos].as_bytes()).ok()?;
+        let name: String = serde_json::from_slice(&self.src.as_bytes()[start..self.pos]).ok()?;
         Some(Node::new(
             NodeKind::Field { name, quoted: true },
             Span::new(start, self.pos),
