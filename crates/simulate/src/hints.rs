@@ -28,6 +28,7 @@
 //! | `manual-membership-untouched` | a mapping matched an org where the user was added by hand: roles not updated |
 //! | `entra-groups-overage` | Entra ID sent a groups overage claim instead of `groups` |
 //! | `budget-exceeded` | an expression exceeded rolemap's evaluation budget (it multiplies its input) |
+//! | `over-limits` | an expression is over rolemap's length or nesting limits: not checked, the real outcome is unknown |
 
 use rolemap_engine::ast::{Node, NodeKind};
 use serde::Serialize;
@@ -305,6 +306,14 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                 "identifier-not-string",
                 format!("{} (identifier path `{}`)", e.message, idp.identifier_path),
                 "point the identifier path at a string claim such as `preferred_username`, `email` or `sub` (or pick one element: `groups[0]`)".into(),
+            ),
+            (_, "over-limits") => h.push(
+                "over-limits",
+                format!(
+                    "rolemap did not check the expression of `{}`: it is over rolemap's limits (length or nesting), not jmespath.js's, so Pangolin may accept it and this login's real outcome is unknown",
+                    e.step
+                ),
+                "split the expression or simplify it; no real mapping comes near these limits".into(),
             ),
             ("email_path", "type-error") => h.push(
                 "email-not-string",

@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
-use rolemap_engine::{Dialect, Expression, Value, ValueKind};
+use rolemap_engine::{Dialect, ErrorKind, Expression, Value, ValueKind};
 use serde_json::Value as Json;
 
 use crate::builder::{unwrap_role_mapping, Unwrapped};
@@ -187,8 +187,15 @@ impl<'c> Simulator<'c> {
             if let Some(c) = cache.get(text) {
                 return Arc::clone(c);
             }
-            let result = Expression::compile(text, Dialect::Pangolin)
-                .map_err(|e| EngineFailure::from_engine(&e));
+            let result = Expression::compile(text, Dialect::Pangolin).map_err(|e| {
+                let mut f = EngineFailure::from_engine(&e);
+                // Over rolemap's own length or nesting limits, not
+                // jmespath.js's: not a failure Pangolin is known to have.
+                if e.kind == ErrorKind::BudgetExceeded {
+                    f.kind = "over-limits";
+                }
+                f
+            });
             let c = Arc::new(Compiled {
                 text: Arc::from(text),
                 quoted_operand: result

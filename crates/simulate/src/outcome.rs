@@ -228,7 +228,9 @@ pub struct ExprFailure {
     /// The expression text evaluated.
     pub expression: String,
     /// The error kind (`syntax`, `invalid-type`...; `type-error` for a
-    /// JavaScript `TypeError` in Pangolin's own code).
+    /// JavaScript `TypeError` in Pangolin's own code; `over-limits` for an
+    /// expression over rolemap's length or nesting limits, which rolemap
+    /// does not check: Pangolin may accept it).
     pub kind: String,
     /// The simulator's message.
     pub message: String,

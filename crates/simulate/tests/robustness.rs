@@ -32,6 +32,30 @@ fn budget_exceeded_fails_the_login_with_a_hint() {
 }
 
 #[test]
+fn an_expression_over_rolemaps_limits_is_not_called_pangolins_failure() {
+    // jmespath.js accepts 250 nested parentheses (it gives 'Admin'); rolemap
+    // stops at 200 levels, so it cannot say what Pangolin does.
+    let deep = format!("{}'Admin'{}", "(".repeat(250), ")".repeat(250));
+    let c = config(&format!(
+        "[idp]\nidentifier_path = \"sub\"\nauto_provision = true\n\
+         default_role_mapping = \"{deep}\"\n\n[[orgs]]\nid = \"o\"\nroles = [\"Admin\"]\n"
+    ));
+    let claims = Claims::from_json(json!({"sub": "1"})).expect("object");
+    let o = Simulator::new(&c).simulate_claims("x", &claims, &Options::default());
+    let e = o.error.as_ref().expect("an error");
+    assert_eq!(e.kind, "over-limits");
+    assert!(e.message.contains("200 levels"), "{}", e.message);
+    let hint = o
+        .hints
+        .iter()
+        .find(|h| h.code == "over-limits")
+        .unwrap_or_else(|| panic!("no over-limits hint: {:?}", o.hints));
+    assert!(hint.message.contains("real outcome is unknown"), "{hint}");
+    assert!(hint.message.contains("orgs.o.role_mapping"), "{hint}");
+    assert!(!o.hints.iter().any(|h| h.code == "budget-exceeded"));
+}
+
+#[test]
 fn budget_exceeded_in_the_email_path_is_hinted() {
     let expr = "[@,@][]".repeat(40);
     let c = config(&format!(
