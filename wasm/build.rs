@@ -7,15 +7,15 @@
 //!
 //! The file is data beside the module, not inside it: `cargo xtask
 //! playground` copies it to the site as `examples.json`, which the page
-//! fetches and hands to the module (6 KB less WebAssembly to download); the
+//! fetches and hands to the module (2 KB less gzipped WebAssembly); the
 //! crate's own tests read it from `OUT_DIR`. The conversion to JSON happens
 //! here, at build time, so that the module needs no TOML parser: the
 //! simulator reads the JSON with its own schema and checks.
 
 use std::path::{Path, PathBuf};
 
-/// Extensions of the files embedded as they are (samples, JSON configs).
-/// TOML files are read here: configs are embedded as JSON, mapping-test
+/// Extensions of the files collected as they are (samples, JSON configs).
+/// TOML files are read here: configs are collected as JSON, mapping-test
 /// files (`expect.toml`) are left out.
 const EMBEDDED: &[&str] = &["json", "jwt", "jsonl", "txt"];
 
