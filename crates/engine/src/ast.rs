@@ -2,6 +2,7 @@
 //! it was parsed from.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
@@ -159,8 +160,9 @@ pub enum NodeKind {
     Current,
     /// A field of the current object: `name` or `"quoted name"`.
     Field {
-        /// The field's name, unescaped.
-        name: String,
+        /// The field's name, unescaped (shared with the compiled lookup, so
+        /// that compiling does not copy it).
+        name: Arc<str>,
         /// Whether it was written in double quotes.
         quoted: bool,
     },
@@ -219,7 +221,7 @@ pub enum NodeKind {
     /// `name(args)`
     Call {
         /// The function's name as written.
-        name: String,
+        name: Arc<str>,
         /// Span of the name.
         name_span: Span,
         /// Arguments.
@@ -235,8 +237,8 @@ pub enum NodeKind {
 /// One `key: value` of a multi-select hash.
 #[derive(Clone, Debug)]
 pub struct KeyValue {
-    /// The key.
-    pub key: String,
+    /// The key (shared with the compiled multi-select hash).
+    pub key: Arc<str>,
     /// Whether the key was written in double quotes.
     pub quoted: bool,
     /// Span of the key.

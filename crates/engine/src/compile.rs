@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
@@ -85,7 +86,7 @@ pub(crate) enum OpKind {
     /// `[a, b]` where every element is a literal.
     ConstList(Box<ConstList>),
     /// `{k: a, l: b}`.
-    MultiHash(Vec<(Box<str>, Op)>),
+    MultiHash(Vec<(Arc<str>, Op)>),
     /// `!e`.
     Not(Box<Op>),
     /// `a && b`.
@@ -143,8 +144,8 @@ pub(crate) enum LinkKind {
 /// A field lookup.
 #[derive(Debug)]
 pub(crate) struct FieldOp {
-    /// The key.
-    pub name: Box<str>,
+    /// The key (shared with the syntax tree's field).
+    pub name: Arc<str>,
     /// What a plain object (whose prototype is `Object.prototype`) without
     /// the key gives in this dialect.
     pub inherited: Inherited,
@@ -328,7 +329,7 @@ impl Lower {
             }
             NodeKind::MultiHash(kvs) => OpKind::MultiHash(
                 kvs.iter()
-                    .map(|kv| (kv.key.as_str().into(), self.op(&kv.value)))
+                    .map(|kv| (Arc::clone(&kv.key), self.op(&kv.value)))
                     .collect(),
             ),
             NodeKind::Not(e) => OpKind::Not(self.boxed(e)),
@@ -362,7 +363,7 @@ impl Lower {
                     func,
                     name: match func {
                         Some(f) => Cow::Borrowed(f.signature().name),
-                        None => Cow::Owned(name.clone()),
+                        None => Cow::Owned(name.to_string()),
                     },
                     name_span: *name_span,
                     args: ops,
@@ -389,9 +390,9 @@ impl Lower {
 
 impl Lower {
     #[inline]
-    fn field(&self, name: &str) -> FieldOp {
+    fn field(&self, name: &Arc<str>) -> FieldOp {
         FieldOp {
-            name: name.into(),
+            name: Arc::clone(name),
             inherited: if self.rules.prototype_fields {
                 inherited(name)
             } else {
@@ -621,7 +622,7 @@ mod tests {
                                 assert!(std::ptr::eq(field, &**rhs));
                                 assert_eq!(field.span, *span);
                                 assert!(
-                                    matches!(&field.kind, NodeKind::Field { name, .. } if *name == *f.name)
+                                    matches!(&field.kind, NodeKind::Field { name, .. } if **name == *f.name)
                                 );
                             }
                             (LinkKind::Index(i), NodeKind::Index { index, .. }) => {

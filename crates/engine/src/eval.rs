@@ -1,6 +1,8 @@
 //! The tree-walking evaluator, over the tree `compile` lowers the syntax
 //! tree into (one op per node, so steps and traces are the syntax tree's).
 
+use std::sync::Arc;
+
 use smallvec::SmallVec;
 
 use crate::ast::{Comparator, Node, Slice, Span};
@@ -493,7 +495,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     }
 
     #[inline(never)]
-    fn multi_hash(&mut self, op: &'a Op, kvs: &'a [(Box<str>, Op)], cur: &Value<'a>) -> Res<'a> {
+    fn multi_hash(&mut self, op: &'a Op, kvs: &'a [(Arc<str>, Op)], cur: &Value<'a>) -> Res<'a> {
         if cur.is_null() {
             return Ok(Value::null());
         }

@@ -24,6 +24,7 @@
 //! `[n]` 55, `(` 60; projections stop at 10).
 
 use std::cell::Cell;
+use std::sync::Arc;
 use std::thread::LocalKey;
 
 use serde_json::Value as Json;
@@ -100,7 +101,7 @@ pub(crate) fn dotted_names(src: &str, max_depth: u32) -> Option<Node> {
     }
     let field = |name: &str, start: usize| {
         let kind = NodeKind::Field {
-            name: name.to_string(),
+            name: Arc::from(name),
             quoted: false,
         };
         Node::new(kind, Span::new(start, start + name.len()))
@@ -724,13 +725,13 @@ impl Fast<'_> {
     }
 
     /// The name at the cursor (which starts one).
-    fn name(&mut self) -> String {
+    fn name(&mut self) -> Arc<str> {
         let start = self.pos;
         self.pos += 1;
         while self.peek().is_some_and(is_name_char) {
             self.pos += 1;
         }
-        self.src[start..self.pos].to_string()
+        Arc::from(&self.src[start..self.pos])
     }
 
     fn identifier(&mut self) -> Node {
@@ -773,7 +774,10 @@ impl Fast<'_> {
         self.quoted(b'"', |_| true)?;
         let name: String = serde_json::from_slice(&self.src.as_bytes()[start..self.pos]).ok()?;
         Some(Node::new(
-            NodeKind::Field { name, quoted: true },
+            NodeKind::Field {
+                name: name.into(),
+                quoted: true,
+            },
             Span::new(start, self.pos),
         ))
     }

@@ -575,10 +575,9 @@ fn ast_json(node: &Node) -> Json {
     match &node.kind {
         NodeKind::Identity => object(vec![("type", "Identity".into())]),
         NodeKind::Current => object(vec![("type", "Current".into())]),
-        NodeKind::Field { name, .. } => object(vec![
-            ("type", "Field".into()),
-            ("name", name.as_str().into()),
-        ]),
+        NodeKind::Field { name, .. } => {
+            object(vec![("type", "Field".into()), ("name", (&**name).into())])
+        }
         NodeKind::Literal { value, .. } => {
             object(vec![("type", "Literal".into()), ("value", value.clone())])
         }
@@ -610,7 +609,7 @@ fn ast_json(node: &Node) -> Json {
                 .map(|kv| {
                     object(vec![
                         ("type", "KeyValuePair".into()),
-                        ("name", kv.key.as_str().into()),
+                        ("name", (&*kv.key).into()),
                         ("value", ast_json(&kv.value)),
                     ])
                 })
@@ -638,8 +637,8 @@ fn ast_json(node: &Node) -> Json {
         NodeKind::Call { name, args, .. } => {
             let mut m = Map::new();
             m.insert("type".into(), "Function".into());
-            if name != "undefined" {
-                m.insert("name".into(), name.clone().into());
+            if &**name != "undefined" {
+                m.insert("name".into(), (&**name).into());
             }
             m.insert("children".into(), args.iter().map(ast_json).collect());
             Json::Object(m)

@@ -7,7 +7,7 @@
 //! `[` 55, `(` 60. A projection's right side takes every following postfix
 //! whose binding power is above the projection's own, and stops at 10.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
@@ -514,7 +514,7 @@ impl<'s> Lower<'s> {
         Ok(match p.as_rule() {
             Rule::identifier => Node::new(
                 NodeKind::Field {
-                    name: p.as_str().to_string(),
+                    name: Arc::from(p.as_str()),
                     quoted: false,
                 },
                 span,
@@ -814,7 +814,7 @@ impl<'s> Lower<'s> {
             let value = inner.next().expect("grammar: value");
             let key_span = self.span(&key);
             let (key, quoted) = match key.as_rule() {
-                Rule::identifier => (key.as_str().to_string(), false),
+                Rule::identifier => (Arc::from(key.as_str()), false),
                 _ => match self.quoted_identifier(key)?.kind {
                     NodeKind::Field { name, .. } => (name, true),
                     _ => unreachable!("quoted_identifier gives a field"),
@@ -935,9 +935,9 @@ impl<'s> Lower<'s> {
                     Comparator::Gt => "GT",
                     Comparator::Ge => "GTE",
                 };
-                (name.to_string(), left.span)
+                (Arc::from(name), left.span)
             }
-            _ if self.rules.lenient_syntax => ("undefined".to_string(), left.span),
+            _ if self.rules.lenient_syntax => (Arc::from("undefined"), left.span),
             _ => {
                 return Err(Error::syntax(
                     "only a function name can be called: `name(args)`",
@@ -973,7 +973,13 @@ impl<'s> Lower<'s> {
             )
             .with_js(format!("SyntaxError: {}", json_error_text(&e)))
         })?;
-        Ok(Node::new(NodeKind::Field { name, quoted: true }, span))
+        Ok(Node::new(
+            NodeKind::Field {
+                name: name.into(),
+                quoted: true,
+            },
+            span,
+        ))
     }
 
     fn literal(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {

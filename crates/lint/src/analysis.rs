@@ -741,9 +741,9 @@ struct Interp<'o> {
 fn claim_path(n: &Node) -> Option<String> {
     match &n.kind {
         NodeKind::Field { name, quoted } => Some(if *quoted || !is_plain_key(name) {
-            Json::from(name.as_str()).to_string()
+            Json::from(&**name).to_string()
         } else {
-            name.clone()
+            name.to_string()
         }),
         NodeKind::Subexpr { lhs, rhs } => {
             Some(format!("{}.{}", claim_path(lhs)?, claim_path(rhs)?))
@@ -849,7 +849,7 @@ impl Interp<'_> {
                     } else {
                         Abs::nothing()
                     };
-                    fields.insert(kv.key.clone(), v);
+                    fields.insert(kv.key.to_string(), v);
                 }
                 let mut out = Abs::nothing();
                 if cur.may_be_non_null() {

@@ -142,7 +142,7 @@ pub fn root_fields(node: &Node) -> Vec<&str> {
 
 fn collect_root_fields<'n>(node: &'n Node, out: &mut Vec<&'n str>) {
     match &node.kind {
-        NodeKind::Field { name, .. } if !out.contains(&name.as_str()) => out.push(name),
+        NodeKind::Field { name, .. } if !out.contains(&&**name) => out.push(name),
         NodeKind::Subexpr { lhs, .. }
         | NodeKind::Index { lhs, .. }
         | NodeKind::Projection { lhs, .. }
@@ -541,7 +541,7 @@ fn null_argument_hint(h: &mut Hints, site: &Site<'_>, ast: &Node, claims: &Claim
         let NodeKind::Call { name, args, .. } = &n.kind else {
             return;
         };
-        let fallback = match name.as_str() {
+        let fallback = match &**name {
             "contains" => "`[]`",
             "starts_with" | "ends_with" => "''",
             _ => return,
