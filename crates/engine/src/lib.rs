@@ -36,6 +36,7 @@ mod limits;
 mod parse;
 mod print;
 mod sort;
+pub mod sorted;
 mod unicode;
 pub use unicode::js_lowercase;
 pub(crate) use unicode::{char_properties, lowercase_char};

@@ -17,9 +17,9 @@
 
 use std::fmt;
 
-use crate::sorted::{SortedMap, SortedSet};
 use indexmap::IndexMap;
 use rolemap_engine::ast::{Comparator, LiteralForm, ProjectionKind};
+use rolemap_engine::sorted::{SortedMap, SortedSet};
 use rolemap_engine::{signature, Dialect, Error, Expression, Node, NodeKind, ParamType};
 use serde::Serialize;
 use serde_json::Value as Json;

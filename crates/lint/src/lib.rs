@@ -24,7 +24,6 @@ mod options;
 pub mod registry;
 #[cfg(feature = "miette")]
 mod render;
-pub mod sorted;
 mod text;
 
 use std::fmt;

@@ -28,7 +28,7 @@
 
 use std::borrow::Cow;
 
-use litemap::LiteMap;
+use rolemap_engine::sorted::SortedSet;
 use serde::Serialize;
 use serde_json::Map;
 
@@ -76,37 +76,19 @@ pub const ADDRESS_CLAIMS: &[&str] = &["address"];
 pub const PHONE_CLAIMS: &[&str] = &["phone_number", "phone_number_verified"];
 
 /// The space-separated scopes of an IdP config, a set (in ascending order,
-/// each once: a `LiteMap` sorted vector rather than a `BTreeSet`, whose code
-/// the WebAssembly playground would otherwise carry for this one type).
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Scopes(LiteMap<String, ()>);
+/// each once).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scopes(SortedSet<String>);
 
 impl Scopes {
     /// Parses `"openid profile email groups"`.
     pub fn parse(s: &str) -> Scopes {
-        let mut scopes = LiteMap::new_vec();
-        for scope in s.split_whitespace() {
-            scopes.try_insert(scope.to_string(), ());
-        }
-        Scopes(scopes)
+        Scopes(s.split_whitespace().map(str::to_string).collect())
     }
 
     /// Whether `scope` is requested.
     pub fn has(&self, scope: &str) -> bool {
-        self.0.contains_key(scope)
-    }
-}
-
-/// As a `BTreeSet` prints: `Scopes({"email", "openid"})`.
-impl std::fmt::Debug for Scopes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        struct Set<'a>(&'a LiteMap<String, ()>);
-        impl std::fmt::Debug for Set<'_> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_set().entries(self.0.keys()).finish()
-            }
-        }
-        f.debug_tuple("Scopes").field(&Set(&self.0)).finish()
+        self.0.contains(scope)
     }
 }
 

@@ -1,13 +1,13 @@
 //! Rules on what the whole expression yields, by what it is for: role
 //! names, org matches, identifier/email strings.
 
+use rolemap_engine::sorted::SortedSet;
 use rolemap_engine::{Node, NodeKind};
 use serde_json::Value as Json;
 
 use super::{diag, visit, Ctx};
 use crate::analysis::{Abs, Analysis};
 use crate::options::{Edition, ExprRole};
-use crate::sorted::SortedSet;
 use crate::text::{did_you_mean, raw_string};
 use crate::Severity;
 
