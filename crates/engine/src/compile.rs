@@ -27,8 +27,6 @@ use crate::functions::{self, Func, ParamType};
 #[derive(Clone, Debug)]
 pub(crate) struct Program {
     pub root: Op,
-    /// The rules of the dialect it was lowered for.
-    pub rules: &'static Rules,
 }
 
 impl Program {
@@ -47,7 +45,6 @@ impl Program {
         };
         Program {
             root: lower.op(ast),
-            rules,
         }
     }
 }

@@ -68,7 +68,7 @@ pub(crate) fn search<'a, T: Tracer<'a>>(
         expr.ast.walk(&mut |n| nodes.push(n));
     }
     let mut it = Interp {
-        rules: expr.program.rules,
+        rules: expr.dialect.rules(),
         max_steps: expr.limits.max_steps,
         max_built: expr.limits.max_built,
         steps: 0,
