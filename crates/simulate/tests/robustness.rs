@@ -4,11 +4,17 @@
 
 use std::path::Path;
 
-use rolemap_simulate::{decode_jwt, Claims, Config, Format, Options, Simulator};
+use rolemap_simulate::{decode_jwt, Claims, Config, Format, Options, Outcome, Simulator};
 use serde_json::json;
 
 fn config(toml: &str) -> Config {
     Config::parse(toml, Format::Toml, Path::new("inline.toml")).expect("config parses")
+}
+
+/// The login of a sample `label` with `claims` under `c`.
+fn login(c: &Config, label: &str, claims: serde_json::Value) -> Outcome {
+    let claims = Claims::from_json(claims).expect("object");
+    Simulator::new(c).simulate_claims(label, &claims, &Options::default())
 }
 
 #[test]
@@ -18,8 +24,7 @@ fn budget_exceeded_fails_the_login_with_a_hint() {
         "[idp]\nidentifier_path = \"preferred_username\"\nauto_provision = true\n\
          default_role_mapping = \"{expr} && 'Member'\"\n\n[[orgs]]\nid = \"home-lab\"\nroles = [\"Member\"]\n"
     ));
-    let claims = Claims::from_json(json!({"preferred_username": "alice"})).expect("object");
-    let o = Simulator::new(&c).simulate_claims("alice", &claims, &Options::default());
+    let o = login(&c, "alice", json!({"preferred_username": "alice"}));
     assert_eq!(o.status, 500);
     let e = o.error.as_ref().expect("an error");
     assert_eq!(e.kind, "budget-exceeded");
@@ -40,8 +45,7 @@ fn an_expression_over_rolemaps_limits_is_not_called_pangolins_failure() {
         "[idp]\nidentifier_path = \"sub\"\nauto_provision = true\n\
          default_role_mapping = \"{deep}\"\n\n[[orgs]]\nid = \"o\"\nroles = [\"Admin\"]\n"
     ));
-    let claims = Claims::from_json(json!({"sub": "1"})).expect("object");
-    let o = Simulator::new(&c).simulate_claims("x", &claims, &Options::default());
+    let o = login(&c, "x", json!({"sub": "1"}));
     let e = o.error.as_ref().expect("an error");
     assert_eq!(e.kind, "over-limits");
     assert!(e.message.contains("200 levels"), "{}", e.message);
@@ -62,8 +66,7 @@ fn budget_exceeded_in_the_email_path_is_hinted() {
         "[idp]\nidentifier_path = \"sub\"\nemail_path = \"{expr}\"\nauto_provision = true\n\
          default_role_mapping = \"'Member'\"\n\n[[orgs]]\nid = \"o\"\nroles = [\"Member\"]\n"
     ));
-    let claims = Claims::from_json(json!({"sub": "1"})).expect("object");
-    let o = Simulator::new(&c).simulate_claims("x", &claims, &Options::default());
+    let o = login(&c, "x", json!({"sub": "1"}));
     assert!(
         o.hints.iter().any(|h| h.code == "budget-exceeded"),
         "{:?}",
