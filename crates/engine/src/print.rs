@@ -301,7 +301,7 @@ impl Printer {
         if !quoted && is_identifier(name) {
             self.push(name);
         } else {
-            let s = serde_json::to_string(name).unwrap_or_default();
+            let s = serde_json::Value::from(name).to_string();
             self.push(&s);
         }
     }
@@ -315,7 +315,7 @@ impl Printer {
         }
         // A backtick can only be inside a JSON string, where `\u0060` says
         // it in both dialects (jmespath.js unescapes only the first `\``).
-        let json = serde_json::to_string(value).unwrap_or_default();
+        let json = value.to_string();
         self.push("`");
         self.push(&json.replace('`', "\\u0060"));
         self.push("`");

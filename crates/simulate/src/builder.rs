@@ -97,7 +97,9 @@ impl RoleMappingBuilder {
                 })
                 .collect(),
         };
-        let json = serde_json::to_string(&stored).unwrap_or_default();
+        let json = serde_json::to_value(&stored)
+            .unwrap_or_default()
+            .to_string();
         format!(
             "{BUILDER_MARKER}\n{json}\n{BUILDER_SEPARATOR}\n{}",
             self.expression()
