@@ -24,12 +24,12 @@
 //!
 //! Every distinct expression text is compiled once per [`Simulator`].
 
-use indexmap::IndexMap;
 use std::borrow::Cow;
 use std::sync::Arc;
 
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
+use rolemap_engine::sorted::SortedMap;
 use rolemap_engine::{Dialect, ErrorKind, Expression, Value, ValueKind};
 use serde_json::Value as Json;
 
@@ -182,7 +182,7 @@ fn or_else<'a>(
 impl<'c> Simulator<'c> {
     /// Compiles every expression of `config` once.
     pub fn new(config: &'c Config) -> Simulator<'c> {
-        let mut cache: IndexMap<String, Arc<Compiled>> = IndexMap::new();
+        let mut cache: SortedMap<String, Arc<Compiled>> = SortedMap::new();
         let mut compile = |text: &str| -> Arc<Compiled> {
             if let Some(c) = cache.get(text) {
                 return Arc::clone(c);
@@ -289,6 +289,7 @@ impl<'c> Simulator<'c> {
             .map(|b| b.misread_values())
             .filter(|bad| !bad.is_empty())
             .collect();
+        let quoted_operand = cache.values().any(|c| c.quoted_operand);
         Simulator {
             config,
             distinct: cache.len(),
@@ -300,7 +301,7 @@ impl<'c> Simulator<'c> {
             repeated_ids: orgs.iter().enumerate().any(|(i, p)| p.first != i),
             orgs,
             trace_plan: infos.into(),
-            quoted_operand: cache.values().any(|c| c.quoted_operand),
+            quoted_operand,
             read_claims,
             misread,
         }
