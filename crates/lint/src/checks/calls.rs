@@ -1,7 +1,6 @@
 //! Rules over the tree: functions and their arguments, strings that are
 //! field lookups, claims, literals, and jmespath.js quirks.
 
-use indexmap::IndexSet;
 use rolemap_engine::ast::LiteralForm;
 use rolemap_engine::{signature, Node, NodeKind, ParamType, SIGNATURES};
 use serde_json::Value as Json;
@@ -40,7 +39,7 @@ pub(super) fn check(cx: &mut Ctx<'_>, ast: &Node, a: &Analysis) {
             }
             NodeKind::Literal { value, form } => literal(cx, n, value, *form),
             NodeKind::Field { name, .. } => {
-                if results.contains(&key(n)) {
+                if results.binary_search(&key(n)).is_ok() {
                     double_quoted(cx, n, a, "yielded");
                 }
                 prototype(cx, n, name, a);
@@ -60,14 +59,14 @@ fn is_literalish(n: &Node) -> bool {
     matches!(n.kind, NodeKind::Literal { .. })
 }
 
-/// The nodes whose value is the mapping's result.
-fn result_positions(root: &Node, role: ExprRole) -> IndexSet<usize> {
-    let mut out = IndexSet::new();
+/// The nodes whose value is the mapping's result, sorted (a node once).
+fn result_positions(root: &Node, role: ExprRole) -> Vec<usize> {
+    let mut out = Vec::new();
     if role == ExprRole::Path {
         return out;
     }
-    fn walk(n: &Node, out: &mut IndexSet<usize>) {
-        out.insert(key(n));
+    fn walk(n: &Node, out: &mut Vec<usize>) {
+        out.push(key(n));
         match &n.kind {
             NodeKind::And(_, r) | NodeKind::Pipe(_, r) => walk(r, out),
             NodeKind::Or(l, r) => {
@@ -80,6 +79,7 @@ fn result_positions(root: &Node, role: ExprRole) -> IndexSet<usize> {
         }
     }
     walk(root, &mut out);
+    out.sort_unstable();
     out
 }
 
@@ -223,11 +223,13 @@ fn type_issues(cx: &mut Ctx<'_>, ast: &Node, n: &Node, name: &str, args: &[Node]
     let Some(facts) = a.facts(n) else { return };
     let Some(sig) = signature(name) else { return };
     let issues = facts.type_issues.clone();
-    let mut seen = IndexSet::new();
+    // A few issues per call: a list is the set.
+    let mut seen = Vec::new();
     for issue in issues {
-        if !seen.insert((issue.arg, issue.null)) {
+        if seen.contains(&(issue.arg, issue.null)) {
             continue;
         }
+        seen.push((issue.arg, issue.null));
         let Some(arg) = args.get(issue.arg) else {
             continue;
         };

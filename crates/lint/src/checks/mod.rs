@@ -5,7 +5,7 @@ mod calls;
 mod mapping;
 mod syntax;
 
-use indexmap::IndexSet;
+use rolemap_engine::sorted::SortedSet;
 use rolemap_engine::{Dialect, Expression, Node, NodeKind};
 use serde_json::Value as Json;
 
@@ -52,8 +52,9 @@ pub(crate) struct Ctx<'a> {
     /// The expression after repairs (quoting, `{{orgId}}`, `\r`).
     patched: Patched,
     diags: Vec<Diagnostic>,
-    /// Nodes (by address) already reported, to avoid double findings.
-    flagged: IndexSet<usize>,
+    /// Nodes (by address) already reported, to avoid double findings (as
+    /// few as the diagnostics).
+    flagged: SortedSet<usize>,
 }
 
 /// Help texts show the whole corrected expression up to this many bytes.
@@ -184,7 +185,7 @@ pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
         base,
         patched: Patched::new(expr_text),
         diags: Vec::new(),
-        flagged: IndexSet::new(),
+        flagged: SortedSet::new(),
     };
     if opts.role == ExprRole::OrgMapping && expr_text.trim().is_empty() {
         // An empty org mapping means "no filter".
