@@ -20,6 +20,12 @@ pub mod utf16;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// The module's allocator (talc's, for WebAssembly without threads: it
+/// grows the memory as it needs; see `Cargo.toml`).
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The value of `expr` on `claims` (a JSON object or a JWT) in `dialect`
 /// (`pangolin` or `spec`): `{ok, value, type, truthy, display, canonical}`.
 #[wasm_bindgen]
