@@ -17,6 +17,7 @@
 
 mod bench;
 mod fuzz;
+mod layout;
 mod playground;
 
 use std::path::{Path, PathBuf};
