@@ -301,6 +301,8 @@ impl Printer {
         if !quoted && is_identifier(name) {
             self.push(name);
         } else {
+            // JSON text through `Value`'s `Display`, the one JSON writer
+            // the playground's module carries.
             let s = serde_json::Value::from(name).to_string();
             self.push(&s);
         }
@@ -315,7 +317,7 @@ impl Printer {
         }
         // A backtick can only be inside a JSON string, where `\u0060` says
         // it in both dialects (jmespath.js unescapes only the first `\``).
-        let json = value.to_string();
+        let json = value.to_string(); // `Display`, as above
         self.push("`");
         self.push(&json.replace('`', "\\u0060"));
         self.push("`");

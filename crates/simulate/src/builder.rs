@@ -97,6 +97,8 @@ impl RoleMappingBuilder {
                 })
                 .collect(),
         };
+        // Through `Value`'s `Display`: the one JSON writer the playground's
+        // module carries.
         let json = serde_json::to_value(&stored)
             .unwrap_or_default()
             .to_string();
