@@ -12,8 +12,9 @@
 //! given on the command line so the workspace's profiles stay as they are,
 //! and rebuilds the standard library for size (see [`BUILD_STD`]; needs
 //! rustup's `rust-src`, installed when missing); wasm-bindgen leaves the
-//! debug sections out of its output, and wasm-opt shrinks its module (see
-//! [`WASM_OPT_ARGS`]).
+//! debug sections out of its output, wasm-opt shrinks its module (see
+//! [`WASM_OPT_ARGS`]), and its functions are laid out for gzip (see
+//! [`crate::layout`]).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
