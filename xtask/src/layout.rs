@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 
-use wasm_encoder::{Encode, NameMap, NameSection};
+use wasm_encoder::{NameMap, NameSection};
 use wasmparser::{Parser, Payload, TypeRef};
 
 /// Length of the byte sequences compared.
@@ -48,10 +48,9 @@ struct Functions {
     grams: Vec<Vec<u32>>,
 }
 
-/// A `name` custom section (section id included) naming each function of
-/// `module` by its place in the layout, for wasm-opt's
-/// `--reorder-functions-by-name`.
-pub fn name_section(module: &[u8]) -> Result<Vec<u8>, String> {
+/// A `name` custom section naming each function of `module` by its place in
+/// the layout, for wasm-opt's `--reorder-functions-by-name`.
+pub fn name_section(module: &[u8]) -> Result<NameSection, String> {
     let functions = read(module).map_err(|e| format!("cannot read the wasm module: {e}"))?;
     let order = layout(&functions);
     let mut place = vec![0; order.len()];
@@ -65,9 +64,7 @@ pub fn name_section(module: &[u8]) -> Result<Vec<u8>, String> {
     }
     let mut section = NameSection::new();
     section.functions(&names);
-    let mut out = vec![0];
-    section.encode(&mut out);
-    Ok(out)
+    Ok(section)
 }
 
 /// The module's imported function count, and each body's sequences.
@@ -241,8 +238,11 @@ mod tests {
             10, 9, 2, 2, 0, 11, 4, 0, 16, 0, 11, // code
         ];
         let section = name_section(&module).expect("a well-formed module");
-        assert_eq!(section[0], 0);
-        let text = String::from_utf8_lossy(&section);
+        let mut out = wasm_encoder::Module::new();
+        out.section(&section);
+        let bytes = out.finish();
+        assert_eq!(bytes[8], 0, "a custom section");
+        let text = String::from_utf8_lossy(&bytes);
         assert!(text.contains("name"));
         assert!(
             text.contains("f000000") && text.contains("f000001"),

@@ -282,53 +282,24 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads an unsigned LEB128 number at `*at`, moving past it.
-fn leb128(bytes: &[u8], at: &mut usize) -> Option<usize> {
-    let mut value: usize = 0;
-    let mut shift = 0;
-    loop {
-        let b = *bytes.get(*at)?;
-        *at += 1;
-        value |= usize::from(b & 0x7f).checked_shl(shift)?;
-        if b & 0x80 == 0 {
-            return Some(value);
+/// The sections of `module` but its custom sections `name` and `producers`
+/// (function names and tool versions: debugging aids the page does not
+/// need), to be written out with [`wasm_encoder::Module::finish`].
+fn without_names(module: &[u8]) -> Result<wasm_encoder::Module, String> {
+    let mut out = wasm_encoder::Module::new();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        let payload = payload.map_err(|e| format!("not a well-formed wasm module: {e}"))?;
+        if let wasmparser::Payload::CustomSection(c) = &payload {
+            if matches!(c.name(), "name" | "producers") {
+                continue;
+            }
         }
-        shift += 7;
-        if shift > 35 {
-            return None;
+        if let Some((id, range)) = payload.as_section() {
+            let data = &module[range.start as usize..range.end as usize];
+            out.section(&wasm_encoder::RawSection { id, data });
         }
     }
-}
-
-/// The module without its custom sections `name` and `producers` (function
-/// names and tool versions: debugging aids the page does not need). `None`
-/// when the bytes are not a well-formed module.
-fn strip_custom_sections(bytes: &[u8]) -> Option<Vec<u8>> {
-    const HEADER: usize = 8;
-    if bytes.len() < HEADER || &bytes[..4] != b"\0asm" {
-        return None;
-    }
-    let mut out = bytes[..HEADER].to_vec();
-    let mut at = HEADER;
-    while at < bytes.len() {
-        let start = at;
-        let id = bytes[at];
-        at += 1;
-        let len = leb128(bytes, &mut at)?;
-        let body = at;
-        let end = body.checked_add(len).filter(|&e| e <= bytes.len())?;
-        let drop = id == 0 && {
-            let mut p = body;
-            let name_len = leb128(bytes, &mut p)?;
-            let name = bytes.get(p..p.checked_add(name_len)?)?;
-            name == b"name" || name == b"producers"
-        };
-        if !drop {
-            out.extend_from_slice(&bytes[start..end]);
-        }
-        at = end;
-    }
-    Some(out)
+    Ok(out)
 }
 
 /// Sizes of the built module: (raw, gzipped) bytes.
@@ -422,14 +393,14 @@ pub fn build() -> Result<PathBuf, String> {
     let write = |m: &Path, bytes: Vec<u8>| {
         std::fs::write(m, bytes).map_err(|e| format!("cannot write {}: {e}", m.display()))
     };
-    let malformed = || format!("{} is not a well-formed wasm module", module.display());
+    let in_module = |e: String| format!("{}: {e}", module.display());
     let bytes = read(&module)?;
-    let mut named = strip_custom_sections(&bytes).ok_or_else(malformed)?;
-    named.extend(crate::layout::name_section(&bytes)?);
-    write(&module, named)?;
+    let mut named = without_names(&bytes).map_err(in_module)?;
+    named.section(&crate::layout::name_section(&bytes).map_err(in_module)?);
+    write(&module, named.finish())?;
     wasm_opt(&wasm_opt_tool, &module, LAYOUT_ARGS)?;
-    let stripped = strip_custom_sections(&read(&module)?).ok_or_else(malformed)?;
-    write(&module, stripped)?;
+    let stripped = without_names(&read(&module)?).map_err(in_module)?;
+    write(&module, stripped.finish())?;
     copy_dir(&root().join("wasm/www"), &site)?;
     let examples = site.join("examples.json");
     std::fs::copy(&presets, &examples).map_err(|e| {
@@ -633,5 +604,35 @@ pub fn test() -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("the playground tests failed ({status})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_producers_are_dropped_and_the_rest_kept_as_it_was() {
+        let custom = |name: &str, data: &[u8]| {
+            let mut body = vec![name.len() as u8];
+            body.extend(name.as_bytes());
+            body.extend(data);
+            let mut s = vec![0, body.len() as u8];
+            s.extend(body);
+            s
+        };
+        let header = [0, 97, 115, 109, 1, 0, 0, 0];
+        let types = [1, 4, 1, 96, 0, 0]; // () -> ()
+        let mut module = header.to_vec();
+        module.extend(types);
+        module.extend(custom("name", &[1, 2, 3]));
+        module.extend(custom("producers", &[4]));
+        module.extend(custom("kept", &[5, 6]));
+        let out = without_names(&module).expect("well-formed").finish();
+        let mut want = header.to_vec();
+        want.extend(types);
+        want.extend(custom("kept", &[5, 6]));
+        assert_eq!(out, want);
+        assert!(without_names(b"\0asm").is_err());
     }
 }
