@@ -1,15 +1,16 @@
-//! Ordered sets and maps: the subset of `BTreeSet`/`BTreeMap` the linter's
-//! analysis and the simulator's scopes use, iterating, comparing, printing
-//! (`Debug`) and serializing exactly as they do.
+//! Ordered sets and maps: the subset of `BTreeSet`/`BTreeMap` the linter
+//! and the simulator use, iterating, comparing, printing (`Debug`) and
+//! serializing exactly as they do.
 //!
 //! Why not the B-trees: each key and value type instantiates the standard
 //! library's B-tree code (node splitting, merging, navigation), about 25 KB
 //! of the WebAssembly playground for the few types the crates use. The sets
 //! and maps here are small (the keys of a claims document, the strings a
-//! mapping can yield, the scopes of an IdP), where a sorted vector is as fast: `litemap`'s `LiteMap` (a set
-//! is a `LiteMap<T, ()>`) keeps, searches and inserts; these wrappers only
-//! print and serialize as the B-trees did (`LiteMap`'s derived `Debug` shows
-//! its fields; a set serializes as a sequence, not a map to units).
+//! mapping can yield, the scopes of an IdP, a config's expression texts),
+//! where a sorted vector is as fast: `litemap`'s `LiteMap` (a set is a
+//! `LiteMap<T, ()>`) keeps, searches and inserts; these wrappers only print
+//! and serialize as the B-trees did (`LiteMap`'s derived `Debug` shows its
+//! fields; a set serializes as a sequence, not a map to units).
 
 use std::borrow::Borrow;
 use std::fmt;
