@@ -20,6 +20,10 @@
 //!
 //! `ROLEMAP_SIM_USERS` overrides the number of users; `ROLEMAP_SIM_NODE=0`
 //! skips node (`cargo xtask bench` runs it on its own).
+//!
+//! It runs on the `rolemap` binary's allocator (mimalloc), so that it
+//! measures what `rolemap simulate` does; `profile compare` (in
+//! `src/bin/profile.rs`) runs the same flow on the system's allocator.
 
 #![allow(missing_docs)]
 
@@ -33,6 +37,10 @@ use rolemap_benches::{
 };
 use rolemap_engine::{Dialect, Expression};
 use rolemap_simulate::{Options, Simulator};
+
+/// The `rolemap` binary's allocator (see `crates/cli/src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The best of `runs` timings of `f`, and its last result.
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {

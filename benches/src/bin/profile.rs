@@ -18,7 +18,9 @@
 //!
 //! `profile compare <users> [rounds]`: interleaved wall-clock runs of the
 //! engine loop and of `simulate_all` (one thread, all threads), the best
-//! of each and their ratios.
+//! of each and their ratios. This binary runs on the system's allocator
+//! (instruction counts of both engines as their users would see them by
+//! default); the `simulate` benchmark runs on the `rolemap` binary's.
 //!
 //! `profile simulate-time <users> [par|seq]`: wall-clock times of
 //! `simulate_all` (parallel, sequential or both) and of dropping its
