@@ -6,12 +6,10 @@
 
 #![allow(missing_docs)]
 
-use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rolemap_benches::{workloads, Workload};
-use rolemap_engine::{Dialect, Expression};
+use rolemap_benches::{workloads, Prepared, Workload};
 
 fn secs() -> f64 {
     std::env::var("ROLEMAP_BENCH_SECS")
@@ -22,42 +20,13 @@ fn secs() -> f64 {
 
 fn bench_workload(c: &mut Criterion, w: &Workload) {
     let mut g = c.benchmark_group(&w.name);
-    let src = w.expression.as_str();
-    let jp_data = jmespath::Rcvar::new(
-        jmespath::Variable::try_from(w.data.clone()).expect("jmespath.rs reads the data"),
-    );
-    let data = &w.data;
-
-    // Both engines must accept the expression (and agree when they can).
-    let ours = Expression::compile(src, Dialect::Pangolin).expect("rolemap compiles");
-    let theirs = jmespath::compile(src).expect("jmespath.rs compiles");
-
-    g.bench_function("rolemap/parse", |b| {
-        b.iter(|| Expression::compile(black_box(src), Dialect::Pangolin))
-    });
-    g.bench_function("jmespath.rs/parse", |b| {
-        b.iter(|| jmespath::compile(black_box(src)))
-    });
-    g.bench_function("rolemap/eval", |b| {
-        b.iter(|| ours.search(black_box(data)).map(|v| v.is_truthy()))
-    });
-    g.bench_function("jmespath.rs/eval", |b| {
-        b.iter(|| theirs.search(black_box(&jp_data)).map(|v| v.is_truthy()))
-    });
-    g.bench_function("rolemap/both", |b| {
-        b.iter(|| {
-            let e = Expression::compile(black_box(src), Dialect::Pangolin)?;
-            e.search(black_box(data)).map(|v| v.is_truthy())
-        })
-    });
-    g.bench_function("jmespath.rs/both", |b| {
-        b.iter(|| {
-            let e = jmespath::compile(black_box(src)).map_err(|e| e.to_string())?;
-            e.search(black_box(&jp_data))
-                .map(|v| v.is_truthy())
-                .map_err(|e| e.to_string())
-        })
-    });
+    let p = Prepared::new(w);
+    g.bench_function("rolemap/parse", |b| b.iter(|| p.rolemap_parse()));
+    g.bench_function("jmespath.rs/parse", |b| b.iter(|| p.jmespath_rs_parse()));
+    g.bench_function("rolemap/eval", |b| b.iter(|| p.rolemap_eval()));
+    g.bench_function("jmespath.rs/eval", |b| b.iter(|| p.jmespath_rs_eval()));
+    g.bench_function("rolemap/both", |b| b.iter(|| p.rolemap_both()));
+    g.bench_function("jmespath.rs/both", |b| b.iter(|| p.jmespath_rs_both()));
     g.finish();
 }
 

@@ -11,8 +11,10 @@
 
 #![forbid(unsafe_code)]
 
+use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
+use rolemap_engine::{Dialect, Expression};
 use serde_json::Value as Json;
 
 /// One benchmark workload: an expression and the document it searches.
@@ -78,6 +80,76 @@ pub fn workloads() -> Vec<Workload> {
         }
     }
     out
+}
+
+/// One workload ready for both engines: what the benchmarks time, one call
+/// each (shared by `benches/engines.rs` and `benches/paired.rs`, so that
+/// both time the same work). Inputs go through `black_box`.
+pub struct Prepared {
+    src: String,
+    data: Json,
+    ours: Expression,
+    jp_data: jmespath::Rcvar,
+    theirs: jmespath::Expression<'static>,
+}
+
+impl Prepared {
+    /// Compiles `w` with both engines; both must accept it.
+    pub fn new(w: &Workload) -> Prepared {
+        Prepared {
+            src: w.expression.clone(),
+            data: w.data.clone(),
+            ours: Expression::compile(&w.expression, Dialect::Pangolin).expect("rolemap compiles"),
+            jp_data: jmespath::Rcvar::new(
+                jmespath::Variable::try_from(w.data.clone()).expect("jmespath.rs reads the data"),
+            ),
+            theirs: jmespath::compile(&w.expression).expect("jmespath.rs compiles"),
+        }
+    }
+
+    /// rolemap: compile the expression.
+    #[inline]
+    pub fn rolemap_parse(&self) -> bool {
+        Expression::compile(black_box(&self.src), Dialect::Pangolin).is_ok()
+    }
+
+    /// rolemap: evaluate the compiled expression.
+    #[inline]
+    pub fn rolemap_eval(&self) -> bool {
+        self.ours
+            .search(black_box(&self.data))
+            .is_ok_and(|v| v.is_truthy())
+    }
+
+    /// rolemap: compile, then evaluate.
+    #[inline]
+    pub fn rolemap_both(&self) -> bool {
+        Expression::compile(black_box(&self.src), Dialect::Pangolin)
+            .is_ok_and(|e| e.search(black_box(&self.data)).is_ok_and(|v| v.is_truthy()))
+    }
+
+    /// jmespath.rs: compile the expression.
+    #[inline]
+    pub fn jmespath_rs_parse(&self) -> bool {
+        jmespath::compile(black_box(&self.src)).is_ok()
+    }
+
+    /// jmespath.rs: evaluate the compiled expression.
+    #[inline]
+    pub fn jmespath_rs_eval(&self) -> bool {
+        self.theirs
+            .search(black_box(&self.jp_data))
+            .is_ok_and(|v| v.is_truthy())
+    }
+
+    /// jmespath.rs: compile, then evaluate.
+    #[inline]
+    pub fn jmespath_rs_both(&self) -> bool {
+        jmespath::compile(black_box(&self.src)).is_ok_and(|e| {
+            e.search(black_box(&self.jp_data))
+                .is_ok_and(|v| v.is_truthy())
+        })
+    }
 }
 
 /// The `simulate` benchmark's org mapping template (Pangolin's docs).
