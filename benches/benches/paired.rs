@@ -14,14 +14,15 @@
 //! Prints one JSON line, `{"paired": {<workload>: {<op>: {"rolemap_ns",
 //! "jmespath_rs_ns", "ratio"}}}}` (times per operation: the medians over
 //! the rounds), which `cargo xtask bench` puts beside criterion's ratio.
-//! `ROLEMAP_PAIRED_ROUNDS` sets the number of rounds (default 201).
+//! `ROLEMAP_PAIRED_ROUNDS` sets the number of rounds (default 201; 3 when
+//! `cargo test` runs it).
 
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use rolemap_benches::{workloads, Prepared};
+use rolemap_benches::{measuring, workloads, Prepared};
 use serde_json::{json, Map, Value as Json};
 
 /// The length a batch of one engine is calibrated to.
@@ -89,7 +90,7 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .filter(|&n| n > 0)
-        .unwrap_or(201);
+        .unwrap_or(if measuring() { 201 } else { 3 });
     let mut out = Map::new();
     for w in workloads() {
         let p = Prepared::new(&w);

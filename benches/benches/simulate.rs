@@ -19,7 +19,8 @@
 //! the JSON line then has `node_ns` and `ratio` too.
 //!
 //! `ROLEMAP_SIM_USERS` overrides the number of users; `ROLEMAP_SIM_NODE=0`
-//! skips node (`cargo xtask bench` runs it on its own).
+//! skips node (`cargo xtask bench` runs it on its own). Run by `cargo test`
+//! (without `--bench`), it simulates 1,000 users once, without node.
 //!
 //! It runs on the `rolemap` binary's allocator (mimalloc), so that it
 //! measures what `rolemap simulate` does; `profile compare` (in
@@ -33,7 +34,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rolemap_benches::{
-    org_id, root, sim_config, sim_samples, sim_user, ORG_MAPPING, ROLE_MAPPING, SIM_ORGS, SIM_USERS,
+    measuring, org_id, root, sim_config, sim_samples, sim_user, ORG_MAPPING, ROLE_MAPPING,
+    SIM_ORGS, SIM_USERS,
 };
 use rolemap_engine::{Dialect, Expression};
 use rolemap_simulate::{Options, Simulator};
@@ -61,6 +63,9 @@ const TARGET_RATIO: f64 = 0.05;
 /// `peers/simulate.js` over `users` users: its best time in ns, or why it
 /// did not run.
 fn node_ns(users: usize) -> Result<f64, String> {
+    if !measuring() {
+        return Err("skipped (a test run: `cargo bench` measures)".into());
+    }
     if std::env::var("ROLEMAP_SIM_NODE").is_ok_and(|v| v == "0") {
         return Err("skipped (ROLEMAP_SIM_NODE=0)".into());
     }
@@ -95,8 +100,8 @@ fn main() {
     let users: usize = std::env::var("ROLEMAP_SIM_USERS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(SIM_USERS);
-    let runs = 3;
+        .unwrap_or(if measuring() { SIM_USERS } else { 1_000 });
+    let runs = if measuring() { 3 } else { 1 };
     let claims: Vec<serde_json::Value> = (0..users).map(sim_user).collect();
 
     // Through the simulator (the product's path).

@@ -28,6 +28,14 @@ pub struct Workload {
     pub data: Json,
 }
 
+/// Whether a `harness = false` benchmark was started by `cargo bench`, which
+/// passes `--bench`. `cargo test --all-targets` runs every bench target
+/// once too, without it: the benchmark then only shows that it runs, on a
+/// small input, in seconds.
+pub fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
