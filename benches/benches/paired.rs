@@ -2,7 +2,7 @@
 //! engines' times with the machine's own changes of speed taken out.
 //!
 //! On a shared machine, the time an operation takes moves from one second
-//! to the next with the other work on the cores (by up to ±50% on the
+//! to the next with the other work on the cores (by up to 2x on the
 //! development VM). Criterion (`engines.rs`) measures one engine, then the
 //! other, so the ratio of its two medians carries whatever changed in
 //! between. Here, for each workload and operation, the two engines run in

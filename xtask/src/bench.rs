@@ -9,8 +9,8 @@
 //!    jmespath) on the same workloads.
 //! 3. `benches/benches/paired.rs`: rolemap and jmespath.rs again, in
 //!    alternating short batches, for a ratio that the machine's changes of
-//!    speed between two criterion measurements do not move (the goals below
-//!    are judged on it).
+//!    speed between two criterion measurements do not move (the goals the
+//!    table ends with are judged on it).
 //! 4. `benches/benches/simulate.rs` against `benches/peers/simulate.js`:
 //!    100,000 users x 20 orgs.
 
