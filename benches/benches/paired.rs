@@ -11,9 +11,10 @@
 //! the ratio of a round's two batches: both sides of each ratio ran within
 //! a millisecond of each other, under the same load.
 //!
-//! Prints one JSON line, `{"paired": {<workload>: {<op>: {"rolemap_ns",
-//! "jmespath_rs_ns", "ratio"}}}}` (times per operation: the medians over
-//! the rounds), which `cargo xtask bench` puts beside criterion's ratio.
+//! Prints one JSON line, `{"rounds": N, "paired": {<workload>: {<op>:
+//! {"rolemap_ns", "jmespath_rs_ns", "ratio"}}}}` (times per operation: the
+//! medians over the rounds), which `cargo xtask bench` puts beside
+//! criterion's ratio.
 //! `ROLEMAP_PAIRED_ROUNDS` sets the number of rounds (default 201; 3 when
 //! `cargo test` runs it).
 
@@ -44,11 +45,9 @@ fn per_call<F: Fn() -> bool>(f: &F, n: u64) -> f64 {
 fn calibrate<F: Fn() -> bool>(f: &F) -> u64 {
     let mut n = 1u64;
     loop {
-        let t = Instant::now();
-        per_call(f, n);
-        let took = t.elapsed();
-        if took >= BATCH / 4 || n >= 1 << 30 {
-            let scaled = n as f64 * BATCH.as_secs_f64() / took.as_secs_f64().max(1e-9);
+        let took_ns = per_call(f, n) * n as f64;
+        if took_ns >= BATCH.as_nanos() as f64 / 4.0 || n >= 1 << 30 {
+            let scaled = n as f64 * BATCH.as_nanos() as f64 / took_ns.max(1.0);
             return (scaled as u64).max(1);
         }
         n *= 2;
@@ -121,5 +120,5 @@ fn main() {
         }
         out.insert(w.name.clone(), Json::Object(ops));
     }
-    println!("{}", json!({ "paired": out }));
+    println!("{}", json!({ "rounds": rounds, "paired": out }));
 }

@@ -239,6 +239,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         "cargo",
         &["bench", "-q", "-p", "rolemap-benches", "--bench", "paired"],
     )?;
+    let rounds = &paired["rounds"];
     let paired = &paired["paired"];
     let sim_args = [
         "bench",
@@ -269,7 +270,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         js["engine"].as_str().unwrap_or("jmespath.js"),
         py["engine"].as_str().unwrap_or("python jmespath")
     );
-    let _ = writeln!(md, "Times are criterion's medians (rolemap, jmespath.rs) and the peers' own timings. Ratios are rolemap time / peer time (below 1: rolemap is faster). The paired ratio is `benches/paired.rs`'s: the median, over 201 rounds, of the ratio of two back-to-back batches of about 0.4 ms, one per engine, so that a change of the shared machine's speed between criterion's two measurements does not move it. jmespath.js eval = search − compile (it has no API to evaluate a compiled tree).\n");
+    let _ = writeln!(md, "Times are criterion's medians (rolemap, jmespath.rs) and the peers' own timings. Ratios are rolemap time / peer time (below 1: rolemap is faster). The paired ratio is `benches/paired.rs`'s: the median, over {rounds} rounds, of the ratio of two back-to-back batches of about 0.4 ms, one per engine, so that a change of the shared machine's speed between criterion's two measurements does not move it. jmespath.js eval = search − compile (it has no API to evaluate a compiled tree).\n");
     let _ = writeln!(
         md,
         "| workload | op | rolemap | jmespath.rs | ratio | paired ratio | jmespath.js | ratio | Python | ratio |"
