@@ -1,5 +1,6 @@
 //! The command line, as clap parses it.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -147,7 +148,7 @@ Exit codes: 0 the simulation ran (whatever the logins gave), 2 a bad config or s
 
 const TEST_HELP: &str = "Examples:
   rolemap test mappings.test.toml
-  rolemap test examples/*/tests.toml
+  rolemap test examples/*/expect.toml
   rolemap test --dialect spec tests/compliance/official/basic.json
 
 A file holding a JSON array is a JMESPath compliance-suite file; any other file is a mapping-test
@@ -158,6 +159,8 @@ const FMT_HELP: &str = "Examples:
   rolemap fmt \"contains(groups,'admin')&&'Admin'||'Member'\"
   rolemap fmt --check \"groups[0]\"
 
+With --check nothing is printed when the expression is already canonical; otherwise the
+canonical form is shown on stderr and the exit code is 1.
 Exit codes: 0 printed (or canonical with --check), 1 not canonical (--check), 2 a syntax error.";
 
 const DECODE_HELP: &str = "Examples:
@@ -185,7 +188,7 @@ pub struct EvalArgs {
     pub expr: String,
     /// A JSON file, a file holding a JWT, or `-` for stdin.
     #[arg(default_value = "-")]
-    pub input: String,
+    pub input: PathBuf,
     /// Replace every `{{orgId}}` in the expression with this org id first,
     /// as Pangolin does for org mappings.
     #[arg(long)]
@@ -208,7 +211,7 @@ pub struct ExplainArgs {
     pub expr: String,
     /// A JSON file, a file holding a JWT, or `-` for stdin.
     #[arg(default_value = "-")]
-    pub input: String,
+    pub input: PathBuf,
     /// Replace every `{{orgId}}` in the expression with this org id first,
     /// as Pangolin does for org mappings.
     #[arg(long)]
@@ -313,7 +316,8 @@ pub struct TestArgs {
 pub struct FmtArgs {
     /// The JMESPath expression.
     pub expr: String,
-    /// Print nothing; exit 1 if the expression is not in canonical form.
+    /// Print nothing when the expression is in canonical form; otherwise
+    /// exit 1 and show the canonical form on stderr.
     #[arg(long)]
     pub check: bool,
     /// The dialect to parse in.
@@ -325,8 +329,10 @@ pub struct FmtArgs {
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
     /// A JWT, a file holding one, or `-` for stdin.
+    // An `OsString`: a file name need not be UTF-8 (a token, being base64url,
+    // always is).
     #[arg(default_value = "-")]
-    pub token: String,
+    pub token: OsString,
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
@@ -346,4 +352,120 @@ pub struct ExamplesArgs {
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use clap::{CommandFactory, Parser};
+
+    use super::Cli;
+
+    /// The command lines of the `Examples:` block of a help text, from
+    /// `rolemap` on (`echo ... | rolemap eval ...` gives `rolemap eval ...`).
+    fn example_lines(help: &str) -> Vec<String> {
+        help.lines()
+            .skip_while(|l| l.trim() != "Examples:")
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .filter_map(|l| l.find("rolemap ").map(|i| l[i..].to_string()))
+            .collect()
+    }
+
+    /// A command line split into words as a shell does (quotes, `\"`),
+    /// up to the first unquoted `|`, `>` or `<`.
+    fn shell_words(line: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let mut word: Option<String> = None;
+        let mut chars = line.chars();
+        let mut quote: Option<char> = None;
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                (None, '|' | '>' | '<') => break,
+                (None, ' ') => words.extend(word.take()),
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    word.get_or_insert_with(String::new);
+                }
+                (Some(q), c) if c == q => quote = None,
+                (Some('"'), '\\') => {
+                    let next = chars.next().unwrap_or('\\');
+                    word.get_or_insert_with(String::new).push(next);
+                }
+                (_, c) => word.get_or_insert_with(String::new).push(c),
+            }
+        }
+        words.extend(word);
+        words
+    }
+
+    /// The files of the repository matching `pattern` (`*` is a whole
+    /// path segment matching any name).
+    fn matches(root: &Path, pattern: &str) -> Vec<PathBuf> {
+        let mut found = vec![root.to_path_buf()];
+        for segment in pattern.split('/').filter(|s| !s.is_empty()) {
+            found = found
+                .iter()
+                .flat_map(|dir| {
+                    if segment == "*" {
+                        std::fs::read_dir(dir)
+                            .into_iter()
+                            .flatten()
+                            .flatten()
+                            .map(|e| e.path())
+                            .collect::<Vec<_>>()
+                    } else {
+                        vec![dir.join(segment)]
+                    }
+                })
+                .filter(|p| p.exists())
+                .collect();
+        }
+        found
+    }
+
+    /// Every example of every `--help` parses with the real flags, and
+    /// every path into the checkout (`examples/...`, `tests/...`) exists.
+    #[test]
+    fn help_examples_use_real_flags_and_files() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let cli = Cli::command();
+        let helps = std::iter::once(&cli).chain(cli.get_subcommands()).map(|c| {
+            (
+                c.get_name().to_string(),
+                c.get_after_help().map(|h| h.to_string()),
+            )
+        });
+        let mut checked = 0;
+        for (name, help) in helps {
+            let help = help.unwrap_or_default();
+            let lines = example_lines(&help);
+            assert!(!lines.is_empty(), "{name}: no example in\n{help}");
+            for line in lines {
+                let words = shell_words(&line);
+                if let Err(e) = Cli::try_parse_from(&words) {
+                    panic!("{name}: the example `{line}` does not parse: {e}");
+                }
+                for word in words.iter().skip(2) {
+                    if word.starts_with("examples/") || word.starts_with("tests/") {
+                        assert!(
+                            !matches(&root, word).is_empty(),
+                            "{name}: the example `{line}` names {word}, which is not in the checkout"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "only {checked} examples found");
+    }
+
+    #[test]
+    fn shell_words_split_as_a_shell_does() {
+        assert_eq!(
+            shell_words(r#"rolemap eval "a && 'b' || \"c\"" x.json > out | y"#),
+            ["rolemap", "eval", "a && 'b' || \"c\"", "x.json"]
+        );
+    }
 }

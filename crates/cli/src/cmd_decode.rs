@@ -1,5 +1,6 @@
 //! `rolemap decode`: a JWT's header and payload, NOT verified.
 
+use std::ffi::OsStr;
 use std::path::Path;
 
 use serde_json::{json, Value as Json};
@@ -39,26 +40,39 @@ pub fn utc_time(secs: i64) -> Option<String> {
     ))
 }
 
-/// The token's text: `-` is stdin, an existing file is read, anything
-/// else must be the token itself.
-fn token_source(arg: &str) -> Result<Source, Failure> {
-    if arg == "-" || Path::new(arg).is_file() {
-        return input::read_source(arg);
+/// The token's text: `-` is stdin; anything that exists at that path is
+/// read (a regular file, but also a FIFO such as `<(...)` or `/dev/stdin`);
+/// anything else must be the token itself.
+fn token_source(arg: &OsStr) -> Result<Source, Failure> {
+    let path = Path::new(arg);
+    if arg == "-" {
+        return input::read_source(path);
     }
-    let t = arg.trim_start();
-    if t.starts_with("ey") || t.starts_with("Bearer ") || t.starts_with("bearer ") {
-        return Ok(Source {
-            name: "<argument>".into(),
-            text: arg.to_string(),
-        });
+    let name = path.display();
+    let why_not = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(Failure::input(format!(
+                "{name}: is a folder, not a file or a JWT"
+            )))
+        }
+        Ok(_) => return input::read_file(path),
+        Err(e) => e,
+    };
+    if let Some(text) = arg.to_str() {
+        let t = text.trim_start();
+        if t.starts_with("ey") || t.starts_with("Bearer ") || t.starts_with("bearer ") {
+            return Ok(Source {
+                name: "<argument>".into(),
+                text: text.to_string(),
+            });
+        }
     }
-    if Path::new(arg).is_dir() {
-        return Err(Failure::input(format!(
-            "{arg}: is a folder, not a file or a JWT"
-        )));
+    if why_not.kind() == std::io::ErrorKind::PermissionDenied {
+        // It may exist: say why it cannot be read rather than "no such file".
+        return input::read_file(path);
     }
     Err(Failure::input(format!(
-        "{arg}: no such file, and not a JWT (header.payload.signature in base64url, starting with `ey`)"
+        "{name}: no such file, and not a JWT (header.payload.signature in base64url, starting with `ey`)"
     )))
 }
 

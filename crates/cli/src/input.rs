@@ -28,9 +28,11 @@ fn line_col_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, before.len() - start + 1)
 }
 
-/// Reads `arg` (`-` is stdin) as UTF-8 text.
-pub fn read_source(arg: &str) -> Result<Source, Failure> {
-    if arg == "-" {
+/// Reads `arg` (`-` is stdin) as UTF-8 text. Any file name works, UTF-8 or
+/// not; anything that can be read does (a FIFO such as `<(...)`,
+/// `/dev/stdin`).
+pub fn read_source(arg: &Path) -> Result<Source, Failure> {
+    if arg.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
             .lock()
@@ -38,7 +40,7 @@ pub fn read_source(arg: &str) -> Result<Source, Failure> {
             .map_err(|e| Failure::input(format!("<stdin>: cannot read: {e}")))?;
         return decode_text("<stdin>".to_string(), bytes);
     }
-    read_file(Path::new(arg))
+    read_file(arg)
 }
 
 /// Reads a file as UTF-8 text.

@@ -371,6 +371,54 @@ fn test_reports_failures_and_counts() {
     assert_eq!(r.stdout.lines().last(), Some("1 passed, 1 failed"));
 }
 
+/// A failed expectation shows the values as written (`"alice"`), never
+/// Rust's debug output (`Some("alice")`, `None`).
+#[test]
+fn test_failures_show_values_not_rust_debug_output() {
+    let dir = scratch("test_failure_values");
+    let cfg = common::repo().join(POCKET).display().to_string();
+    let alice = common::repo().join(ALICE).display().to_string();
+    let file = write(
+        &dir,
+        "identifier.test.toml",
+        format!(
+            "config = {cfg:?}\n\n[[cases]]\nname = \"upper-case identifier\"\nsample = {alice:?}\nstatus = 200\nidentifier = \"ALICE\"\n\n[[cases]]\nname = \"no username claim\"\nclaims = {{ sub = \"1\" }}\nstatus = 400\nidentifier = \"alice\"\n"
+        ),
+    );
+    let r = rolemap(&["test", "--color", "never", &file], "");
+    r.code(1);
+    assert!(
+        r.stdout
+            .contains("identifier: expected \"ALICE\", got \"alice\""),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("identifier: expected \"alice\", got no identifier"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("Some(") && !r.stdout.contains("None"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stdout.lines().last(), Some("0 passed, 2 failed"));
+}
+
+#[test]
+fn test_help_names_the_real_example_files() {
+    let r = rolemap(&["test", "--help"], "");
+    r.code(0);
+    assert!(
+        r.stdout.contains("rolemap test examples/*/expect.toml"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("tests.toml"), "{}", r.stdout);
+}
+
 #[test]
 fn test_runs_compliance_suites() {
     let dir = scratch("test_suites");
@@ -440,6 +488,20 @@ fn fmt_prints_and_checks_the_canonical_form() {
     rolemap(&["fmt", "a["], "").code(2);
 }
 
+/// `--check`'s help says what it does: the canonical form on stderr.
+#[test]
+fn fmt_check_help_says_it_shows_the_canonical_form() {
+    let r = rolemap(&["fmt", "--help"], "");
+    r.code(0);
+    let help = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!help.contains("Print nothing;"), "{}", r.stdout);
+    assert!(
+        help.contains("otherwise exit 1 and show the canonical form on stderr"),
+        "{}",
+        r.stdout
+    );
+}
+
 // ---------------------------------------------------------------- decode
 
 #[test]
@@ -475,6 +537,98 @@ fn decode_a_token_a_file_and_stdin() {
     let r = rolemap(&["decode"], &token);
     r.code(0);
     assert!(r.stdout.contains("alice"));
+}
+
+/// `rolemap decode <(cat t.jwt)`, `cat t.jwt | rolemap decode /dev/stdin`,
+/// `rolemap decode /dev/null`: whatever exists is read, regular file or not.
+#[cfg(unix)]
+#[test]
+fn decode_reads_pipes_and_devices_not_only_regular_files() {
+    let token = jwt(&json!({"sub": "1", "preferred_username": "alice"}));
+    let r = rolemap(&["decode", "-o", "json", "/dev/stdin"], &token);
+    r.code(0);
+    assert_eq!(r.json()["payload"]["preferred_username"], "alice");
+    let r = rolemap(&["eval", "preferred_username", "/dev/stdin"], &token);
+    r.code(0);
+    assert_eq!(r.stdout.trim_end(), "\"alice\"");
+
+    // A FIFO, as `<(...)` gives.
+    let dir = scratch("decode_fifo");
+    let fifo = dir.join("token.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    let writer = {
+        let (fifo, token) = (fifo.clone(), token.clone());
+        std::thread::spawn(move || std::fs::write(fifo, token))
+    };
+    let r = rolemap(&["decode", "-o", "json", &fifo.display().to_string()], "");
+    r.code(0);
+    assert_eq!(r.json()["payload"]["preferred_username"], "alice");
+    writer
+        .join()
+        .expect("the writer thread")
+        .expect("write the FIFO");
+
+    // It exists but is empty: say so, not "no such file".
+    let r = rolemap(&["decode", "/dev/null"], "");
+    r.code(2);
+    assert!(
+        r.stderr.contains("/dev/null: the file is empty"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("no such file"), "{}", r.stderr);
+
+    // Only what does not exist is "no such file".
+    let missing = dir.join("missing.jwt").display().to_string();
+    let r = rolemap(&["decode", &missing], "");
+    r.code(2);
+    assert!(r.stderr.contains("no such file"), "{}", r.stderr);
+}
+
+// ---------------------------------------------------------------- file names
+
+/// File names need not be UTF-8 (as for `lint --claims` and `simulate`).
+#[cfg(unix)]
+#[test]
+fn file_names_need_not_be_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let dir = scratch("non_utf8_names");
+    let claims = json!({"sub": "1", "preferred_username": "alice", "groups": ["admin"]});
+    let json_name = OsStr::from_bytes(b"g\xff.json");
+    std::fs::write(dir.join(json_name), claims.to_string()).expect("write the claims");
+    let jwt_name = OsStr::from_bytes(b"t\xff.jwt");
+    std::fs::write(dir.join(jwt_name), jwt(&claims)).expect("write the token");
+    let run = |args: &[&OsStr]| common::rolemap_bytes(&dir, args, b"");
+    let os = OsStr::new;
+
+    let r = run(&[os("eval"), os("groups[0]"), json_name]);
+    r.code(0);
+    assert_eq!(r.stdout.trim_end(), "\"admin\"");
+    let r = run(&[os("eval"), os("preferred_username"), jwt_name]);
+    r.code(0);
+    assert_eq!(r.stdout.trim_end(), "\"alice\"");
+    let r = run(&[os("explain"), os(ROLE), json_name]);
+    r.code(0);
+    assert!(r.stdout.contains("result: \"Admin\""), "{}", r.stdout);
+    let r = run(&[os("decode"), os("-o"), os("json"), jwt_name]);
+    r.code(0);
+    assert_eq!(r.json()["payload"], claims);
+
+    // A name that is not UTF-8 and names nothing is not a token either.
+    let r = run(&[os("decode"), OsStr::from_bytes(b"missing\xff.jwt")]);
+    r.code(2);
+    assert!(r.stderr.contains("no such file"), "{}", r.stderr);
+    // The token itself still works as the argument.
+    let token = jwt(&claims);
+    let r = run(&[os("decode"), os(&token)]);
+    r.code(0);
+    assert!(r.stdout.contains("alice"), "{}", r.stdout);
 }
 
 // ---------------------------------------------------------------- completions, examples

@@ -394,14 +394,25 @@ fn apply_patch(config: &Config, patch: &Json, path: &Path, i: usize) -> Result<C
     Ok(patched)
 }
 
+/// `text` in double quotes, escaped as in JSON (as `email` and `name` are
+/// shown), for the messages of a diff.
+fn quoted(text: &str) -> String {
+    Json::from(text).to_string()
+}
+
+/// A list of names as a JSON array: `["Admin", "Member"]`, `[]`.
+fn quoted_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names.into_iter().map(quoted).collect();
+    format!("[{}]", names.join(", "))
+}
+
 fn show_org(org: &str, roles: &BTreeSet<&str>, auto: Option<bool>) -> String {
-    let roles: Vec<&str> = roles.iter().copied().collect();
     let auto = match auto {
         Some(true) => " (auto)",
         Some(false) => " (manual)",
         None => "",
     };
-    format!("{org} {roles:?}{auto}")
+    format!("{org} {}{auto}", quoted_list(roles.iter().copied()))
 }
 
 /// The differences between a case's expectations and an outcome.
@@ -416,17 +427,19 @@ pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
     if let Some(m) = &case.message {
         if *m != outcome.message {
             diff.push(format!(
-                "message: expected {m:?}, got {:?}",
-                outcome.message
+                "message: expected {}, got {}",
+                quoted(m),
+                quoted(&outcome.message)
             ));
         }
     }
     if let Some(id) = &case.identifier {
         if Some(id) != outcome.identifier.as_ref() {
-            diff.push(format!(
-                "identifier: expected {id:?}, got {:?}",
-                outcome.identifier
-            ));
+            let got = match &outcome.identifier {
+                Some(actual) => quoted(actual),
+                None => "no identifier".to_string(),
+            };
+            diff.push(format!("identifier: expected {}, got {got}", quoted(id)));
         }
     }
     if let Some(email) = &case.email {
@@ -500,10 +513,17 @@ pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
     }
     for code in &case.hints {
         if !outcome.hints.iter().any(|h| h.code == code) {
-            let got: Vec<&str> = outcome.hints.iter().map(|h| h.code).collect();
-            diff.push(format!(
-                "hint `{code}`: expected, not reported (got {got:?})"
-            ));
+            let got = if outcome.hints.is_empty() {
+                "no hint was reported".to_string()
+            } else {
+                let codes: Vec<String> = outcome
+                    .hints
+                    .iter()
+                    .map(|h| format!("`{}`", h.code))
+                    .collect();
+                format!("reported: {}", codes.join(", "))
+            };
+            diff.push(format!("hint `{code}`: expected, not reported ({got})"));
         }
     }
     if !diff.is_empty() && outcome.status != 200 {
@@ -520,4 +540,81 @@ pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
         }
     }
     diff
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Format;
+    use serde_json::json;
+
+    const CONFIG: &str = r#"
+[idp]
+scopes = "openid profile email groups"
+identifier_path = "preferred_username"
+auto_provision = true
+default_role_mapping = "'Member'"
+
+[[orgs]]
+id = "home-lab"
+roles = ["Member"]
+"#;
+
+    fn outcome(claims: Json) -> Outcome {
+        let config = Config::parse(CONFIG, Format::Toml, Path::new("inline.toml"))
+            .expect("the config parses");
+        let claims = Claims::from_json(claims).expect("an object");
+        Simulator::new(&config).simulate(&Sample::new("alice", claims), &Options::default())
+    }
+
+    fn case(v: Json) -> Case {
+        serde_json::from_value(v).expect("a case")
+    }
+
+    /// Values are shown as the user wrote them (quoted strings, JSON lists),
+    /// never as Rust's debug output (`Some("alice")`, `None`).
+    #[test]
+    fn diffs_show_values_not_rust_debug_output() {
+        let alice = outcome(json!({"sub": "1", "preferred_username": "alice"}));
+        let expect = case(json!({
+            "status": 200,
+            "identifier": "ALICE",
+            "message": "Welcome",
+            "orgs": [{"org": "home-lab", "roles": ["Admin"]}],
+            "hints": ["role-case"],
+        }));
+        assert_eq!(
+            compare(&expect, &alice),
+            vec![
+                "message: expected \"Welcome\", got \"Login succeeded\"".to_string(),
+                "identifier: expected \"ALICE\", got \"alice\"".to_string(),
+                "- home-lab [\"Admin\"]".to_string(),
+                "+ home-lab [\"Member\"] (auto)".to_string(),
+                "hint `role-case`: expected, not reported (no hint was reported)".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_identifier_is_named_as_such() {
+        let nobody = outcome(json!({"sub": "1"}));
+        assert_eq!(nobody.identifier, None);
+        let expect = case(json!({"status": 400, "identifier": "alice", "hints": ["role-case"]}));
+        let diff = compare(&expect, &nobody);
+        assert_eq!(
+            diff.first().map(String::as_str),
+            Some("identifier: expected \"alice\", got no identifier"),
+            "{diff:#?}"
+        );
+        let hint = diff.get(1).map(String::as_str).unwrap_or_default();
+        assert!(
+            hint.starts_with("hint `role-case`: expected, not reported (reported: `"),
+            "{diff:#?}"
+        );
+        assert!(
+            diff.iter()
+                .all(|l| !l.contains("Some(") && !l.contains("None")),
+            "{diff:#?}"
+        );
+    }
 }

@@ -190,7 +190,7 @@ fn a_wrong_expectation_gives_a_readable_diff() {
             "- a [\"Member\"]   (expected, missing)".to_string(),
             "- b [\"Admin\"] (auto)".to_string(),
             "+ b [\"Member\"] (auto)".to_string(),
-            "hint `role-case`: expected, not reported (got [])".to_string(),
+            "hint `role-case`: expected, not reported (no hint was reported)".to_string(),
         ]
     );
     let ok = Case {

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -63,8 +64,9 @@ pub fn rolemap_in(dir: &Path, args: &[&str], stdin: &str) -> Run {
     rolemap_bytes(dir, args, stdin.as_bytes())
 }
 
-/// Runs `rolemap ARGS` in `dir` with raw bytes on stdin.
-pub fn rolemap_bytes(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
+/// Runs `rolemap ARGS` in `dir` with raw bytes on stdin (`ARGS` need not
+/// be UTF-8: `&[&str]` or `&[&OsStr]`).
+pub fn rolemap_bytes<A: AsRef<OsStr>>(dir: &Path, args: &[A], stdin: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rolemap"))
         .args(args)
         .current_dir(dir)
