@@ -120,6 +120,118 @@ fn each_evaluation_limit_stops_with_budget_exceeded() {
     }
 }
 
+/// `[@, @, ...]` (ten) repeated `times` after `groups`: 10^times copies of
+/// the groups, held in a few hundred bytes because values share their parts.
+fn shared(times: usize) -> String {
+    format!("groups{}", "|[@,@,@,@,@,@,@,@,@,@]".repeat(times))
+}
+
+/// A string of 9 x 2^times bytes (`["admin"]` doubled `times` times by `join`).
+fn doubled(times: usize) -> String {
+    format!("groups|to_string(@){}", "|[@,@]|join('',@)".repeat(times))
+}
+
+#[test]
+fn values_that_share_their_parts_stop_at_the_output_bound() {
+    let data = json!({"groups": ["admin"]});
+    let over = |src: &str, dialect: Dialect, what: &str| {
+        let expr = Expression::compile(src, dialect).expect("it parses");
+        let e = expr.search(&data).expect_err(src);
+        assert_eq!(e.kind, ErrorKind::BudgetExceeded, "{dialect} {src}: {e}");
+        assert!(e.message.contains(what), "{dialect} {src}: {e}");
+        assert!(e.message.contains("16 MiB"), "{dialect} {src}: {e}");
+    };
+    for dialect in DIALECTS {
+        // A result of 10^8 values; the expression built only 80 of them.
+        over(&shared(8), dialect, "the result");
+        // Strings: `to_string` and `join` of values that stand for too much.
+        over(
+            &format!("to_string({})", shared(8)),
+            dialect,
+            "to_string()'s argument",
+        );
+        over(&doubled(22), dialect, "join()'s result");
+        over(
+            &format!(
+                "length({})",
+                "|[@,@]|to_string(@)".repeat(16).replacen('|', "groups|", 1)
+            ),
+            dialect,
+            "to_string()'s argument",
+        );
+        // Deep equality of two such values walks both.
+        over(
+            &format!("({a}) == ({a})", a = shared(8)),
+            dialect,
+            "a value compared",
+        );
+        // What only passes through such a value is fine, as in jmespath.js.
+        let src = format!("length({})", shared(8));
+        let expr = Expression::compile(&src, dialect).expect("it parses");
+        assert_eq!(expr.search_json(&data).expect(&src), json!(10), "{dialect}");
+        // Below the bound, all is as before: 10^5 copies written out, each
+        // level 10 x the one below plus brackets and commas (`["admin"]` is 9).
+        let src = shared(5);
+        let v = Expression::compile(&src, dialect)
+            .and_then(|e| e.search_json(&data))
+            .expect(&src);
+        let len = (0..5).fold(9, |len, _| 10 * len + 11);
+        assert_eq!(v.to_string().len(), len, "{dialect}");
+    }
+    // jmespath.js's `sort` writes each element as a string.
+    over(
+        &format!(
+            "{}|[@,@,@,@,@,@,@,@,@,@,@,@,@,@,@,@,@,@,@,@]|sort(@)",
+            doubled(17)
+        ),
+        Dialect::Pangolin,
+        "sort()'s argument",
+    );
+}
+
+#[test]
+fn the_cli_stops_values_that_share_their_parts_within_200_mb() {
+    let dir = std::env::temp_dir().join(format!("rolemap-shared-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let claims = dir.join("claims.json");
+    std::fs::write(&claims, r#"{"groups": ["admin"]}"#).expect("write");
+    let claims = claims.display().to_string();
+    let strings = format!(
+        "length({})",
+        "|[@,@]|to_string(@)".repeat(16).replacen('|', "groups|", 1)
+    );
+    for (args, code) in [
+        (vec!["eval", strings.as_str(), &claims], 1),
+        (vec!["eval", &shared(8), &claims], 1),
+        (vec!["explain", &shared(8), &claims], 1),
+        (
+            vec![
+                "lint",
+                "--as",
+                "role-mapping",
+                &shared(8),
+                "--claims",
+                &claims,
+            ],
+            0,
+        ),
+    ] {
+        let start = Instant::now();
+        let r = rolemap_bin::run_in(&dir, &args, b"", Some("ulimit -v 204800;"));
+        println!(
+            "rolemap {}: exit {} after {:?}",
+            args[0],
+            r.code,
+            start.elapsed()
+        );
+        assert!(!r.panicked(), "{args:?}: {}", r.stderr);
+        assert_eq!(r.code, code, "{args:?}: {}\n{}", r.stdout, r.stderr);
+        if code == 1 {
+            assert!(r.stderr.contains("16 MiB"), "{args:?}: {}", r.stderr);
+        }
+    }
+}
+
 #[test]
 fn overlong_and_overdeep_expressions_are_rejected_clearly() {
     let max = Limits::DEFAULT.max_expression_len;

@@ -79,6 +79,9 @@ pub(crate) fn search<'a, T: Tracer<'a>>(
         nodes: &nodes,
     };
     match it.eval_root(&expr.program.root, data) {
+        Ok(v) if v.is_built_container() && !v.fits_output(crate::MAX_OUTPUT) => Err(
+            *crate::limits::too_large("the result", expr.program.root.span),
+        ),
         Ok(v) => Ok(v),
         Err(e) => Err(*e),
     }
@@ -737,6 +740,14 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     }
 
     fn compare(&self, op: &Op, cmp: Comparator, l: &Value<'a>, r: &Value<'a>) -> Res<'a> {
+        if matches!(cmp, Comparator::Eq | Comparator::Ne)
+            && l.is_built_container()
+            && r.is_built_container()
+            && !(l.fits_output(crate::MAX_OUTPUT) && r.fits_output(crate::MAX_OUTPUT))
+        {
+            // Deep equality walks both as if written out.
+            return Err(crate::limits::too_large("a value compared", op.span));
+        }
         Ok(match cmp {
             Comparator::Eq => Value::bool(equal(l, r)),
             Comparator::Ne => Value::bool(!equal(l, r)),

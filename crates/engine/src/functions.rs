@@ -559,6 +559,13 @@ fn apply<'a, T: Tracer<'a>>(
             let glue = a0.as_str().unwrap_or("");
             let mut out = String::new();
             if let View::Arr(items) = args[1].view() {
+                let len = items.iter().try_fold(0u64, |len, v| {
+                    let len = len + (glue.len() + v.as_str().map_or(0, str::len)) as u64;
+                    (len <= crate::MAX_OUTPUT).then_some(len)
+                });
+                if len.is_none() {
+                    return Err(crate::limits::too_large("join()'s result", op.span));
+                }
                 let mut first = true;
                 for v in items.iter() {
                     if let Some(s) = v.as_str() {
@@ -659,6 +666,12 @@ fn apply<'a, T: Tracer<'a>>(
             let mut items = a0.array_items().unwrap_or_default();
             it.build(items.len(), op)?;
             if js_rules {
+                if !a0.fits_output(crate::MAX_OUTPUT) {
+                    return Err(crate::limits::too_large(
+                        "sort()'s argument",
+                        c.args[0].span,
+                    ));
+                }
                 // Array.prototype.sort without a comparator: by string form, UTF-16 order.
                 let mut keyed: Vec<(String, Value<'a>)> = items
                     .into_iter()
@@ -676,6 +689,12 @@ fn apply<'a, T: Tracer<'a>>(
             View::Arr(_) => a0.clone(),
             _ => Value::array_of(std::slice::from_ref(a0)),
         },
+        Func::ToString if !a0.fits_output(crate::MAX_OUTPUT) => {
+            return Err(crate::limits::too_large(
+                "to_string()'s argument",
+                c.args[0].span,
+            ));
+        }
         Func::ToString => match a0.view() {
             View::Str(_) => a0.clone(),
             _ if js_rules => match js::stringify(a0) {

@@ -97,24 +97,32 @@ enum Prim {
     Str(String),
 }
 
-/// JavaScript's `TypeError: Cannot convert object to primitive value`: an
-/// object whose own `toString` key hides the method (JSON values are never
-/// functions, so its `toString` cannot be called and `valueOf` gives the
-/// object itself).
+/// Why a value has no string (or primitive) form.
 #[derive(Debug)]
-pub(crate) struct NoPrimitive;
+pub(crate) enum NoPrimitive {
+    /// JavaScript's `TypeError: Cannot convert object to primitive value`:
+    /// an object whose own `toString` key hides the method (JSON values are
+    /// never functions, so its `toString` cannot be called and `valueOf`
+    /// gives the object itself).
+    Hidden,
+    /// The string would be over [`crate::MAX_OUTPUT`] (rolemap's bound).
+    TooLong,
+}
 
 impl NoPrimitive {
     /// As an evaluation error at `span`.
     pub(crate) fn error(self, what: &str, span: crate::Span) -> crate::Error {
-        crate::Error::new(
-            crate::ErrorKind::InvalidType,
-            format!(
-                "jmespath.js cannot {what}: an object in it has a `toString` key, so JavaScript cannot turn it into a string or number"
-            ),
-            span,
-        )
-        .with_js("Cannot convert object to primitive value")
+        match self {
+            NoPrimitive::Hidden => crate::Error::new(
+                crate::ErrorKind::InvalidType,
+                format!(
+                    "jmespath.js cannot {what}: an object in it has a `toString` key, so JavaScript cannot turn it into a string or number"
+                ),
+                span,
+            )
+            .with_js("Cannot convert object to primitive value"),
+            NoPrimitive::TooLong => *crate::limits::too_large("its string form", span),
+        }
     }
 }
 
@@ -139,8 +147,17 @@ fn prim_to_number(p: &Prim) -> f64 {
     }
 }
 
-/// `String(v)`: what JavaScript makes of a value where it wants a string.
+/// `String(v)`: what JavaScript makes of a value where it wants a string
+/// (an error past [`crate::MAX_OUTPUT`]).
 pub(crate) fn to_js_string(v: &Value<'_>) -> Result<String, NoPrimitive> {
+    if !v.fits_output(crate::MAX_OUTPUT) {
+        return Err(NoPrimitive::TooLong);
+    }
+    string_of(v)
+}
+
+/// [`to_js_string`] of a value known to fit.
+fn string_of(v: &Value<'_>) -> Result<String, NoPrimitive> {
     stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
         to_js_string_step(v)
     })
@@ -160,17 +177,17 @@ fn to_js_string_step(v: &Value<'_>) -> Result<String, NoPrimitive> {
                     out.push(',');
                 }
                 if !matches!(e.view(), View::Null | View::Undef) {
-                    out.push_str(&to_js_string(&e)?);
+                    out.push_str(&string_of(&e)?);
                 }
             }
             out
         }
-        View::Obj(o) if o.get("toString").is_some() => return Err(NoPrimitive),
+        View::Obj(o) if o.get("toString").is_some() => return Err(NoPrimitive::Hidden),
         View::Obj(_) => match v.custom_proto() {
             // Array.prototype.toString joins what `length` and the indices
             // reach: here the array it inherits from.
             Some(Some(p)) if matches!(p.view(), View::Arr(_)) => return to_js_string(p),
-            _ if !inherits_to_string(v) => return Err(NoPrimitive),
+            _ if !inherits_to_string(v) => return Err(NoPrimitive::Hidden),
             _ => "[object Object]".into(),
         },
         View::Ref(_) => "[object Object]".into(),

@@ -50,7 +50,7 @@ pub use error::{Error, ErrorKind};
 pub use eval::Tracer;
 pub use explain::{Explained, Step};
 pub use functions::{signature, ParamType, Signature, SIGNATURES};
-pub use limits::Limits;
+pub use limits::{Limits, MAX_OUTPUT};
 pub use print::print;
 pub use value::{Value, ValueKind};
 

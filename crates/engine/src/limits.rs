@@ -1,5 +1,8 @@
 //! Resource bounds that turn runaway input into a clear error.
 
+use crate::ast::Span;
+use crate::error::{Error, ErrorKind};
+
 /// Bounds on what compilation and evaluation may take.
 ///
 /// The defaults are generous for any real mapping expression and claims;
@@ -30,8 +33,32 @@ impl Limits {
     };
 }
 
+/// Largest value a search may give, compare in depth, or turn into a string
+/// (`to_string`, `join`, `sort`, JavaScript's `String(value)`), counted as
+/// 16 per value plus the bytes of its strings and keys: about what it takes
+/// in memory. Values share their parts, so a short expression can stand for
+/// far more than memory holds (`[@, @]` repeated twenty times is a million
+/// copies of its input in a few hundred bytes); writing one out, or
+/// comparing two, would take that long. Going over it is
+/// [`ErrorKind::BudgetExceeded`](crate::ErrorKind::BudgetExceeded). 16 MiB.
+pub const MAX_OUTPUT: u64 = 16 << 20;
+
 impl Default for Limits {
     fn default() -> Self {
         Limits::DEFAULT
     }
+}
+
+/// The error for a value over [`MAX_OUTPUT`]; `what` says what it was
+/// needed for (`"the result"`, `"to_string()'s argument"`).
+#[cold]
+#[inline(never)]
+pub(crate) fn too_large(what: &str, span: Span) -> Box<Error> {
+    Box::new(Error::new(
+        ErrorKind::BudgetExceeded,
+        format!(
+            "{what} is larger than 16 MiB written out: the expression repeats a value many times (`[@, @]` inside a repeated multi-select?); no real mapping needs that much"
+        ),
+        span,
+    ))
 }

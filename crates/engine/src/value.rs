@@ -95,6 +95,103 @@ impl ValueKind {
     }
 }
 
+/// What [`Value::fits_output`] counts for each value.
+const OUTPUT_PER_VALUE: u64 = 16;
+
+/// Every this many levels, the walk of [`output_within`] makes sure enough
+/// stack is left.
+const OUTPUT_STACK_CHECK_EVERY: u32 = 32;
+
+/// Adds what the parts of `v` take written out to `used` (`v` itself is
+/// counted by its caller); `false` as soon as that is over `max`. Walks by
+/// reference: no allocation, so a small result costs a few instructions.
+fn output_within(v: &Value<'_>, used: &mut u64, max: u64, depth: u32) -> bool {
+    if depth % OUTPUT_STACK_CHECK_EVERY == OUTPUT_STACK_CHECK_EVERY - 1 {
+        return stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
+            output_parts(v, used, max, depth)
+        });
+    }
+    output_parts(v, used, max, depth)
+}
+
+fn output_parts(v: &Value<'_>, used: &mut u64, max: u64, depth: u32) -> bool {
+    match v.view() {
+        View::Str(s) => *used += s.len() as u64,
+        View::Arr(Items::Json(items)) => return json_within(items.iter(), used, max, depth),
+        View::Arr(Items::Own(items)) => {
+            *used += OUTPUT_PER_VALUE * items.len() as u64;
+            if *used > max {
+                return false;
+            }
+            return items.iter().all(|e| part_within(e, used, max, depth));
+        }
+        View::Obj(Entries::Json(m)) => {
+            *used += m.keys().map(|k| k.len() as u64).sum::<u64>();
+            return json_within(m.values(), used, max, depth);
+        }
+        View::Obj(Entries::Own(entries)) => {
+            *used += entries
+                .iter()
+                .map(|(k, _)| OUTPUT_PER_VALUE + k.len() as u64)
+                .sum::<u64>();
+            if *used > max {
+                return false;
+            }
+            return entries
+                .iter()
+                .all(|(_, e)| part_within(e, used, max, depth));
+        }
+        _ => {}
+    }
+    *used <= max
+}
+
+/// An element of a built array or object: scalars (the commonest, and
+/// already counted) without a call.
+#[inline(always)]
+fn part_within(e: &Value<'_>, used: &mut u64, max: u64, depth: u32) -> bool {
+    match &e.0 {
+        Repr::Str(s) => {
+            *used += s.len() as u64;
+            *used <= max
+        }
+        Repr::Json(Json::String(s)) => {
+            *used += s.len() as u64;
+            *used <= max
+        }
+        Repr::Arr(_) | Repr::Obj(_) | Repr::ObjProto(_) | Repr::Const(..) => {
+            output_within(e, used, max, depth + 1)
+        }
+        Repr::Json(Json::Array(_) | Json::Object(_)) => output_within(e, used, max, depth + 1),
+        _ => true,
+    }
+}
+
+/// [`output_parts`] for the elements (or values) of a piece of the input.
+fn json_within<'j>(
+    items: impl ExactSizeIterator<Item = &'j Json>,
+    used: &mut u64,
+    max: u64,
+    depth: u32,
+) -> bool {
+    *used += OUTPUT_PER_VALUE * items.len() as u64;
+    if *used > max {
+        return false;
+    }
+    for j in items {
+        match j {
+            Json::String(s) => *used += s.len() as u64,
+            Json::Array(_) | Json::Object(_)
+                if !output_within(&Value::json(j), used, max, depth + 1) =>
+            {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    *used <= max
+}
+
 /// The elements of an array value.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Items<'v, 'a> {
@@ -292,6 +389,22 @@ pub(crate) enum View<'v, 'a> {
 }
 
 impl<'a> Value<'a> {
+    /// Whether this value, written out in full, stays within `max`
+    /// (counted as [`crate::MAX_OUTPUT`] counts). Values share their
+    /// parts, so this walks the value as if written out, but stops as soon
+    /// as it is over: at most about `max / 16` values, however much the
+    /// value stands for.
+    pub(crate) fn fits_output(&self, max: u64) -> bool {
+        let mut used = OUTPUT_PER_VALUE;
+        output_within(self, &mut used, max, 0)
+    }
+
+    /// Whether this value was built by evaluation as an array or object
+    /// (and may share its parts), not borrowed from the input.
+    pub(crate) fn is_built_container(&self) -> bool {
+        matches!(self.0, Repr::Arr(_) | Repr::Obj(_) | Repr::ObjProto(_))
+    }
+
     /// `null`
     pub const NULL: Value<'static> = Value(Repr::Null);
 
