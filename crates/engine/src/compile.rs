@@ -259,9 +259,7 @@ impl Lower {
         self.level += 1;
         let op = if check {
             // Deep trees: grow the stack rather than overflow it.
-            stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-                self.op_step(node)
-            })
+            crate::with_stack(&mut || self.op_step(node))
         } else {
             self.op_step(node)
         };

@@ -79,11 +79,23 @@ pub(crate) fn search<'a, T: Tracer<'a>>(
         nodes: &nodes,
     };
     match it.eval_root(&expr.program.root, data) {
-        Ok(v) if v.is_built_container() && !v.fits_output(crate::MAX_OUTPUT) => Err(
-            *crate::limits::too_large("the result", expr.program.root.span),
-        ),
+        Ok(v) if v.is_built_container() => fitting(v, expr),
         Ok(v) => Ok(v),
         Err(e) => Err(*e),
+    }
+}
+
+/// A built result, or the error that it is over [`crate::MAX_OUTPUT`]
+/// (out of line: [`search`] is inlined into its callers).
+#[inline(never)]
+fn fitting<'a>(v: Value<'a>, expr: &Expression) -> Result<Value<'a>, Error> {
+    if v.fits_output(crate::MAX_OUTPUT) {
+        Ok(v)
+    } else {
+        Err(*crate::limits::too_large(
+            "the result",
+            expr.program.root.span,
+        ))
     }
 }
 
@@ -201,9 +213,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         self.depth += 1;
         let r = if self.depth.is_multiple_of(STACK_CHECK_EVERY) {
             // Deep trees over deep values: grow the stack rather than overflow it.
-            stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-                self.eval_traced(op, cur)
-            })
+            crate::with_stack(&mut || self.eval_traced(op, cur))
         } else {
             self.eval_traced(op, cur)
         };
@@ -787,9 +797,7 @@ fn missing(op: &Op) -> Fail {
 pub(crate) fn equal(l: &Value<'_>, r: &Value<'_>) -> bool {
     match (l.view(), r.view()) {
         (View::Arr(_), View::Arr(_)) | (View::Obj(_), View::Obj(_)) => {
-            stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-                equal_nested(l, r)
-            })
+            crate::with_stack(&mut || equal_nested(l, r))
         }
         _ => equal_nested(l, r),
     }

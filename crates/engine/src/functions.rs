@@ -559,11 +559,8 @@ fn apply<'a, T: Tracer<'a>>(
             let glue = a0.as_str().unwrap_or("");
             let mut out = String::new();
             if let View::Arr(items) = args[1].view() {
-                let len = items.iter().try_fold(0u64, |len, v| {
-                    let len = len + (glue.len() + v.as_str().map_or(0, str::len)) as u64;
-                    (len <= crate::MAX_OUTPUT).then_some(len)
-                });
-                if len.is_none() {
+                let glue_bytes = glue.len() as u64 * items.len() as u64;
+                if !args[1].fits_output(crate::MAX_OUTPUT.saturating_sub(glue_bytes)) {
                     return Err(crate::limits::too_large("join()'s result", op.span));
                 }
                 let mut first = true;

@@ -158,9 +158,7 @@ pub(crate) fn to_js_string(v: &Value<'_>) -> Result<String, NoPrimitive> {
 
 /// [`to_js_string`] of a value known to fit.
 fn string_of(v: &Value<'_>) -> Result<String, NoPrimitive> {
-    stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-        to_js_string_step(v)
-    })
+    crate::with_stack(&mut || to_js_string_step(v))
 }
 
 fn to_js_string_step(v: &Value<'_>) -> Result<String, NoPrimitive> {
@@ -325,9 +323,7 @@ pub(crate) fn compact_json(v: &Value<'_>) -> String {
 /// Writes `v` as compact JSON; `false` where JavaScript has no JSON for it.
 /// With `js`, numbers and key order are JavaScript's.
 fn write_json(v: &Value<'_>, js: bool, out: &mut String) -> bool {
-    stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-        write_json_step(v, js, out)
-    })
+    crate::with_stack(&mut || write_json_step(v, js, out))
 }
 
 fn write_json_step(v: &Value<'_>, js: bool, out: &mut String) -> bool {

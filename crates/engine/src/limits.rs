@@ -57,7 +57,7 @@ pub(crate) fn too_large(what: &str, span: Span) -> Box<Error> {
     Box::new(Error::new(
         ErrorKind::BudgetExceeded,
         format!(
-            "{what} is larger than 16 MiB written out: the expression repeats a value many times (`[@, @]` inside a repeated multi-select?); no real mapping needs that much"
+            "{what} is over 16 MiB written out: the expression repeats a value (`[@, @]`, repeated?); no real mapping needs that much"
         ),
         span,
     ))

@@ -265,7 +265,11 @@ fn pest_error(e: pest::error::Error<Rule>, text: &str, offset: usize) -> Error {
         None if text.trim().is_empty() => "the expression is empty".to_string(),
         None => "the expression ends too early".to_string(),
         Some(c) if !c.is_ascii() || c.is_ascii_control() => {
-            format!("unexpected character {c:?} (U+{:04X})", c as u32)
+            format!(
+                "unexpected character {} (U+{:04X})",
+                crate::quote::quoted_char(c),
+                c as u32
+            )
         }
         Some(c) => format!("unexpected `{c}`"),
     };
@@ -418,13 +422,13 @@ impl<'s> Lower<'s> {
     }
 
     /// Runs `f` one recursion level deeper, refusing to go past the limit.
-    fn nested<T>(&self, span: Span, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    fn nested<T>(&self, span: Span, mut f: impl FnMut() -> Result<T, Error>) -> Result<T, Error> {
         let level = self.recursion.get() + 1;
         if level > self.max_depth {
             return Err(too_deep_at(self.max_depth, span));
         }
         self.recursion.set(level);
-        let r = stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, f);
+        let r = crate::with_stack(&mut f);
         self.recursion.set(level - 1);
         r
     }

@@ -57,6 +57,19 @@ pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
     }
 }
 
+/// Whether Rust's debug form (`{:?}`) shows the non-ASCII character `c`
+/// as it is. Rust escapes (as `\u{..}`) the characters of the general
+/// categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs, and those that extend the
+/// one before them (Grapheme_Extend); in the WebAssembly module the
+/// browser answers from the same properties, so that the module carries no
+/// tables of them.
+pub(crate) fn is_shown_as_is(c: char) -> bool {
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    return c.escape_debug().len() == 1;
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    return browser::is_shown_as_is(c.encode_utf8(&mut [0; 4]));
+}
+
 /// What the WebAssembly module asks of the browser.
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod browser {
@@ -69,6 +82,9 @@ export function char_properties(c) {
     | (/\p{White_Space}/u.test(c) ? 2 : 0)
     | (/[\p{Alphabetic}\p{N}]/u.test(c) ? 4 : 0);
 }
+export function is_shown_as_is(c) {
+  return !/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}\p{Grapheme_Extend}]/u.test(c);
+}
 ")]
     extern "C" {
         /// `s.toLowerCase()`.
@@ -76,5 +92,8 @@ export function char_properties(c) {
         /// The Unicode properties of the character `c` (see
         /// [`super::char_properties`]), as bits 1, 2 and 4.
         pub fn char_properties(c: &str) -> u32;
+        /// Whether Rust's debug form shows the character `c` as it is
+        /// (see [`super::is_shown_as_is`]).
+        pub fn is_shown_as_is(c: &str) -> bool;
     }
 }

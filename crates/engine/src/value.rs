@@ -102,94 +102,57 @@ const OUTPUT_PER_VALUE: u64 = 16;
 /// stack is left.
 const OUTPUT_STACK_CHECK_EVERY: u32 = 32;
 
+/// Adds `n` to `used`; whether that stays within `max`.
+fn add(used: &mut u64, n: usize, max: u64) -> bool {
+    *used += n as u64;
+    *used <= max
+}
+
 /// Adds what the parts of `v` take written out to `used` (`v` itself is
 /// counted by its caller); `false` as soon as that is over `max`. Walks by
-/// reference: no allocation, so a small result costs a few instructions.
+/// reference, without allocating: a small result costs a few instructions.
 fn output_within(v: &Value<'_>, used: &mut u64, max: u64, depth: u32) -> bool {
+    // Values nest as deeply as the input and the expression make them.
     if depth % OUTPUT_STACK_CHECK_EVERY == OUTPUT_STACK_CHECK_EVERY - 1 {
-        return stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-            output_parts(v, used, max, depth)
-        });
+        return crate::with_stack(&mut || output_parts(v, used, max, depth));
     }
     output_parts(v, used, max, depth)
 }
 
 fn output_parts(v: &Value<'_>, used: &mut u64, max: u64, depth: u32) -> bool {
-    match v.view() {
-        View::Str(s) => *used += s.len() as u64,
-        View::Arr(Items::Json(items)) => return json_within(items.iter(), used, max, depth),
-        View::Arr(Items::Own(items)) => {
-            *used += OUTPUT_PER_VALUE * items.len() as u64;
-            if *used > max {
-                return false;
-            }
-            return items.iter().all(|e| part_within(e, used, max, depth));
+    let per = OUTPUT_PER_VALUE as usize;
+    let entries = match &v.0 {
+        Repr::Json(Json::String(s)) => return add(used, s.len(), max),
+        Repr::Str(s) => return add(used, s.len(), max),
+        Repr::Json(Json::Array(a)) => {
+            return add(used, per * a.len(), max)
+                && a.iter().all(|e| {
+                    matches!(e, Json::Null | Json::Bool(_) | Json::Number(_))
+                        || output_within(&Value::json(e), used, max, depth + 1)
+                })
         }
-        View::Obj(Entries::Json(m)) => {
-            *used += m.keys().map(|k| k.len() as u64).sum::<u64>();
-            return json_within(m.values(), used, max, depth);
+        Repr::Json(Json::Object(m)) => {
+            return m.iter().all(|(k, e)| {
+                add(used, per + k.len(), max)
+                    && output_within(&Value::json(e), used, max, depth + 1)
+            })
         }
-        View::Obj(Entries::Own(entries)) => {
-            *used += entries
-                .iter()
-                .map(|(k, _)| OUTPUT_PER_VALUE + k.len() as u64)
-                .sum::<u64>();
-            if *used > max {
-                return false;
-            }
-            return entries
-                .iter()
-                .all(|(_, e)| part_within(e, used, max, depth));
+        // Literals: as long as the expression at most.
+        Repr::Const(c, _) => return add(used, per * c.values.len(), max),
+        Repr::Arr(items) => {
+            return add(used, per * items.len(), max)
+                && items.iter().all(|e| {
+                    matches!(e.0, Repr::Null | Repr::Bool(_) | Repr::Num(_))
+                        || output_within(e, used, max, depth + 1)
+                })
         }
-        _ => {}
-    }
-    *used <= max
-}
-
-/// An element of a built array or object: scalars (the commonest, and
-/// already counted) without a call.
-#[inline(always)]
-fn part_within(e: &Value<'_>, used: &mut u64, max: u64, depth: u32) -> bool {
-    match &e.0 {
-        Repr::Str(s) => {
-            *used += s.len() as u64;
-            *used <= max
-        }
-        Repr::Json(Json::String(s)) => {
-            *used += s.len() as u64;
-            *used <= max
-        }
-        Repr::Arr(_) | Repr::Obj(_) | Repr::ObjProto(_) | Repr::Const(..) => {
-            output_within(e, used, max, depth + 1)
-        }
-        Repr::Json(Json::Array(_) | Json::Object(_)) => output_within(e, used, max, depth + 1),
-        _ => true,
-    }
-}
-
-/// [`output_parts`] for the elements (or values) of a piece of the input.
-fn json_within<'j>(
-    items: impl ExactSizeIterator<Item = &'j Json>,
-    used: &mut u64,
-    max: u64,
-    depth: u32,
-) -> bool {
-    *used += OUTPUT_PER_VALUE * items.len() as u64;
-    if *used > max {
-        return false;
-    }
-    for j in items {
-        match j {
-            Json::String(s) => *used += s.len() as u64,
-            Json::Array(_) | Json::Object(_)
-                if !output_within(&Value::json(j), used, max, depth + 1) =>
-            {
-                return false;
-            }
-            _ => {}
-        }
-    }
-    *used <= max
+        Repr::Obj(o) => &o[..],
+        Repr::ObjProto(o) => &o.0[..],
+        _ => return true,
+    };
+    entries
+        .iter()
+        .all(|(k, e)| add(used, per + k.len(), max) && output_within(e, used, max, depth + 1))
 }
 
 /// The elements of an array value.
@@ -639,9 +602,7 @@ impl<'a> Value<'a> {
 
     fn to_json_opt(&self, js: bool) -> Option<Json> {
         // Values can nest as deeply as the input: grow the stack, never overflow it.
-        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-            self.to_json_step(js)
-        })
+        crate::with_stack(&mut || self.to_json_step(js))
     }
 
     /// The borrowed JSON behind this value, if it is a piece of the input.
@@ -694,36 +655,34 @@ impl<'a> Value<'a> {
 
     fn preview(&self, js: bool, budget: &mut usize) -> Json {
         *budget = budget.saturating_sub(1);
-        stacker::maybe_grow(crate::STACK_RED_ZONE, crate::STACK_GROWTH, || {
-            match self.view() {
-                View::Arr(items) => {
-                    let mut out = Vec::new();
-                    for (i, v) in items.iter().enumerate() {
-                        if *budget == 0 {
-                            out.push(Json::String(format!("… {} more", items.len() - i)));
-                            break;
-                        }
-                        out.push(v.preview(js, budget));
+        crate::with_stack(&mut || match self.view() {
+            View::Arr(items) => {
+                let mut out = Vec::new();
+                for (i, v) in items.iter().enumerate() {
+                    if *budget == 0 {
+                        out.push(Json::String(format!("… {} more", items.len() - i)));
+                        break;
                     }
-                    Json::Array(out)
+                    out.push(v.preview(js, budget));
                 }
-                View::Obj(entries) => {
-                    let mut m = Map::new();
-                    let all = entries.ordered(js);
-                    let n = all.len();
-                    for (i, (k, v)) in all.into_iter().enumerate() {
-                        if *budget == 0 {
-                            m.insert("…".into(), Json::String(format!("{} more", n - i)));
-                            break;
-                        }
-                        if !v.is_json_undefined() {
-                            m.insert(k.to_owned(), v.preview(js, budget));
-                        }
-                    }
-                    Json::Object(m)
-                }
-                _ => self.to_json_with(js),
+                Json::Array(out)
             }
+            View::Obj(entries) => {
+                let mut m = Map::new();
+                let all = entries.ordered(js);
+                let n = all.len();
+                for (i, (k, v)) in all.into_iter().enumerate() {
+                    if *budget == 0 {
+                        m.insert("…".into(), Json::String(format!("{} more", n - i)));
+                        break;
+                    }
+                    if !v.is_json_undefined() {
+                        m.insert(k.to_owned(), v.preview(js, budget));
+                    }
+                }
+                Json::Object(m)
+            }
+            _ => self.to_json_with(js),
         })
     }
 

@@ -40,6 +40,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rolemap_engine::quote::quoted_list;
 use serde::{Deserialize, Serialize};
 
 use crate::builder::RoleMappingBuilder;
@@ -488,8 +489,8 @@ impl Config {
                                     m.org
                                 ),
                                 format!(
-                                    "use one of {:?} or add `{r}` to the org's roles",
-                                    org.roles
+                                    "use one of {} or add `{r}` to the org's roles",
+                                    quoted_list(&org.roles)
                                 ),
                             ));
                         }

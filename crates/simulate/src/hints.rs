@@ -31,6 +31,7 @@
 //! | `over-limits` | an expression is over rolemap's length or nesting limits: not checked, the real outcome is unknown |
 
 use rolemap_engine::ast::{Node, NodeKind};
+use rolemap_engine::quote::{quoted, quoted_list};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -378,7 +379,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             }) {
                 h.push(
                     "role-whitespace",
-                    format!("the role name {m:?} has spaces around it; before 1.17 Pangolin does not trim role names"),
+                    format!("the role name {} has spaces around it; before 1.17 Pangolin does not trim role names", quoted(m)),
                     format!("write '{r}' without spaces, or upgrade to Pangolin 1.17 or later"),
                 );
             }
@@ -401,10 +402,10 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             h.push(
                 "oss-first-role-only",
                 format!(
-                    "the open-source edition keeps only the first role name ({:?}) for `{}`; dropped: {:?}",
-                    t.roles.first().cloned().unwrap_or_default(),
+                    "the open-source edition keeps only the first role name ({}) for `{}`; dropped: {}",
+                    quoted(t.roles.first().map_or("", String::as_str)),
                     t.org,
-                    t.dropped
+                    quoted_list(t.dropped)
                 ),
                 "put the role that matters first, or use an enterprise license (all roles are assigned)".into(),
             );
@@ -428,7 +429,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                 });
                 let (message, fix) = match near {
                     Some(s) => (
-                        format!("the org mapping of `{}` gives {s:?}, which differs from the org id `{}` in case or spaces: only an exact match selects the org", t.org, t.org),
+                        format!("the org mapping of `{}` gives {}, which differs from the org id `{}` in case or spaces: only an exact match selects the org", t.org, quoted(s), t.org),
                         format!("return exactly '{}' (or `true`)", t.org),
                     ),
                     None => (
@@ -464,7 +465,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                 if manual.is_some_and(|m| m.roles != t.kept) {
                     h.push(
                         "manual-membership-untouched",
-                        format!("the mappings give {:?} in `{}`, but the user was added there by hand: Pangolin keeps the manual roles", t.kept, t.org),
+                        format!("the mappings give {} in `{}`, but the user was added there by hand: Pangolin keeps the manual roles", quoted_list(t.kept), t.org),
                         "change the roles by hand, or remove the manual membership so auto provisioning manages it".into(),
                     );
                 }
@@ -497,7 +498,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     for bad in input.misread {
         h.push(
             "builder-apostrophes",
-            format!("the mapping builder writes each `'` as `\\'`, but jmespath 0.16.0 unescapes only the first one: {bad:?} are misread"),
+            format!("the mapping builder writes each `'` as `\\'`, but jmespath 0.16.0 unescapes only the first one: {} are misread", quoted_list(bad)),
             "avoid values with two or more apostrophes, or write the role mapping by hand with `` `\"...\"` `` JSON literals".into(),
         );
     }

@@ -5,6 +5,7 @@
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
+use rolemap_engine::quote::quoted_char;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
@@ -111,13 +112,14 @@ fn decode_part(part: JwtPart, text: &str) -> Result<Map<String, Json>, JwtError>
                         b as char
                     )
                 } else {
-                    format!("invalid character {:?}", b as char)
+                    format!("invalid character {}", quoted_char(b as char))
                 },
             ),
             base64::DecodeError::InvalidLength(l) => (l, "invalid length".to_string()),
-            base64::DecodeError::InvalidLastSymbol(o, b) => {
-                (o, format!("invalid last character {:?}", b as char))
-            }
+            base64::DecodeError::InvalidLastSymbol(o, b) => (
+                o,
+                format!("invalid last character {}", quoted_char(b as char)),
+            ),
             base64::DecodeError::InvalidPadding => {
                 (text.len().saturating_sub(1), "invalid padding".to_string())
             }

@@ -29,6 +29,7 @@ use std::sync::Arc;
 
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
+use rolemap_engine::quote::{quoted, quoted_list};
 use rolemap_engine::sorted::SortedMap;
 use rolemap_engine::{Dialect, ErrorKind, Expression, Value, ValueKind};
 use serde_json::Value as Json;
@@ -261,7 +262,7 @@ impl<'c> Simulator<'c> {
                 reason_member: org
                     .roles
                     .iter()
-                    .map(|r| format!("mapped to {:?}", [r]))
+                    .map(|r| format!("mapped to [{}]", quoted(r)))
                     .collect(),
             });
             orgs.push(OrgPlan {
@@ -746,19 +747,21 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         if t.kept.is_empty() {
             t.decision = Decision::NoRolesInOrg;
             t.reason = format!(
-                "none of the role names {:?} exists in the org (roles: {:?}; Pangolin logs `No mapped roles found in organization`)",
-                t.missing, org.roles
+                "none of the role names {} exists in the org (roles: {}; Pangolin logs `No mapped roles found in organization`)",
+                quoted_list(&t.missing),
+                quoted_list(&org.roles)
             )
             .into();
             self.outcome.trace.push(Step::Full(Box::new(t)));
             return Ok(false);
         }
         t.reason = match (&t.kept[..], t.missing.is_empty()) {
-            ([role], true) => format!("mapped to {:?}", [role]),
-            _ if t.missing.is_empty() => format!("mapped to {:?}", t.kept),
+            ([role], true) => format!("mapped to [{}]", quoted(role)),
+            _ if t.missing.is_empty() => format!("mapped to {}", quoted_list(&t.kept)),
             _ => format!(
-                "mapped to {:?}; {:?} ignored (not roles of the org)",
-                t.kept, t.missing
+                "mapped to {}; {} ignored (not roles of the org)",
+                quoted_list(&t.kept),
+                quoted_list(&t.missing)
             ),
         }
         .into();
