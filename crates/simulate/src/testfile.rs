@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use rolemap_engine::quote::{quoted, quoted_list};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -394,25 +395,14 @@ fn apply_patch(config: &Config, patch: &Json, path: &Path, i: usize) -> Result<C
     Ok(patched)
 }
 
-/// `text` in double quotes, escaped as in JSON (as `email` and `name` are
-/// shown), for the messages of a diff.
-fn quoted(text: &str) -> String {
-    Json::from(text).to_string()
-}
-
-/// A list of names as a JSON array: `["Admin", "Member"]`, `[]`.
-fn quoted_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let names: Vec<String> = names.into_iter().map(quoted).collect();
-    format!("[{}]", names.join(", "))
-}
-
 fn show_org(org: &str, roles: &BTreeSet<&str>, auto: Option<bool>) -> String {
     let auto = match auto {
         Some(true) => " (auto)",
         Some(false) => " (manual)",
         None => "",
     };
-    format!("{org} {}{auto}", quoted_list(roles.iter().copied()))
+    let roles: Vec<&str> = roles.iter().copied().collect();
+    format!("{org} {}{auto}", quoted_list(&roles))
 }
 
 /// The differences between a case's expectations and an outcome.
@@ -571,7 +561,7 @@ roles = ["Member"]
         serde_json::from_value(v).expect("a case")
     }
 
-    /// Values are shown as the user wrote them (quoted strings, JSON lists),
+    /// Values are shown quoted (`"alice"`, `["Admin"]`, as the hints show them),
     /// never as Rust's debug output (`Some("alice")`, `None`).
     #[test]
     fn diffs_show_values_not_rust_debug_output() {
