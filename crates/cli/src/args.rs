@@ -373,31 +373,14 @@ mod tests {
             .collect()
     }
 
-    /// A command line split into words as a shell does (quotes, `\"`),
-    /// up to the first unquoted `|`, `>` or `<`.
+    /// A command line split into words as a shell does (shlex), up to the
+    /// first `|`, `>` or `<`.
     fn shell_words(line: &str) -> Vec<String> {
-        let mut words = Vec::new();
-        let mut word: Option<String> = None;
-        let mut chars = line.chars();
-        let mut quote: Option<char> = None;
-        while let Some(c) = chars.next() {
-            match (quote, c) {
-                (None, '|' | '>' | '<') => break,
-                (None, ' ') => words.extend(word.take()),
-                (None, '"' | '\'') => {
-                    quote = Some(c);
-                    word.get_or_insert_with(String::new);
-                }
-                (Some(q), c) if c == q => quote = None,
-                (Some('"'), '\\') => {
-                    let next = chars.next().unwrap_or('\\');
-                    word.get_or_insert_with(String::new).push(next);
-                }
-                (_, c) => word.get_or_insert_with(String::new).push(c),
-            }
-        }
-        words.extend(word);
+        let words = shlex::split(line).unwrap_or_else(|| panic!("unbalanced quotes: {line}"));
         words
+            .into_iter()
+            .take_while(|w| !matches!(w.as_str(), "|" | ">" | "<"))
+            .collect()
     }
 
     /// The files of the repository matching `pattern` (`*` is a whole
