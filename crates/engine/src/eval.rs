@@ -750,17 +750,11 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     }
 
     fn compare(&self, op: &Op, cmp: Comparator, l: &Value<'a>, r: &Value<'a>) -> Res<'a> {
-        if matches!(cmp, Comparator::Eq | Comparator::Ne)
-            && l.is_built_container()
-            && r.is_built_container()
-            && !(l.fits_output(crate::MAX_OUTPUT) && r.fits_output(crate::MAX_OUTPUT))
-        {
-            // Deep equality walks both as if written out.
-            return Err(crate::limits::too_large("a value compared", op.span));
-        }
+        let eq =
+            || equal(l, r).ok_or_else(|| crate::limits::too_large("a value compared", op.span));
         Ok(match cmp {
-            Comparator::Eq => Value::bool(equal(l, r)),
-            Comparator::Ne => Value::bool(!equal(l, r)),
+            Comparator::Eq => Value::bool(eq()?),
+            Comparator::Ne => Value::bool(!eq()?),
             _ => match self.rules.ordering {
                 Ordering::JavaScript => Value::bool(
                     js::relational(cmp, l, r)
@@ -793,8 +787,21 @@ fn missing(op: &Op) -> Fail {
     )
 }
 
-/// Deep equality of two values.
-pub(crate) fn equal(l: &Value<'_>, r: &Value<'_>) -> bool {
+/// Deep equality of two values; `None` when both are built values over
+/// [`crate::MAX_OUTPUT`] written out (values share their parts, and the
+/// comparison walks both as if written out).
+pub(crate) fn equal(l: &Value<'_>, r: &Value<'_>) -> Option<bool> {
+    if l.is_built_container()
+        && r.is_built_container()
+        && !(l.fits_output(crate::MAX_OUTPUT) && r.fits_output(crate::MAX_OUTPUT))
+    {
+        return None;
+    }
+    Some(equal_within(l, r))
+}
+
+/// [`equal`] of values known to fit.
+fn equal_within(l: &Value<'_>, r: &Value<'_>) -> bool {
     match (l.view(), r.view()) {
         (View::Arr(_), View::Arr(_)) | (View::Obj(_), View::Obj(_)) => {
             crate::with_stack(&mut || equal_nested(l, r))
@@ -812,12 +819,12 @@ fn equal_nested(l: &Value<'_>, r: &Value<'_>) -> bool {
         (View::Func(a), View::Func(b)) => a == b,
         (View::Ref(a), View::Ref(b)) => std::ptr::eq(a, b),
         (View::Arr(a), View::Arr(b)) => {
-            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| equal(&x, &y))
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| equal_within(&x, &y))
         }
         (View::Obj(a), View::Obj(b)) => {
             a.len() == b.len()
                 && a.iter().all(|(k, v)| match b.get(k) {
-                    Some(w) => equal(&v, &w),
+                    Some(w) => equal_within(&v, &w),
                     None => false,
                 })
         }

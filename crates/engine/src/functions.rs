@@ -754,13 +754,19 @@ fn contains(
         // A string searched for anything else: `indexOf` turns its argument
         // into a string; the spec finds nothing.
         View::Str(s) if js_rules => s.contains(js::to_js_string(search)?.as_str()),
-        View::Arr(items) => items.iter().any(|e| {
-            if js_rules {
-                strict_equal(&e, search)
-            } else {
-                crate::eval::equal(&e, search)
+        View::Arr(items) => {
+            for e in items.iter() {
+                let found = if js_rules {
+                    strict_equal(&e, search)
+                } else {
+                    crate::eval::equal(&e, search).ok_or(js::NoPrimitive::TooLong)?
+                };
+                if found {
+                    return Ok(true);
+                }
             }
-        }),
+            false
+        }
         _ => false,
     })
 }
@@ -793,7 +799,8 @@ fn strict_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
             (Repr::ObjProto(x), Repr::ObjProto(y)) => Rc::ptr_eq(x, y),
             _ => false,
         },
-        _ => crate::eval::equal(a, b),
+        // Not two arrays or objects: never over the bound.
+        _ => crate::eval::equal(a, b) == Some(true),
     }
 }
 

@@ -105,7 +105,8 @@ pub(crate) enum NoPrimitive {
     /// never functions, so its `toString` cannot be called and `valueOf`
     /// gives the object itself).
     Hidden,
-    /// The string would be over [`crate::MAX_OUTPUT`] (rolemap's bound).
+    /// The value is over [`crate::MAX_OUTPUT`] written out (rolemap's
+    /// bound), so neither its string form nor a deep comparison is made.
     TooLong,
 }
 
@@ -121,7 +122,7 @@ impl NoPrimitive {
                 span,
             )
             .with_js("Cannot convert object to primitive value"),
-            NoPrimitive::TooLong => *crate::limits::too_large("its string form", span),
+            NoPrimitive::TooLong => *crate::limits::too_large("the value", span),
         }
     }
 }
