@@ -24,6 +24,8 @@ let profile;
 const requests = [];
 const outside = [];
 const pageErrors = [];
+/** The headers of every response of the module. */
+const wasmResponses = [];
 
 before(async () => {
   server = await serve(site);
@@ -41,6 +43,9 @@ before(async () => {
     if (url.startsWith(server.url)) return route.continue();
     outside.push(url);
     return route.abort();
+  });
+  context.on('response', (r) => {
+    if (r.url().endsWith('.wasm')) wasmResponses.push(r.headers());
   });
   context.on('request', (r) => {
     const url = r.url();
@@ -204,4 +209,13 @@ test('a worker that stops answering is terminated and restarted', async () => {
 test('no request left 127.0.0.1 during the whole run', () => {
   assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the module was fetched from the local server');
   assert.deepEqual(outside, []);
+});
+
+test('the module came precompressed, at most 200 KB on the wire', () => {
+  assert.ok(wasmResponses.length > 0, 'responses of the module were seen');
+  for (const headers of wasmResponses) {
+    assert.equal(headers['content-encoding'], 'gzip');
+    const sent = Number(headers['content-length']);
+    assert.ok(sent > 0 && sent <= 200000, `the module took ${sent} bytes on the wire`);
+  }
 });

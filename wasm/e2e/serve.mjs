@@ -26,7 +26,10 @@ export function serve(root) {
       return;
     }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.readFile(file, (err, body) => {
+    // A precompressed twin (`<file>.gz`, the module's) goes out as it is.
+    const gzipOk = /(^|,)\s*gzip/.test(req.headers['accept-encoding'] ?? '');
+    const gzip = gzipOk && fs.existsSync(`${file}.gz`);
+    fs.readFile(gzip ? `${file}.gz` : file, (err, body) => {
       if (err) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
@@ -34,6 +37,9 @@ export function serve(root) {
       res.writeHead(200, {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        'content-length': body.length,
+        vary: 'accept-encoding',
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
       }).end(body);
     });
   });
