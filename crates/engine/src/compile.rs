@@ -167,7 +167,7 @@ pub(crate) enum Inherited {
     /// Nothing: `null`.
     Nothing,
     /// One of its methods.
-    Method(&'static str),
+    Method(&'static &'static str),
     /// `__proto__`: `Object.prototype` itself.
     Prototype,
 }

@@ -73,7 +73,6 @@ pub(crate) fn search<'a, T: Tracer<'a>>(
         max_built: expr.limits.max_built,
         steps: 0,
         built: 0,
-        serial: 0,
         depth: 0,
         tracer,
         nodes: &nodes,
@@ -108,8 +107,6 @@ pub(crate) struct Interp<'a, 't, T> {
     max_built: u64,
     steps: u64,
     built: u64,
-    /// How many arrays of literals have been made.
-    serial: u64,
     /// How deeply `eval` has recursed.
     depth: u32,
     tracer: &'t mut T,
@@ -399,8 +396,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         self.build(c.items.len(), op)?;
         // One step per literal, counted at once.
         self.steps(c.items.len() as u64, |fit| c.items[fit].span)?;
-        self.serial += 1;
-        Ok(Value(Repr::Const(c, self.serial)))
+        Ok(Value(Repr::Const(std::rc::Rc::new(c))))
     }
 
     /// Truthiness. jmespath.js calls `obj.hasOwnProperty` while testing an
@@ -486,10 +482,10 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             return Ok(Value::null());
         }
         self.build(items.len(), op)?;
-        // Collected straight into the array's one allocation (the length is
-        // known); after an error the rest is not evaluated.
+        // Collected straight into the array's buffer (the length is known);
+        // after an error the rest is not evaluated.
         let mut failed = None;
-        let array: std::rc::Rc<[Value<'a>]> = items
+        let array: Vec<Value<'a>> = items
             .iter()
             .map(|item| {
                 if failed.is_some() {
@@ -503,7 +499,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             .collect();
         match failed {
             Some(e) => Err(e),
-            None => Ok(Value(Repr::Arr(array))),
+            None => Ok(Value::array(array)),
         }
     }
 

@@ -793,7 +793,7 @@ fn strict_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a.view(), b.view()) {
         (View::Arr(_) | View::Obj(_), View::Arr(_) | View::Obj(_)) => match (&a.0, &b.0) {
             (Repr::Json(x), Repr::Json(y)) => std::ptr::eq(*x, *y),
-            (Repr::Const(x, i), Repr::Const(y, j)) => std::ptr::eq(*x, *y) && i == j,
+            (Repr::Const(x), Repr::Const(y)) => Rc::ptr_eq(x, y),
             (Repr::Arr(x), Repr::Arr(y)) => Rc::ptr_eq(x, y),
             (Repr::Obj(x), Repr::Obj(y)) => Rc::ptr_eq(x, y),
             (Repr::ObjProto(x), Repr::ObjProto(y)) => Rc::ptr_eq(x, y),
@@ -1043,5 +1043,28 @@ fn enumerable<'a>(v: &Value<'a>, js_order: bool) -> Vec<(Rc<str>, Value<'a>)> {
             })
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{search, Dialect};
+
+    /// jmespath.js's `contains` finds arrays by identity (`indexOf`, `===`):
+    /// an array of literals is a new array at each evaluation. The answers
+    /// are node's, with jmespath@0.16.0.
+    #[test]
+    fn arrays_of_literals_are_new_at_each_evaluation() {
+        let cases = [
+            ("map(&['a'], [`1`,`2`]) | contains(@, [0])", true),
+            ("map(&['a'], [`1`,`2`]) | contains([[0]], [1])", false),
+            ("contains(map(&['a'], [`1`,`2`]), ['a'])", false),
+            ("[['a']] | contains(@, [0])", true),
+            ("[['a'], ['a']] | contains([[0]], [1])", false),
+        ];
+        for (src, want) in cases {
+            let got = search(src, Dialect::Pangolin, &serde_json::json!({}));
+            assert_eq!(got.ok(), Some(serde_json::json!(want)), "{src}");
+        }
     }
 }

@@ -20,23 +20,37 @@ use crate::jsnum;
 #[derive(Clone, Debug)]
 pub struct Value<'a>(pub(crate) Repr<'a>);
 
+/// Two words, one tag and one payload word of the same kind in every
+/// variant (a pointer, or an integer: a number's bits), so that Rust moves
+/// a `Value` as a pair of scalars, in registers, rather than copying it
+/// through memory. (Strings and arrays are behind thin pointers for that;
+/// booleans are two variants.)
 #[derive(Clone, Debug)]
-#[repr(u64)]
 pub(crate) enum Repr<'a> {
     Null,
-    Bool(bool),
-    Num(f64),
+    False,
+    True,
+    /// A number, as the bits of its `f64`.
+    Num(u64),
     /// A piece of the input or of a literal, borrowed.
     Json(&'a Json),
-    Str(Rc<str>),
-    Arr(Rc<[Value<'a>]>),
+    Str(Rc<String>),
+    Arr(Rc<Vec<Value<'a>>>),
     /// An object built by evaluation, in insertion order.
     Obj(Rc<Vec<(Rc<str>, Value<'a>)>>),
     /// An object built by evaluation whose JavaScript prototype was set by
     /// a `__proto__` key: `None` is a null prototype.
     ObjProto(Rc<ProtoObject<'a>>),
+    /// An array of literals (a multi-select list of literals), made by one
+    /// evaluation: to JavaScript's `===`, arrays of different evaluations
+    /// differ (the `Rc` is the identity).
+    #[allow(
+        clippy::redundant_allocation,
+        reason = "the allocation is the array's identity"
+    )]
+    Const(Rc<&'a ConstList>),
     /// A method of JavaScript's `Object.prototype` reached by a field lookup.
-    Func(&'static str),
+    Func(&'static &'static str),
     /// JavaScript's `Object.prototype` itself (`{}.__proto__`): no own
     /// enumerable keys, the methods, and a null prototype.
     ObjectPrototype,
@@ -44,10 +58,6 @@ pub(crate) enum Repr<'a> {
     Undef,
     /// An expression reference (`&expr`), passed to functions.
     Ref(&'a RefOp),
-    /// An array of literals (a multi-select list of literals), and which
-    /// evaluation made it: to JavaScript's `===`, arrays of different
-    /// evaluations differ.
-    Const(&'a ConstList, u64),
 }
 
 /// The own entries of an object and the prototype its `__proto__` key set
@@ -138,11 +148,11 @@ fn output_parts(v: &Value<'_>, used: &mut u64, max: u64, depth: u32) -> bool {
             })
         }
         // Literals: as long as the expression at most.
-        Repr::Const(c, _) => return add(used, per * c.values.len(), max),
+        Repr::Const(c) => return add(used, per * c.values.len(), max),
         Repr::Arr(items) => {
             return add(used, per * items.len(), max)
                 && items.iter().all(|e| {
-                    matches!(e.0, Repr::Null | Repr::Bool(_) | Repr::Num(_))
+                    matches!(e.0, Repr::Null | Repr::False | Repr::True | Repr::Num(_))
                         || output_within(e, used, max, depth + 1)
                 })
         }
@@ -380,20 +390,20 @@ impl<'a> Value<'a> {
         Value(Repr::Null)
     }
     pub(crate) fn bool(b: bool) -> Value<'a> {
-        Value(Repr::Bool(b))
+        Value(if b { Repr::True } else { Repr::False })
     }
     pub(crate) fn num(n: f64) -> Value<'a> {
-        Value(Repr::Num(n))
+        Value(Repr::Num(n.to_bits()))
     }
-    pub(crate) fn string(s: impl Into<Rc<str>>) -> Value<'a> {
-        Value(Repr::Str(s.into()))
+    pub(crate) fn string(s: impl Into<String>) -> Value<'a> {
+        Value(Repr::Str(Rc::new(s.into())))
     }
     pub(crate) fn array(items: Vec<Value<'a>>) -> Value<'a> {
-        Value(Repr::Arr(Rc::from(items)))
+        Value(Repr::Arr(Rc::new(items)))
     }
-    /// An array of copies of `items` (one allocation: for items gathered on the stack).
+    /// An array of copies of `items` (for items gathered on the stack).
     pub(crate) fn array_of(items: &[Value<'a>]) -> Value<'a> {
-        Value(Repr::Arr(Rc::from(items)))
+        Value::array(items.to_vec())
     }
     /// An array of the elements gathered in `buf` (copied from the stack, or
     /// taking over the heap buffer it spilled to).
@@ -443,7 +453,7 @@ impl<'a> Value<'a> {
         matches!(self.0, Repr::ObjectPrototype)
     }
 
-    pub(crate) fn func(name: &'static str) -> Value<'a> {
+    pub(crate) fn func(name: &'static &'static str) -> Value<'a> {
         Value(Repr::Func(name))
     }
     pub(crate) fn undefined() -> Value<'a> {
@@ -466,8 +476,9 @@ impl<'a> Value<'a> {
     pub(crate) fn view(&self) -> View<'_, 'a> {
         match &self.0 {
             Repr::Null => View::Null,
-            Repr::Bool(b) => View::Bool(*b),
-            Repr::Num(n) => View::Num(*n),
+            Repr::False => View::Bool(false),
+            Repr::True => View::Bool(true),
+            Repr::Num(n) => View::Num(f64::from_bits(*n)),
             Repr::Json(j) => match j {
                 Json::Null => View::Null,
                 Json::Bool(b) => View::Bool(*b),
@@ -478,7 +489,7 @@ impl<'a> Value<'a> {
             },
             Repr::Str(s) => View::Str(s),
             Repr::Arr(a) => View::Arr(Items::Own(a)),
-            Repr::Const(c, _) => View::Arr(Items::Json(&c.values)),
+            Repr::Const(c) => View::Arr(Items::Json(&c.values)),
             Repr::Obj(o) => View::Obj(Entries::Own(o)),
             Repr::ObjProto(o) => View::Obj(Entries::Own(&o.0)),
             Repr::ObjectPrototype => View::Obj(Entries::Own(&[])),
@@ -765,8 +776,8 @@ impl<'a> From<&'a Json> for Value<'a> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn values_and_results_are_three_words() {
-        assert_eq!(std::mem::size_of::<super::Value<'_>>(), 24);
-        assert_eq!(std::mem::size_of::<crate::eval::Res<'_>>(), 24);
+    fn values_and_results_are_two_words() {
+        assert_eq!(std::mem::size_of::<super::Value<'_>>(), 16);
+        assert_eq!(std::mem::size_of::<crate::eval::Res<'_>>(), 16);
     }
 }
