@@ -1,6 +1,6 @@
 //! `rolemap eval`: evaluate an expression against documents.
 
-use rolemap_engine::{Dialect, Expression, Value, ValueKind};
+use rolemap_engine::{json_text, Dialect, Expression, Value, ValueKind};
 use serde_json::{json, Value as Json};
 
 use crate::args::{EvalArgs, OutputFormat};
@@ -117,11 +117,7 @@ pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
                     Ok(v) => json!({ "result": v.to_json_with(js) }),
                     Err(e) => json!({ "error": error_json(e) }),
                 };
-                if a.jsonl {
-                    format!("{v}\n")
-                } else {
-                    format!("{}\n", pretty(&v))
-                }
+                format!("{}\n", json_text(&v, dialect, !a.jsonl))
             }
             OutputFormat::Text => match &result {
                 Ok(v) => {
@@ -133,10 +129,8 @@ pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
                             ));
                         }
                         "undefined\n".to_string()
-                    } else if a.jsonl {
-                        format!("{}\n", v.to_json_with(js))
                     } else {
-                        format!("{}\n", pretty(&v.to_json_with(js)))
+                        format!("{}\n", json_text(&v.to_json_with(js), dialect, !a.jsonl))
                     }
                 }
                 Err(e) => {

@@ -1,10 +1,10 @@
 //! `rolemap explain`: the evaluation as a tree of sub-expressions.
 
-use rolemap_engine::{Expression, NodeKind, Span, Step};
+use rolemap_engine::{json_text, Dialect, Expression, NodeKind, Span, Step};
 use serde_json::{json, Value as Json};
 
 use crate::args::{ExplainArgs, OutputFormat};
-use crate::cmd_eval::{self, compile, error_json, js_numbers, pretty, undefined_note};
+use crate::cmd_eval::{self, compile, error_json, js_numbers, undefined_note};
 use crate::input;
 use crate::style::{self, paint, Paint, Style};
 use crate::{err, out, CmdResult, EXIT_FAILED, EXIT_OK};
@@ -96,6 +96,7 @@ fn truncate(text: &str, width: usize) -> String {
 
 struct TreeWriter<'a> {
     skips: &'a Skips,
+    dialect: Dialect,
     width: usize,
     color: bool,
     out: String,
@@ -114,7 +115,7 @@ impl TreeWriter<'_> {
             Ok(j) => paint(
                 self.color,
                 Paint::Green,
-                &truncate(&j.to_string(), self.width),
+                &truncate(&json_text(j, self.dialect, false), self.width),
             ),
             Err(_) if propagated(step) => paint(self.color, Paint::Red, "✗ fails (below)"),
             Err(e) => paint(
@@ -235,6 +236,7 @@ pub fn render_tree(
     let skips = Skips::new(expr);
     let mut w = TreeWriter {
         skips: &skips,
+        dialect: expr.dialect(),
         width,
         color,
         out: String::new(),
@@ -285,7 +287,7 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
                     .as_ref()
                     .map_or(Json::Null, |r| step_json(r, &skips)),
             );
-            out(&format!("{}\n", pretty(&Json::Object(m))))?;
+            out(&format!("{}\n", json_text(&Json::Object(m), dialect, true)))?;
         }
         OutputFormat::Text => {
             let mut text = String::new();
@@ -308,7 +310,7 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
                     let shown = if v.is_json_undefined() {
                         "undefined".to_string()
                     } else {
-                        pretty(&v.to_json_with(js))
+                        json_text(&v.to_json_with(js), dialect, true)
                     };
                     text.push_str(&format!(
                         "{} {shown}\n",

@@ -156,6 +156,22 @@ fn eval_jsonl_one_line_per_document() {
     assert_eq!(docs, vec![json!({"result": 1}), json!({"result": [true]})]);
 }
 
+/// Numbers print as node prints jmespath.js's answers (`JSON.stringify`),
+/// not in serde_json's forms (`1e+16`, `1e-6`, `9007199254740992.0`).
+#[test]
+fn eval_prints_numbers_as_javascript_does() {
+    let input = r#"{"big": 1e16, "small": 0.000001, "edge": 9007199254740992}"#;
+    let r = rolemap(&["eval", "--jsonl", "[big, small, edge]"], input);
+    r.code(0);
+    assert_eq!(r.stdout, "[10000000000000000,0.000001,9007199254740992]\n");
+    let r = rolemap(&["explain", "big"], input);
+    r.code(0);
+    assert!(r.stdout.contains("result: 10000000000000000"), "{}", r.stdout);
+    // The spec dialect keeps serde_json's forms.
+    let r = rolemap(&["eval", "--jsonl", "--dialect", "spec", "big"], input);
+    assert_eq!(r.stdout, "1e+16\n");
+}
+
 #[test]
 fn eval_undefined_and_functions() {
     let r = rolemap(&["eval", "a.constructor"], r#"{"a": {}}"#);

@@ -31,6 +31,8 @@ mod functions;
 mod js;
 pub use js::OBJECT_PROTOTYPE_NAMES;
 mod jserror;
+mod json_text;
+pub use json_text::json_text;
 mod jsnum;
 mod limits;
 mod parse;
