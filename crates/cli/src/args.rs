@@ -265,7 +265,8 @@ pub struct LintArgs {
     /// What the expression is used as.
     #[arg(long = "as", value_enum)]
     pub as_: LintAs,
-    /// Sample claims (JSON or JWT files) to check the expression against.
+    /// Sample claims to check the expression against: JSON, JWT or JSONL
+    /// files, folders, or `-` for stdin.
     #[arg(long, num_args = 1..)]
     pub claims: Vec<PathBuf>,
     /// The role names of the org (case-sensitive).
@@ -290,7 +291,8 @@ pub struct LintArgs {
 pub struct SimulateArgs {
     /// The simulation config (TOML, JSON or YAML).
     pub config: PathBuf,
-    /// Sample claims: JSON, JWT or JSONL files, or folders (default: the config's `samples`).
+    /// Sample claims: JSON, JWT or JSONL files, folders, or `-` for stdin
+    /// (default: the config's `samples`).
     pub claims: Vec<PathBuf>,
     /// Ignore the scopes: every claim of a sample reaches Pangolin.
     #[arg(long)]

@@ -9,7 +9,7 @@ use serde_json::{json, Value as Json};
 use crate::args::{DenyLevel, EditionArg, LintArgs, LintAs, OutputFormat};
 use crate::cmd_eval::pretty;
 use crate::style::{paint, Paint, Style};
-use crate::{out, CmdResult, Failure, EXIT_FAILED, EXIT_OK};
+use crate::{out, CmdResult, EXIT_FAILED, EXIT_OK};
 
 fn role(a: LintAs) -> ExprRole {
     match a {
@@ -98,8 +98,7 @@ fn can_give(a: &LintArgs, report: &LintReport) -> Option<String> {
 pub fn run(a: &LintArgs, style: Style) -> CmdResult {
     let mut claims: Vec<Json> = Vec::new();
     for path in &a.claims {
-        let samples =
-            rolemap_simulate::load_samples(path).map_err(|e| Failure::input(e.to_string()))?;
+        let samples = crate::input::load_claims(path)?;
         claims.extend(samples.into_iter().map(|s| s.claims.as_json().clone()));
     }
     let opts = LintOptions {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rolemap_simulate::{load_samples, Config, Options, Outcome, Sample, Simulator};
+use rolemap_simulate::{Config, Options, Outcome, Sample, Simulator};
 
 use crate::args::{OutputFormat, SimulateArgs};
 use crate::style::{paint, Paint, Style};
@@ -180,7 +180,7 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
     } else {
         let mut all = Vec::new();
         for p in &a.claims {
-            all.extend(load_samples(p).map_err(|e| Failure::input(e.to_string()))?);
+            all.extend(crate::input::load_claims(p)?);
         }
         all
     };

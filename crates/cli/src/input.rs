@@ -166,6 +166,34 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// The samples of a claims argument: a file or a folder of them, or `-`
+/// for stdin (one JSON object, a JWT, or JSON Lines).
+pub fn load_claims(path: &Path) -> Result<Vec<rolemap_simulate::Sample>, Failure> {
+    use rolemap_simulate::samples::parse_samples;
+    if path.as_os_str() != "-" {
+        return rolemap_simulate::load_samples(path).map_err(|e| Failure::input(e.to_string()));
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::input(format!("<stdin>: cannot read: {e}")))?;
+    let name = Path::new("<stdin>");
+    // One document (JSON or a JWT, told apart by their first character),
+    // or, when that fails on text of several lines, one per line.
+    parse_samples(&bytes, "", name, "<stdin>").or_else(|one| {
+        let lines = bytes
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.trim_ascii().is_empty());
+        if lines.count() > 1 {
+            if let Ok(many) = parse_samples(&bytes, "jsonl", name, "<stdin>") {
+                return Ok(many);
+            }
+        }
+        Err(Failure::input(one.to_string()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

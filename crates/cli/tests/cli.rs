@@ -166,7 +166,11 @@ fn eval_prints_numbers_as_javascript_does() {
     assert_eq!(r.stdout, "[10000000000000000,0.000001,9007199254740992]\n");
     let r = rolemap(&["explain", "big"], input);
     r.code(0);
-    assert!(r.stdout.contains("result: 10000000000000000"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("result: 10000000000000000"),
+        "{}",
+        r.stdout
+    );
     // The spec dialect keeps serde_json's forms.
     let r = rolemap(&["eval", "--jsonl", "--dialect", "spec", "big"], input);
     assert_eq!(r.stdout, "1e+16\n");
@@ -703,6 +707,50 @@ fn lint_a_clean_role_mapping() {
         "{}",
         r.stdout
     );
+}
+
+/// `--claims -` reads the claims from stdin: a JSON object, a JWT, or
+/// JSON Lines; `simulate` takes `-` the same way.
+#[test]
+fn claims_from_stdin() {
+    let lint = |stdin: &str| {
+        rolemap(
+            &[
+                "lint",
+                "--color",
+                "never",
+                ROLE,
+                "--as",
+                "role-mapping",
+                "--claims",
+                "-",
+            ],
+            stdin,
+        )
+    };
+    // Read: without claims, the linter warns that `groups` may be missing.
+    let admin = r#"{"sub": "a", "groups": ["admin"]}"#;
+    for stdin in [
+        admin.to_string(),
+        jwt(&json!({"sub": "a", "groups": ["admin"]})),
+    ] {
+        let r = lint(&stdin);
+        r.code(0);
+        assert!(r.stdout.contains("no finding"), "{}", r.stdout);
+    }
+    // JSON Lines: the second sample lacks `groups`, an error (HTTP 500).
+    let r = lint(&format!("{admin}\n{}\n", r#"{"sub": "b"}"#));
+    r.code(1);
+    assert!(r.stdout.contains("RM012"), "{}", r.stdout);
+    // Not claims: the JSON error, at stdin's line and column.
+    let r = lint("{\"sub\": ");
+    r.code(2);
+    assert!(r.stderr.contains("<stdin>"), "{}", r.stderr);
+
+    let r = rolemap(&["simulate", POCKET, "-", "--output", "json"], admin);
+    r.code(0);
+    let outcomes: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(outcomes.as_array().map(Vec::len), Some(1), "{}", r.stdout);
 }
 
 #[test]

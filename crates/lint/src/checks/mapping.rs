@@ -40,6 +40,19 @@ fn role_names(v: &Abs) -> SortedSet<String> {
     names
 }
 
+/// Whether some value of `v` normalizes to at least one role name: a
+/// string that is not blank, or an array that may hold one.
+fn may_give_role_name(v: &Abs) -> bool {
+    let named = |x: &Abs| match x.known_strings() {
+        Some(known) => known.iter().any(|s| !s.trim().is_empty()),
+        None => x.may_be_string(),
+    };
+    named(v)
+        || v.array
+            .as_ref()
+            .is_some_and(|a| a.may_be_nonempty && a.elements.as_ref().is_none_or(named))
+}
+
 /// The literal nodes whose string value is `s`.
 fn literals_of<'n>(ast: &'n Node, s: &str) -> Vec<&'n Node> {
     let mut out = Vec::new();
@@ -172,6 +185,22 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
             );
         }
     }
+    // RM024: strings and arrays, but never a role name among them (blank
+    // strings and empty arrays are no roles once trimmed).
+    if (v.may_be_string() || v.array.is_some()) && !may_give_role_name(v) {
+        cx.push(
+            diag(
+                "RM024",
+                whole,
+                "this role mapping never gives a role name: blank strings and empty arrays are no roles (Pangolin trims role names), so the org is skipped at every login (`Role mapping returned no valid roles`)".to_string(),
+                format!("yields {v}"),
+            )
+            .with_help(format!(
+                "yield a role name, e.g. `{}`",
+                raw_string(&fallback)
+            )),
+        );
+    }
     // RM022: role names the org lacks.
     if let Some(roles) = cx.opts.roles.clone() {
         for name in yielded.iter() {
@@ -219,7 +248,8 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
                     .elements
                     .as_ref()
                     .is_some_and(|e| match e.known_strings() {
-                        Some(s) => s.len() > 1,
+                        // Blank names are dropped: they are not roles.
+                        Some(s) => s.iter().filter(|s| !s.trim().is_empty()).count() > 1,
                         None => e.may_be_string() && !e.is_any_json(),
                     });
             if several {
