@@ -56,7 +56,10 @@ pub fn js_numbers(dialect: Dialect) -> bool {
 }
 
 /// The documents of the input: one, or one per line with `--jsonl`.
-pub fn documents(source: &Source, jsonl: bool) -> Result<Vec<(Option<usize>, Json)>, Failure> {
+pub fn documents(
+    source: &Source,
+    jsonl: bool,
+) -> Result<Vec<(Option<usize>, input::Document)>, Failure> {
     if jsonl {
         Ok(input::parse_lines(source)?
             .into_iter()
@@ -65,7 +68,7 @@ pub fn documents(source: &Source, jsonl: bool) -> Result<Vec<(Option<usize>, Jso
     } else {
         Ok(vec![(
             None,
-            input::parse_document(&source.text, &source.name, 0)?,
+            Ok(input::parse_document(&source.text, &source.name, 0)?),
         )])
     }
 }
@@ -102,8 +105,34 @@ pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
     let js = js_numbers(dialect);
     let mut code = EXIT_OK;
     for (line, doc) in &docs {
+        // A line that is not a document: said in its place, the others
+        // still evaluated, and exit 2 at the end.
+        let doc = match doc {
+            Ok(doc) => doc,
+            Err(f) => {
+                code = EXIT_USAGE;
+                let text = match a.output {
+                    OutputFormat::Json => {
+                        let v =
+                            json!({ "error": { "kind": "invalid-input", "message": f.message } });
+                        format!("{}\n", json_text(&v, dialect, false))
+                    }
+                    OutputFormat::Text => {
+                        // On stderr for the reader, and in its place on stdout.
+                        err(&format!(
+                            "{} {}\n",
+                            style::paint(style.err, Paint::Red, "error:"),
+                            f.message
+                        ));
+                        format!("error[invalid-input]: {}\n", f.message)
+                    }
+                };
+                out(&text)?;
+                continue;
+            }
+        };
         let result = expr.search(doc);
-        if result.is_err() {
+        if result.is_err() && code == EXIT_OK {
             code = EXIT_FAILED;
         }
         let text = match a.output {

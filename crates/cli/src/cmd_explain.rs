@@ -252,9 +252,10 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
     let expr = compile(&source_text, dialect, a.output, style)?;
     let source = input::read_source(&a.input)?;
     let docs = cmd_eval::documents(&source, false)?;
-    let Some((_, doc)) = docs.first() else {
+    let Some((_, doc)) = docs.into_iter().next() else {
         return Ok(EXIT_OK);
     };
+    let doc = &doc?;
     let explained = expr.explain(doc);
     let js = js_numbers(dialect);
     let code = if explained.result.is_err() {

@@ -8,6 +8,10 @@ use serde_json::Value as Json;
 
 use crate::Failure;
 
+/// One parsed document of an input, or why it is not one (a bad line of
+/// JSON Lines, reported in its place).
+pub type Document = Result<Json, Failure>;
+
 /// The text of a file (or of stdin), checked to be UTF-8.
 #[derive(Debug)]
 pub struct Source {
@@ -135,7 +139,7 @@ pub fn parse_json(text: &str, name: &str, line_offset: usize) -> Result<Json, Fa
 }
 
 /// Every non-blank line of `source` as a document, with its 1-based line.
-pub fn parse_lines(source: &Source) -> Result<Vec<(usize, Json)>, Failure> {
+pub fn parse_lines(source: &Source) -> Result<Vec<(usize, Document)>, Failure> {
     let mut out = Vec::new();
     for (i, line) in source.text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -143,9 +147,9 @@ pub fn parse_lines(source: &Source) -> Result<Vec<(usize, Json)>, Failure> {
             continue;
         }
         let doc = if looks_like_jwt(line) {
-            parse_document(line, &format!("{}:{}", source.name, i + 1), 0)?
+            parse_document(line, &format!("{}:{}", source.name, i + 1), 0)
         } else {
-            parse_json(line, &source.name, i)?
+            parse_json(line, &source.name, i)
         };
         out.push((i + 1, doc));
     }

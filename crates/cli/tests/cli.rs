@@ -154,6 +154,22 @@ fn eval_jsonl_one_line_per_document() {
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
     assert_eq!(docs, vec![json!({"result": 1}), json!({"result": [true]})]);
+
+    // A line that is not JSON is reported in its place; the others are
+    // still evaluated, and the exit code is 2 (bad input).
+    let r = rolemap(
+        &["eval", "--jsonl", "a"],
+        "{\"a\": 1}\n{\"a\": \n{\"a\": 3}\n",
+    );
+    r.code(2);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert_eq!((lines[0], lines[2]), ("1", "3"));
+    assert!(
+        lines[1].starts_with("error[invalid-input]: <stdin>:2:"),
+        "{}",
+        lines[1]
+    );
 }
 
 /// Numbers print as node prints jmespath.js's answers (`JSON.stringify`),
