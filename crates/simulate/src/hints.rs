@@ -120,10 +120,40 @@ pub(crate) struct Input<'a> {
     pub misread: &'a [Vec<String>],
 }
 
+/// Every hint code the simulator reports (what a test file's `hints` may
+/// name).
+pub const HINT_CODES: &[&str] = &[
+    "auto-membership-removed",
+    "budget-exceeded",
+    "builder-apostrophes",
+    "double-quoted-string",
+    "email-error-swallowed",
+    "email-not-string",
+    "entra-groups-overage",
+    "identifier-missing",
+    "identifier-not-string",
+    "manual-membership-untouched",
+    "missing-claim",
+    "no-orgs",
+    "no-role-mapping",
+    "null-argument",
+    "org-id-in-role-mapping",
+    "org-mapping-not-boolean",
+    "oss-first-role-only",
+    "over-limits",
+    "role-array-before-1-17",
+    "role-case",
+    "role-whitespace",
+    "scope-removed-claim",
+    "unprovisioned",
+    "username-mismatch",
+];
+
 struct Hints(Vec<Hint>);
 
 impl Hints {
     fn push(&mut self, code: &'static str, message: String, fix: String) {
+        debug_assert!(HINT_CODES.contains(&code), "{code} is not in HINT_CODES");
         if !self
             .0
             .iter()

@@ -47,7 +47,7 @@ pub mod version;
 pub use config::{Config, Edition, Provider};
 pub use error::{ConfigError, Error, SampleError};
 pub use format::Format;
-pub use hints::Hint;
+pub use hints::{Hint, HINT_CODES};
 pub use jwt::{decode_jwt, DecodedJwt, JwtError};
 pub use login::{simulate, simulate_all, Options, Simulator};
 pub use outcome::{Membership, Memberships, OrgTrace, Outcome, Trace, TraceValue};

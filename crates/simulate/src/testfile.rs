@@ -261,6 +261,28 @@ pub fn run_loaded(path: &Path, file: TestFile) -> Result<TestReport, Error> {
         }
     };
     configs.push(main);
+    // A misspelt hint code would only ever fail its case: a mistake in the
+    // file, not in the mapping.
+    for (i, case) in file.cases.iter().enumerate() {
+        for (j, code) in case.hints.iter().enumerate() {
+            if !crate::HINT_CODES.contains(&code.as_str()) {
+                let near = crate::HINT_CODES
+                    .iter()
+                    .min_by_key(|c| strsim::levenshtein(c, code))
+                    .filter(|c| strsim::levenshtein(c, code) <= 3);
+                let fix = match near {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => format!("use one of: {}", crate::HINT_CODES.join(", ")),
+                };
+                return Err(invalid(
+                    path,
+                    format!("cases[{i}].hints[{j}]"),
+                    &format!("names no hint: `{code}`"),
+                    &fix,
+                ));
+            }
+        }
+    }
     let mut case_config = Vec::new();
     for case in &file.cases {
         let idx = match &case.config {
@@ -606,5 +628,22 @@ roles = ["Member"]
                 .all(|l| !l.contains("Some(") && !l.contains("None")),
             "{diff:#?}"
         );
+    }
+
+    /// A hint code the simulator never reports is a mistake in the file: an
+    /// error naming the case and the nearest code, not a failed case.
+    #[test]
+    fn misspelt_hint_codes_are_errors() {
+        let file: TestFile = toml::from_str(&format!(
+            "[config]\n{}\n[[cases]]\nstatus = 200\nclaims = {{ sub = \"1\" }}\nhints = [\"role-case\", \"role-cas\"]\n",
+            CONFIG.replace("[idp]", "[config.idp]").replace("[[orgs]]", "[[config.orgs]]")
+        ))
+        .expect("the test file parses");
+        let e = run_loaded(Path::new("expect.toml"), file)
+            .map(|_| ())
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("cases[0].hints[1]"), "{text}");
+        assert!(text.contains("did you mean `role-case`?"), "{text}");
     }
 }
