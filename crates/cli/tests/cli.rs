@@ -131,6 +131,22 @@ fn eval_errors_are_rendered_with_a_snippet() {
     assert!(r.stderr.contains('\x1b'), "colour with --color always");
 }
 
+/// What jmespath.js throws is said only where it throws: it reads
+/// `` `Admin` `` as a string, which the spec rejects.
+#[test]
+fn spec_syntax_errors_do_not_claim_pangolin_throws() {
+    let r = rolemap(&["eval", "--dialect", "spec", "`Admin`"], "{}");
+    r.code(2);
+    assert!(r.stderr.contains("invalid JSON in literal"), "{}", r.stderr);
+    assert!(!r.stderr.contains("throws"), "{}", r.stderr);
+    let r = rolemap(&["eval", "`Admin`"], "{}");
+    r.code(0);
+    assert_eq!(r.stdout, "\"Admin\"\n");
+    let r = rolemap(&["eval", "`{`"], "{}");
+    r.code(2);
+    assert!(r.stderr.contains("(Pangolin) throws"), "{}", r.stderr);
+}
+
 #[test]
 fn eval_jsonl_one_line_per_document() {
     let input = "{\"a\": 1}\n\n{\"a\": -2}\n{\"a\": \"x\"}\n";

@@ -971,11 +971,16 @@ impl<'s> Lower<'s> {
         let span = self.span(&p);
         let text = p.as_str();
         let name: String = serde_json::from_slice(text.as_bytes()).map_err(|e| {
-            Error::syntax(
+            let err = Error::syntax(
                 format!("invalid quoted name {text}: {}", json_error_text(&e)),
                 span,
-            )
-            .with_js(format!("SyntaxError: {}", json_error_text(&e)))
+            );
+            // What jmespath.js throws, in its dialect only.
+            if self.rules.js_messages {
+                err.with_js(format!("SyntaxError: {}", json_error_text(&e)))
+            } else {
+                err
+            }
         })?;
         Ok(Node::new(
             NodeKind::Field {
@@ -1016,14 +1021,20 @@ impl<'s> Lower<'s> {
 /// The value of a JSON literal's body (between the backticks), as `rules` read it.
 pub(crate) fn json_literal(rules: &Rules, body: &str, span: Span) -> Result<Json, Error> {
     let bad = |e: serde_json::Error| {
-        Error::syntax(
+        let err = Error::syntax(
             format!(
                 "invalid JSON in literal: {}; a string needs double quotes inside the backticks: `\"text\"`, or use 'text'",
                 json_error_text(&e)
             ),
             span,
-        )
-        .with_js(format!("SyntaxError: {}", json_error_text(&e)))
+        );
+        // What jmespath.js throws, in its dialect only (it reads `Admin`
+        // as a string: the spec's error is not its).
+        if rules.js_messages {
+            err.with_js(format!("SyntaxError: {}", json_error_text(&e)))
+        } else {
+            err
+        }
     };
     match rules.literal_json {
         LiteralJson::Strict => {

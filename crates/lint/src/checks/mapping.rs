@@ -116,6 +116,7 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
         );
     }
     // RM021: values that are not role names.
+    let mut non_string_reported = false;
     // Without samples, a claim can be anything: only what the expression
     // itself decides is reported.
     let unknown =
@@ -137,6 +138,7 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
             }
         }
         if !kinds.is_empty() || !elem_kinds.is_empty() {
+            non_string_reported = true;
             let mut what = Vec::new();
             if !kinds.is_empty() {
                 what.push(format!(
@@ -186,8 +188,9 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
         }
     }
     // RM024: strings and arrays, but never a role name among them (blank
-    // strings and empty arrays are no roles once trimmed).
-    if (v.may_be_string() || v.array.is_some()) && !may_give_role_name(v) {
+    // strings and empty arrays are no roles once trimmed). Values that are
+    // not strings at all are RM021's.
+    if !non_string_reported && (v.may_be_string() || v.array.is_some()) && !may_give_role_name(v) {
         cx.push(
             diag(
                 "RM024",
