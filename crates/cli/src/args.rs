@@ -179,6 +179,7 @@ const COMPLETIONS_HELP: &str = "Examples:
 
 const EXAMPLES_HELP: &str = "Examples:
   rolemap examples
+  rolemap examples --write my-examples
   rolemap examples --output json";
 
 /// `rolemap eval`.
@@ -351,6 +352,10 @@ pub struct CompletionsArgs {
 /// `rolemap examples`.
 #[derive(Debug, Args)]
 pub struct ExamplesArgs {
+    /// Write the examples' files under this folder (never over an existing
+    /// file), to run them outside a checkout.
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,

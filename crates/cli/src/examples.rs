@@ -1,8 +1,10 @@
-//! `rolemap examples`: the example setups in the `examples/` folder (of the
-//! current directory, or beside the executable's source checkout).
+//! `rolemap examples`: the example setups of the repository's `examples/`
+//! folder, built into the binary, so that they work anywhere: listed, and
+//! written out with `--write DIR`.
 
 use std::path::{Path, PathBuf};
 
+use include_dir::{include_dir, Dir};
 use serde_json::json;
 
 use crate::args::{ExamplesArgs, OutputFormat};
@@ -10,81 +12,70 @@ use crate::cmd_eval::pretty;
 use crate::style::{paint, Paint, Style};
 use crate::{out, CmdResult, Failure, EXIT_OK};
 
-/// One example setup.
+/// The repository's `examples/` folder, as it was at build time.
+static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../examples");
+
+/// One example setup (a folder of `examples/`).
 struct Example {
     name: String,
-    dir: PathBuf,
-    /// Config files (`*.toml|json|yaml|yml` that are not test files).
+    /// Config files (`*.toml|json|yaml|yml` that are not test files),
+    /// relative to `examples/`.
     configs: Vec<PathBuf>,
-    /// Mapping-test files (with `[[cases]]`).
+    /// Mapping-test files (with `cases`).
     tests: Vec<PathBuf>,
-    /// The first comment line of the first config, as a summary.
-    summary: String,
+    /// The opening comment of its main config (`pangolin.toml`, else the
+    /// first), one line per line.
+    summary: Vec<String>,
 }
 
-/// The `examples/` folder: in the current directory or any parent.
-fn examples_dir() -> Option<PathBuf> {
-    let cwd = std::env::current_dir().ok()?;
-    cwd.ancestors()
-        .map(|d| d.join("examples"))
-        .find(|d| d.is_dir())
-}
-
-fn summary_of(text: &str) -> String {
+/// The opening comment block of a config: its `#` lines up to the first
+/// other line, without the ones that are commands to run it.
+fn summary_of(text: &str) -> Vec<String> {
     text.lines()
         .map(str::trim)
-        .find_map(|l| l.strip_prefix('#').map(str::trim))
+        .map_while(|l| l.strip_prefix('#'))
+        .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with("rolemap "))
-        .unwrap_or_default()
-        .to_string()
+        .map(str::to_string)
+        .collect()
 }
 
-fn scan(dir: &Path) -> Vec<Example> {
+fn is_test_file(text: &str) -> bool {
+    text.contains("[[cases]]") || text.contains("\"cases\"") || text.contains("\ncases:")
+}
+
+/// The embedded examples, by name.
+fn embedded() -> Vec<Example> {
+    let mut dirs: Vec<&Dir<'_>> = EXAMPLES.dirs().collect();
+    dirs.sort_by_key(|d| d.path());
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    let mut dirs: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
     for d in dirs {
-        let Ok(files) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = files
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.is_file()
-                    && p.extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| matches!(e, "toml" | "json" | "yaml" | "yml"))
+        let mut files: Vec<_> = d
+            .files()
+            .filter(|f| {
+                f.path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| matches!(e, "toml" | "json" | "yaml" | "yml"))
             })
             .collect();
-        files.sort();
+        files.sort_by_key(|f| f.path());
         let mut ex = Example {
-            name: d
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            dir: d.clone(),
+            name: d.path().display().to_string(),
             configs: Vec::new(),
             tests: Vec::new(),
-            summary: String::new(),
+            summary: Vec::new(),
         };
         for f in files {
-            let text = std::fs::read_to_string(&f).unwrap_or_default();
-            if text.contains("[[cases]]") || text.contains("\"cases\"") || text.contains("\ncases:")
-            {
-                ex.tests.push(f);
+            let text = f.contents_utf8().unwrap_or_default();
+            if is_test_file(text) {
+                ex.tests.push(f.path().to_path_buf());
             } else {
-                if ex.summary.is_empty() {
-                    ex.summary = summary_of(&text);
+                let main = f.path().file_name().is_some_and(|n| n == "pangolin.toml");
+                if ex.summary.is_empty() || main {
+                    ex.summary = summary_of(text);
                 }
-                ex.configs.push(f);
+                ex.configs.push(f.path().to_path_buf());
             }
         }
         if !ex.configs.is_empty() || !ex.tests.is_empty() {
@@ -94,15 +85,72 @@ fn scan(dir: &Path) -> Vec<Example> {
     out
 }
 
+/// The `examples/` folder of a rolemap checkout around the current
+/// directory, if any (the listed commands then point into it).
+fn checkout_examples() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors()
+        .map(|d| d.join("examples"))
+        .find(|d| d.join("pocket-id").is_dir())
+}
+
+/// Writes every embedded example under `dir` (created if missing), never
+/// over an existing file.
+fn write_all(dir: &Path) -> Result<usize, Failure> {
+    let mut files = Vec::new();
+    collect_files(&EXAMPLES, &mut files);
+    let taken: Vec<String> = files
+        .iter()
+        .map(|f| dir.join(f.path()))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    if let Some(first) = taken.first() {
+        return Err(Failure::input(format!(
+            "{first} exists ({} of the example files do): write them into a new or empty folder",
+            taken.len()
+        )));
+    }
+    for f in &files {
+        let path = dir.join(f.path());
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Failure::input(format!(
+                    "{}: cannot create the folder: {e}",
+                    parent.display()
+                ))
+            })?;
+        }
+        std::fs::write(&path, f.contents())
+            .map_err(|e| Failure::input(format!("{}: cannot write: {e}", path.display())))?;
+    }
+    Ok(files.len())
+}
+
+fn collect_files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
+    out.extend(dir.files());
+    for d in dir.dirs() {
+        collect_files(d, out);
+    }
+}
+
 /// Runs `rolemap examples`.
 pub fn list(a: &ExamplesArgs, style: Style) -> CmdResult {
-    let Some(dir) = examples_dir() else {
-        return Err(Failure::input(
-            "no `examples/` folder in this directory or its parents: run from a rolemap checkout",
-        ));
-    };
-    let examples = scan(&dir);
-    let show = |p: &PathBuf| p.display().to_string();
+    if let Some(dir) = &a.write {
+        let n = write_all(dir)?;
+        out(&format!(
+            "wrote {n} files under {}; try:\n  rolemap simulate {}\n  rolemap test {}\n",
+            dir.display(),
+            dir.join("pocket-id/pangolin.toml").display(),
+            dir.join("pocket-id/expect.toml").display(),
+        ))?;
+        return Ok(EXIT_OK);
+    }
+    let examples = embedded();
+    // Commands point into the checkout when there is one, else at the
+    // folder `--write examples` makes.
+    let base = checkout_examples().unwrap_or_else(|| PathBuf::from("examples"));
+    let show = |p: &PathBuf| base.join(p).display().to_string();
     match a.output {
         OutputFormat::Json => {
             let v: Vec<_> = examples
@@ -110,10 +158,9 @@ pub fn list(a: &ExamplesArgs, style: Style) -> CmdResult {
                 .map(|e| {
                     json!({
                         "name": e.name,
-                        "dir": show(&e.dir),
                         "configs": e.configs.iter().map(show).collect::<Vec<_>>(),
                         "tests": e.tests.iter().map(show).collect::<Vec<_>>(),
-                        "summary": e.summary,
+                        "summary": e.summary.join(" "),
                     })
                 })
                 .collect();
@@ -121,24 +168,52 @@ pub fn list(a: &ExamplesArgs, style: Style) -> CmdResult {
         }
         OutputFormat::Text => {
             let mut text = String::new();
-            if examples.is_empty() {
-                text.push_str(&format!("no example in {}\n", dir.display()));
+            if !base.is_dir() {
+                text.push_str(&format!(
+                    "(built into rolemap; `rolemap examples --write {}` writes them out)\n\n",
+                    base.display()
+                ));
             }
             for e in &examples {
                 text.push_str(&paint(style.out, Paint::Bold, &e.name));
-                if !e.summary.is_empty() {
-                    text.push_str(&format!("  {}", paint(style.out, Paint::Dim, &e.summary)));
-                }
                 text.push('\n');
+                for line in &e.summary {
+                    text.push_str(&format!("  {}\n", paint(style.out, Paint::Dim, line)));
+                }
                 for c in &e.configs {
                     text.push_str(&format!("  rolemap simulate {}\n", show(c)));
                 }
                 for t in &e.tests {
                     text.push_str(&format!("  rolemap test {}\n", show(t)));
                 }
+                text.push('\n');
             }
-            out(&text)?;
+            out(text.trim_end_matches('\n'))?;
+            out("\n")?;
         }
     }
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_example_folder_is_built_in_with_its_whole_opening_comment() {
+        let examples = embedded();
+        let names: Vec<&str> = examples.iter().map(|e| e.name.as_str()).collect();
+        assert!(names.contains(&"pocket-id"), "{names:?}");
+        let pocket = examples.iter().find(|e| e.name == "pocket-id");
+        let summary = pocket.map(|e| e.summary.join(" ")).unwrap_or_default();
+        // From pangolin.toml (not manual-users.toml, first by name), every line.
+        assert_eq!(
+            summary,
+            "Pocket ID, set up as in Pangolin's Pocket ID guide: auto provisioning on, the `groups` scope requested, the documented role mapping."
+        );
+        for e in &examples {
+            assert!(!e.summary.is_empty(), "{} has no summary", e.name);
+            assert!(!e.tests.is_empty(), "{} has no test file", e.name);
+        }
+    }
 }
