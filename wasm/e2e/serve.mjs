@@ -15,6 +15,16 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
+/** Whether an Accept-Encoding value takes gzip: `gzip` (or `*`) without `q=0`. */
+export function acceptsGzip(value) {
+  return value.split(',').some((item) => {
+    const [coding, ...params] = item.split(';').map((p) => p.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2)) || 0;
+    return (coding.toLowerCase() === 'gzip' || coding === '*') && weight > 0;
+  });
+}
+
 /** Serves `root` on 127.0.0.1 (a free port); resolves to {url, close}. */
 export function serve(root) {
   const base = path.resolve(root);
@@ -27,7 +37,7 @@ export function serve(root) {
     }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     // A precompressed twin (`<file>.gz`, the module's) goes out as it is.
-    const gzipOk = /(^|,)\s*gzip/.test(req.headers['accept-encoding'] ?? '');
+    const gzipOk = acceptsGzip(req.headers['accept-encoding'] ?? '');
     const gzip = gzipOk && fs.existsSync(`${file}.gz`);
     fs.readFile(gzip ? `${file}.gz` : file, (err, body) => {
       if (err) {

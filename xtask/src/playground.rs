@@ -505,6 +505,19 @@ fn resolve(site: &Path, target: &str) -> Option<PathBuf> {
     out.is_file().then_some(out)
 }
 
+/// Whether an `Accept-Encoding` header value takes gzip: `gzip` (or `*`)
+/// listed without `q=0`.
+fn accepts_gzip(value: &str) -> bool {
+    value.split(',').any(|item| {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && q > 0.0
+    })
+}
+
 fn respond(mut stream: TcpStream, site: &Path) {
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
@@ -519,8 +532,7 @@ fn respond(mut stream: TcpStream, site: &Path) {
     let mut line = String::new();
     while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
         if let Some((name, value)) = line.split_once(':') {
-            gzip_ok |= name.eq_ignore_ascii_case("accept-encoding")
-                && value.split(',').any(|e| e.trim().starts_with("gzip"));
+            gzip_ok |= name.eq_ignore_ascii_case("accept-encoding") && accepts_gzip(value);
         }
         line.clear();
     }
@@ -671,6 +683,16 @@ pub fn test() -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        assert!(accepts_gzip("gzip, deflate, br, zstd"));
+        assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+        assert!(accepts_gzip("*"));
+        assert!(!accepts_gzip("gzip;q=0, identity"));
+        assert!(!accepts_gzip("identity"));
+        assert!(!accepts_gzip("x-gzip-not"));
+    }
 
     #[test]
     fn names_and_producers_are_dropped_and_the_rest_kept_as_it_was() {

@@ -95,19 +95,36 @@ fn checkout_examples() -> Option<PathBuf> {
 }
 
 /// Writes every embedded example under `dir` (created if missing), never
-/// over an existing file.
+/// over or through an existing file: every path is checked before the
+/// first file is written, and each file is created new.
 fn write_all(dir: &Path) -> Result<usize, Failure> {
     let mut files = Vec::new();
     collect_files(&EXAMPLES, &mut files);
-    let taken: Vec<String> = files
-        .iter()
-        .map(|f| dir.join(f.path()))
-        .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
-        .collect();
+    // What already exists where a file or a folder is to go (a dangling
+    // link counts: `symlink_metadata` does not follow it).
+    let mut taken = Vec::new();
+    for f in &files {
+        let path = dir.join(f.path());
+        if std::fs::symlink_metadata(&path).is_ok() {
+            taken.push(path.display().to_string());
+        }
+        for folder in f
+            .path()
+            .ancestors()
+            .skip(1)
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            let folder = dir.join(folder);
+            if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
+                taken.push(folder.display().to_string());
+            }
+        }
+    }
+    taken.sort();
+    taken.dedup();
     if let Some(first) = taken.first() {
         return Err(Failure::input(format!(
-            "{first} exists ({} of the example files do): write them into a new or empty folder",
+            "{first} exists ({} path(s) of the examples do): write them into a new or empty folder",
             taken.len()
         )));
     }
@@ -121,7 +138,11 @@ fn write_all(dir: &Path) -> Result<usize, Failure> {
                 ))
             })?;
         }
-        std::fs::write(&path, f.contents())
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut out| std::io::Write::write_all(&mut out, f.contents()))
             .map_err(|e| Failure::input(format!("{}: cannot write: {e}", path.display())))?;
     }
     Ok(files.len())

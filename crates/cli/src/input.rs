@@ -183,19 +183,37 @@ pub fn load_claims(path: &Path) -> Result<Vec<rolemap_simulate::Sample>, Failure
         .read_to_end(&mut bytes)
         .map_err(|e| Failure::input(format!("<stdin>: cannot read: {e}")))?;
     let name = Path::new("<stdin>");
-    // One document (JSON or a JWT, told apart by their first character),
-    // or, when that fails on text of several lines, one per line.
-    parse_samples(&bytes, "", name, "<stdin>").or_else(|one| {
-        let lines = bytes
-            .split(|b| *b == b'\n')
-            .filter(|l| !l.trim_ascii().is_empty());
-        if lines.count() > 1 {
-            if let Ok(many) = parse_samples(&bytes, "jsonl", name, "<stdin>") {
-                return Ok(many);
-            }
+    let text = String::from_utf8_lossy(&bytes);
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    let sniffed = |kind: &str| {
+        parse_samples(&bytes, kind, name, "<stdin>").map_err(|e| Failure::input(e.to_string()))
+    };
+    match lines.as_slice() {
+        // Several lines: JSON Lines when the first is a whole object,
+        // one JWT per line when each looks like one.
+        [(_, first), _, ..]
+            if first.starts_with('{') && serde_json::from_str::<Json>(first).is_ok() =>
+        {
+            sniffed("jsonl")
         }
-        Err(Failure::input(one.to_string()))
-    })
+        [_, _, ..] if lines.iter().all(|(_, l)| looks_like_jwt(l)) => {
+            let mut out = Vec::new();
+            for (n, line) in &lines {
+                let label = format!("<stdin>:{n}");
+                let samples = parse_samples(line.as_bytes(), "jwt", Path::new(&label), &label)
+                    .map_err(|e| Failure::input(e.to_string()))?;
+                out.extend(samples);
+            }
+            Ok(out)
+        }
+        // One document: JSON or a JWT, told apart by the first character.
+        _ => sniffed(""),
+    }
 }
 
 #[cfg(test)]

@@ -774,6 +774,13 @@ fn claims_from_stdin() {
     let r = lint(&format!("{admin}\n{}\n", r#"{"sub": "b"}"#));
     r.code(1);
     assert!(r.stdout.contains("RM012"), "{}", r.stdout);
+    // One JWT per line.
+    let token = jwt(&json!({"sub": "a", "groups": ["admin"]}));
+    lint(&format!("{token}\n{token}\n")).code(0);
+    // JSON Lines with a bad line: that line's error.
+    let r = lint(&format!("{admin}\n{admin}\n{{\"groups\": [oops\n"));
+    r.code(2);
+    assert!(r.stderr.contains("<stdin>:3:"), "{}", r.stderr);
     // Not claims: the JSON error, at stdin's line and column.
     let r = lint("{\"sub\": ");
     r.code(2);
@@ -901,4 +908,38 @@ fn escape_sequences_reach_a_terminal_only_as_visible_text() {
     let piped = rolemap(&["fmt", payload], "");
     piped.code(0);
     assert_eq!(piped.stdout.trim_end(), payload);
+}
+
+// ---------------------------------------------------------------- examples
+
+/// The examples are built in: outside a checkout they are listed, written
+/// out with `--write`, and run from there; a second `--write` into the
+/// same folder changes nothing.
+#[test]
+fn examples_work_outside_a_checkout() {
+    // Outside the checkout (whose target folder holds `scratch`).
+    let dir = std::env::temp_dir().join(format!("rolemap-examples-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let r = rolemap_in(&dir, &["examples"], "");
+    r.code(0);
+    assert!(r.stdout.contains("--write"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("rolemap simulate examples/pocket-id/pangolin.toml"),
+        "{}",
+        r.stdout
+    );
+    rolemap_in(&dir, &["examples", "--write", "ex"], "").code(0);
+    let r = rolemap_in(&dir, &["test", "ex/pocket-id/expect.toml"], "");
+    r.code(0);
+    let before = std::fs::read(dir.join("ex/pocket-id/pangolin.toml")).expect("written");
+    std::fs::write(dir.join("ex/pocket-id/pangolin.toml"), "# mine\n").expect("edit");
+    let r = rolemap_in(&dir, &["examples", "--write", "ex"], "");
+    r.code(2);
+    assert!(r.stderr.contains("exists"), "{}", r.stderr);
+    let after = std::fs::read(dir.join("ex/pocket-id/pangolin.toml")).expect("kept");
+    assert_eq!(after, b"# mine\n");
+    assert_ne!(before, after);
+    let _ = std::fs::remove_dir_all(&dir);
 }

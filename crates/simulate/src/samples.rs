@@ -179,10 +179,17 @@ pub fn parse_samples(
         "json" => Ok(vec![Sample::new(label, parse_json_object(text, path)?)]),
         "jwt" => Ok(vec![Sample::new(label, parse_jwt(text, path)?)]),
         _ => {
-            if crate::js::trim(text).starts_with('{') {
-                Ok(vec![Sample::new(label, parse_json_object(text, path)?)])
-            } else {
+            // JSON when it starts as a JSON value does (then it must be an
+            // object: an array or a string says so); a JWT otherwise.
+            let t = crate::js::trim(text);
+            let json = t.starts_with(['{', '[', '"', '-'])
+                || t.starts_with(|c: char| c.is_ascii_digit())
+                || matches!(t, "true" | "false" | "null");
+            let jwt = !json;
+            if jwt {
                 Ok(vec![Sample::new(label, parse_jwt(text, path)?)])
+            } else {
+                Ok(vec![Sample::new(label, parse_json_object(text, path)?)])
             }
         }
     }

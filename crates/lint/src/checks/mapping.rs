@@ -34,7 +34,7 @@ fn role_names(v: &Abs) -> SortedSet<String> {
     let mut names = SortedSet::new();
     names.extend(
         out.into_iter()
-            .map(|s| s.trim().to_string())
+            .map(|s| rolemap_engine::js_trim(&s).to_string())
             .filter(|s| !s.is_empty()),
     );
     names
@@ -44,7 +44,7 @@ fn role_names(v: &Abs) -> SortedSet<String> {
 /// string that is not blank, or an array that may hold one.
 fn may_give_role_name(v: &Abs) -> bool {
     let named = |x: &Abs| match x.known_strings() {
-        Some(known) => known.iter().any(|s| !s.trim().is_empty()),
+        Some(known) => known.iter().any(|s| !rolemap_engine::js_trim(s).is_empty()),
         None => x.may_be_string(),
     };
     named(v)
@@ -62,7 +62,7 @@ fn literals_of<'n>(ast: &'n Node, s: &str) -> Vec<&'n Node> {
             ..
         } = &n.kind
         {
-            if v.trim() == s {
+            if rolemap_engine::js_trim(v) == s {
                 out.push(n);
             }
         }
@@ -116,7 +116,6 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
         );
     }
     // RM021: values that are not role names.
-    let mut non_string_reported = false;
     // Without samples, a claim can be anything: only what the expression
     // itself decides is reported.
     let unknown =
@@ -138,7 +137,6 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
             }
         }
         if !kinds.is_empty() || !elem_kinds.is_empty() {
-            non_string_reported = true;
             let mut what = Vec::new();
             if !kinds.is_empty() {
                 what.push(format!(
@@ -187,15 +185,24 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
             );
         }
     }
-    // RM024: strings and arrays, but never a role name among them (blank
-    // strings and empty arrays are no roles once trimmed). Values that are
-    // not strings at all are RM021's.
-    if !non_string_reported && (v.may_be_string() || v.array.is_some()) && !may_give_role_name(v) {
+    // RM024: strings or arrays of strings, but never a role name among
+    // them (blank strings and empty arrays are no roles once trimmed).
+    // Arrays that hold no strings at all are RM021's.
+    let blank_arrays = v
+        .array
+        .as_ref()
+        .is_some_and(|a| !a.may_be_nonempty || a.elements.as_ref().is_none_or(Abs::may_be_string));
+    if (v.may_be_string() || blank_arrays) && !may_give_role_name(v) {
+        let when = if cx.has_claims() {
+            "at the login of every sample"
+        } else {
+            "at every login"
+        };
         cx.push(
             diag(
                 "RM024",
                 whole,
-                "this role mapping never gives a role name: blank strings and empty arrays are no roles (Pangolin trims role names), so the org is skipped at every login (`Role mapping returned no valid roles`)".to_string(),
+                format!("this role mapping never gives a role name: blank strings and empty arrays are no roles (Pangolin trims role names), so the org is skipped {when} (`Role mapping returned no valid roles`)"),
                 format!("yields {v}"),
             )
             .with_help(format!(
@@ -252,7 +259,12 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
                     .as_ref()
                     .is_some_and(|e| match e.known_strings() {
                         // Blank names are dropped: they are not roles.
-                        Some(s) => s.iter().filter(|s| !s.trim().is_empty()).count() > 1,
+                        Some(s) => {
+                            s.iter()
+                                .filter(|s| !rolemap_engine::js_trim(s).is_empty())
+                                .count()
+                                > 1
+                        }
                         None => e.may_be_string() && !e.is_any_json(),
                     });
             if several {
