@@ -105,6 +105,8 @@ pub struct ArrayInfo {
     pub may_be_nonempty: bool,
     /// The most elements it can have, when known.
     pub max_len: Option<usize>,
+    /// The fewest elements it has (0 when nothing is known).
+    pub min_len: usize,
 }
 
 impl ArrayInfo {
@@ -122,6 +124,7 @@ impl ArrayInfo {
             (Some(a), Some(b)) => Some(a.max(b)),
             _ => None,
         };
+        self.min_len = self.min_len.min(other.min_len);
     }
 
     /// What an element can be (any JSON when unknown).
@@ -255,6 +258,7 @@ impl Abs {
                 may_be_empty: may_be_empty || !nonempty,
                 may_be_nonempty: nonempty && max_len != Some(0),
                 max_len,
+                min_len: 0,
             })),
             ..Abs::default()
         }
@@ -324,6 +328,7 @@ impl Abs {
                         may_be_empty: items.is_empty(),
                         may_be_nonempty: !items.is_empty(),
                         max_len: Some(items.len()),
+                        min_len: items.len(),
                     })),
                     ..Abs::default()
                 }
@@ -406,6 +411,7 @@ impl Abs {
         t.array = match &self.array {
             Some(a) if a.may_be_nonempty => Some(Box::new(ArrayInfo {
                 may_be_empty: false,
+                min_len: a.min_len.max(1),
                 ..(**a).clone()
             })),
             _ => None,
@@ -804,7 +810,7 @@ impl Interp<'_> {
                 }
                 out
             }
-            NodeKind::Index { lhs, .. } => {
+            NodeKind::Index { lhs, index } => {
                 let l = self.eval(lhs, cur, at_root);
                 let mut out = Abs::nothing();
                 if let Some(a) = &l.array {
@@ -812,8 +818,16 @@ impl Interp<'_> {
                     if !a.may_be_nonempty {
                         out = Abs::nothing();
                     }
-                    // Out of range.
-                    out.null = true;
+                    // Out of range, unless every array is long enough.
+                    let within = match usize::try_from(*index) {
+                        Ok(i) => i < a.min_len,
+                        Err(_) => {
+                            usize::try_from(index.unsigned_abs()).is_ok_and(|i| i <= a.min_len)
+                        }
+                    };
+                    if !within {
+                        out.null = true;
+                    }
                 }
                 if !l.without_array().is_nothing() {
                     out.null = true;

@@ -60,6 +60,11 @@ fn table() {
         ("", Opt::new().role(OrgMapping), &[]),
         ("\"cognito:groups\"[0] || 'Member'", Opt::new(), &[]),
         ("resource_access.\"pangolin-app\".roles[0] || 'Member'", Opt::new(), &[]),
+        // Blank role names, samples that fail when run.
+        ("contains(groups, 'admin') && ' ' || ''", Opt::new().pocket(), &["RM024"]),
+        ("contains(groups || `[]`, 'admin') && ' ' || `null`", Opt::new(), &["RM021", "RM024"]),
+        ("`[\"\\ufeff\", \"\"]`", Opt::new(), &["RM024"]),
+        ("contains(groups[::0], 'admin') && 'Admin' || 'Member'", Opt::new().pocket(), &["RM004"]),
         // Syntax, functions.
         ("contains(groups, 'admin') &&", Opt::new(), &["RM001"]),
         ("nope(groups) || 'Member'", Opt::new(), &["RM002"]),
@@ -76,6 +81,11 @@ fn table() {
         ("contains(groups, 'admin') && 'Admin' || 'Member'", Opt::new(), &["RM012"]),
         ("contains(groups, 'admin') && 'Admin' || 'Member'", Opt::new().claims(vec![pocket(), json!({"sub": "x"})]), &["RM012"]),
         ("starts_with(preferred_username, 'adm') && 'Admin' || 'Member'", Opt::new().claims(vec![json!({"sub": "x"})]), &["RM011", "RM012", "RM054"]),
+        // An index within every sample's array is not missing; one past some is.
+        ("starts_with(groups[0], 'adm') && 'Admin' || 'Member'", Opt::new().pocket(), &["RM054"]),
+        ("starts_with(groups[-2], 'adm') && 'Admin' || 'Member'", Opt::new().pocket(), &["RM054"]),
+        ("starts_with(groups[2], 'adm') && 'Admin' || 'Member'", Opt::new().pocket(), &["RM054", "RM012"]),
+        ("starts_with(groups[1], 'adm') && 'Admin' || 'Member'", Opt::new().claims(vec![pocket(), json!({"groups": ["a"]})]), &["RM054", "RM012"]),
         ("contains(email_verified, 'x') && 'Admin' || 'Member'", Opt::new().claims(vec![json!({"email_verified": true})]), &["RM013"]),
         ("contains(role, 'admin') && 'Admin' || 'Member'", Opt::new().claims(vec![json!({"role": "superadmins"})]), &["RM014"]),
         ("contains('superadmins', 'admin') && 'Admin' || 'Member'", Opt::new(), &["RM014"]),

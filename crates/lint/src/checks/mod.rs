@@ -3,6 +3,7 @@
 
 mod calls;
 mod mapping;
+mod samples;
 mod syntax;
 
 use rolemap_engine::sorted::SortedSet;
@@ -213,6 +214,7 @@ fn check_tree(cx: &mut Ctx<'_>, expr: &Expression) -> Outcome {
     calls::check(cx, expr.ast(), &a);
     mapping::check(cx, expr.ast(), &a);
     syntax::dialects(cx, expr);
+    samples::check(cx, expr);
     Outcome {
         summary: a.value.to_string(),
         may_raise: a.may_raise(),
