@@ -31,7 +31,7 @@ pub(crate) enum Repr<'a> {
     False,
     True,
     /// A number, as the bits of its `f64`.
-    Num(u64),
+    Num(NumBits),
     /// A piece of the input or of a literal, borrowed.
     Json(&'a Json),
     Str(Rc<String>),
@@ -58,6 +58,17 @@ pub(crate) enum Repr<'a> {
     Undef,
     /// An expression reference (`&expr`), passed to functions.
     Ref(&'a RefOp),
+}
+
+/// The bits of an `f64` (an integer, so that [`Repr`] stays a pair of
+/// scalars of one kind); shown as the number.
+#[derive(Clone, Copy)]
+pub(crate) struct NumBits(u64);
+
+impl std::fmt::Debug for NumBits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", f64::from_bits(self.0))
+    }
 }
 
 /// The own entries of an object and the prototype its `__proto__` key set
@@ -393,7 +404,7 @@ impl<'a> Value<'a> {
         Value(if b { Repr::True } else { Repr::False })
     }
     pub(crate) fn num(n: f64) -> Value<'a> {
-        Value(Repr::Num(n.to_bits()))
+        Value(Repr::Num(NumBits(n.to_bits())))
     }
     pub(crate) fn string(s: impl Into<String>) -> Value<'a> {
         Value(Repr::Str(Rc::new(s.into())))
@@ -478,7 +489,7 @@ impl<'a> Value<'a> {
             Repr::Null => View::Null,
             Repr::False => View::Bool(false),
             Repr::True => View::Bool(true),
-            Repr::Num(n) => View::Num(f64::from_bits(*n)),
+            Repr::Num(n) => View::Num(f64::from_bits(n.0)),
             Repr::Json(j) => match j {
                 Json::Null => View::Null,
                 Json::Bool(b) => View::Bool(*b),
@@ -779,5 +790,7 @@ mod tests {
     fn values_and_results_are_two_words() {
         assert_eq!(std::mem::size_of::<super::Value<'_>>(), 16);
         assert_eq!(std::mem::size_of::<crate::eval::Res<'_>>(), 16);
+        // Numbers show as numbers, not as their bits.
+        assert_eq!(format!("{:?}", super::Value::num(1.5)), "Value(Num(1.5))");
     }
 }
