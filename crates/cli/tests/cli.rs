@@ -404,19 +404,27 @@ fn test_runs_the_example_test_files() {
     assert!(last.ends_with(" passed, 0 failed"), "{last}");
 }
 
-#[test]
-fn test_reports_failures_and_counts() {
-    let dir = scratch("test_failures");
+/// Runs `rolemap test` on a test file (in scratch folder `name`) of the
+/// Pocket ID example's config, whose cases are `cases` (TOML; `$ALICE`
+/// stands for the path of alice's claims).
+fn run_pocket_test_file(name: &str, cases: &str) -> common::Run {
+    let dir = scratch(name);
     let cfg = common::repo().join(POCKET).display().to_string();
     let alice = common::repo().join(ALICE).display().to_string();
-    let file = write(
-        &dir,
-        "wrong.test.toml",
-        format!(
-            "config = {cfg:?}\n\n[[cases]]\nname = \"alice is Member (wrong)\"\nsample = {alice:?}\nstatus = 200\norgs = [{{ org = \"home-lab\", roles = [\"Member\"] }}]\n\n[[cases]]\nname = \"alice logs in\"\nsample = {alice:?}\nstatus = 200\n"
-        ),
+    let text = format!(
+        "config = {cfg:?}\n\n{}",
+        cases.replace("$ALICE", &format!("{alice:?}"))
     );
-    let r = rolemap(&["test", "--color", "never", &file], "");
+    let file = write(&dir, &format!("{name}.test.toml"), text);
+    rolemap(&["test", "--color", "never", &file], "")
+}
+
+#[test]
+fn test_reports_failures_and_counts() {
+    let r = run_pocket_test_file(
+        "test_failures",
+        "[[cases]]\nname = \"alice is Member (wrong)\"\nsample = $ALICE\nstatus = 200\norgs = [{ org = \"home-lab\", roles = [\"Member\"] }]\n\n[[cases]]\nname = \"alice logs in\"\nsample = $ALICE\nstatus = 200\n",
+    );
     r.code(1);
     assert!(r.stdout.contains("FAIL"), "{}", r.stdout);
     assert!(r.stdout.contains("alice is Member (wrong)"), "{}", r.stdout);
@@ -427,17 +435,10 @@ fn test_reports_failures_and_counts() {
 /// Rust's debug output (`Some("alice")`, `None`).
 #[test]
 fn test_failures_show_values_not_rust_debug_output() {
-    let dir = scratch("test_failure_values");
-    let cfg = common::repo().join(POCKET).display().to_string();
-    let alice = common::repo().join(ALICE).display().to_string();
-    let file = write(
-        &dir,
-        "identifier.test.toml",
-        format!(
-            "config = {cfg:?}\n\n[[cases]]\nname = \"upper-case identifier\"\nsample = {alice:?}\nstatus = 200\nidentifier = \"ALICE\"\n\n[[cases]]\nname = \"no username claim\"\nclaims = {{ sub = \"1\" }}\nstatus = 400\nidentifier = \"alice\"\n"
-        ),
+    let r = run_pocket_test_file(
+        "test_failure_values",
+        "[[cases]]\nname = \"upper-case identifier\"\nsample = $ALICE\nstatus = 200\nidentifier = \"ALICE\"\n\n[[cases]]\nname = \"no username claim\"\nclaims = { sub = \"1\" }\nstatus = 400\nidentifier = \"alice\"\n",
     );
-    let r = rolemap(&["test", "--color", "never", &file], "");
     r.code(1);
     assert!(
         r.stdout
