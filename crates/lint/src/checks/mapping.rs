@@ -33,18 +33,24 @@ fn role_names(v: &Abs) -> SortedSet<String> {
     // `extend`, not `collect`: see the module docs of `analysis`.
     let mut names = SortedSet::new();
     names.extend(
-        out.into_iter()
-            .map(|s| rolemap_engine::js_trim(&s).to_string())
-            .filter(|s| !s.is_empty()),
+        out.iter()
+            .filter(|s| is_role_name(s))
+            .map(|s| rolemap_engine::js_trim(s).to_string()),
     );
     names
+}
+
+/// Whether Pangolin keeps `s` as a role name: not blank once trimmed as
+/// JavaScript trims.
+fn is_role_name(s: &str) -> bool {
+    !rolemap_engine::js_trim(s).is_empty()
 }
 
 /// Whether some value of `v` normalizes to at least one role name: a
 /// string that is not blank, or an array that may hold one.
 fn may_give_role_name(v: &Abs) -> bool {
     let named = |x: &Abs| match x.known_strings() {
-        Some(known) => known.iter().any(|s| !rolemap_engine::js_trim(s).is_empty()),
+        Some(known) => known.iter().any(|s| is_role_name(s)),
         None => x.may_be_string(),
     };
     named(v)
@@ -259,12 +265,7 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
                     .as_ref()
                     .is_some_and(|e| match e.known_strings() {
                         // Blank names are dropped: they are not roles.
-                        Some(s) => {
-                            s.iter()
-                                .filter(|s| !rolemap_engine::js_trim(s).is_empty())
-                                .count()
-                                > 1
-                        }
+                        Some(s) => s.iter().filter(|s| is_role_name(s)).count() > 1,
                         None => e.may_be_string() && !e.is_any_json(),
                     });
             if several {
