@@ -129,23 +129,6 @@ impl Patched {
     }
 }
 
-/// Levenshtein distance between two strings, by characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// The candidate closest to `word` (case-insensitive, small edit distance).
 pub fn did_you_mean<'a>(
     word: &str,
@@ -156,7 +139,7 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .filter(|c| *c != word)
-        .map(|c| (edit_distance(&w, &rolemap_engine::js_lowercase(c)), c))
+        .map(|c| (strsim::levenshtein(&w, &rolemap_engine::js_lowercase(c)), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))
         .map(|(_, c)| c)
@@ -214,7 +197,7 @@ mod tests {
 
     #[test]
     fn distance() {
-        assert_eq!(edit_distance("grops", "groups"), 1);
+        assert_eq!(strsim::levenshtein("grops", "groups"), 1);
         assert_eq!(did_you_mean("Grops", ["groups", "sub"]), Some("groups"));
         assert_eq!(did_you_mean("xyz", ["groups"]), None);
     }

@@ -268,10 +268,11 @@ pub fn run_loaded(path: &Path, file: TestFile) -> Result<TestReport, Error> {
             if !crate::HINT_CODES.contains(&code.as_str()) {
                 let near = crate::HINT_CODES
                     .iter()
-                    .min_by_key(|c| strsim::levenshtein(c, code))
-                    .filter(|c| strsim::levenshtein(c, code) <= 3);
+                    .map(|c| (strsim::levenshtein(c, code), c))
+                    .min_by_key(|(d, _)| *d)
+                    .filter(|(d, _)| *d <= 3);
                 let fix = match near {
-                    Some(c) => format!("did you mean `{c}`?"),
+                    Some((_, c)) => format!("did you mean `{c}`?"),
                     None => format!("use one of: {}", crate::HINT_CODES.join(", ")),
                 };
                 return Err(invalid(
