@@ -284,10 +284,6 @@ fn gz_path(file: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn out_len(file: &Path) -> u64 {
-    std::fs::metadata(file).map_or(0, |m| m.len())
-}
-
 /// Size of `bytes` gzipped on the fly at gzip's best level (what a server
 /// that compresses each response itself sends).
 fn gzip_best_len(bytes: &[u8]) -> Result<u64, String> {
@@ -349,13 +345,10 @@ pub fn wasm_sizes() -> Result<(u64, u64, u64), String> {
     let wasm = site_dir().join("pkg/rolemap_wasm_bg.wasm");
     let bytes = read(&wasm)?;
     let gz = gz_path(&wasm);
-    if !gz.is_file() {
-        return Err(format!(
-            "{} is missing: run `cargo xtask playground`",
-            gz.display()
-        ));
-    }
-    Ok((bytes.len() as u64, out_len(&gz), gzip_best_len(&bytes)?))
+    let sent = std::fs::metadata(&gz)
+        .map_err(|e| format!("{}: {e}: run `cargo xtask playground`", gz.display()))?
+        .len();
+    Ok((bytes.len() as u64, sent, gzip_best_len(&bytes)?))
 }
 
 /// The presets file the wasm crate's build script wrote, found in cargo's
