@@ -12,6 +12,7 @@ mod cmd_eval;
 mod cmd_explain;
 mod cmd_lint;
 mod cmd_misc;
+mod cmd_pangolin;
 mod cmd_simulate;
 mod cmd_test;
 mod examples;
@@ -133,6 +134,7 @@ fn main() -> ExitCode {
         Command::Decode(a) => cmd_decode::run(&a, style),
         Command::Completions(a) => cmd_misc::completions(&a),
         Command::Examples(a) => cmd_misc::examples(&a, style),
+        Command::Pangolin(a) => cmd_pangolin::run(&a, style),
     };
     match result {
         Ok(code) => ExitCode::from(code),
