@@ -354,3 +354,109 @@ pub fn plan(file: &Config, server: &Snapshot, prune: bool) -> Result<Plan, PlanE
     }
     Ok(plan)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::convert::{to_config, Assumptions};
+    use crate::read::{Idp, Org};
+
+    fn server() -> Snapshot {
+        Snapshot {
+            idp: Idp {
+                id: 1,
+                name: "Pocket ID".into(),
+                variant: Some("oidc".into()),
+                scopes: "openid profile email groups".into(),
+                identifier_path: "preferred_username".into(),
+                email_path: Some("email".into()),
+                name_path: None,
+                auto_provision: true,
+                default_role_mapping: Some("'Member'".into()),
+                default_org_mapping: Some("'{{orgId}}'".into()),
+            },
+            policies: vec![
+                Policy { org_id: "acme".into(), role_mapping: Some("'Admin'".into()), org_mapping: None },
+                Policy {
+                    org_id: "media".into(),
+                    role_mapping: Some("__PANGOLIN_ROLE_MAP_BUILDER_V1__\n{\"claimPath\":\"groups\",\"rules\":[{\"matchValue\":\"a\",\"roleNames\":[\"Admin\"]}]}\n---\n[contains(groups, 'a') && ['Admin'] || []][]".into()),
+                    org_mapping: Some(String::new()),
+                },
+            ],
+            orgs: vec![
+                Org { id: "home-lab".into(), roles: vec!["Admin".into(), "Member".into()] },
+                Org { id: "acme".into(), roles: vec!["Admin".into()] },
+                Org { id: "media".into(), roles: vec!["Admin".into()] },
+            ],
+        }
+    }
+
+    /// A pulled config plans nothing: builder values and `""` included.
+    #[test]
+    fn a_pulled_config_plans_nothing() {
+        let s = server();
+        let config = to_config(&s, &Assumptions::default());
+        let media = config.org("media").expect("media");
+        assert!(media.role_mapping_builder.is_some() && media.role_mapping.is_none());
+        assert_eq!(media.stored_role_mapping(), s.policies[1].role_mapping);
+        assert_eq!(config.org("home-lab").map(|o| o.linked), Some(false));
+        assert_eq!(plan(&config, &s, true), Ok(Plan::default()));
+    }
+
+    #[test]
+    fn absent_and_empty_mappings_are_the_same_and_emptying_sends_empty() {
+        let s = server();
+        let mut config = to_config(&s, &Assumptions::default());
+        config.orgs[2].org_mapping = None; // server: ""
+        config.idp.default_org_mapping = None; // server: '{{orgId}}'
+        let p = plan(&config, &s, false).expect("a plan");
+        assert_eq!(p.changes.len(), 1, "{p:#?}");
+        assert_eq!(p.changes[0].body(), Some(json!({"defaultOrgMapping": ""})));
+        assert!(p
+            .notes
+            .iter()
+            .any(|n| n.contains("cannot set a mapping back to null")));
+        let after = p.expected(&s);
+        assert_eq!(after.idp.default_org_mapping.as_deref(), Some(""));
+        assert!(plan(&config, &after, false).expect("plan").is_empty());
+    }
+
+    #[test]
+    fn deletes_only_with_prune_and_unknown_orgs_are_refused() {
+        let s = server();
+        let mut config = to_config(&s, &Assumptions::default());
+        config.orgs.retain(|o| o.id != "acme");
+        let kept = plan(&config, &s, false).expect("plan");
+        assert!(kept.is_empty() && kept.notes.iter().any(|n| n.contains("--prune deletes it")));
+        let pruned = plan(&config, &s, true).expect("plan");
+        assert_eq!(
+            pruned
+                .changes
+                .iter()
+                .map(Change::summary)
+                .collect::<Vec<_>>(),
+            ["delete the policy for \"acme\""]
+        );
+        config.orgs[0].id = "nope".into();
+        let e = plan(&config, &s, false)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("\"nope\" is not an org of the server"), "{e}");
+    }
+
+    #[test]
+    fn a_new_policy_is_created_with_the_fields_the_file_has() {
+        let s = server();
+        let mut config = to_config(&s, &Assumptions::default());
+        config.orgs[0].linked = true;
+        config.orgs[0].role_mapping = Some("'Member'".into());
+        let p = plan(&config, &s, false).expect("plan");
+        assert_eq!(p.changes.len(), 1);
+        assert_eq!(p.changes[0].summary(), "create the policy for \"home-lab\"");
+        assert_eq!(
+            p.changes[0].body(),
+            Some(json!({"roleMapping": "'Member'"}))
+        );
+    }
+}

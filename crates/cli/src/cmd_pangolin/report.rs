@@ -42,55 +42,48 @@ fn present(v: Option<&String>) -> Option<&str> {
     v.map(String::as_str).filter(|s| !s.trim().is_empty())
 }
 
-/// Lints the identifier, e-mail and name paths, the IdP's default
-/// mappings, and for each org the role and org mapping it uses (its own or
-/// the default) with its roles and id. A finding already reported for the
-/// same expression is not repeated.
-pub fn lint_config(config: &Config, claims: &[Json]) -> Vec<LintItem> {
-    let edition = config.pangolin.edition.as_str().parse().unwrap_or_default();
-    let mut targets: Vec<(
-        String,
-        Option<String>,
-        String,
-        ExprRole,
-        Option<Vec<String>>,
-    )> = Vec::new();
+/// One expression to lint, and where it is used.
+struct Target {
+    field: String,
+    org: Option<String>,
+    expression: String,
+    role: ExprRole,
+    roles: Option<Vec<String>>,
+}
+
+/// Every expression of `config` as what it is used for: the IdP's paths
+/// and default mappings, then for each org the role and org mapping it
+/// uses (its own, or the IdP's default).
+fn targets(config: &Config) -> Vec<Target> {
     let idp = &config.idp;
-    targets.push((
-        "idp.identifier_path".into(),
-        None,
-        idp.identifier_path.clone(),
+    let target = |field: &str, expression: &str, role| Target {
+        field: field.to_string(),
+        org: None,
+        expression: expression.to_string(),
+        role,
+        roles: None,
+    };
+    let mut out = vec![target(
+        "idp.identifier_path",
+        &idp.identifier_path,
         ExprRole::Path,
-        None,
-    ));
+    )];
     for (field, v) in [
         ("idp.email_path", &idp.email_path),
         ("idp.name_path", &idp.name_path),
     ] {
         if let Some(e) = present(v.as_ref()) {
-            targets.push((field.into(), None, e.to_string(), ExprRole::Path, None));
+            out.push(target(field, e, ExprRole::Path));
         }
     }
     let default_role =
         present(idp.default_role_mapping.as_ref()).map(|r| unwrap_role_mapping(r).expression);
     if let Some(e) = &default_role {
-        targets.push((
-            "idp.default_role_mapping".into(),
-            None,
-            e.clone(),
-            ExprRole::RoleMapping,
-            None,
-        ));
+        out.push(target("idp.default_role_mapping", e, ExprRole::RoleMapping));
     }
     let default_org = present(idp.default_org_mapping.as_ref()).map(str::to_string);
     if let Some(e) = &default_org {
-        targets.push((
-            "idp.default_org_mapping".into(),
-            None,
-            e.clone(),
-            ExprRole::OrgMapping,
-            None,
-        ));
+        out.push(target("idp.default_org_mapping", e, ExprRole::OrgMapping));
     }
     for org in &config.orgs {
         let name = quote(&org.id);
@@ -104,46 +97,60 @@ pub fn lint_config(config: &Config, claims: &[Json]) -> Vec<LintItem> {
                 .clone()
                 .map(|e| (format!("orgs[{name}].role_mapping (the IdP's default)"), e)),
         };
-        if let Some((field, e)) = role {
-            targets.push((
+        if let Some((field, expression)) = role {
+            out.push(Target {
                 field,
-                Some(org.id.clone()),
-                e,
-                ExprRole::RoleMapping,
-                Some(org.roles.clone()),
-            ));
+                org: Some(org.id.clone()),
+                expression,
+                role: ExprRole::RoleMapping,
+                roles: Some(org.roles.clone()),
+            });
         }
-        let own_org = present(org.org_mapping.as_ref()).map(str::to_string);
-        let org_map = match own_org {
-            Some(e) => Some((format!("orgs[{name}].org_mapping"), e)),
+        let org_map = match present(org.org_mapping.as_ref()) {
+            Some(e) => Some((format!("orgs[{name}].org_mapping"), e.to_string())),
             None => default_org
                 .clone()
                 .map(|e| (format!("orgs[{name}].org_mapping (the IdP's default)"), e)),
         };
-        if let Some((field, e)) = org_map {
-            targets.push((field, Some(org.id.clone()), e, ExprRole::OrgMapping, None));
+        if let Some((field, expression)) = org_map {
+            out.push(Target {
+                field,
+                org: Some(org.id.clone()),
+                expression,
+                role: ExprRole::OrgMapping,
+                roles: None,
+            });
         }
     }
+    out
+}
+
+/// Lints every expression of `config` as what it is used for (paths,
+/// default mappings, each org's role and org mapping with its roles and
+/// id), with `claims` as samples. A finding already reported for the same
+/// expression is not repeated.
+pub fn lint_config(config: &Config, claims: &[Json]) -> Vec<LintItem> {
+    let edition = config.pangolin.edition.as_str().parse().unwrap_or_default();
     let mut seen: HashSet<(String, &'static str, String)> = HashSet::new();
-    targets
+    targets(config)
         .into_iter()
-        .map(|(field, org, expression, role, roles)| {
+        .map(|t| {
             let opts = LintOptions {
-                role,
+                role: t.role,
                 claims: claims.to_vec(),
-                roles,
+                roles: t.roles,
                 edition,
-                org_id: org.clone().filter(|_| role == ExprRole::OrgMapping),
+                org_id: t.org.clone().filter(|_| t.role == ExprRole::OrgMapping),
             };
-            let diagnostics = lint(&expression, &opts)
+            let diagnostics = lint(&t.expression, &opts)
                 .diagnostics
                 .into_iter()
-                .filter(|d| seen.insert((expression.clone(), d.code, d.message.clone())))
+                .filter(|d| seen.insert((t.expression.clone(), d.code, d.message.clone())))
                 .collect();
             LintItem {
-                field,
-                org,
-                expression,
+                field: t.field,
+                org: t.org,
+                expression: t.expression,
                 diagnostics,
             }
         })
