@@ -739,6 +739,43 @@ fn errors_name_their_fix() {
     .code(2)
     .stderr_has("connection refused")
     .stderr_has("flags.enable_integration_api");
+    // HTTPS: a CA file that holds no certificate; a server that speaks no TLS.
+    let dir = scratch("tls");
+    let bad_ca = dir.join("ca.pem");
+    std::fs::write(&bad_ca, "not a certificate\n").expect("write");
+    let https = url.replace("http://", "https://");
+    rolemap(
+        &[
+            "pangolin",
+            "pull",
+            "--url",
+            &https,
+            "--idp",
+            "1",
+            "--ca-cert",
+            &bad_ca.display().to_string(),
+        ],
+        Some(ROOT_KEY),
+    )
+    .code(2)
+    .stderr_has("holds no `-----BEGIN CERTIFICATE-----` block");
+    let run = rolemap(
+        &[
+            "pangolin",
+            "pull",
+            "--url",
+            &https,
+            "--idp",
+            "1",
+            "--retries",
+            "0",
+            "--timeout",
+            "2",
+        ],
+        Some(ROOT_KEY),
+    );
+    run.code(2)
+        .stderr_has(&format!("{https}/v1 did not answer within 2 s"));
     // A key with no action may list IdPs (1.22.0 checks none) but not read one.
     pull(Some(NO_ACTIONS_KEY), &["--idp", "1"])
         .code(2)
