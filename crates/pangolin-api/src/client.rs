@@ -121,6 +121,9 @@ impl Client {
         } else {
             RootCerts::Specific(Arc::new(Vec::new()))
         };
+        // The process's crypto provider: ring (an error only says one is
+        // installed already).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let tls = TlsConfig::builder().root_certs(roots).build();
         let config = Agent::config_builder()
             .http_status_as_error(false)
