@@ -596,12 +596,18 @@ mod tests {
     fn help_examples_use_real_flags_and_files() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let cli = Cli::command();
-        let helps = std::iter::once(&cli).chain(cli.get_subcommands()).map(|c| {
-            (
-                c.get_name().to_string(),
-                c.get_after_help().map(|h| h.to_string()),
+        // Top-level subcommands and theirs (`pangolin pull`).
+        let helps = std::iter::once(&cli)
+            .chain(
+                cli.get_subcommands()
+                    .flat_map(|c| std::iter::once(c).chain(c.get_subcommands())),
             )
-        });
+            .map(|c| {
+                (
+                    c.get_name().to_string(),
+                    c.get_after_help().map(|h| h.to_string()),
+                )
+            });
         let mut checked = 0;
         for (name, help) in helps {
             let help = help.unwrap_or_default();
