@@ -782,6 +782,47 @@ fn errors_name_their_fix() {
         .stderr_has("lacks the action `getIdp`");
 }
 
+/// HTTPS: a self-signed server is trusted with `--ca-cert`, refused
+/// without it (the error names the flag).
+#[test]
+fn https_with_a_self_signed_certificate_needs_ca_cert() {
+    let fake = Fake::start(State::recorded());
+    let front = fake.tls_front();
+    let dir = scratch("https");
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, &front.ca_pem).expect("write");
+    let run = rolemap(
+        &[
+            "pangolin",
+            "pull",
+            "--url",
+            &front.url,
+            "--idp",
+            "1",
+            "--ca-cert",
+            &ca.display().to_string(),
+        ],
+        Some(ROOT_KEY),
+    );
+    run.code(0).stdout_has("name = \"Pocket ID\"");
+    rolemap(
+        &[
+            "pangolin",
+            "pull",
+            "--url",
+            &front.url,
+            "--idp",
+            "1",
+            "--retries",
+            "0",
+        ],
+        Some(ROOT_KEY),
+    )
+    .code(2)
+    .stderr_has("TLS with https://127.0.0.1:")
+    .stderr_has("--ca-cert FILE");
+}
+
 /// `check`: lint, logins and expectations; exit 0 when all pass, 1 on a
 /// lint error, a failed login nobody expects or a failed expectation.
 #[test]

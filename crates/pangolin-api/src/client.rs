@@ -286,6 +286,16 @@ impl Client {
                 url,
                 why: "the host name is not known (DNS)".into(),
             },
+            ureq::Error::Io(io)
+                if io
+                    .get_ref()
+                    .is_some_and(|e| e.downcast_ref::<rustls::Error>().is_some()) =>
+            {
+                ApiError::Tls {
+                    url,
+                    why: self.redact(&io.to_string()),
+                }
+            }
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
                 ApiError::Connect {
                     url,

@@ -663,3 +663,103 @@ fn get_org(s: &State, org: &str) -> Answer {
         None => fail(404, &format!("Organization with ID {org} not found")),
     }
 }
+
+/// An HTTPS front of a fake: a certificate for `127.0.0.1` and
+/// `localhost` made for the test (its PEM is the CA a client must trust),
+/// and a thread answering each connection's one request with [`handle`].
+pub struct TlsFront {
+    pub url: String,
+    pub ca_pem: String,
+}
+
+impl Fake {
+    /// Serves this fake's state over HTTPS too.
+    pub fn tls_front(&self) -> TlsFront {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let certified = rcgen::generate_simple_self_signed(vec![
+            "127.0.0.1".to_string(),
+            "localhost".to_string(),
+        ])
+        .expect("a test certificate");
+        let key =
+            rustls::pki_types::PrivateKeyDer::Pkcs8(certified.key_pair.serialize_der().into());
+        let config = rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![certified.cert.der().clone()], key)
+            .expect("a TLS server config");
+        let config = Arc::new(config);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let state = Arc::clone(&self.state);
+        std::thread::spawn(move || {
+            for tcp in listener.incoming().flatten() {
+                let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
+                    continue;
+                };
+                let mut tls = rustls::StreamOwned::new(conn, tcp);
+                let _ = serve_one(&mut tls, &state);
+            }
+        });
+        TlsFront {
+            url: format!("https://127.0.0.1:{port}"),
+            ca_pem: certified.cert.pem(),
+        }
+    }
+}
+
+/// Reads one HTTP/1.1 request from `stream`, answers it, closes.
+fn serve_one(
+    stream: &mut (impl std::io::Read + std::io::Write),
+    state: &Mutex<State>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 {
+            return Ok(());
+        }
+        buf.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or_default().split(' ');
+    let (method, url) = (
+        first.next().unwrap_or_default(),
+        first.next().unwrap_or_default(),
+    );
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body)?;
+    let answer = {
+        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.log.push(format!("{method} {url}"));
+        handle(
+            &mut s,
+            method,
+            url,
+            &headers,
+            &String::from_utf8_lossy(&body),
+        )
+    };
+    let ctype = if answer.html {
+        "text/html; charset=utf-8"
+    } else {
+        "application/json; charset=utf-8"
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        answer.status,
+        answer.body.len(),
+        answer.body
+    )?;
+    stream.flush()
+}
