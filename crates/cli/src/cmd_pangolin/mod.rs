@@ -217,26 +217,24 @@ fn unexpected_failures<'a>(
         .collect()
 }
 
-fn server_line(client: &Client, s: &Snapshot, config: &Config, assumed: &Assumptions) -> String {
+fn server_line(client: &Client, s: &Snapshot, config: &Config, server: &ServerArgs) -> String {
+    let assumed = match (server.pangolin_version.is_none(), server.edition.is_none()) {
+        (false, false) => "",
+        (true, false) => " (version assumed: the API does not tell it; pass --pangolin-version)",
+        (false, true) => " (edition assumed: the API does not tell it; pass --edition)",
+        (true, true) => {
+            " (assumed: the API does not tell them; pass --pangolin-version and --edition)"
+        }
+    };
     format!(
-        "IdP {} {} at {}: {} org(s), {} policy(ies); Pangolin {}{} ({}{})",
+        "IdP {} {} at {}: {} org(s), {} policy(ies); Pangolin {} {}{assumed}",
         s.idp.id,
         quote(&s.idp.name),
         client.endpoint().base(),
         s.orgs.len(),
         s.policies.len(),
         config.pangolin.version,
-        if assumed.version.is_none() {
-            " assumed"
-        } else {
-            ""
-        },
         config.pangolin.edition.as_str(),
-        if assumed.edition == Edition::Oss && assumed.version.is_none() {
-            " assumed"
-        } else {
-            ""
-        },
     )
 }
 
@@ -288,7 +286,7 @@ fn check(a: &CheckArgs, style: Style) -> CmdResult {
             let mut text = format!(
                 "{} {}\n\n",
                 paint(c, Paint::Bold, "Checked:"),
-                server_line(&client, &snapshot, &config, &assumed)
+                server_line(&client, &snapshot, &config, &a.server)
             );
             text.push_str(&format!(
                 "{}\n{}",
