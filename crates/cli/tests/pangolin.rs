@@ -782,6 +782,44 @@ fn errors_name_their_fix() {
         .stderr_has("lacks the action `getIdp`");
 }
 
+/// A key without the write actions: apply stops at the first write, names
+/// the action, and reports nothing as made.
+#[test]
+fn a_read_only_key_cannot_apply_and_is_told_which_action_it_lacks() {
+    let mut state = State::recorded();
+    let read_only = "rootkey00000004.readonlySECRETfake1122";
+    state.add_key(
+        read_only,
+        &["listIdps", "getIdp", "listIdpOrgs", "listOrgs", "listRoles"],
+    );
+    let fake = Fake::start(state);
+    let dir = scratch("read-only");
+    let pulled = pull(&fake, &dir, "pangolin.toml");
+    let file = edit(&pulled, &dir, "changed.toml", |c| {
+        c["idp"]["default_role_mapping"] = "'Member'".into();
+    });
+    rolemap(
+        &[
+            "pangolin",
+            "apply",
+            &file.display().to_string(),
+            "--url",
+            &fake.url,
+            "--idp",
+            "1",
+        ],
+        Some(read_only),
+    )
+    .code(2)
+    .stdout_has("FAILED: update the IdP: HTTP 403")
+    .stdout_has("lacks the action `updateIdp`")
+    .stdout_has("still to do: update the IdP");
+    assert!(!fake.state().idps[0]["idp"]["defaultRoleMapping"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("'Member'"));
+}
+
 /// HTTPS: a self-signed server is trusted with `--ca-cert`, refused
 /// without it (the error names the flag).
 #[test]
