@@ -11,7 +11,8 @@ use crate::read::Snapshot;
 /// What the API does not tell, and so the pulled config assumes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Assumptions {
-    /// `--pangolin-version` (else the newest release rolemap models).
+    /// `--pangolin-version` (else the config's default: the newest
+    /// release rolemap models).
     pub version: Option<PangolinVersion>,
     /// `--edition` (else open source).
     pub edition: Edition,
@@ -102,7 +103,7 @@ pub fn to_config(s: &Snapshot, a: &Assumptions) -> Config {
         samples: Vec::new(),
         pangolin: PangolinSettings {
             edition: a.edition,
-            version: a.version.clone().unwrap_or(PangolinVersion::LATEST),
+            version: a.version.clone().unwrap_or_default(),
             ..PangolinSettings::default()
         },
         idp: IdpSettings {
@@ -172,7 +173,7 @@ fn header(config: &Config, origin: &Origin, a: &Assumptions, s: &Snapshot) -> St
     lines.push(match &a.version {
         Some(v) => format!("pangolin.version {v}: from --pangolin-version."),
         None => format!(
-            "pangolin.version {}: the API does not tell the server's version; this is the newest rolemap models (set --pangolin-version to yours).",
+            "pangolin.version {}: the API does not tell the server's version; this is the newest rolemap models, the config's default (pass --pangolin-version with yours).",
             config.pangolin.version
         ),
     });
