@@ -718,6 +718,18 @@ fn errors_name_their_fix() {
     )
     .code(2)
     .stderr_has("--url:");
+    // A key with no action may list IdPs (1.22.0 checks none) but not read one.
+    pull(Some(NO_ACTIONS_KEY), &["--idp", "1"])
+        .code(2)
+        .stderr_has("lacks the action `getIdp`");
+}
+
+/// Connection errors name their fix: nothing listening, a CA file with no
+/// certificate, a server that speaks no TLS.
+#[test]
+fn connection_errors_name_their_fix() {
+    let fake = Fake::start(State::recorded());
+    let url = fake.url.as_str();
     // Server down: a port nothing listens on.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -776,10 +788,6 @@ fn errors_name_their_fix() {
     );
     run.code(2)
         .stderr_has(&format!("{https}/v1 did not answer within 2 s"));
-    // A key with no action may list IdPs (1.22.0 checks none) but not read one.
-    pull(Some(NO_ACTIONS_KEY), &["--idp", "1"])
-        .code(2)
-        .stderr_has("lacks the action `getIdp`");
 }
 
 /// A key without the write actions: apply stops at the first write, names
