@@ -11,7 +11,7 @@ use crate::{out, CmdResult, Failure, EXIT_OK};
 /// A short word for an HTTP status of the login.
 fn status_word(o: &Outcome) -> String {
     let word = match o.status {
-        200 => "ok",
+        201 => "ok",
         400 => "no identifier",
         401 if o.message.contains("unprovisioned") => "unprovisioned",
         401 => "no org matched",

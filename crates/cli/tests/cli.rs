@@ -299,7 +299,7 @@ fn simulate_the_pocket_id_example() {
         .find(|l| l.starts_with("alice.json"))
         .unwrap_or_default();
     assert!(
-        alice.contains("200") && alice.contains("home-lab: Admin"),
+        alice.contains("201") && alice.contains("home-lab: Admin"),
         "{alice}"
     );
     assert!(r.stdout.contains("Hints:"), "{}", r.stdout);
@@ -313,7 +313,7 @@ fn simulate_json_is_the_array_of_outcomes() {
     let arr = v.as_array().expect("an array");
     assert_eq!(arr.len(), 2);
     assert_eq!(arr[0]["sample"], "alice.json");
-    assert_eq!(arr[0]["status"], 200);
+    assert_eq!(arr[0]["status"], 201);
     assert_eq!(arr[0]["identifier"], "alice");
     assert_eq!(arr[0]["orgs"][0]["org"], "home-lab");
     assert!(arr[0]["trace"].is_array());
@@ -423,7 +423,7 @@ fn run_pocket_test_file(name: &str, cases: &str) -> common::Run {
 fn test_reports_failures_and_counts() {
     let r = run_pocket_test_file(
         "test_failures",
-        "[[cases]]\nname = \"alice is Member (wrong)\"\nsample = $ALICE\nstatus = 200\norgs = [{ org = \"home-lab\", roles = [\"Member\"] }]\n\n[[cases]]\nname = \"alice logs in\"\nsample = $ALICE\nstatus = 200\n",
+        "[[cases]]\nname = \"alice is Member (wrong)\"\nsample = $ALICE\nstatus = 201\norgs = [{ org = \"home-lab\", roles = [\"Member\"] }]\n\n[[cases]]\nname = \"alice logs in\"\nsample = $ALICE\nstatus = 201\n",
     );
     r.code(1);
     assert!(r.stdout.contains("FAIL"), "{}", r.stdout);
@@ -437,7 +437,7 @@ fn test_reports_failures_and_counts() {
 fn test_failures_show_values_not_rust_debug_output() {
     let r = run_pocket_test_file(
         "test_failure_values",
-        "[[cases]]\nname = \"upper-case identifier\"\nsample = $ALICE\nstatus = 200\nidentifier = \"ALICE\"\n\n[[cases]]\nname = \"no username claim\"\nclaims = { sub = \"1\" }\nstatus = 400\nidentifier = \"alice\"\n",
+        "[[cases]]\nname = \"upper-case identifier\"\nsample = $ALICE\nstatus = 201\nidentifier = \"ALICE\"\n\n[[cases]]\nname = \"no username claim\"\nclaims = { sub = \"1\" }\nstatus = 400\nidentifier = \"alice\"\n",
     );
     r.code(1);
     assert!(

@@ -256,7 +256,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     let idp = &config.idp;
     let provider = idp.provider;
     let outcome = input.outcome;
-    let failed = outcome.status != 200;
+    let failed = !outcome.succeeded();
     let configured = input.scopes;
     let mut hinted_claims: Vec<String> = Vec::new();
     // When the token has every claim the expressions read, no site gives a

@@ -40,8 +40,8 @@ use crate::hints::{self, Label, Site, SiteResult};
 use crate::js;
 use crate::outcome::{
     self, msg_no_policies, msg_shown, msg_unprovisioned, Change, Decision, Detail, ExprFailure,
-    MappingSource, Memberships, OrgInfo, Outcome, Selected, Step, StoredValue, Trace, TracePlan,
-    MSG_ERROR, MSG_NO_IDENTIFIER, MSG_SUCCESS, REASON_NO_ROLE_MAPPING,
+    Logged, MappingSource, Memberships, OrgInfo, Outcome, Selected, Step, StoredValue, Trace,
+    TracePlan, MSG_ERROR, MSG_NO_IDENTIFIER, MSG_SUCCESS, REASON_NO_ROLE_MAPPING,
 };
 use crate::samples::{Claims, Sample};
 use crate::scopes::{RemovedClaim, ScopeFilter, Scopes};
@@ -248,6 +248,10 @@ impl<'c> Simulator<'c> {
                 org_mapping: org_mapping
                     .as_ref()
                     .map(|(source, c)| (*source, Arc::clone(&c.text))),
+                role_mapping_stored: role_mapping
+                    .as_ref()
+                    .and_then(|_| or_else(stored.as_deref(), idp.default_role_mapping.as_deref()).1)
+                    .map(Arc::from),
                 role_mapping_has_org_id: role_mapping
                     .as_ref()
                     .is_some_and(|(_, r)| r.compiled.text.contains("{{orgId}}")),
@@ -347,7 +351,7 @@ impl<'c> Simulator<'c> {
             role_memo: None,
             outcome: Outcome {
                 sample: label.to_string(),
-                status: 200,
+                status: 201,
                 message: Cow::Borrowed(MSG_SUCCESS),
                 shown: None,
                 identifier: None,
@@ -360,6 +364,7 @@ impl<'c> Simulator<'c> {
                 swallowed_error: None,
                 removed_claims: removed,
                 hints: Vec::new(),
+                logged: Logged::default(),
             },
         };
         run.login();
@@ -533,6 +538,7 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                     Ok(())
                 }
                 _ => {
+                    self.outcome.logged.no_existing_orgs = user.is_some();
                     let message = msg_unprovisioned(self.identifier_str());
                     Err(self.fail(401, message))
                 }
@@ -581,42 +587,49 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         }
     }
 
-    /// Step 2.
+    /// Step 2. The values are logged as the paths gave them and stored as
+    /// `email || null` and `name || null`; a truthy email that is not a
+    /// string makes `.toLowerCase()` throw after the try.
     fn email_and_name(&mut self) -> Result<(), Stop> {
         let sim = self.sim;
-        // The email as stored, and the type of a truthy non-string email
-        // (`.toLowerCase()` then throws, after the try).
-        let mut email: Option<(Json, Option<&'static str>)> = None;
+        let mut email: Option<Value<'a>> = None;
+        let mut name: Option<Value<'a>> = None;
+        // An email path that throws leaves the name unread (null).
         let mut swallowed = None;
         if let Some(c) = &sim.email {
             match self.eval(c, Label::Email) {
-                Ok(v) => {
-                    email = Some(if !js::truthy(&v) {
-                        (js::to_json(&v), None)
-                    } else {
-                        match v.as_str().filter(|_| v.kind() == ValueKind::String) {
-                            Some(s) => (Json::String(js::to_lower(s)), None),
-                            None => (v.to_json(), Some(js::kind_name(v.kind()))),
-                        }
-                    })
-                }
+                Ok(v) => email = Some(v),
                 Err(e) => swallowed = Some(e.into_failure("email_path", &c.text)),
             }
         }
         if swallowed.is_none() {
             if let Some(c) = &sim.name {
                 match self.eval(c, Label::Name) {
-                    Ok(v) => self.outcome.name = js::to_json(&v),
+                    Ok(v) => name = Some(v),
                     Err(e) => swallowed = Some(e.into_failure("name_path", &c.text)),
                 }
             }
         }
         self.outcome.swallowed_error = swallowed.map(Box::new);
-        if let Some((json, not_string)) = email {
-            self.outcome.email = json;
-            if let Some(kind) = not_string {
+        self.outcome.logged.email = Some(email.as_ref().map_or(Json::Null, js::to_json));
+        self.outcome.logged.name = Some(name.as_ref().map_or(Json::Null, js::to_json));
+        self.outcome.name = match &name {
+            Some(v) if js::truthy(v) => v.to_json(),
+            _ => Json::Null,
+        };
+        let Some(v) = email.filter(js::truthy) else {
+            return Ok(());
+        };
+        match v.as_str().filter(|_| v.kind() == ValueKind::String) {
+            Some(s) => {
+                self.outcome.email = Json::String(js::to_lower(s));
+                Ok(())
+            }
+            None => {
+                self.outcome.email = v.to_json();
+                let kind = js::kind_name(v.kind());
                 let text = sim.email.as_ref().map_or("", |c| &*c.text);
-                return Err(self.error(type_error(
+                Err(self.error(type_error(
                     "email_path",
                     text,
                     format!(
@@ -624,10 +637,37 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                         article(kind)
                     ),
                     "TypeError: email.toLowerCase is not a function",
-                )));
+                )))
             }
         }
-        Ok(())
+    }
+
+    /// Step 6 writes `name || null` to the user's row; a truthy name that
+    /// is not a string cannot be written (the login fails with HTTP 500).
+    fn store_name(&mut self) -> Result<(), Stop> {
+        let name = &self.outcome.name;
+        if name.is_null() || name.is_string() {
+            return Ok(());
+        }
+        let kind = match name {
+            Json::Number(_) => "number",
+            Json::Bool(_) => "boolean",
+            Json::Array(_) => "array",
+            _ => "object",
+        };
+        let text = self.sim.name.as_ref().map_or("", |c| &*c.text).to_string();
+        let failure = ExprFailure {
+            step: "name_path".into(),
+            expression: text.clone(),
+            kind: "type-error".into(),
+            message: format!(
+                "the name is {} {kind}, not a string: Pangolin cannot store it in the user's row",
+                article(kind)
+            ),
+            js_message: None,
+            span: [0, text.len()],
+        };
+        Err(self.error(failure))
     }
 
     /// Step 4 for org `i`: pushes the org's trace, and tells whether the
@@ -822,6 +862,9 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
             Some(u) => (&u.manual_orgs[..], &u.auto_orgs[..]),
             None => (&[][..], &[][..]),
         };
+        if any || !manual.is_empty() {
+            self.store_name()?;
+        }
         if !any {
             for a in auto {
                 self.trace_change(&a.org, Change::Removed);

@@ -58,7 +58,7 @@ fn one_shot_simulation_and_json_shape() {
         &claims(json!({"sub": "1", "preferred_username": "Alice", "groups": ["admin", "a", "c"]})),
         &Options::default(),
     );
-    assert_eq!(o.status, 200);
+    assert_eq!(o.status, 201);
     let v = serde_json::to_value(&o).expect("serializes");
     for key in [
         "sample",
@@ -119,7 +119,7 @@ fn batches_run_in_parallel_and_keep_input_order() {
     assert_eq!(parallel, sequential);
     for (i, o) in parallel.iter().enumerate() {
         assert_eq!(o.sample, format!("user{i}"));
-        assert_eq!(o.status, if i % 3 == 2 { 401 } else { 200 });
+        assert_eq!(o.status, if i % 3 == 2 { 401 } else { 201 });
     }
 }
 
@@ -144,7 +144,7 @@ fn all_claims_turns_scope_filtering_off() {
             ..Options::default()
         },
     );
-    assert_eq!(all.status, 200);
+    assert_eq!(all.status, 201);
     assert!(all.removed_claims.is_empty());
 }
 
@@ -163,8 +163,8 @@ fn a_wrong_expectation_gives_a_readable_diff() {
         config: None,
         patch: None,
         all_claims: None,
-        status: 200,
-        message: Some("Login succeeded".into()),
+        status: 201,
+        message: Some("OIDC callback validated successfully".into()),
         identifier: Some("bob".into()),
         email: None,
         display_name: None,
@@ -258,7 +258,7 @@ auto_orgs = [{ org = "kept", roles = ["Member"] }]
         &claims(json!({"sub": "1", "preferred_username": "Bob", "groups": ["admin"]})),
         &Options::default(),
     );
-    assert_eq!(o.status, 200, "{o:?}");
+    assert_eq!(o.status, 201, "{o:?}");
     assert!(!o.existing_user);
     assert_eq!(o.trace.len(), 5);
     // A membership with one of the org's roles (compact) and one whose
