@@ -6,7 +6,7 @@ use rolemap_simulate::{Config, Options, Outcome, Sample, Simulator};
 
 use crate::args::{OutputFormat, SimulateArgs};
 use crate::style::{paint, Paint, Style};
-use crate::{out, CmdResult, Failure, EXIT_OK};
+use crate::{err, out, CmdResult, Failure, EXIT_OK};
 
 /// A short word for an HTTP status of the login.
 fn status_word(o: &Outcome) -> String {
@@ -164,6 +164,25 @@ pub fn details(outcomes: &[Outcome], color: bool) -> String {
     text
 }
 
+/// Per login, the lines Pangolin 1.22.0's server log has about it.
+pub fn server_log(outcomes: &[Outcome], color: bool) -> String {
+    let mut text = String::new();
+    text.push('\n');
+    text.push_str(&paint(
+        color,
+        Paint::Bold,
+        "Pangolin 1.22.0's log (debug level), per login:",
+    ));
+    text.push('\n');
+    for o in outcomes {
+        text.push_str(&format!("  {}\n", paint(color, Paint::Bold, &o.sample)));
+        for line in o.server_log() {
+            text.push_str(&format!("    {line}\n"));
+        }
+    }
+    text
+}
+
 /// Runs `rolemap simulate`.
 pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
     let config = Config::load(&a.config).map_err(|e| Failure::input(e.to_string()))?;
@@ -188,6 +207,9 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
         all_claims: a.all_claims,
         ..Options::default()
     };
+    for w in config.warnings() {
+        err(&format!("warning: {}: {w}\n", a.config.display()));
+    }
     let outcomes = Simulator::new(&config).simulate_all(&samples, &options);
     match a.output {
         OutputFormat::Json => {
@@ -219,6 +241,9 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
             text.push('\n');
             text.push_str(&table(&outcomes, style.out));
             text.push_str(&details(&outcomes, style.out));
+            if a.log {
+                text.push_str(&server_log(&outcomes, style.out));
+            }
             out(&text)?;
         }
     }

@@ -41,10 +41,12 @@ use crate::js;
 use crate::outcome::{
     self, msg_no_policies, msg_shown, msg_unprovisioned, Change, Decision, Detail, ExprFailure,
     Logged, MappingSource, Memberships, OrgInfo, Outcome, Selected, Step, StoredValue, Trace,
-    TracePlan, MSG_ERROR, MSG_NO_IDENTIFIER, MSG_SUCCESS, REASON_NO_ROLE_MAPPING,
+    TracePlan, MSG_ERROR, MSG_MULTIPLE_ORGS, MSG_NO_IDENTIFIER, MSG_PLAN_LACKS_FEATURE,
+    MSG_SUCCESS, REASON_NO_ROLE_MAPPING,
 };
 use crate::samples::{Claims, Sample};
 use crate::scopes::{RemovedClaim, ScopeFilter, Scopes};
+use crate::version::CloudOrgs;
 
 /// How to simulate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -387,15 +389,24 @@ impl<'c> Simulator<'c> {
     /// Simulates every sample, in parallel when there are more than
     /// `options.parallel_threshold` (and the `parallel` feature is on); the
     /// outcomes are in input order.
+    ///
+    /// Samples whose identifiers are equal once lower-cased are one
+    /// Pangolin user: the later ones get the `same-user` hint.
     pub fn simulate_all(&self, samples: &[Sample], options: &Options) -> Vec<Outcome> {
         #[cfg(feature = "parallel")]
-        if samples.len() > options.parallel_threshold {
-            return samples
+        let mut outcomes: Vec<Outcome> = if samples.len() > options.parallel_threshold {
+            samples
                 .par_iter()
                 .map(|s| self.simulate(s, options))
-                .collect();
-        }
-        samples.iter().map(|s| self.simulate(s, options)).collect()
+                .collect()
+        } else {
+            samples.iter().map(|s| self.simulate(s, options)).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let mut outcomes: Vec<Outcome> =
+            samples.iter().map(|s| self.simulate(s, options)).collect();
+        hints::mark_same_users(&mut outcomes);
+        outcomes
     }
 }
 
@@ -546,12 +557,38 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         }
         // The trace has an entry per org, in order; `any` tells whether an
         // org was mapped.
+        self.cloud_orgs()?;
         self.outcome.trace = Trace::new(&self.sim.trace_plan);
         let mut any = false;
         for i in 0..self.sim.orgs.len() {
             any |= self.org(i)?;
         }
         self.memberships(user, any)
+    }
+
+    /// Pangolin Cloud 1.15.3 to 1.18.2 takes exactly one linked org, on a
+    /// plan with auto provisioning, before any mapping runs.
+    fn cloud_orgs(&mut self) -> Result<(), Stop> {
+        let config = self.sim.config;
+        if config.pangolin.edition != Edition::Cloud
+            || config.pangolin.version.cloud_orgs() != CloudOrgs::SingleOnPlan
+        {
+            return Ok(());
+        }
+        let mut linked = config.orgs.iter().filter(|o| o.linked);
+        match (linked.next(), linked.next()) {
+            (None, _) => Err(self.error(type_error(
+                "orgs",
+                "",
+                "no org is linked to the IdP: this release reads the first linked org, which does not exist".into(),
+                "Cannot read properties of undefined (reading 'orgId')",
+            ))),
+            (Some(_), Some(_)) => Err(self.fail(500, MSG_MULTIPLE_ORGS)),
+            (Some(org), None) if !org.plan.unwrap_or_default().has_auto_provisioning() => {
+                Err(self.fail(403, MSG_PLAN_LACKS_FEATURE))
+            }
+            (Some(_), None) => Ok(()),
+        }
     }
 
     /// The identifier found in step 1 (`""` before).
@@ -680,9 +717,24 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         let sim = self.sim;
         let plan = &sim.orgs[i];
         let org = plan.org;
-        if sim.config.pangolin.edition == Edition::Cloud && !org.linked {
-            self.outcome.trace.push(Step::NotLinked { change: None });
-            return Ok(false);
+        if sim.config.pangolin.edition == Edition::Cloud {
+            if !org.linked {
+                self.outcome.trace.push(Step::NotLinked { change: None });
+                return Ok(false);
+            }
+            let plan = org.plan.unwrap_or_default();
+            if sim.config.pangolin.version.cloud_orgs() == CloudOrgs::LinkedOnPlan
+                && !plan.has_auto_provisioning()
+            {
+                let reason = format!(
+                    "cloud: the org's plan ({}) does not include auto provisioning, so Pangolin {} leaves the org out",
+                    plan.as_str(),
+                    sim.config.pangolin.version
+                );
+                let d = Detail::new(Decision::NotOnPlan, reason);
+                self.outcome.trace.push(Step::Full(Box::new(d)));
+                return Ok(false);
+            }
         }
         // 4a-b: org mapping.
         let selected = match &plan.org_mapping {
@@ -771,7 +823,7 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         }
         // 4f.
         let mut assigned = names.len();
-        if sim.config.pangolin.edition == Edition::Oss && names.len() > 1 {
+        if !sim.config.assigns_several_roles(org) && names.len() > 1 {
             t.dropped = names[1..].to_vec();
             assigned = 1;
         }

@@ -15,6 +15,14 @@ use crate::scopes::RemovedClaim;
 pub const MSG_SUCCESS: &str = "OIDC callback validated successfully";
 /// HTTP 400 message when the identifier path gives a falsy value.
 pub const MSG_NO_IDENTIFIER: &str = "User identifier not found in the ID token";
+/// HTTP 500 message of Pangolin Cloud 1.15.3 to 1.18.2 when more than one
+/// org is linked to the IdP.
+pub const MSG_MULTIPLE_ORGS: &str =
+    "Multiple organizations linked to this IdP. Please contact support.";
+/// HTTP 403 message of Pangolin Cloud 1.15.3 to 1.18.2 when the linked
+/// org's plan does not include auto provisioning.
+pub const MSG_PLAN_LACKS_FEATURE: &str =
+    "This organization's current plan does not support this feature.";
 /// HTTP 500 message for any error thrown during the callback.
 pub const MSG_ERROR: &str = "An error occurred";
 
@@ -192,6 +200,9 @@ pub enum Decision {
     Member,
     /// Cloud edition: the org is not linked to this IdP, not evaluated.
     NotLinked,
+    /// Cloud edition 1.18.3 to 1.19.x: the org's plan lacks auto
+    /// provisioning, not evaluated.
+    NotOnPlan,
     /// The org mapping did not give `true` or the org id.
     OrgNotMatched,
     /// No role mapping (policy nor default): org skipped.

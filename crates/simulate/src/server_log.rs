@@ -14,7 +14,7 @@ use serde_json::{json, Value as Json};
 
 use rolemap_engine::{json_text, Dialect};
 
-use crate::outcome::{Decision, ExprFailure, OrgTrace, Outcome, TraceValue};
+use crate::outcome::{Decision, ExprFailure, OrgTrace, Outcome, TraceValue, MSG_MULTIPLE_ORGS};
 
 /// A log line: `[level] message` and the metadata as compact JSON, numbers
 /// written as JavaScript writes them.
@@ -85,7 +85,7 @@ fn value_json(v: Option<TraceValue<'_>>) -> Option<Json> {
 /// The lines of one org (step 4 of the flow). Returns false when the login
 /// stopped there.
 fn org_lines(t: &OrgTrace<'_>, stored_role_mapping: Option<&str>, out: &mut Vec<String>) -> bool {
-    if t.decision == Decision::NotLinked {
+    if matches!(t.decision, Decision::NotLinked | Decision::NotOnPlan) {
         return true;
     }
     if let Some(text) = t.org_mapping {
@@ -166,6 +166,13 @@ impl Outcome {
             &meta("name", self.logged.name.clone()),
         ));
         if let Some(e) = self.error.as_deref().filter(|e| e.step == "email_path") {
+            error_lines(e, &mut out);
+            return out;
+        }
+        if self.message == MSG_MULTIPLE_ORGS {
+            out.push("[error] More than one organization linked to this IdP. This should not happen with auto-provisioning enabled.".into());
+        }
+        if let Some(e) = self.error.as_deref().filter(|e| e.step == "orgs") {
             error_lines(e, &mut out);
             return out;
         }
