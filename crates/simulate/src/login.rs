@@ -648,8 +648,8 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
             }
         }
         self.outcome.swallowed_error = swallowed.map(Box::new);
-        self.outcome.logged.email = Some(email.as_ref().map_or(Json::Null, js::to_json));
-        self.outcome.logged.name = Some(name.as_ref().map_or(Json::Null, js::to_json));
+        self.outcome.logged.email = logged(email.as_ref());
+        self.outcome.logged.name = logged(name.as_ref());
         self.outcome.name = match &name {
             Some(v) if js::truthy(v) => v.to_json(),
             _ => Json::Null,
@@ -995,6 +995,17 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         }
         self.outcome.orgs = orgs;
         Ok(())
+    }
+}
+
+/// A value as `JSON.stringify` writes it in a log line's metadata: `None`
+/// where it leaves the key out (a function, `undefined`); a path not set
+/// logs `null`.
+fn logged(v: Option<&Value<'_>>) -> Option<Json> {
+    match v {
+        None => Some(Json::Null),
+        Some(v) if matches!(v.kind(), ValueKind::Function | ValueKind::Undefined) => None,
+        Some(v) => Some(js::to_json(v)),
     }
 }
 

@@ -78,8 +78,13 @@ fn error_lines(failure: &ExprFailure, out: &mut Vec<String>) {
     out.push(format!("Stack: {name}: {message}"));
 }
 
-fn value_json(v: Option<TraceValue<'_>>) -> Option<Json> {
-    v.map(|v| v.to_json())
+/// A result as `JSON.stringify` writes it in the metadata: `None` (the key
+/// left out) for a function or `undefined`.
+fn value_json(v: Option<TraceValue<'_>>, kind: Option<&str>) -> Option<Json> {
+    match kind {
+        Some("function" | "undefined") => None,
+        _ => v.map(|v| v.to_json()),
+    }
 }
 
 /// The lines of one org (step 4 of the flow). Returns false when the login
@@ -102,7 +107,7 @@ fn org_lines(t: &OrgTrace<'_>, stored_role_mapping: Option<&str>, out: &mut Vec<
             _ => out.push(line(
                 "debug",
                 "Extraced Org ID",
-                &meta("orgId", value_json(t.org_mapping_value)),
+                &meta("orgId", value_json(t.org_mapping_value, t.org_mapping_type)),
             )),
         }
         if t.org_matched == Some(false) {
@@ -127,7 +132,10 @@ fn org_lines(t: &OrgTrace<'_>, stored_role_mapping: Option<&str>, out: &mut Vec<
         Decision::NoValidRoles => out.push(line(
             "error",
             "Role mapping returned no valid roles",
-            &meta("roleMappingResult", value_json(t.role_mapping_value)),
+            &meta(
+                "roleMappingResult",
+                value_json(t.role_mapping_value, t.role_mapping_type),
+            ),
         )),
         Decision::NoRolesInOrg => out.push(line(
             "error",
