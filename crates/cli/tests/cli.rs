@@ -884,8 +884,9 @@ fn eval_org_id_substitution() {
 }
 
 /// Text from a config or a token never drives the terminal: on a terminal
-/// (a pseudo-terminal from util-linux's `script`), an escape sequence in an
-/// expression is shown as `\u{1b}…`, not sent. Piped output stays exact.
+/// (a pseudo-terminal from util-linux's `script`) as in a pipe, `fmt`
+/// writes a string with control characters as a JSON literal whose escapes
+/// (`\u001b`) stand for them: the same expression, with no control in it.
 #[test]
 fn escape_sequences_reach_a_terminal_only_as_visible_text() {
     let payload = "'\u{1b}]0;pwned\u{7}\u{1b}[2A'";
@@ -901,14 +902,16 @@ fn escape_sequences_reach_a_terminal_only_as_visible_text() {
         !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
         "{shown:?}"
     );
-    assert!(
-        shown.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2A"),
-        "{shown:?}"
-    );
+    let canonical = "`\"\\u001b]0;pwned\\u0007\\u001b[2A\"`";
+    assert_eq!(shown.trim_end(), canonical, "{shown:?}");
 
     let piped = rolemap(&["fmt", payload], "");
     piped.code(0);
-    assert_eq!(piped.stdout.trim_end(), payload);
+    assert_eq!(piped.stdout.trim_end(), canonical);
+    let same = rolemap(&["eval", canonical], "{}");
+    same.code(0);
+    assert_eq!(same.stdout, rolemap(&["eval", payload], "{}").stdout);
+    assert_eq!(same.stdout, "\"\\u001b]0;pwned\\u0007\\u001b[2A\"\n");
 }
 
 // ---------------------------------------------------------------- examples
