@@ -278,3 +278,23 @@ proptest! {
         }
     }
 }
+
+/// `printing_round_trips` checks the texts that parse: most generated texts
+/// do (in one dialect at least), so it is never checked on nothing.
+#[test]
+fn most_generated_texts_parse() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = expr_text();
+    let total = 500;
+    let parsed = (0..total)
+        .map(|_| strategy.new_tree(&mut runner).expect("a text").current())
+        .filter(|text| {
+            DIALECTS
+                .iter()
+                .any(|&d| Expression::compile(text, d).is_ok())
+        })
+        .count();
+    assert!(parsed * 2 >= total, "only {parsed} of {total} texts parse");
+}

@@ -611,7 +611,7 @@ fn decode_reads_pipes_and_devices_not_only_regular_files() {
     let made = std::process::Command::new("mkfifo")
         .arg(&fifo)
         .status()
-        .expect("run mkfifo");
+        .expect("run mkfifo (coreutils: `apt-get install coreutils`)");
     assert!(made.success(), "mkfifo failed");
     let writer = {
         let (fifo, token) = (fifo.clone(), token.clone());
@@ -900,7 +900,7 @@ fn escape_sequences_reach_a_terminal_only_as_visible_text() {
         .env("ROLEMAP", env!("CARGO_BIN_EXE_rolemap"))
         .env("EXPR", payload)
         .output()
-        .expect("util-linux `script` runs (it gives the test a terminal)");
+        .expect("run `script`, which gives the test a terminal (util-linux; Debian: `apt-get install bsdutils`)");
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{shown}");
     assert!(
