@@ -56,10 +56,10 @@ pub fn table(outcomes: &[Outcome], color: bool) -> Shown {
         .iter()
         .map(|o| {
             [
-                Shown::from(&o.sample),
-                Shown::from(o.identifier.as_deref().unwrap_or("-")),
-                Shown::from(status_word(o)),
-                Shown::from(memberships(o)),
+                Shown::line(&o.sample),
+                Shown::line(o.identifier.as_deref().unwrap_or("-")),
+                Shown::line(&status_word(o)),
+                Shown::line(&memberships(o)),
             ]
         })
         .collect();
@@ -136,7 +136,7 @@ pub fn details(outcomes: &[Outcome], color: bool) -> Shown {
         for (detail, samples) in &groups {
             text.push(shown![
                 "  ",
-                paint(color, Paint::Red, samples.join(", ")),
+                paint(color, Paint::Red, Shown::line(&samples.join(", "))),
                 ": ",
                 detail
             ]);
@@ -171,7 +171,11 @@ pub fn details(outcomes: &[Outcome], color: bool) -> Shown {
                 " ",
                 fix,
                 "\n    ",
-                paint(color, Paint::Dim, format!("samples: {samples}")),
+                paint(
+                    color,
+                    Paint::Dim,
+                    Shown::line(&format!("samples: {samples}"))
+                ),
                 "\n",
             ]);
         }

@@ -34,6 +34,12 @@ impl Shown {
         self.0.is_empty()
     }
 
+    /// Text shown on one line (a table cell, a name in a list): newlines
+    /// and tabs are escaped too.
+    pub fn line(text: &str) -> Shown {
+        Shown(controls::escape_line(text).into_owned())
+    }
+
     /// JSON text for `--output json`: the same JSON, with DEL, C1 and bidi
     /// controls (which serde_json writes raw) as `\uXXXX` escapes.
     pub fn json(text: &str) -> Shown {

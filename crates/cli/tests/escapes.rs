@@ -397,3 +397,42 @@ fn the_checks_catch_a_payload_let_through() {
     let fine = format!("\u{1b}[31mV{MARK}\\u{{1b}}[31m\u{1b}[0m and V{MARK}\\u001b[31m");
     assert_eq!(problems(&fine, payload, "V"), Vec::<String>::new());
 }
+
+/// In the table of `simulate`, a cell is one line: a newline in a sample's
+/// file name or identifier is shown as `\u{a}`, and cannot fake a row.
+#[test]
+fn a_newline_in_a_name_cannot_fake_a_table_row() {
+    let dir = scratch("escapes/newline");
+    let fake = "\nmallory  mallory  200 ok  home: Admin";
+    let samples = dir.join("samples");
+    let claims = json!({ "sub": format!("eve{fake}") });
+    write(&samples, &format!("eve{fake}.json"), claims.to_string());
+    let config = json!({
+        "pangolin": { "edition": "oss", "version": "1.17.0" },
+        "idp": { "identifier_path": "sub", "auto_provision": true,
+                 "default_role_mapping": "'Admin'", "default_org_mapping": "'{{orgId}}'" },
+        "orgs": [{ "id": "home", "roles": ["Admin"] }],
+    });
+    let path = write(&dir, "config.json", config.to_string());
+    let samples = samples.display().to_string();
+    let r = rolemap_bytes(
+        &dir,
+        &["--color", "never", "simulate", &path, &samples],
+        b"",
+    );
+    r.code(0);
+    let rows: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("SAMPLE"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", r.stdout);
+    assert!(rows[0].starts_with("eve\\u{a}mallory"), "{}", r.stdout);
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("mallory")),
+        "{}",
+        r.stdout
+    );
+}

@@ -26,9 +26,21 @@ pub fn is_control(c: char) -> bool {
 /// code point in hex, as Rust writes it): ESC becomes the six characters
 /// `\u{1b}`. Newlines and tabs stay. The result holds no control character.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    escape_with(text, |out, c| {
-        let _ = write!(out, "\\u{{{:x}}}", c as u32);
-    })
+    escape_with(text, is_control, spell_text)
+}
+
+/// [`escape`], newlines and tabs included: for text shown on one line (a
+/// table cell, a name in a list), where a newline could fake a line.
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    escape_with(
+        text,
+        |c| is_control(c) || c == '\n' || c == '\t',
+        spell_text,
+    )
+}
+
+fn spell_text(out: &mut String, c: char) {
+    let _ = write!(out, "\\u{{{:x}}}", c as u32);
 }
 
 /// JSON text (as serde_json writes it) with every [`is_control`] character
@@ -37,18 +49,22 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// bidirectional controls it writes raw, and they can only be inside
 /// strings, where `\uXXXX` stands for the same character.
 pub fn escape_json(json: &str) -> Cow<'_, str> {
-    escape_with(json, |out, c| {
+    escape_with(json, is_control, |out, c| {
         let _ = write!(out, "\\u{:04x}", c as u32);
     })
 }
 
-fn escape_with(text: &str, spell: impl Fn(&mut String, char)) -> Cow<'_, str> {
-    if !text.chars().any(is_control) {
+fn escape_with(
+    text: &str,
+    escaped: impl Fn(char) -> bool,
+    spell: impl Fn(&mut String, char),
+) -> Cow<'_, str> {
+    if !text.chars().any(&escaped) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if is_control(c) {
+        if escaped(c) {
             spell(&mut out, c);
         } else {
             out.push(c);
@@ -100,6 +116,12 @@ mod tests {
             assert_eq!(escape(raw), shown);
             assert!(!escape(raw).chars().any(is_control));
         }
+    }
+
+    #[test]
+    fn one_line_text_shows_its_newlines_and_tabs() {
+        assert_eq!(escape_line("a\nb\tc\x1b"), "a\\u{a}b\\u{9}c\\u{1b}");
+        assert_eq!(escape_line("plain é"), "plain é");
     }
 
     #[test]
