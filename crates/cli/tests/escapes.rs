@@ -293,6 +293,14 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        name: "a usage error quoting an argument",
+        // clap drops ANSI sequences (and DEL) from what it quotes; the rest
+        // is shown escaped. Either way nothing raw reaches the terminal.
+        shows: "",
+        coloured: false,
+        run: |m, dir| rolemap(dir, &["eval", "--dialect", &m.expr, "@"]),
+    },
+    Case {
         name: "fmt --check",
         shows: "",
         coloured: true,
