@@ -1,7 +1,8 @@
 //! Writes a tree back as canonical text: single spaces around binary
 //! operators and after commas, no redundant parentheses, names unquoted
 //! unless they were quoted or need quotes. Parsing the text again gives the
-//! same tree.
+//! same tree. Control characters ([`crate::controls`]) are written as JSON
+//! escapes, so the text holds none.
 
 use crate::ast::{LiteralForm, Node, NodeKind, ProjectionKind, Slice};
 use crate::dialect::{Dialect, RawEscapes};
@@ -303,8 +304,9 @@ impl Printer {
         } else {
             // JSON text through `Value`'s `Display`, the one JSON writer
             // the playground's module carries.
+            // Controls as JSON escapes: the text shows no control character.
             let s = serde_json::Value::from(name).to_string();
-            self.push(&s);
+            self.push(&crate::controls::escape_json(&s));
         }
     }
 
@@ -319,14 +321,16 @@ impl Printer {
         // it in both dialects (jmespath.js unescapes only the first `\``).
         let json = value.to_string(); // `Display`, as above
         self.push("`");
-        self.push(&json.replace('`', "\\u0060"));
+        self.push(&crate::controls::escape_json(&json).replace('`', "\\u0060"));
         self.push("`");
     }
 
-    /// `'s'` if the dialect can read `s` back from a raw string.
+    /// `'s'` if the dialect can read `s` back from a raw string and `s`
+    /// holds no control character (a raw string cannot escape one).
     fn raw(&self, s: &str) -> Option<String> {
         let quotes = s.matches('\'').count();
         let ok = !s.ends_with('\\')
+            && !s.chars().any(crate::controls::is_control)
             && !s.contains("\\'")
             && match self.dialect.rules().raw_escapes {
                 RawEscapes::AllQuotes => true,
