@@ -239,6 +239,30 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        name: "simulate --log",
+        shows: "FVE",
+        coloured: true,
+        run: |m, dir| {
+            let samples = dir.join("samples");
+            claims_file(m, &samples);
+            let config = json!({
+                "idp": {
+                    "identifier_path": "sub",
+                    "email_path": json!(m.key).to_string(),
+                    "auto_provision": true,
+                    "default_role_mapping": format!("'{}'", m.expr),
+                    "default_org_mapping": "'{{orgId}}'",
+                },
+                "orgs": [{ "id": "home", "roles": ["Admin"] }],
+            });
+            let path = write(dir, "config.json", config.to_string());
+            rolemap(
+                dir,
+                &["simulate", "--log", &path, &samples.display().to_string()],
+            )
+        },
+    },
+    Case {
         name: "test: a compliance suite",
         shows: "FEV",
         coloured: true,
