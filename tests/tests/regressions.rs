@@ -371,3 +371,26 @@ fn dangling_dots_before_flatten_or_filter_and_empty_parentheses_parse_as_jmespat
         );
     }
 }
+
+/// differential one-edit variants: `{__proto__: valueOf} < 'a'` gave
+/// `false`; jmespath.js throws, as JavaScript turns the object into a
+/// primitive with the `toString` of `Function.prototype`, which refuses an
+/// object that is not a function.
+#[test]
+fn an_object_whose_prototype_is_a_function_has_no_primitive_value() {
+    for src in [
+        "{__proto__: valueOf} < 'a'",
+        "{__proto__: {__proto__: constructor}} >= `1`",
+        "[{__proto__: toString}] < `1`",
+    ] {
+        let expr = Expression::compile(src, Dialect::Pangolin).expect("parses");
+        let e = expr
+            .search_json(&serde_json::json!({}))
+            .expect_err("jmespath.js throws");
+        assert_eq!(
+            e.js_message.as_deref(),
+            Some("Function.prototype.toString requires that 'this' be a Function"),
+            "{src:?}"
+        );
+    }
+}
