@@ -394,3 +394,23 @@ fn an_object_whose_prototype_is_a_function_has_no_primitive_value() {
         );
     }
 }
+
+/// differential one-edit variants: `{__proto__: constructor, name: x}` gave
+/// an object; jmespath.js (strict mode) throws, as the prototype is the
+/// `Object` function, whose own `name` is read-only.
+#[test]
+fn keys_read_only_on_a_function_prototype_cannot_be_set() {
+    for (src, fails) in [
+        ("{__proto__: constructor, name: `1`}", true),
+        ("{__proto__: valueOf, length: `1`}", true),
+        ("{__proto__: constructor, prototype: `1`}", true),
+        ("{__proto__: {__proto__: toString}, caller: `1`}", true),
+        ("{__proto__: valueOf, prototype: `1`}", false),
+        ("{__proto__: toString, apply: `1`}", false),
+        ("{name: `1`, __proto__: valueOf}", false),
+    ] {
+        let expr = Expression::compile(src, Dialect::Pangolin).expect("parses");
+        let got = expr.search_json(&serde_json::json!({}));
+        assert_eq!(got.is_err(), fails, "{src:?}: {got:?}");
+    }
+}

@@ -534,7 +534,8 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         let mut out = ObjectBuilder::new(self.rules.prototype_fields, kvs.len());
         for (key, value) in kvs {
             let v = self.eval(value, cur)?;
-            out.set(key.as_ref().into(), v);
+            out.set(key.as_ref().into(), v)
+                .map_err(|e| Box::new(crate::Error { span: op.span, ..e }))?;
         }
         Ok(out.finish())
     }
