@@ -325,3 +325,107 @@ fn backtracking_brackets_and_exprefs_do_not_hang_the_parser() {
         }
     }
 }
+
+/// Review of the Pangolin dialect against jmespath.js's parser: a `.`
+/// followed by the tokens `[]` or `[?` is a `.` followed by nothing (the
+/// tokens are the next postfix), and `()` is an expression of nothing;
+/// jmespath.js parses both and fails only where it evaluates them. The spec
+/// rejects them. Answers as `node` with jmespath@0.16.0 gives them.
+#[test]
+fn dangling_dots_before_flatten_or_filter_and_empty_parentheses_parse_as_jmespath_js() {
+    let data = serde_json::json!({"groups": ["a"], "foo": [{"a": 1}], "scores": [0, 1, 2, 3]});
+    let answers = [
+        ("`true` || foo.[?a==`1`]", Some(serde_json::json!(true))),
+        ("`false` && ()", Some(serde_json::json!(false))),
+        ("`false` && &()", Some(serde_json::json!(false))),
+        ("scores[:1 2]", Some(serde_json::json!([0, 1]))),
+        ("scores[1:2 3:]", Some(serde_json::json!([1, 2]))),
+        ("(&a).name", Some(serde_json::json!("a"))),
+        ("groups.[] || 'Member'", None),
+        ("groups.[?@]", None),
+        ("()", None),
+        ("&()", None),
+    ];
+    for (src, want) in answers {
+        let expr = Expression::compile(src, Dialect::Pangolin)
+            .unwrap_or_else(|e| panic!("{src:?} must parse: {e}"));
+        let got = expr.search_json(&data);
+        match want {
+            Some(v) => assert_eq!(got.ok(), Some(v), "{src:?}"),
+            None => assert!(got.is_err(), "{src:?} must fail when evaluated: {got:?}"),
+        }
+        // Every form here but an expression reference's field is leniency.
+        if src != "(&a).name" {
+            assert!(
+                Expression::compile(src, Dialect::Spec).is_err(),
+                "spec: {src:?}"
+            );
+        }
+        let canonical = expr.canonical();
+        let again = Expression::compile(&canonical, Dialect::Pangolin)
+            .unwrap_or_else(|e| panic!("{src:?} printed as {canonical:?}: {e}"));
+        assert_eq!(again.ast(), expr.ast(), "{src:?} printed as {canonical:?}");
+    }
+    for src in [
+        "groups.[]",
+        "a.[?b]",
+        "().a",
+        "[()]",
+        "a.[][0]",
+        "(\"length\")(groups)",
+    ] {
+        let expr = Expression::compile(src, Dialect::Pangolin)
+            .unwrap_or_else(|e| panic!("{src:?} must parse: {e}"));
+        let canonical = expr.canonical();
+        let again = Expression::compile(&canonical, Dialect::Pangolin)
+            .unwrap_or_else(|e| panic!("{src:?} printed as {canonical:?}: {e}"));
+        assert_eq!(again.ast(), expr.ast(), "{src:?} printed as {canonical:?}");
+        assert!(
+            Expression::compile(src, Dialect::Spec).is_err(),
+            "spec: {src:?}"
+        );
+    }
+}
+
+/// differential one-edit variants: `{__proto__: valueOf} < 'a'` gave
+/// `false`; jmespath.js throws, as JavaScript turns the object into a
+/// primitive with the `toString` of `Function.prototype`, which refuses an
+/// object that is not a function.
+#[test]
+fn an_object_whose_prototype_is_a_function_has_no_primitive_value() {
+    for src in [
+        "{__proto__: valueOf} < 'a'",
+        "{__proto__: {__proto__: constructor}} >= `1`",
+        "[{__proto__: toString}] < `1`",
+    ] {
+        let expr = Expression::compile(src, Dialect::Pangolin).expect("parses");
+        let e = expr
+            .search_json(&serde_json::json!({}))
+            .expect_err("jmespath.js throws");
+        assert_eq!(
+            e.js_message.as_deref(),
+            Some("Function.prototype.toString requires that 'this' be a Function"),
+            "{src:?}"
+        );
+    }
+}
+
+/// differential one-edit variants: `{__proto__: constructor, name: x}` gave
+/// an object; jmespath.js (strict mode) throws, as the prototype is the
+/// `Object` function, whose own `name` is read-only.
+#[test]
+fn keys_read_only_on_a_function_prototype_cannot_be_set() {
+    for (src, fails) in [
+        ("{__proto__: constructor, name: `1`}", true),
+        ("{__proto__: valueOf, length: `1`}", true),
+        ("{__proto__: constructor, prototype: `1`}", true),
+        ("{__proto__: {__proto__: toString}, caller: `1`}", true),
+        ("{__proto__: valueOf, prototype: `1`}", false),
+        ("{__proto__: toString, apply: `1`}", false),
+        ("{name: `1`, __proto__: valueOf}", false),
+    ] {
+        let expr = Expression::compile(src, Dialect::Pangolin).expect("parses");
+        let got = expr.search_json(&serde_json::json!({}));
+        assert_eq!(got.is_err(), fails, "{src:?}: {got:?}");
+    }
+}

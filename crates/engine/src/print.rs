@@ -124,7 +124,10 @@ impl Printer {
         }
         match &node.kind {
             NodeKind::Identity | NodeKind::Current => self.push("@"),
-            NodeKind::Missing => {}
+            // Where a `.` is followed by nothing usable, `Subexpr` and
+            // `projection_rhs` write the `.` alone; anywhere else the
+            // missing expression came from empty parentheses.
+            NodeKind::Missing => self.push("()"),
             NodeKind::Field { name, quoted } => self.name(name, *quoted),
             NodeKind::Literal { value, form } => self.literal(value, *form),
             NodeKind::Pipe(l, r) => self.infix(l, " | ", r, 1),
@@ -176,7 +179,9 @@ impl Printer {
             NodeKind::Subexpr { lhs, rhs } => {
                 self.base(lhs, 40);
                 self.push(".");
-                self.expr(rhs, 40);
+                if !matches!(rhs.kind, NodeKind::Missing) {
+                    self.expr(rhs, 40);
+                }
             }
             NodeKind::Index { lhs, index } => {
                 if !is_identity(lhs) {
@@ -270,7 +275,9 @@ impl Printer {
         if !bracketed {
             self.push(".");
         }
-        self.expr(rhs, 0);
+        if !matches!(rhs.kind, NodeKind::Missing) {
+            self.expr(rhs, 0);
+        }
     }
 
     fn slice(&mut self, s: &Slice) {
