@@ -301,6 +301,12 @@ pub struct SimulateArgs {
     /// Ignore the scopes: every claim of a sample reaches Pangolin.
     #[arg(long)]
     pub all_claims: bool,
+    /// Show, per login, the lines Pangolin 1.22.0's server log has about
+    /// the mappings (`User identifier`, `Hydrated Org Mapping`, `Extraced
+    /// Org ID`, `Role Mapping`, ...), to hold against your server's log
+    /// (`--output json` always has them, as `log`).
+    #[arg(long)]
+    pub log: bool,
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,

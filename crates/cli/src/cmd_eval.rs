@@ -6,6 +6,7 @@ use serde_json::{json, Value as Json};
 use crate::args::{EvalArgs, OutputFormat};
 use crate::input::{self, Source};
 use crate::style::{self, Paint, Style};
+use crate::terminal::Shown;
 use crate::{err, out, CmdResult, Failure, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// An engine error as the JSON object of `--output json`.
@@ -30,7 +31,7 @@ pub fn compile(
         match output {
             OutputFormat::Json => {
                 let text = pretty(&json!({ "error": error_json(&e) }));
-                if let Err(f) = out(&format!("{text}\n")) {
+                if let Err(f) = out(&Shown::json(&format!("{text}\n"))) {
                     return f;
                 }
             }
@@ -115,16 +116,17 @@ pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
                     OutputFormat::Json => {
                         let v =
                             json!({ "error": { "kind": "invalid-input", "message": f.message } });
-                        format!("{}\n", json_text(&v, dialect, false))
+                        Shown::json(&format!("{}\n", json_text(&v, dialect, false)))
                     }
                     OutputFormat::Text => {
                         // On stderr for the reader, and in its place on stdout.
-                        err(&format!(
-                            "{} {}\n",
+                        err(&shown![
                             style::paint(style.err, Paint::Red, "error:"),
-                            f.message
-                        ));
-                        format!("error[invalid-input]: {}\n", f.message)
+                            " ",
+                            &f.message,
+                            "\n"
+                        ]);
+                        Shown::from(format!("error[invalid-input]: {}\n", f.message))
                     }
                 };
                 out(&text)?;
@@ -146,32 +148,35 @@ pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
                     Ok(v) => json!({ "result": v.to_json_with(js) }),
                     Err(e) => json!({ "error": error_json(e) }),
                 };
-                format!("{}\n", json_text(&v, dialect, !a.jsonl))
+                Shown::json(&format!("{}\n", json_text(&v, dialect, !a.jsonl)))
             }
             OutputFormat::Text => match &result {
                 Ok(v) => {
                     if let Some(note) = undefined_note(v) {
                         if !a.jsonl {
-                            err(&format!(
-                                "{} {note}\n",
-                                style::paint(style.err, Paint::Cyan, "note:")
-                            ));
+                            err(&shown![
+                                style::paint(style.err, Paint::Cyan, "note:"),
+                                " ",
+                                note,
+                                "\n"
+                            ]);
                         }
-                        "undefined\n".to_string()
+                        Shown::from("undefined\n")
                     } else {
-                        format!("{}\n", json_text(&v.to_json_with(js), dialect, !a.jsonl))
+                        let value = json_text(&v.to_json_with(js), dialect, !a.jsonl);
+                        Shown::json(&format!("{value}\n"))
                     }
                 }
                 Err(e) => {
                     if a.jsonl {
                         let at = line.map_or(String::new(), |l| format!(" ({}:{l})", source.name));
-                        format!("error[{}]: {}{at}\n", e.kind.as_str(), e.message)
+                        Shown::from(format!("error[{}]: {}{at}\n", e.kind.as_str(), e.message))
                     } else {
                         err(&style::render(
                             &style::engine_diagnostic(&text, e),
                             style.err,
                         ));
-                        String::new()
+                        Shown::new()
                     }
                 }
             },
