@@ -92,6 +92,7 @@ pub fn to_config(s: &Snapshot, a: &Assumptions) -> Config {
                 org_mapping: None,
                 role_mapping_builder: None,
                 linked: policy.is_some(),
+                plan: None,
             };
             if let Some(p) = policy {
                 policy_fields(&mut org, p.role_mapping.as_ref(), p.org_mapping.as_ref());
@@ -117,6 +118,7 @@ pub fn to_config(s: &Snapshot, a: &Assumptions) -> Config {
             auto_provision: s.idp.auto_provision,
             default_role_mapping: s.idp.default_role_mapping.clone(),
             default_org_mapping: s.idp.default_org_mapping.clone(),
+            org: None,
         },
         orgs,
         users: Vec::new(),

@@ -16,6 +16,7 @@ use super::report::{expectations_text, lint_config, lint_text, quote, run_expect
 use super::{api, claims_json, connect, samples};
 use crate::args::{ApplyArgs, OutputFormat};
 use crate::style::{paint, Paint, Style};
+use crate::terminal::Shown;
 use crate::{out, CmdResult, Failure, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// The config a login on `server` uses, with what only the file knows
@@ -91,8 +92,8 @@ fn show(v: &Json) -> String {
     }
 }
 
-fn change_text(c: &Change) -> String {
-    let mut text = format!("  {}\n", c.summary());
+fn change_text(c: &Change) -> Shown {
+    let mut text = shown!["  ", c.summary(), "\n"];
     for f in c.fields() {
         let line = match c {
             Change::UpdateIdp { .. } | Change::UpdatePolicy { .. } => {
@@ -101,83 +102,77 @@ fn change_text(c: &Change) -> String {
             Change::CreatePolicy { .. } => format!("{}: {}", f.key, show(&f.after)),
             Change::DeletePolicy { .. } => format!("{}: {} (deleted)", f.key, show(&f.before)),
         };
-        text.push_str(&format!("      {line}\n"));
+        text.push(shown!["      ", line, "\n"]);
     }
     text
 }
 
-fn review_text(a: &ApplyArgs, r: &Review, color: bool) -> String {
-    let mut text = String::new();
+fn logins_text(r: &Review, color: bool) -> Shown {
+    let head = format!("Logins that change once saved ({} sample(s)):", r.samples);
+    let mut text = shown!["\n", paint(color, Paint::Bold, head), "\n"];
+    if r.logins.is_empty() {
+        text.push("  none\n");
+    }
+    for l in &r.logins {
+        let verdict = l.verdict();
+        let p = if verdict == "starts failing" {
+            Paint::Red
+        } else {
+            Paint::Green
+        };
+        text.push(shown![
+            "  ",
+            Shown::line(&l.sample),
+            format!(": HTTP {} -> {} ", l.before.0, l.after.0),
+            paint(color, p, verdict),
+            "\n"
+        ]);
+        if l.after.0 >= 300 {
+            text.push(shown!["      then: ", &l.after.1, "\n"]);
+        }
+        for g in &l.gained {
+            text.push(shown!["      + ", Shown::line(g), "\n"]);
+        }
+        for g in &l.lost {
+            text.push(shown!["      - ", Shown::line(g), "\n"]);
+        }
+    }
+    text
+}
+
+fn review_text(a: &ApplyArgs, r: &Review, color: bool) -> Shown {
+    let mut text = Shown::new();
     if r.plan.is_empty() {
-        text.push_str("Changes: none (the server holds the file's mappings)\n");
+        text.push("Changes: none (the server holds the file's mappings)\n");
     } else {
-        text.push_str(&paint(
-            color,
-            Paint::Bold,
-            &format!("Changes ({}):", r.plan.changes.len()),
-        ));
-        text.push('\n');
+        let head = format!("Changes ({}):", r.plan.changes.len());
+        text.push(shown![paint(color, Paint::Bold, head), "\n"]);
         for c in &r.plan.changes {
-            text.push_str(&change_text(c));
+            text.push(change_text(c));
         }
     }
     for n in &r.plan.notes {
-        text.push_str(&format!("  note: {n}\n"));
+        text.push(shown!["  note: ", n, "\n"]);
     }
     if r.samples > 0 {
-        text.push_str(&format!(
-            "\n{}\n",
-            paint(
-                color,
-                Paint::Bold,
-                &format!("Logins that change once saved ({} sample(s)):", r.samples)
-            )
-        ));
-        if r.logins.is_empty() {
-            text.push_str("  none\n");
-        }
-        for l in &r.logins {
-            let verdict = l.verdict();
-            let p = if verdict == "starts failing" {
-                Paint::Red
-            } else {
-                Paint::Green
-            };
-            text.push_str(&format!(
-                "  {}: HTTP {} -> {} {}\n",
-                l.sample,
-                l.before.0,
-                l.after.0,
-                paint(color, p, verdict)
-            ));
-            if l.after.0 >= 300 {
-                text.push_str(&format!("      then: {}\n", l.after.1));
-            }
-            for g in &l.gained {
-                text.push_str(&format!("      + {g}\n"));
-            }
-            for g in &l.lost {
-                text.push_str(&format!("      - {g}\n"));
-            }
-        }
+        text.push(logins_text(r, color));
     }
     if r.lint.iter().any(|i| !i.diagnostics.is_empty()) {
-        text.push_str(&format!(
-            "\n{}\n{}",
+        text.push(shown![
+            "\n",
             paint(color, Paint::Bold, "Lint (as saved):"),
+            "\n",
             lint_text(&r.lint, color)
-        ));
+        ]);
     }
     if let (Some(e), Some(p)) = (&r.expect, &a.expect) {
-        text.push_str(&format!(
-            "\n{}\n{}",
-            paint(
-                color,
-                Paint::Bold,
-                &format!("Expectations ({}):", p.display())
-            ),
+        let head = format!("Expectations ({}):", p.display());
+        text.push(shown![
+            "\n",
+            paint(color, Paint::Bold, head),
+            "\n",
             expectations_text(e, color)
-        ));
+        ]);
     }
     text
 }
@@ -219,43 +214,48 @@ fn save(client: &Client, a: &ApplyArgs, file: &Config, r: &Review) -> Saved {
     }
 }
 
-fn saved_text(s: &Saved, color: bool) -> String {
-    let mut text = String::new();
+fn saved_text(s: &Saved, color: bool) -> Shown {
+    let mut text = Shown::new();
     for m in &s.made {
-        text.push_str(&format!("  made: {m}\n"));
+        text.push(shown!["  made: ", m, "\n"]);
     }
     if let Some((what, why)) = &s.failed {
-        text.push_str(&format!(
-            "  {} {what}: {why}\n",
-            paint(color, Paint::Red, "FAILED:")
-        ));
+        text.push(shown![
+            "  ",
+            paint(color, Paint::Red, "FAILED:"),
+            " ",
+            what,
+            ": ",
+            why,
+            "\n"
+        ]);
         for n in s.not_made.iter().skip(1) {
-            text.push_str(&format!("  not made: {n}\n"));
+            text.push(shown!["  not made: ", n, "\n"]);
         }
     }
     match (&s.remaining, &s.pull_error) {
-        (Some(rest), _) if rest.is_empty() => text.push_str(&format!(
-            "{}\n",
+        (Some(rest), _) if rest.is_empty() => text.push(shown![
             paint(
                 color,
                 Paint::Green,
                 "Pulled again: the server holds the file's mappings."
-            )
-        )),
+            ),
+            "\n"
+        ]),
         (Some(rest), _) => {
-            text.push_str(&format!(
-                "{}\n",
+            text.push(shown![
                 paint(
                     color,
                     Paint::Red,
                     "Pulled again: the server does NOT hold these of the file's mappings:"
-                )
-            ));
+                ),
+                "\n"
+            ]);
             for r in rest {
-                text.push_str(&format!("  still to do: {r}\n"));
+                text.push(shown!["  still to do: ", r, "\n"]);
             }
         }
-        (None, Some(e)) => text.push_str(&format!("Could not pull again to confirm: {e}\n")),
+        (None, Some(e)) => text.push(shown!["Could not pull again to confirm: ", e, "\n"]),
         (None, None) => {}
     }
     text
@@ -318,30 +318,34 @@ pub fn run(a: &ApplyArgs, style: Style) -> CmdResult {
                     "pull_error": s.pull_error,
                 })),
             });
-            out(&format!("{}\n", crate::cmd_eval::pretty(&v)))?;
+            out(&Shown::json(&format!("{}\n", crate::cmd_eval::pretty(&v))))?;
         }
         OutputFormat::Text => {
-            let mut text = format!(
-                "{}\n\n{}",
-                paint(c, Paint::Bold, &head),
-                review_text(a, &r, c)
-            );
-            text.push('\n');
+            let mut text = shown![
+                paint(c, Paint::Bold, head),
+                "\n\n",
+                review_text(a, &r, c),
+                "\n"
+            ];
             match mode {
                 "refused" => {
-                    text.push_str(&paint(c, Paint::Red, "Refused, nothing was written:"));
-                    text.push('\n');
+                    text.push(shown![
+                        paint(c, Paint::Red, "Refused, nothing was written:"),
+                        "\n"
+                    ]);
                     for why in &r.refused {
-                        text.push_str(&format!("  - {why}\n"));
+                        text.push(shown!["  - ", why, "\n"]);
                     }
                 }
-                "nothing" => text.push_str("Nothing to change.\n"),
-                "dry-run" => text.push_str("Dry run: nothing was written.\n"),
+                "nothing" => text.push("Nothing to change.\n"),
+                "dry-run" => text.push("Dry run: nothing was written.\n"),
                 _ => {
                     if let Some(s) = &saved {
-                        text.push_str(&paint(c, Paint::Bold, "Saved:"));
-                        text.push('\n');
-                        text.push_str(&saved_text(s, c));
+                        text.push(shown![
+                            paint(c, Paint::Bold, "Saved:"),
+                            "\n",
+                            saved_text(s, c)
+                        ]);
                     }
                 }
             }

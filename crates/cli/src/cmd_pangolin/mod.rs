@@ -21,6 +21,7 @@ use crate::args::{
     ServerArgs,
 };
 use crate::style::{paint, Paint, Style};
+use crate::terminal::Shown;
 use crate::{err, out, CmdResult, Failure, EXIT_FAILED, EXIT_OK};
 use report::{expectations_text, lint_config, lint_text, quote, run_expectations, LintItem};
 
@@ -102,12 +103,12 @@ fn choose_idp(client: &Client, idp: Option<u64>) -> Result<u64, Failure> {
             list.join(", ")
         )));
     }
-    err(&format!("IdPs on {}:\n", client.endpoint().base()));
+    err(&shown!["IdPs on ", client.endpoint().base(), ":\n"]);
     for l in &list {
-        err(&format!("  {l}\n"));
+        err(&shown!["  ", Shown::line(l), "\n"]);
     }
     loop {
-        err("Which IdP (id)? ");
+        err(&Shown::from("Which IdP (id)? "));
         let mut line = String::new();
         let n = std::io::stdin()
             .lock()
@@ -118,7 +119,7 @@ fn choose_idp(client: &Client, idp: Option<u64>) -> Result<u64, Failure> {
         }
         match line.trim().parse::<u64>() {
             Ok(id) if idps.iter().any(|i| i.idp_id == id) => return Ok(id),
-            _ => err(&format!("not one of: {}\n", list.join(", "))),
+            _ => err(&shown!["not one of: ", Shown::line(&list.join(", ")), "\n"]),
         }
     }
 }
@@ -153,11 +154,11 @@ fn pull(a: &PullArgs, _style: Style) -> CmdResult {
     let text = convert::render(&config, format, &origin, &assumed, &snapshot)
         .map_err(|e| Failure::input(format!("cannot write the config: {e}")))?;
     match &a.out {
-        None => out(&text)?,
+        None => out(&Shown::from(text))?,
         Some(path) => {
             std::fs::write(path, text.as_bytes())
                 .map_err(|e| Failure::input(format!("{}: cannot write: {e}", path.display())))?;
-            err(&format!(
+            err(&Shown::from(format!(
                 "wrote {}: IdP {} {}, {} org(s), {} policy(ies), pangolin.version {}{}\n",
                 path.display(),
                 snapshot.idp.id,
@@ -170,7 +171,7 @@ fn pull(a: &PullArgs, _style: Style) -> CmdResult {
                 } else {
                     ""
                 }
-            ));
+            )));
         }
     }
     Ok(EXIT_OK)
@@ -279,49 +280,41 @@ fn check(a: &CheckArgs, style: Style) -> CmdResult {
                 "failed": failed,
                 "reasons": reasons,
             });
-            out(&format!("{}\n", crate::cmd_eval::pretty(&v)))?;
+            out(&Shown::json(&format!("{}\n", crate::cmd_eval::pretty(&v))))?;
         }
         OutputFormat::Text => {
             let c = style.out;
-            let mut text = format!(
-                "{} {}\n\n",
+            let mut text = shown![
                 paint(c, Paint::Bold, "Checked:"),
-                server_line(&client, &snapshot, &config, &a.server)
-            );
-            text.push_str(&format!(
-                "{}\n{}",
+                " ",
+                server_line(&client, &snapshot, &config, &a.server),
+                "\n\n",
                 paint(c, Paint::Bold, "Lint:"),
-                lint_text(&lint, c)
-            ));
+                "\n",
+                lint_text(&lint, c),
+            ];
             if !samples.is_empty() {
-                text.push_str(&format!(
-                    "\n{}\n",
-                    paint(
-                        c,
-                        Paint::Bold,
-                        &format!("Logins ({} sample(s)):", samples.len())
-                    )
-                ));
-                text.push_str(&crate::cmd_simulate::table(&outcomes, c));
-                text.push_str(&crate::cmd_simulate::details(&outcomes, c));
+                let head = format!("Logins ({} sample(s)):", samples.len());
+                text.push(shown!["\n", paint(c, Paint::Bold, head), "\n"]);
+                text.push(crate::cmd_simulate::table(&outcomes, c));
+                text.push(crate::cmd_simulate::details(&outcomes, c));
             }
             if let (Some(r), Some(p)) = (&expect, &a.expect) {
-                text.push_str(&format!(
-                    "\n{}\n",
-                    paint(c, Paint::Bold, &format!("Expectations ({}):", p.display()))
-                ));
-                text.push_str(&expectations_text(r, c));
+                let head = format!("Expectations ({}):", p.display());
+                text.push(shown!["\n", paint(c, Paint::Bold, head), "\n"]);
+                text.push(expectations_text(r, c));
             }
             if !unexpected.is_empty() {
                 let names: Vec<&str> = unexpected.iter().map(|o| o.sample.as_str()).collect();
-                text.push_str(&format!(
-                    "\nFailed logins no expectation expects: {}\n",
-                    names.join(", ")
-                ));
+                text.push(shown![
+                    "\nFailed logins no expectation expects: ",
+                    Shown::line(&names.join(", ")),
+                    "\n"
+                ]);
             }
-            text.push('\n');
-            text.push_str(&if failed {
-                paint(c, Paint::Red, &format!("FAILED: {}", reasons.join(", ")))
+            text.push("\n");
+            text.push(if failed {
+                paint(c, Paint::Red, format!("FAILED: {}", reasons.join(", ")))
             } else {
                 paint(
                     c,
@@ -329,7 +322,7 @@ fn check(a: &CheckArgs, style: Style) -> CmdResult {
                     "OK: no lint error, every login and expectation as expected",
                 )
             });
-            text.push('\n');
+            text.push("\n");
             out(&text)?;
         }
     }

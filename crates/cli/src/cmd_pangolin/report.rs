@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::style::{paint, Paint};
+use crate::terminal::Shown;
 use crate::Failure;
 
 /// The findings for one field of the config.
@@ -158,35 +159,37 @@ pub fn lint_config(config: &Config, claims: &[Json]) -> Vec<LintItem> {
 }
 
 /// The lint findings as text (fields without findings left out).
-pub fn lint_text(items: &[LintItem], color: bool) -> String {
-    let mut text = String::new();
+pub fn lint_text(items: &[LintItem], color: bool) -> Shown {
+    let mut text = Shown::new();
     for item in items.iter().filter(|i| !i.diagnostics.is_empty()) {
-        text.push_str(&format!(
-            "  {}: {}\n",
+        text.push(shown![
+            "  ",
             paint(color, Paint::Bold, &item.field),
-            quote(&item.expression)
-        ));
+            ": ",
+            quote(&item.expression),
+            "\n"
+        ]);
         for d in &item.diagnostics {
             let p = match d.severity {
                 Severity::Error => Paint::Red,
                 Severity::Warning => Paint::Yellow,
                 Severity::Info => Paint::Cyan,
             };
-            text.push_str(&format!(
-                "    {} {}\n",
-                paint(color, p, &format!("{}[{} {}]", d.severity, d.code, d.name)),
-                d.message
-            ));
+            let head = format!("{}[{} {}]", d.severity, d.code, d.name);
+            text.push(shown!["    ", paint(color, p, head), " ", &d.message, "\n"]);
             if let Some(h) = &d.help {
-                text.push_str(&format!(
-                    "      {} {h}\n",
-                    paint(color, Paint::Cyan, "help:")
-                ));
+                text.push(shown![
+                    "      ",
+                    paint(color, Paint::Cyan, "help:"),
+                    " ",
+                    h,
+                    "\n"
+                ]);
             }
         }
     }
     if text.is_empty() {
-        text.push_str(&format!("  {}\n", paint(color, Paint::Green, "no finding")));
+        text.push(shown!["  ", paint(color, Paint::Green, "no finding"), "\n"]);
     }
     text
 }
@@ -227,19 +230,21 @@ pub fn run_expectations(path: &Path, config: &Config) -> Result<TestReport, Fail
 }
 
 /// The failed expectations as text.
-pub fn expectations_text(report: &TestReport, color: bool) -> String {
-    let mut text = String::new();
+pub fn expectations_text(report: &TestReport, color: bool) -> Shown {
+    let mut text = Shown::new();
     for case in report.cases.iter().filter(|c| !c.passed) {
-        text.push_str(&format!(
-            "  {} {}\n",
+        text.push(shown![
+            "  ",
             paint(color, Paint::Red, "FAIL"),
-            case.name
-        ));
+            " ",
+            Shown::line(&case.name),
+            "\n"
+        ]);
         for line in &case.diff {
-            text.push_str(&format!("      {line}\n"));
+            text.push(shown!["      ", line, "\n"]);
         }
     }
-    text.push_str(&format!(
+    text.push(format!(
         "  {} passed, {} failed\n",
         report.passed_count(),
         report.failed_count()
