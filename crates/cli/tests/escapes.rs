@@ -1,6 +1,7 @@
 //! Untrusted text never drives the terminal. Each payload (ESC, CSI, OSC,
 //! C1, DEL, bidi controls) goes into claim keys and values, sample and
-//! token file names, expressions and config values; every subcommand runs
+//! token file names, expressions, config values and a Pangolin server's
+//! answers (the fake of tests/support/fake_pangolin.rs); every subcommand runs
 //! over them with colour forced on (`--color always`), and the raw bytes of
 //! stdout and stderr are checked:
 //!
@@ -9,13 +10,16 @@
 //! - no other control character is there at all (C0 but newline and tab,
 //!   DEL, C1, bidi controls);
 //! - each piece of untrusted text is marked (`K§` claim key, `V§` claim
-//!   value, `F§` file name, `E§` expression, `C§` config value): a control
+//!   value, `F§` file name, `E§` expression, `C§` config value, `S§` a
+//!   server's answer): a control
 //!   right after a mark would be the payload let through (a payload
 //!   `ESC [31m` looks like rolemap's own red otherwise), and the escaped
 //!   form right after a mark (`§\u{1b}`, or `§\u001b` in JSON) shows the
 //!   text reached the output, visibly.
 
 mod common;
+#[path = "support/fake_pangolin.rs"]
+mod fake_pangolin;
 
 use std::path::Path;
 
@@ -59,6 +63,8 @@ struct Marked {
     expr: String,
     /// A config value.
     config: String,
+    /// A value in a server's answer.
+    server: String,
 }
 
 impl Marked {
@@ -70,6 +76,7 @@ impl Marked {
             file: m('F').replace('/', "∕"),
             expr: m('E'),
             config: m('C'),
+            server: m('S'),
         }
     }
 }
@@ -97,6 +104,19 @@ fn claims_file(m: &Marked, dir: &Path) -> String {
         "groups": [m.value],
     });
     write(dir, &format!("{}.json", m.file), claims.to_string())
+}
+
+/// Runs `rolemap pangolin SUBCOMMAND` against a fake Pangolin whose IdP 1
+/// has a marked name and a default role mapping giving a marked role name
+/// (which no org has: a lint finding quotes it).
+fn pangolin(m: &Marked, dir: &Path, subcommand: &str) -> Run {
+    let mut state = fake_pangolin::State::recorded();
+    state.idps[0]["idp"]["name"] = json!(m.server);
+    state.idps[0]["idp"]["defaultRoleMapping"] = json!(format!("'{}'", m.server));
+    let fake = fake_pangolin::Fake::start(state);
+    let key = write(dir, "key", fake_pangolin::ROOT_KEY);
+    let args = ["--url", &fake.url, "--idp", "1", "--api-key-file", &key];
+    rolemap(dir, &[&["pangolin", subcommand][..], &args].concat())
 }
 
 const CASES: &[Case] = &[
@@ -323,6 +343,18 @@ const CASES: &[Case] = &[
         shows: "",
         coloured: false,
         run: |m, dir| rolemap(dir, &["eval", "--dialect", &m.expr, "@"]),
+    },
+    Case {
+        name: "pangolin pull: the server's IdP",
+        shows: "S",
+        coloured: false,
+        run: |m, dir| pangolin(m, dir, "pull"),
+    },
+    Case {
+        name: "pangolin check: the server's IdP and mappings",
+        shows: "S",
+        coloured: true,
+        run: |m, dir| pangolin(m, dir, "check"),
     },
     Case {
         name: "fmt --check",
