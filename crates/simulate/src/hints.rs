@@ -771,26 +771,37 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
 /// outcome has: Pangolin keeps one user per username (lower-cased
 /// identifier) and IdP, and each login re-syncs it.
 pub(crate) fn mark_same_users(outcomes: &mut [Outcome]) {
-    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for i in 0..outcomes.len() {
-        let Some(id) = outcomes[i].identifier.clone() else {
+    // The outcomes with an identifier, by identifier then input order: the
+    // first of each run is the first login of that user.
+    let mut order: Vec<usize> = (0..outcomes.len())
+        .filter(|&i| outcomes[i].identifier.is_some())
+        .collect();
+    order.sort_by(|&a, &b| outcomes[a].identifier.cmp(&outcomes[b].identifier));
+    let mut first = None;
+    for k in 0..order.len() {
+        let i = order[k];
+        if k == 0 || outcomes[order[k - 1]].identifier != outcomes[i].identifier {
+            first = Some(i);
             continue;
-        };
-        match first.get(&id) {
-            None => {
-                first.insert(id, i);
-            }
-            Some(&j) => {
-                let hint = Hint {
-                    code: "same-user",
-                    message: format!(
-                        "`{}` logs in as the same Pangolin user as `{}` (`{id}`: identifiers are compared lower-cased)",
-                        outcomes[i].sample, outcomes[j].sample
-                    ),
-                    fix: "expect one user: each login replaces its auto-provisioned orgs and roles and overwrites its e-mail and name; give the samples different identifiers to test two users".into(),
-                };
-                outcomes[i].hints.push(hint);
-            }
         }
+        let Some(j) = first else { continue };
+        let hint = same_user_hint(
+            &outcomes[i].sample,
+            &outcomes[j].sample,
+            outcomes[i].identifier.as_deref().unwrap_or_default(),
+        );
+        outcomes[i].hints.push(hint);
+    }
+}
+
+/// The `same-user` hint of the sample `later`, whose identifier `id` the
+/// sample `first` logged in with before.
+pub fn same_user_hint(later: &str, first: &str, id: &str) -> Hint {
+    Hint {
+        code: "same-user",
+        message: format!(
+            "`{later}` logs in as the same Pangolin user as `{first}` (`{id}`: identifiers are compared lower-cased)"
+        ),
+        fix: "expect one user: each login replaces its auto-provisioned orgs and roles and overwrites its e-mail and name; give the samples different identifiers to test two users".into(),
     }
 }

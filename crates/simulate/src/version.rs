@@ -163,7 +163,16 @@ mod tests {
         assert_eq!(v("v1.16").to_string(), "1.16.0");
         assert_eq!(v(" 1.17.0-rc.1 ").to_string(), "1.17.0-rc.1");
         assert_eq!(v("1.22.0+build.7").to_string(), "1.22.0+build.7");
-        for bad in ["1", "1.x", "1.2.3.4", "", "1.2.3-", "01.2.3", "1.2.3-rc..1", "1.2.3-ä"] {
+        for bad in [
+            "1",
+            "1.x",
+            "1.2.3.4",
+            "",
+            "1.2.3-",
+            "01.2.3",
+            "1.2.3-rc..1",
+            "1.2.3-ä",
+        ] {
             assert!(bad.parse::<PangolinVersion>().is_err(), "{bad}");
         }
     }
