@@ -325,26 +325,53 @@ pub struct MembershipSettings {
 }
 
 /// Which identity provider a user belongs to: Pangolin finds a user by
-/// username AND IdP.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(untagged)]
+/// username AND IdP. Written as an IdP id or `"local"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum UserIdp {
     /// The IdP of the config (the default).
     #[default]
-    #[serde(skip)]
     This,
     /// The IdP with this id.
     Id(u64),
-    /// A local user (`"local"`: username and password, no IdP).
-    Local(LocalUser),
+    /// A local user (username and password, no IdP).
+    Local,
 }
 
-/// The word `local`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LocalUser {
-    /// A local user.
-    Local,
+impl Serialize for UserIdp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            UserIdp::Id(id) => s.serialize_u64(*id),
+            UserIdp::Local => s.serialize_str("local"),
+            UserIdp::This => s.serialize_none(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UserIdp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = UserIdp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an IdP id (a whole number) or \"local\"")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<UserIdp, E> {
+                Ok(UserIdp::Id(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<UserIdp, E> {
+                u64::try_from(v)
+                    .map(UserIdp::Id)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<UserIdp, E> {
+                match v {
+                    "local" => Ok(UserIdp::Local),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `[[users]]`: a user that already exists in Pangolin.
@@ -449,7 +476,7 @@ impl Config {
         match idp {
             UserIdp::This => Some(self.idp.id),
             UserIdp::Id(id) => Some(id),
-            UserIdp::Local(_) => None,
+            UserIdp::Local => None,
         }
     }
 
