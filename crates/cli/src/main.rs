@@ -16,6 +16,8 @@ mod cmd_simulate;
 mod cmd_test;
 mod examples;
 mod input;
+mod lazy;
+mod stream;
 mod style;
 mod terminal;
 

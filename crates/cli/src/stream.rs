@@ -1,0 +1,182 @@
+//! Streaming: JSON Lines read, processed and written in order, one bounded
+//! batch at a time, so that memory does not grow with the number of lines.
+//!
+//! - [`Lines`] reads a file or stdin line by line. A batch ends at
+//!   [`BATCH`] lines or when the next line would wait for more input (so an
+//!   interactive or slow producer sees each answer as soon as it can).
+//! - [`process`] maps a batch on every core (rayon) when it is large enough
+//!   to pay, then hands the results over in input order.
+//! - [`Sink`] is stdout behind one buffer; whether it is a terminal is
+//!   checked once, and text for a terminal is made safe ([`crate::terminal`]).
+
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::{terminal, Failure};
+
+/// The most lines in one batch.
+pub const BATCH: usize = 1024;
+
+/// Below this many lines a batch is processed on the calling thread.
+const PARALLEL_FROM: usize = 64;
+
+/// The read buffer: a few hundred typical tokens.
+const READ_BUFFER: usize = 256 * 1024;
+
+/// One line of the input: its 1-based number and its text (without the
+/// line break), or where it stops being UTF-8.
+#[derive(Debug)]
+pub struct Line {
+    /// 1-based line number.
+    pub number: usize,
+    /// The text, or the 1-based byte column of the first byte that is not
+    /// UTF-8.
+    pub text: Result<String, usize>,
+}
+
+/// The lines of a file or of stdin.
+pub struct Lines {
+    /// How messages name the input (the path, or `<stdin>`).
+    pub name: String,
+    reader: BufReader<Box<dyn Read + Send>>,
+    number: usize,
+    bytes: Vec<u8>,
+    done: bool,
+}
+
+impl Lines {
+    /// Opens `path` (`-` is stdin) for reading line by line.
+    pub fn open(path: &Path) -> Result<Lines, Failure> {
+        let (name, source): (String, Box<dyn Read + Send>) = if path.as_os_str() == "-" {
+            ("<stdin>".to_string(), Box::new(std::io::stdin()))
+        } else {
+            let name = path.display().to_string();
+            if path.is_dir() {
+                return Err(Failure::input(format!("{name}: is a folder, not a file")));
+            }
+            let file =
+                std::fs::File::open(path).map_err(|e| crate::input::read_failure(&name, &e))?;
+            (name, Box::new(file))
+        };
+        Ok(Lines {
+            name,
+            reader: BufReader::with_capacity(READ_BUFFER, source),
+            number: 0,
+            bytes: Vec::new(),
+            done: false,
+        })
+    }
+
+    /// The next line, blank or not; `None` at the end of the input.
+    pub fn next_line(&mut self) -> Result<Option<Line>, Failure> {
+        if self.done {
+            return Ok(None);
+        }
+        self.bytes.clear();
+        let n = self
+            .reader
+            .read_until(b'\n', &mut self.bytes)
+            .map_err(|e| Failure::input(format!("{}: cannot read: {e}", self.name)))?;
+        if n == 0 {
+            self.done = true;
+            return Ok(None);
+        }
+        self.number += 1;
+        let mut end = self.bytes.len();
+        if self.bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > 0 && self.bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        let mut start = 0;
+        if self.number == 1 && self.bytes.starts_with("\u{feff}".as_bytes()) {
+            start = "\u{feff}".len();
+        }
+        let raw = self.bytes.get(start..end.max(start)).unwrap_or_default();
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => Ok(t.to_string()),
+            Err(e) => Err(e.valid_up_to() + start + 1),
+        };
+        Ok(Some(Line {
+            number: self.number,
+            text,
+        }))
+    }
+
+    /// The next non-blank lines: at most [`BATCH`], fewer when the next
+    /// one would wait for input; empty only at the end of the input.
+    pub fn next_batch(&mut self) -> Result<Vec<Line>, Failure> {
+        let mut batch = Vec::new();
+        while batch.len() < BATCH {
+            if !batch.is_empty() && self.reader.buffer().is_empty() {
+                break;
+            }
+            match self.next_line()? {
+                Some(line) if is_blank(&line) => {}
+                Some(line) => batch.push(line),
+                None => break,
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Everything not read yet, appended to `out`.
+    pub fn read_rest(&mut self, out: &mut Vec<u8>) -> Result<(), Failure> {
+        self.reader
+            .read_to_end(out)
+            .map_err(|e| Failure::input(format!("{}: cannot read: {e}", self.name)))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+/// Whether a line holds only whitespace (blank lines are not documents).
+pub fn is_blank(line: &Line) -> bool {
+    line.text.as_ref().is_ok_and(|t| t.trim().is_empty())
+}
+
+/// `work` applied to every item of `batch`, in order: on every core when
+/// the batch is large enough to pay for it.
+pub fn process<T: Send, R: Send>(batch: Vec<T>, work: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    if batch.len() >= PARALLEL_FROM {
+        batch.into_par_iter().map(work).collect()
+    } else {
+        batch.into_iter().map(work).collect()
+    }
+}
+
+/// Stdout behind one buffer, checked once for being a terminal.
+pub struct Sink {
+    out: std::io::BufWriter<std::io::Stdout>,
+    tty: bool,
+}
+
+impl Sink {
+    /// Stdout, buffered.
+    pub fn stdout() -> Sink {
+        let stdout = std::io::stdout();
+        let tty = stdout.is_terminal();
+        Sink {
+            out: std::io::BufWriter::with_capacity(64 * 1024, stdout),
+            tty,
+        }
+    }
+
+    /// Writes `text` (made safe when stdout is a terminal).
+    pub fn write(&mut self, text: &str) -> Result<(), Failure> {
+        let result = if self.tty {
+            self.out.write_all(terminal::safe(text).as_bytes())
+        } else {
+            self.out.write_all(text.as_bytes())
+        };
+        result.map_err(|e| Failure::io(&e))
+    }
+
+    /// Writes what is buffered.
+    pub fn flush(&mut self) -> Result<(), Failure> {
+        self.out.flush().map_err(|e| Failure::io(&e))
+    }
+}
