@@ -298,9 +298,36 @@ pub struct SimulateArgs {
     /// Ignore the scopes: every claim of a sample reaches Pangolin.
     #[arg(long)]
     pub all_claims: bool,
-    /// Output format.
-    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    /// Output format: a table (a summary over more than a screenful of
+    /// samples), one JSON array, or one JSON object a line (any size).
+    #[arg(long, short = 'o', value_enum, default_value_t = SimulateOutput::Text)]
+    pub output: SimulateOutput,
+    /// Exit 1 when any login fails (`failure`), or also when any login has
+    /// a hint (`hint`): for a CI job that replays logins. Expectations
+    /// belong in `rolemap test`.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
+/// `simulate --output`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SimulateOutput {
+    /// For people: every login, or a summary over many.
+    #[default]
+    Text,
+    /// One JSON array of every login.
+    Json,
+    /// JSON Lines: one login a line, streamed.
+    Jsonl,
+}
+
+/// `simulate --fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A login that fails.
+    Failure,
+    /// A login that fails or has a hint.
+    Hint,
 }
 
 /// `rolemap test`.

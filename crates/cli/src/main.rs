@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod claims;
 mod cmd_decode;
 mod cmd_eval;
 mod cmd_explain;
@@ -18,6 +19,7 @@ mod examples;
 mod input;
 mod lazy;
 mod stream;
+mod report;
 mod style;
 mod terminal;
 

@@ -1,0 +1,266 @@
+//! The sample users of `simulate`, streamed in bounded batches: JSON Lines
+//! files (`.jsonl`, `.ndjson`) and stdin are read a line at a time; other
+//! files and folders (one document a file) are loaded whole.
+//!
+//! Stdin is told apart as before: several lines of which the first is a
+//! whole JSON object are JSON Lines (`<stdin>:LINE`), several lines that
+//! look like JWTs are one token a line (`<stdin>:LINE`), anything else is
+//! one document (`<stdin>`).
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rolemap_simulate::samples::{parse_jsonl_line, parse_samples};
+use rolemap_simulate::{Sample, SampleError};
+
+use crate::input::looks_like_jwt;
+use crate::stream::{is_blank, Line, Lines, BATCH};
+use crate::Failure;
+
+/// How the lines of a streamed input are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// One JSON object a line.
+    Jsonl,
+    /// One JWT a line.
+    Jwt,
+}
+
+/// Where a streamed line comes from: what errors call it and how samples
+/// are labelled.
+#[derive(Debug)]
+pub struct Origin {
+    path: PathBuf,
+    label: String,
+    kind: Kind,
+}
+
+/// A sample, or a line still to be parsed into one (parsed on the worker
+/// threads, in [`Item::sample`]).
+#[derive(Debug)]
+pub enum Item {
+    /// A sample already read.
+    Ready(Sample),
+    /// A non-blank line of a streamed input.
+    Line(Line, Arc<Origin>),
+}
+
+impl Item {
+    /// The sample of this item.
+    pub fn sample(self) -> Result<Sample, Failure> {
+        match self {
+            Item::Ready(s) => Ok(s),
+            Item::Line(line, origin) => line_sample(line, &origin),
+        }
+    }
+}
+
+fn line_sample(line: Line, origin: &Origin) -> Result<Sample, Failure> {
+    let fail = |e: SampleError| Failure::input(e.to_string());
+    let text = line.text.map_err(|column| {
+        fail(SampleError::NotText {
+            path: origin.path.clone(),
+            line: Some(line.number),
+            column: Some(column),
+        })
+    })?;
+    match origin.kind {
+        Kind::Jsonl => parse_jsonl_line(&text, line.number, &origin.path, &origin.label)
+            .map_err(fail)?
+            .ok_or_else(|| fail(SampleError::Empty {
+                path: origin.path.clone(),
+            })),
+        Kind::Jwt => {
+            let label = format!("{}:{}", origin.label, line.number);
+            let mut samples =
+                parse_samples(text.as_bytes(), "jwt", Path::new(&label), &label).map_err(fail)?;
+            samples.pop().ok_or_else(|| {
+                fail(SampleError::Empty {
+                    path: PathBuf::from(label),
+                })
+            })
+        }
+    }
+}
+
+/// What is being read now.
+enum Current {
+    Loaded(std::vec::IntoIter<Sample>),
+    Streamed {
+        lines: Lines,
+        origin: Arc<Origin>,
+        /// Lines read to tell the input's kind, not handed out yet.
+        pending: VecDeque<Line>,
+    },
+}
+
+/// The samples of every claims argument, in order.
+pub struct Samples {
+    paths: VecDeque<PathBuf>,
+    current: Option<Current>,
+    /// Samples handed out so far.
+    pub count: usize,
+}
+
+impl Samples {
+    /// The samples of `paths` (`-` is stdin).
+    pub fn from_paths(paths: &[PathBuf]) -> Samples {
+        Samples {
+            paths: paths.iter().cloned().collect(),
+            current: None,
+            count: 0,
+        }
+    }
+
+    /// Samples already loaded (the config's).
+    pub fn loaded(samples: Vec<Sample>) -> Samples {
+        Samples {
+            paths: VecDeque::new(),
+            current: Some(Current::Loaded(samples.into_iter())),
+            count: 0,
+        }
+    }
+
+    /// The next batch (at most [`BATCH`] items); empty at the end.
+    pub fn next_batch(&mut self) -> Result<Vec<Item>, Failure> {
+        loop {
+            let Some(current) = &mut self.current else {
+                let Some(path) = self.paths.pop_front() else {
+                    return Ok(Vec::new());
+                };
+                self.current = Some(open(&path)?);
+                continue;
+            };
+            let batch: Vec<Item> = match current {
+                Current::Loaded(samples) => samples.by_ref().take(BATCH).map(Item::Ready).collect(),
+                Current::Streamed {
+                    lines,
+                    origin,
+                    pending,
+                } => {
+                    let mut batch: Vec<Item> = pending
+                        .drain(..)
+                        .map(|l| Item::Line(l, Arc::clone(origin)))
+                        .collect();
+                    if batch.is_empty() {
+                        batch = lines
+                            .next_batch()?
+                            .into_iter()
+                            .map(|l| Item::Line(l, Arc::clone(origin)))
+                            .collect();
+                    }
+                    batch
+                }
+            };
+            if batch.is_empty() {
+                self.current = None;
+                continue;
+            }
+            self.count += batch.len();
+            return Ok(batch);
+        }
+    }
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// Starts reading one claims argument.
+fn open(path: &Path) -> Result<Current, Failure> {
+    let fail = |e: SampleError| Failure::input(e.to_string());
+    if path.as_os_str() == "-" {
+        return open_stdin();
+    }
+    if !is_jsonl(path) || path.is_dir() {
+        let samples = rolemap_simulate::load_samples(path).map_err(fail)?;
+        return Ok(Current::Loaded(samples.into_iter()));
+    }
+    let file = std::fs::File::open(path).map_err(|source| {
+        fail(SampleError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    })?;
+    drop(file);
+    let mut lines = Lines::open(path)?;
+    let first = lines.next_batch()?;
+    if first.is_empty() {
+        return Err(fail(SampleError::Empty {
+            path: path.to_path_buf(),
+        }));
+    }
+    let label = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    Ok(Current::Streamed {
+        lines,
+        origin: Arc::new(Origin {
+            path: path.to_path_buf(),
+            label,
+            kind: Kind::Jsonl,
+        }),
+        pending: first.into(),
+    })
+}
+
+/// Starts reading stdin: its first two non-blank lines tell its kind.
+fn open_stdin() -> Result<Current, Failure> {
+    let name = Path::new("<stdin>");
+    let fail = |e: SampleError| Failure::input(e.to_string());
+    let mut lines = Lines::open(Path::new("-"))?;
+    // Every line up to the second non-blank one, blank ones included (to
+    // give the text back whole when it is one document).
+    let mut head: Vec<Line> = Vec::new();
+    while head.iter().filter(|l| !is_blank(l)).count() < 2 {
+        match lines.next_line()? {
+            Some(line) => head.push(line),
+            None => break,
+        }
+    }
+    let non_blank: Vec<&str> = head
+        .iter()
+        .filter(|l| !is_blank(l))
+        .filter_map(|l| l.text.as_deref().ok())
+        .map(str::trim)
+        .collect();
+    let kind = match non_blank.as_slice() {
+        [first, _]
+            if first.starts_with('{')
+                && serde_json::from_str::<serde_json::Value>(first).is_ok() =>
+        {
+            Some(Kind::Jsonl)
+        }
+        [first, second] if looks_like_jwt(first) && looks_like_jwt(second) => Some(Kind::Jwt),
+        _ => None,
+    };
+    let Some(kind) = kind else {
+        // One document: read whole (it is one sample).
+        let mut bytes = Vec::new();
+        for line in head {
+            match line.text {
+                Ok(t) => bytes.extend_from_slice(t.as_bytes()),
+                Err(_) => bytes.extend_from_slice(b"\xff"),
+            }
+            bytes.push(b'\n');
+        }
+        lines.read_rest(&mut bytes)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let samples = parse_samples(text.as_bytes(), "", name, "<stdin>").map_err(fail)?;
+        return Ok(Current::Loaded(samples.into_iter()));
+    };
+    let pending = head.into_iter().filter(|l| !is_blank(l)).collect();
+    Ok(Current::Streamed {
+        lines,
+        origin: Arc::new(Origin {
+            path: name.to_path_buf(),
+            label: "<stdin>".to_string(),
+            kind,
+        }),
+        pending,
+    })
+}
