@@ -68,9 +68,11 @@ fn line_sample(line: Line, origin: &Origin) -> Result<Sample, Failure> {
     match origin.kind {
         Kind::Jsonl => parse_jsonl_line(&text, line.number, &origin.path, &origin.label)
             .map_err(fail)?
-            .ok_or_else(|| fail(SampleError::Empty {
-                path: origin.path.clone(),
-            })),
+            .ok_or_else(|| {
+                fail(SampleError::Empty {
+                    path: origin.path.clone(),
+                })
+            }),
         Kind::Jwt => {
             let label = format!("{}:{}", origin.label, line.number);
             let mut samples =

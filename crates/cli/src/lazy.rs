@@ -179,7 +179,10 @@ mod tests {
     #[test]
     fn fields_read_from_the_document() {
         let docs = Some(vec!["groups".to_string()]);
-        assert_eq!(fields("contains(groups, 'admin') && 'Admin' || 'Member'"), docs);
+        assert_eq!(
+            fields("contains(groups, 'admin') && 'Admin' || 'Member'"),
+            docs
+        );
         assert_eq!(
             fields("realm_access.roles[?starts_with(@, 'p')] | [0]"),
             Some(vec!["realm_access".to_string()])
@@ -188,8 +191,19 @@ mod tests {
             fields("[email, name]"),
             Some(vec!["email".into(), "name".into()])
         );
-        assert_eq!(fields("sort_by(users, &age)[0]"), Some(vec!["users".into()]));
-        for whole in ["@", "keys(@)", "*.a", "[0]", "[?a]", "length(@) > `1`", "a || @"] {
+        assert_eq!(
+            fields("sort_by(users, &age)[0]"),
+            Some(vec!["users".into()])
+        );
+        for whole in [
+            "@",
+            "keys(@)",
+            "*.a",
+            "[0]",
+            "[?a]",
+            "length(@) > `1`",
+            "a || @",
+        ] {
             assert_eq!(fields(whole), None, "{whole}");
         }
     }
@@ -213,7 +227,9 @@ mod tests {
             r#"{"a": "\q"}"#,
             &format!("{{\"a\": {}{}}}", "[".repeat(200), "]".repeat(200)),
         ] {
-            let full = serde_json::from_str::<Json>(bad).err().map(|e| e.to_string());
+            let full = serde_json::from_str::<Json>(bad)
+                .err()
+                .map(|e| e.to_string());
             let lazy = parse_object(bad, &keep).err().map(|e| e.to_string());
             assert!(full.is_some(), "{bad}");
             assert_eq!(lazy, full, "{bad}");

@@ -18,8 +18,8 @@ mod cmd_test;
 mod examples;
 mod input;
 mod lazy;
-mod stream;
 mod report;
+mod stream;
 mod style;
 mod terminal;
 

@@ -154,7 +154,11 @@ impl Summary {
                 ));
                 text.push_str(&format!(
                     "\n            {}\n",
-                    paint(color, Paint::Red, &format!("samples: {}", Groups::examples(g)))
+                    paint(
+                        color,
+                        Paint::Red,
+                        &format!("samples: {}", Groups::examples(g))
+                    )
                 ));
             }
             text.push_str(&self.failures.other_line("failures"));

@@ -1,0 +1,142 @@
+//! `simulate` and `eval --jsonl` over many samples: the summary report, the
+//! JSON and JSON Lines outputs, `--fail-on`, errors in their place.
+
+mod common;
+
+use common::rolemap;
+
+const POCKET: &str = "examples/pocket-id/pangolin.toml";
+const DOCS_MAPPING: &str = "contains(groups, 'admin') && 'Admin' || 'Member'";
+
+/// `n` generated tokens as JSON Lines (token 7 has no `groups`).
+fn tokens(n: usize) -> String {
+    (0..n)
+        .map(|i| rolemap_benches::pocket_id_token(i) + "\n")
+        .collect()
+}
+
+#[test]
+fn many_samples_give_a_summary() {
+    let stdin = tokens(500);
+    let r = rolemap(&["simulate", "--color", "never", POCKET, "-"], &stdin);
+    r.code(0);
+    let text = &r.stdout;
+    assert!(text.contains("500 sample(s)"), "{text}");
+    // The failed login first, with its samples.
+    let failed = text.find("Failed logins: 1 of 500").expect("failed logins");
+    let outcomes = text.find("Outcomes:").expect("outcomes");
+    assert!(failed < outcomes, "{text}");
+    assert!(text.contains("samples: <stdin>:8\n"), "{text}");
+    assert!(text.contains("       499  200 ok"), "{text}");
+    assert!(text.contains("        50  home-lab: Admin\n"), "{text}");
+    assert!(text.contains("       449  home-lab: Member\n"), "{text}");
+    // The role-case hint: every third token is in `media`.
+    assert!(
+        text.contains("(167 logins)")
+            && text.contains("<stdin>:1, <stdin>:4, <stdin>:7 and 164 more"),
+        "{text}"
+    );
+    // No row per login.
+    assert!(!text.contains("SAMPLE"), "{text}");
+    assert!(text.lines().count() < 40, "{text}");
+}
+
+#[test]
+fn a_screenful_is_still_a_table() {
+    let r = rolemap(&["simulate", "--color", "never", POCKET, "-"], &tokens(40));
+    r.code(0);
+    assert!(r.stdout.contains("SAMPLE"), "{}", r.stdout);
+    assert!(r.stdout.contains("<stdin>:40"), "{}", r.stdout);
+}
+
+#[test]
+fn json_and_json_lines_hold_every_login() {
+    let stdin = tokens(60);
+    let json = rolemap(&["simulate", POCKET, "-", "--output", "json"], &stdin);
+    json.code(0);
+    let array = json.json();
+    let array = array.as_array().expect("an array");
+    assert_eq!(array.len(), 60);
+    let lines = rolemap(&["simulate", POCKET, "-", "--output", "jsonl"], &stdin);
+    lines.code(0);
+    let objects: Vec<serde_json::Value> = lines
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    assert_eq!(&objects, array);
+    assert_eq!(objects[7]["status"], 500);
+    assert_eq!(objects[59]["sample"], "<stdin>:60");
+}
+
+#[test]
+fn fail_on_makes_a_failed_login_exit_1() {
+    let stdin = tokens(10);
+    rolemap(&["simulate", POCKET, "-"], &stdin).code(0);
+    rolemap(&["simulate", POCKET, "-", "--fail-on", "failure"], &stdin).code(1);
+    rolemap(&["simulate", POCKET, "-", "--fail-on", "hint"], &stdin).code(1);
+    // Tokens 0..7 all log in; token 1 has the role-case hint.
+    let ok = tokens(7);
+    rolemap(&["simulate", POCKET, "-", "--fail-on", "failure"], &ok).code(0);
+    rolemap(&["simulate", POCKET, "-", "--fail-on", "hint"], &ok).code(1);
+}
+
+#[test]
+fn a_bad_line_stops_simulate_with_its_position() {
+    let stdin = format!("{}{{\"sub\": \n{}", tokens(3), tokens(2));
+    let r = rolemap(&["simulate", POCKET, "-", "--output", "jsonl"], &stdin);
+    r.code(2);
+    assert_eq!(r.stdout.lines().count(), 3, "{}", r.stdout);
+    assert!(r.stderr.contains("<stdin>:4:"), "{}", r.stderr);
+}
+
+#[test]
+fn eval_jsonl_is_json_lines_in_every_case() {
+    // A syntax error of the expression: one compact line.
+    let r = rolemap(
+        &["eval", "--jsonl", "-o", "json", "contains(groups,", "-"],
+        &tokens(2),
+    );
+    r.code(2);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).expect("JSON");
+    assert!(v["error"]["message"].is_string(), "{v}");
+    // A line that is not JSON: reported in its place, the rest evaluated.
+    let stdin = format!("{}{{\"groups\": [oops\n{}", tokens(2), tokens(1));
+    let r = rolemap(
+        &["eval", "--jsonl", "-o", "json", DOCS_MAPPING, "-"],
+        &stdin,
+    );
+    r.code(2);
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON value a line"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{}", r.stdout);
+    assert_eq!(lines[0]["result"], "Admin");
+    assert_eq!(lines[2]["error"]["kind"], "invalid-input");
+    assert!(
+        lines[2]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("<stdin>:3:")),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3]["result"], "Admin");
+}
+
+#[test]
+fn eval_jsonl_reads_only_the_fields_it_needs_and_still_rejects_bad_json() {
+    // The expression reads `groups`: a bad number elsewhere is still an error.
+    let stdin = "{\"groups\": [\"admin\"], \"exp\": 1e400}\n{\"groups\": [], \"x\": [1,]}\n";
+    let r = rolemap(&["eval", "--jsonl", "-o", "json", DOCS_MAPPING, "-"], stdin);
+    r.code(2);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(
+        lines.iter().all(|l| l.contains("invalid-input")),
+        "{}",
+        r.stdout
+    );
+}
