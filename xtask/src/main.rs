@@ -5,8 +5,9 @@
 //!   package jmespath@0.16.0 for the differential test, and what later tasks
 //!   need), then runs every test. A missing prerequisite that cannot be
 //!   installed is a failure, never a skip.
-//! - `bench [seconds] [--table]`: every benchmark beside the peer engines, printed as
-//!   a markdown table of ratios (see `bench.rs`).
+//! - `bench [seconds] [--table] [--whole]`: every benchmark beside the peer engines, printed as
+//!   a markdown table of ratios (see `bench.rs`); `--whole` only the
+//!   whole-process runs. `measure` is its helper (see `whole.rs`).
 //! - `playground [--serve] [--port N]`: builds the web playground into
 //!   `target/playground/` (see [`playground`]), and serves it on 127.0.0.1.
 //! - `fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...]`: a short pass of every
@@ -19,6 +20,7 @@ mod bench;
 mod fuzz;
 mod layout;
 mod playground;
+mod whole;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -85,7 +87,8 @@ fn main() -> ExitCode {
         Some("playground") => playground::main(&args[1..]),
         Some("fuzz") => fuzz::main(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
-        _ => Err("usage: cargo xtask test | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...] | cargo xtask bench [seconds]".into()),
+        Some("measure") => whole::measure(&args[1..]),
+        _ => Err("usage: cargo xtask test | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...] | cargo xtask bench [seconds] [--table] [--whole]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
