@@ -343,7 +343,10 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         s["engine_ns"].as_f64(),
         sj["ns"].as_f64(),
     );
-    let (seq_ns, jsc_ns) = (s["seq_ns"].as_f64(), sim_jsc["simulate_js_compiled"]["ns"].as_f64());
+    let (seq_ns, jsc_ns) = (
+        s["seq_ns"].as_f64(),
+        sim_jsc["simulate_js_compiled"]["ns"].as_f64(),
+    );
     let _ = writeln!(
         md,
         "\nsimulate: {} users x {} orgs (docs mappings); goal: rolemap-simulate at most 0.05 x node\n",

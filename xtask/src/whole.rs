@@ -278,7 +278,11 @@ pub fn table(v: &Json) -> String {
     let _ = writeln!(
         md,
         "- largest peak RSS of a rolemap run: {worst:.1} MB; goal at most {RSS_GOAL_MB} MB: {}",
-        if worst <= RSS_GOAL_MB { "met" } else { "NOT met" }
+        if worst <= RSS_GOAL_MB {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
     md
 }

@@ -58,7 +58,7 @@ impl Item {
 
 fn line_sample(line: Line, origin: &Origin) -> Result<Sample, Failure> {
     let fail = |e: SampleError| Failure::input(e.to_string());
-    let text = line.text.map_err(|column| {
+    let text = line.text().map_err(|column| {
         fail(SampleError::NotText {
             path: origin.path.clone(),
             line: Some(line.number),
@@ -66,7 +66,7 @@ fn line_sample(line: Line, origin: &Origin) -> Result<Sample, Failure> {
         })
     })?;
     match origin.kind {
-        Kind::Jsonl => parse_jsonl_line(&text, line.number, &origin.path, &origin.label)
+        Kind::Jsonl => parse_jsonl_line(text, line.number, &origin.path, &origin.label)
             .map_err(fail)?
             .ok_or_else(|| {
                 fail(SampleError::Empty {
@@ -101,8 +101,6 @@ enum Current {
 pub struct Samples {
     paths: VecDeque<PathBuf>,
     current: Option<Current>,
-    /// Samples handed out so far.
-    pub count: usize,
 }
 
 impl Samples {
@@ -111,7 +109,6 @@ impl Samples {
         Samples {
             paths: paths.iter().cloned().collect(),
             current: None,
-            count: 0,
         }
     }
 
@@ -120,7 +117,6 @@ impl Samples {
         Samples {
             paths: VecDeque::new(),
             current: Some(Current::Loaded(samples.into_iter())),
-            count: 0,
         }
     }
 
@@ -159,7 +155,6 @@ impl Samples {
                 self.current = None;
                 continue;
             }
-            self.count += batch.len();
             return Ok(batch);
         }
     }
@@ -227,7 +222,7 @@ fn open_stdin() -> Result<Current, Failure> {
     let non_blank: Vec<&str> = head
         .iter()
         .filter(|l| !is_blank(l))
-        .filter_map(|l| l.text.as_deref().ok())
+        .filter_map(|l| l.text().ok())
         .map(str::trim)
         .collect();
     let kind = match non_blank.as_slice() {
@@ -244,10 +239,7 @@ fn open_stdin() -> Result<Current, Failure> {
         // One document: read whole (it is one sample).
         let mut bytes = Vec::new();
         for line in head {
-            match line.text {
-                Ok(t) => bytes.extend_from_slice(t.as_bytes()),
-                Err(_) => bytes.extend_from_slice(b"\xff"),
-            }
+            bytes.extend_from_slice(line.bytes());
             bytes.push(b'\n');
         }
         lines.read_rest(&mut bytes)?;

@@ -224,7 +224,7 @@ impl Eval<'_> {
 /// The document of one line of JSON Lines: JSON (built only as far as the
 /// expression reads it), or a JWT.
 fn line_document(name: &str, line: &Line, fields: Option<&[String]>) -> input::Document {
-    let text = line.text.as_ref().map_err(|column| {
+    let text = line.text().map_err(|column| {
         Failure::input(format!(
             "{name}:{}:{column}: not UTF-8 text (is it a binary file?): expected JSON or a JWT",
             line.number
@@ -261,26 +261,26 @@ fn run_lines(e: &Eval<'_>) -> CmdResult {
     let mut sink = Sink::stdout();
     let mut code = EXIT_OK;
     let mut seen = false;
-    loop {
-        let batch = lines.next_batch()?;
-        if batch.is_empty() {
-            break;
-        }
-        seen = true;
-        let answers = stream::process(batch, |line| {
+    stream::pipeline(
+        stream::never_waits(&e.args.input),
+        || lines.next_batch(),
+        |line| {
             let doc = line_document(e.name, &line, e.fields.as_deref());
             e.answer(Some(line.number), &doc)
-        });
-        for answer in answers {
-            code = worse(code, answer.code);
-            if let Some(text) = &answer.err {
-                sink.flush()?;
-                err(text);
+        },
+        |answers| {
+            seen = true;
+            for answer in answers {
+                code = worse(code, answer.code);
+                if let Some(text) = &answer.err {
+                    sink.flush()?;
+                    err(text);
+                }
+                sink.write(&answer.out)?;
             }
-            sink.write(&answer.out)?;
-        }
-        sink.flush()?;
-    }
+            sink.flush()
+        },
+    )?;
     if !seen {
         return Err(Failure::input(format!(
             "{name}: the file is empty: expected one JSON document per line"

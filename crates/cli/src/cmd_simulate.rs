@@ -311,40 +311,30 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
     let simulator = Simulator::new(&config);
     let mut output = Output::new(a.output);
     let mut progress = Progress::new();
-    let (mut failed, mut hinted) = (false, false);
-    loop {
-        let batch = match samples.next_batch() {
-            Ok(batch) => batch,
-            Err(f) => {
-                progress.finish();
-                // What was written stays readable up to the bad input.
-                output.flush()?;
-                return Err(f);
+    let (mut failed, mut hinted, mut done) = (false, false, 0);
+    let overlap = a.claims.iter().all(|p| stream::never_waits(p));
+    let result = stream::pipeline(
+        overlap,
+        || samples.next_batch(),
+        |item| item.sample().map(|s| simulator.simulate(&s, &options)),
+        |outcomes| {
+            for outcome in outcomes {
+                let outcome = outcome?;
+                failed |= !outcome.succeeded();
+                hinted |= !outcome.hints.is_empty();
+                done += 1;
+                output.add(outcome)?;
             }
-        };
-        if batch.is_empty() {
-            break;
-        }
-        let outcomes = stream::process(batch, |item| {
-            item.sample().map(|s| simulator.simulate(&s, &options))
-        });
-        for outcome in outcomes {
-            let outcome = match outcome {
-                Ok(o) => o,
-                Err(f) => {
-                    progress.finish();
-                    output.flush()?;
-                    return Err(f);
-                }
-            };
-            failed |= !outcome.succeeded();
-            hinted |= !outcome.hints.is_empty();
-            output.add(outcome)?;
-        }
-        output.flush()?;
-        progress.update(samples.count);
-    }
+            progress.update(done);
+            output.flush()
+        },
+    );
     progress.finish();
+    if let Err(f) = result {
+        // What was written stays readable up to the bad input.
+        output.flush()?;
+        return Err(f);
+    }
     match output {
         Output::Json { mut sink, written } => {
             sink.write(if written == 0 { "[]\n" } else { "\n]\n" })?;

@@ -5,11 +5,13 @@
 //!   [`BATCH`] lines or when the next line would wait for more input (so an
 //!   interactive or slow producer sees each answer as soon as it can).
 //! - [`process`] maps a batch on every core (rayon) when it is large enough
-//!   to pay, then hands the results over in input order.
+//!   to pay, then hands the results over in input order; [`pipeline`] reads
+//!   the next batch meanwhile.
 //! - [`Sink`] is stdout behind one buffer; whether it is a terminal is
 //!   checked once, and text for a terminal is made safe ([`crate::terminal`]).
 
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::os::fd::AsFd;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -25,15 +27,28 @@ const PARALLEL_FROM: usize = 64;
 /// The read buffer: a few hundred typical tokens.
 const READ_BUFFER: usize = 256 * 1024;
 
-/// One line of the input: its 1-based number and its text (without the
-/// line break), or where it stops being UTF-8.
+/// One line of the input: its 1-based number and its bytes (without the
+/// line break, nor a byte-order mark on line 1).
 #[derive(Debug)]
 pub struct Line {
     /// 1-based line number.
     pub number: usize,
+    bytes: Vec<u8>,
+    /// Bytes removed before `bytes` (a byte-order mark), for columns.
+    skipped: usize,
+}
+
+impl Line {
     /// The text, or the 1-based byte column of the first byte that is not
-    /// UTF-8.
-    pub text: Result<String, usize>,
+    /// UTF-8 (checked here, on the thread that handles the line).
+    pub fn text(&self) -> Result<&str, usize> {
+        std::str::from_utf8(&self.bytes).map_err(|e| e.valid_up_to() + self.skipped + 1)
+    }
+
+    /// The bytes of the line.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
 }
 
 /// The lines of a file or of stdin.
@@ -96,13 +111,10 @@ impl Lines {
             start = "\u{feff}".len();
         }
         let raw = self.bytes.get(start..end.max(start)).unwrap_or_default();
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => Ok(t.to_string()),
-            Err(e) => Err(e.valid_up_to() + start + 1),
-        };
         Ok(Some(Line {
             number: self.number,
-            text,
+            bytes: raw.to_vec(),
+            skipped: start,
         }))
     }
 
@@ -135,7 +147,51 @@ impl Lines {
 
 /// Whether a line holds only whitespace (blank lines are not documents).
 pub fn is_blank(line: &Line) -> bool {
-    line.text.as_ref().is_ok_and(|t| t.trim().is_empty())
+    match line.bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        // Unicode whitespace (`str::trim`'s) is rare: the whole check.
+        Some(_) => line.text().is_ok_and(|t| t.trim().is_empty()),
+    }
+}
+
+/// Whether reading `path` (`-` is stdin) never waits for a producer: a
+/// regular file (stdin redirected from one, too).
+pub fn never_waits(path: &Path) -> bool {
+    if path.as_os_str() != "-" {
+        return true;
+    }
+    std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.is_file())
+}
+
+/// Streams batches from `next` through `work` to `emit`, in order. With
+/// `overlap` (input that never waits: see [`never_waits`]) the next batch is
+/// read while the current one is processed, so at most two batches are
+/// held at once; without, each batch is written before the next is read,
+/// so that a slow producer sees every answer as soon as it can.
+pub fn pipeline<T: Send, R: Send>(
+    overlap: bool,
+    mut next: impl FnMut() -> Result<Vec<T>, Failure> + Send,
+    work: impl Fn(T) -> R + Sync + Send,
+    mut emit: impl FnMut(Vec<R>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut batch = next()?;
+    while !batch.is_empty() {
+        if overlap {
+            let (following, results) = rayon::join(&mut next, || process(batch, &work));
+            emit(results)?;
+            batch = following?;
+        } else {
+            emit(process(batch, &work))?;
+            batch = next()?;
+        }
+    }
+    Ok(())
 }
 
 /// `work` applied to every item of `batch`, in order: on every core when
