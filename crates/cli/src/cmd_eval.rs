@@ -173,6 +173,17 @@ impl Eval<'_> {
         let js = js_numbers(dialect);
         let mut err_text = None;
         let out = match a.output {
+            // A string on one line: written directly (as below).
+            OutputFormat::Json
+                if a.jsonl && result.as_ref().is_ok_and(|v| v.as_str().is_some()) =>
+            {
+                let s = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                format!("{{\"result\":{}}}\n", Json::from(s))
+            }
             OutputFormat::Json => {
                 let v = match &result {
                     Ok(v) if v.is_json_undefined() => json!({
@@ -186,6 +197,9 @@ impl Eval<'_> {
                 format!("{}\n", json_text(&v, dialect, !a.jsonl))
             }
             OutputFormat::Text => match &result {
+                Ok(v) if v.as_str().is_some() => {
+                    format!("{}\n", Json::from(v.as_str().unwrap_or_default()))
+                }
                 Ok(v) => {
                     if let Some(note) = undefined_note(v) {
                         if !a.jsonl {
