@@ -59,12 +59,10 @@ pub fn read_file(path: &Path) -> Result<Source, Failure> {
 
 /// Why the file `name` cannot be read, in the words every subcommand uses.
 pub fn read_failure(name: &str, e: &std::io::Error) -> Failure {
-    let why = match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    };
-    Failure::input(format!("{name}: cannot read the file: {why}"))
+    Failure::input(format!(
+        "{name}: cannot read the file: {}",
+        rolemap_simulate::read_reason(e)
+    ))
 }
 
 fn decode_text(name: String, bytes: Vec<u8>) -> Result<Source, Failure> {

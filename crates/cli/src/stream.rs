@@ -93,7 +93,7 @@ impl Lines {
         let n = self
             .reader
             .read_until(b'\n', &mut self.bytes)
-            .map_err(|e| Failure::input(format!("{}: cannot read: {e}", self.name)))?;
+            .map_err(|e| crate::input::read_failure(&self.name, &e))?;
         if n == 0 {
             self.done = true;
             return Ok(None);
@@ -139,7 +139,7 @@ impl Lines {
     pub fn read_rest(&mut self, out: &mut Vec<u8>) -> Result<(), Failure> {
         self.reader
             .read_to_end(out)
-            .map_err(|e| Failure::input(format!("{}: cannot read: {e}", self.name)))?;
+            .map_err(|e| crate::input::read_failure(&self.name, &e))?;
         self.done = true;
         Ok(())
     }

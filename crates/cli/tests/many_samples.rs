@@ -140,3 +140,30 @@ fn eval_jsonl_reads_only_the_fields_it_needs_and_still_rejects_bad_json() {
         r.stdout
     );
 }
+
+#[test]
+fn a_missing_file_is_said_in_the_same_words_by_every_subcommand() {
+    for args in [
+        &["eval", "a", "missing.json"][..],
+        &["eval", "--jsonl", "a", "missing.json"],
+        &["explain", "a", "missing.json"],
+        &["simulate", "missing.json"],
+        &["simulate", POCKET, "missing.json"],
+        &["simulate", POCKET, "missing.jsonl", "--output", "jsonl"],
+        &["lint", "a", "--as", "path", "--claims", "missing.json"],
+        &["test", "missing.json"],
+    ] {
+        let r = rolemap(args, "");
+        r.code(2);
+        let file = args
+            .iter()
+            .find(|a| a.starts_with("missing"))
+            .unwrap_or(&"");
+        assert!(
+            r.stderr
+                .contains(&format!("{file}: cannot read the file: no such file")),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}

@@ -45,7 +45,7 @@ pub mod testfile;
 pub mod version;
 
 pub use config::{Config, Edition, Provider};
-pub use error::{ConfigError, Error, SampleError};
+pub use error::{read_reason, ConfigError, Error, SampleError};
 pub use format::Format;
 pub use hints::{Hint, HINT_CODES};
 pub use jwt::{decode_jwt, DecodedJwt, JwtError};
