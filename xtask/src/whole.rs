@@ -238,8 +238,8 @@ pub fn table(v: &Json) -> String {
     let node = ns_of("node eval_lines.js");
     let _ = writeln!(
         md,
-        "\nwhole process: {} Pocket ID-like tokens ({}), `{DOCS_MAPPING}`; best wall time and largest peak RSS of {} interleaved rounds\n",
-        v["tokens"], "target/bench-tokens.jsonl", v["rounds"]
+        "\nwhole process: {} Pocket ID-like tokens (target/bench-tokens.jsonl), `{DOCS_MAPPING}`; best wall time and largest peak RSS of {} interleaved rounds\n",
+        v["tokens"], v["rounds"]
     );
     let _ = writeln!(md, "| run | time | peak RSS | stdout | vs node |");
     let _ = writeln!(md, "|---|---:|---:|---:|---:|");

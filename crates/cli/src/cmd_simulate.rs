@@ -183,7 +183,7 @@ enum Output {
     /// The table, while the run fits a screen; then the summary only.
     Text {
         first: Vec<Outcome>,
-        summary: Summary,
+        summary: Box<Summary>,
     },
     /// One JSON array, written an element at a time.
     Json { sink: Sink, written: usize },
@@ -196,7 +196,7 @@ impl Output {
         match format {
             SimulateOutput::Text => Output::Text {
                 first: Vec::new(),
-                summary: Summary::default(),
+                summary: Box::default(),
             },
             SimulateOutput::Json => Output::Json {
                 sink: Sink::stdout(),
