@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::{terminal, Failure};
 
 /// The most lines in one batch.
-pub const BATCH: usize = 1024;
+pub const BATCH: usize = 512;
 
 /// Below this many lines a batch is processed on the calling thread.
 const PARALLEL_FROM: usize = 64;
