@@ -251,13 +251,18 @@ pub fn table(v: &Json) -> String {
             }
             _ => "–".into(),
         };
+        let bytes = r["stdout_bytes"].as_f64().unwrap_or(0.0);
+        let stdout = if bytes < 1e6 {
+            format!("{:.1} kB", bytes / 1e3)
+        } else {
+            format!("{:.1} MB", bytes / 1e6)
+        };
         let _ = writeln!(
             md,
-            "| {} | {} | {:.1} MB | {:.1} MB | {vs} |",
+            "| {} | {} | {:.1} MB | {stdout} | {vs} |",
             r["name"].as_str().unwrap_or("?"),
             ns.map_or("–".into(), |n| format!("{:.3} s", n / 1e9)),
             r["max_rss_kb"].as_f64().unwrap_or(0.0) / 1024.0,
-            r["stdout_bytes"].as_f64().unwrap_or(0.0) / 1e6,
         );
     }
     let _ = writeln!(md);
