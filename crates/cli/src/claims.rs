@@ -2,10 +2,11 @@
 //! files (`.jsonl`, `.ndjson`) and stdin are read a line at a time; other
 //! files and folders (one document a file) are loaded whole.
 //!
-//! Stdin is told apart as before: several lines of which the first is a
-//! whole JSON object are JSON Lines (`<stdin>:LINE`), several lines that
-//! look like JWTs are one token a line (`<stdin>:LINE`), anything else is
-//! one document (`<stdin>`).
+//! Stdin is told apart by its first non-blank line, so that the first
+//! login is answered before the second line arrives: a whole JSON object
+//! starts JSON Lines (`<stdin>:LINE`), a line that looks like a JWT starts
+//! one token a line (`<stdin>:LINE`); anything else (a JSON object over
+//! several lines) is one document (`<stdin>`).
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -205,34 +206,33 @@ fn open(path: &Path) -> Result<Current, Failure> {
     })
 }
 
-/// Starts reading stdin: its first two non-blank lines tell its kind.
+/// Starts reading stdin: its first non-blank line tells its kind.
 fn open_stdin() -> Result<Current, Failure> {
     let name = Path::new("<stdin>");
     let fail = |e: SampleError| Failure::input(e.to_string());
     let mut lines = Lines::open(Path::new("-"))?;
-    // Every line up to the second non-blank one, blank ones included (to
+    // Every line up to the first non-blank one, blank ones included (to
     // give the text back whole when it is one document).
     let mut head: Vec<Line> = Vec::new();
-    while head.iter().filter(|l| !is_blank(l)).count() < 2 {
+    while !head.last().is_some_and(|l| !is_blank(l)) {
         match lines.next_line()? {
             Some(line) => head.push(line),
             None => break,
         }
     }
-    let non_blank: Vec<&str> = head
-        .iter()
+    let first = head
+        .last()
         .filter(|l| !is_blank(l))
-        .filter_map(|l| l.text().ok())
-        .map(str::trim)
-        .collect();
-    let kind = match non_blank.as_slice() {
-        [first, _]
+        .and_then(|l| l.text().ok())
+        .map(str::trim);
+    let kind = match first {
+        Some(first)
             if first.starts_with('{')
                 && serde_json::from_str::<serde_json::Value>(first).is_ok() =>
         {
             Some(Kind::Jsonl)
         }
-        [first, second] if looks_like_jwt(first) && looks_like_jwt(second) => Some(Kind::Jwt),
+        Some(first) if looks_like_jwt(first) => Some(Kind::Jwt),
         _ => None,
     };
     let Some(kind) = kind else {

@@ -167,3 +167,57 @@ fn a_missing_file_is_said_in_the_same_words_by_every_subcommand() {
         );
     }
 }
+
+/// Writes `line` to a child and waits (at most a minute, so that a
+/// regression fails instead of hanging) for its next line of output.
+fn answer_of(
+    stdin: &mut std::process::ChildStdin,
+    lines: &std::sync::mpsc::Receiver<String>,
+    line: &str,
+) -> Option<String> {
+    use std::io::Write;
+    writeln!(stdin, "{line}").ok()?;
+    stdin.flush().ok()?;
+    lines.recv_timeout(std::time::Duration::from_secs(60)).ok()
+}
+
+#[test]
+fn each_answer_comes_before_the_next_line_is_sent() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    // A producer that waits for each answer (a pipe, not a file): the
+    // output of a line must not wait for more input.
+    for args in [
+        &["eval", "--jsonl", "-o", "json", DOCS_MAPPING, "-"][..],
+        &["simulate", POCKET, "-", "--output", "jsonl"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rolemap"))
+            .args(args)
+            .current_dir(common::repo())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start rolemap");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        for n in 0..3 {
+            let answer = answer_of(&mut stdin, &rx, &rolemap_benches::pocket_id_token(n));
+            assert!(answer.is_some(), "{args:?}: no answer to line {}", n + 1);
+        }
+        drop(stdin);
+        let status = child.wait().expect("wait");
+        assert!(status.code().is_some(), "{args:?}");
+    }
+}
