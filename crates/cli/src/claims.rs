@@ -214,7 +214,7 @@ fn open_stdin() -> Result<Current, Failure> {
     // Every line up to the first non-blank one, blank ones included (to
     // give the text back whole when it is one document).
     let mut head: Vec<Line> = Vec::new();
-    while !head.last().is_some_and(|l| !is_blank(l)) {
+    while head.last().is_none_or(is_blank) {
         match lines.next_line()? {
             Some(line) => head.push(line),
             None => break,
