@@ -325,7 +325,7 @@ fn generated_deep_and_big_bad_inputs() {
         ),
         (
             "deep-test.test.yaml",
-            format!("config: good/pangolin.toml\ncases:\n  - claims: {{sub: \"1\", a: {}}}\n    status: 200\n", nested("[", "]", deep)),
+            format!("config: good/pangolin.toml\ncases:\n  - claims: {{sub: \"1\", a: {}}}\n    status: 201\n", nested("[", "]", deep)),
             json!({"problem": {"test": ["deeper than 128"]}}),
         ),
         (

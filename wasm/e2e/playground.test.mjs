@@ -106,7 +106,7 @@ test('the playground, end to end', async () => {
   await typeInto(page, '#field-role', good);
   await until(async () => (await roles(page, 'alice.json', 'home-lab')) === 'Admin', 'alice gets Admin');
   await until(async () => (await roles(page, 'bob.json', 'home-lab')) === 'Member', 'bob gets Member');
-  assert.equal((await status(page, 'alice.json')).trim(), '200');
+  assert.equal((await status(page, 'alice.json')).trim(), '201');
   assert.equal(await page.inputValue('#field-role'), good);
   // The value panel shows the role mapping's value for the first sample.
   await until(async () => (await page.locator('#value-json').textContent({ timeout: 1000 })) === '"Admin"', 'the value "Admin"');
@@ -192,7 +192,7 @@ test('a worker that stops answering is terminated and restarted', async () => {
   });
   const page = await openPage(`${server.url}index.html`);
   await page.selectOption('#preset', 'pocket-id');
-  await until(async () => (await status(page, 'alice.json')).trim() === '200', 'first results');
+  await until(async () => (await status(page, 'alice.json')).trim() === '201', 'first results');
   await page.fill('#field-role', "'__hang__'");
   const t0 = Date.now();
   assert.equal(await page.evaluate(() => document.title.length > 0), true);

@@ -546,7 +546,7 @@ function renderExplain(r) {
 }
 
 function renderOutcome(o, idpName) {
-  const ok = o.status === 200;
+  const ok = o.status === 201;
   const card = el('article', { class: `outcome ${ok ? 'ok' : 'fail'}`, 'data-sample': o.sample });
   card.append(el('header', {},
     el('span', { class: 'badge status', text: String(o.status) }),

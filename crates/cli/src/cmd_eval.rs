@@ -8,6 +8,7 @@ use crate::input::{self, Source};
 use crate::lazy;
 use crate::stream::{self, Line, Lines, Sink};
 use crate::style::{self, Paint, Style};
+use crate::terminal::Shown;
 use crate::{err, out, CmdResult, Failure, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// An engine error as the JSON object of `--output json`.
@@ -44,7 +45,7 @@ fn compile_as(
             OutputFormat::Json => {
                 let v = json!({ "error": error_json(&e) });
                 let text = if compact { v.to_string() } else { pretty(&v) };
-                if let Err(f) = out(&format!("{text}\n")) {
+                if let Err(f) = out(&Shown::json(&format!("{text}\n"))) {
                     return f;
                 }
             }
@@ -112,8 +113,8 @@ pub fn expression_text(expr: &str, org_id: Option<&str>) -> String {
 /// What one document gives: the text for stdout, a message for stderr,
 /// and the exit code it asks for.
 struct Answer {
-    out: String,
-    err: Option<String>,
+    out: Shown,
+    err: Option<Shown>,
     code: u8,
 }
 
@@ -146,19 +147,20 @@ impl Eval<'_> {
                         let v =
                             json!({ "error": { "kind": "invalid-input", "message": f.message } });
                         Answer {
-                            out: format!("{}\n", json_text(&v, dialect, false)),
+                            out: Shown::json(&format!("{}\n", json_text(&v, dialect, false))),
                             err: None,
                             code: EXIT_USAGE,
                         }
                     }
                     // On stderr for the reader, and in its place on stdout.
                     OutputFormat::Text => Answer {
-                        out: format!("error[invalid-input]: {}\n", f.message),
-                        err: Some(format!(
-                            "{} {}\n",
+                        out: Shown::from(format!("error[invalid-input]: {}\n", f.message)),
+                        err: Some(shown![
                             style::paint(style.err, Paint::Red, "error:"),
-                            f.message
-                        )),
+                            " ",
+                            &f.message,
+                            "\n"
+                        ]),
                         code: EXIT_USAGE,
                     },
                 };
@@ -182,7 +184,7 @@ impl Eval<'_> {
                     .ok()
                     .and_then(|v| v.as_str())
                     .unwrap_or_default();
-                format!("{{\"result\":{}}}\n", Json::from(s))
+                Shown::json(&format!("{{\"result\":{}}}\n", Json::from(s)))
             }
             OutputFormat::Json => {
                 let v = match &result {
@@ -194,35 +196,38 @@ impl Eval<'_> {
                     Ok(v) => json!({ "result": v.to_json_with(js) }),
                     Err(e) => json!({ "error": error_json(e) }),
                 };
-                format!("{}\n", json_text(&v, dialect, !a.jsonl))
+                Shown::json(&format!("{}\n", json_text(&v, dialect, !a.jsonl)))
             }
             OutputFormat::Text => match &result {
                 Ok(v) if v.as_str().is_some() => {
-                    format!("{}\n", Json::from(v.as_str().unwrap_or_default()))
+                    Shown::json(&format!("{}\n", Json::from(v.as_str().unwrap_or_default())))
                 }
                 Ok(v) => {
                     if let Some(note) = undefined_note(v) {
                         if !a.jsonl {
-                            err_text = Some(format!(
-                                "{} {note}\n",
-                                style::paint(style.err, Paint::Cyan, "note:")
-                            ));
+                            err_text = Some(shown![
+                                style::paint(style.err, Paint::Cyan, "note:"),
+                                " ",
+                                note,
+                                "\n"
+                            ]);
                         }
-                        "undefined\n".to_string()
+                        Shown::from("undefined\n")
                     } else {
-                        format!("{}\n", json_text(&v.to_json_with(js), dialect, !a.jsonl))
+                        let value = json_text(&v.to_json_with(js), dialect, !a.jsonl);
+                        Shown::json(&format!("{value}\n"))
                     }
                 }
                 Err(e) => {
                     if a.jsonl {
                         let at = line.map_or(String::new(), |l| format!(" ({}:{l})", self.name));
-                        format!("error[{}]: {}{at}\n", e.kind.as_str(), e.message)
+                        Shown::from(format!("error[{}]: {}{at}\n", e.kind.as_str(), e.message))
                     } else {
                         err_text = Some(style::render(
                             &style::engine_diagnostic(self.text, e),
                             style.err,
                         ));
-                        String::new()
+                        Shown::new()
                     }
                 }
             },

@@ -12,12 +12,13 @@ use crate::claims::Samples;
 use crate::report::{Summary, SCREENFUL};
 use crate::stream::{self, Sink};
 use crate::style::{paint, Paint, Style};
-use crate::{out, CmdResult, Failure, EXIT_FAILED, EXIT_OK};
+use crate::terminal::Shown;
+use crate::{err, out, CmdResult, Failure, EXIT_FAILED, EXIT_OK};
 
 /// A short word for an HTTP status of the login.
 pub fn status_word(o: &Outcome) -> String {
     let word = match o.status {
-        200 => "ok",
+        201 => "ok",
         400 => "no identifier",
         401 if o.message.contains("unprovisioned") => "unprovisioned",
         401 => "no org matched",
@@ -53,51 +54,56 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-/// The table of outcomes, one row a sample.
-pub fn table(outcomes: &[Outcome], color: bool) -> String {
+/// The table of outcomes, one row a sample. Cells are escaped before they
+/// are measured, padded and coloured.
+pub fn table(outcomes: &[Outcome], color: bool) -> Shown {
     let header = ["SAMPLE", "IDENTIFIER", "STATUS", "ORGS AND ROLES"];
-    let rows: Vec<[String; 4]> = outcomes
+    let rows: Vec<[Shown; 4]> = outcomes
         .iter()
         .map(|o| {
             [
-                o.sample.clone(),
-                o.identifier.clone().unwrap_or_else(|| "-".into()),
-                status_word(o),
-                memberships(o),
+                Shown::line(&o.sample),
+                Shown::line(o.identifier.as_deref().unwrap_or("-")),
+                Shown::line(&status_word(o)),
+                Shown::line(&memberships(o)),
             ]
         })
         .collect();
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.as_str().chars().count());
         }
     }
-    let mut text = String::new();
+    let mut text = Shown::new();
     let head: Vec<String> = header.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
-    text.push_str(&paint(color, Paint::Bold, head.join("  ").trim_end()));
-    text.push('\n');
+    text.push(paint(color, Paint::Bold, head.join("  ").trim_end()));
+    text.push("\n");
     for (row, o) in rows.iter().zip(outcomes) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                let padded = pad(c, w);
-                if i == 2 {
-                    let p = if o.succeeded() {
-                        Paint::Green
-                    } else {
-                        Paint::Red
-                    };
-                    paint(color, p, &padded)
+        let last = row.len() - 1;
+        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
+            // Padded after escaping (escaping it again changes nothing).
+            let padded = pad(c.as_str(), w);
+            let cell = Shown::from(if i == last {
+                padded.trim_end()
+            } else {
+                &padded
+            });
+            if i == 2 {
+                let p = if o.succeeded() {
+                    Paint::Green
                 } else {
-                    padded
-                }
-            })
-            .collect();
-        text.push_str(cells.join("  ").trim_end());
-        text.push('\n');
+                    Paint::Red
+                };
+                text.push(paint(color, p, cell));
+            } else {
+                text.push(cell);
+            }
+            if i < last {
+                text.push("  ");
+            }
+        }
+        text.push("\n");
     }
     text
 }
@@ -126,8 +132,8 @@ pub fn failure_detail(o: &Outcome) -> String {
 
 /// What went wrong for each failed login, and the hints, grouped so that a
 /// hint shared by several samples is printed once.
-pub fn details(outcomes: &[Outcome], color: bool) -> String {
-    let mut text = String::new();
+pub fn details(outcomes: &[Outcome], color: bool) -> Shown {
+    let mut text = Shown::new();
     // Identical failures (same status, message and error) are shown once.
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
     for o in outcomes.iter().filter(|o| !o.succeeded()) {
@@ -138,14 +144,16 @@ pub fn details(outcomes: &[Outcome], color: bool) -> String {
         }
     }
     if !groups.is_empty() {
-        text.push('\n');
-        text.push_str(&paint(color, Paint::Bold, "Failed logins:"));
-        text.push('\n');
+        text.push("\n");
+        text.push(paint(color, Paint::Bold, "Failed logins:"));
+        text.push("\n");
         for (detail, samples) in &groups {
-            text.push_str(&format!(
-                "  {}: {detail}",
-                paint(color, Paint::Red, &samples.join(", "))
-            ));
+            text.push(shown![
+                "  ",
+                paint(color, Paint::Red, Shown::line(&samples.join(", "))),
+                ": ",
+                detail
+            ]);
         }
     }
     // hint -> samples
@@ -161,18 +169,54 @@ pub fn details(outcomes: &[Outcome], color: bool) -> String {
         }
     }
     if !order.is_empty() {
-        text.push('\n');
-        text.push_str(&paint(color, Paint::Bold, "Hints:"));
-        text.push('\n');
+        text.push("\n");
+        text.push(paint(color, Paint::Bold, "Hints:"));
+        text.push("\n");
         for key in &order {
             let samples = hints.get(key).map(|s| s.join(", ")).unwrap_or_default();
             let (code, message, fix) = key;
-            text.push_str(&format!(
-                "  {} {message}\n    {} {fix}\n    {}\n",
-                paint(color, Paint::Yellow, &format!("[{code}]")),
+            text.push(shown![
+                "  ",
+                paint(color, Paint::Yellow, format!("[{code}]")),
+                " ",
+                message,
+                "\n    ",
                 paint(color, Paint::Cyan, "fix:"),
-                paint(color, Paint::Dim, &format!("samples: {samples}")),
-            ));
+                " ",
+                fix,
+                "\n    ",
+                paint(
+                    color,
+                    Paint::Dim,
+                    Shown::line(&format!("samples: {samples}"))
+                ),
+                "\n",
+            ]);
+        }
+    }
+    text
+}
+
+/// Per login, the lines Pangolin 1.22.0's server log has about it; of the
+/// first `outcomes.len()` logins when `total` is more.
+pub fn server_log(outcomes: &[Outcome], total: usize, color: bool) -> Shown {
+    let heading = if total > outcomes.len() {
+        format!(
+            "Pangolin 1.22.0's log (debug level), per login, of the first {} of {total} logins:",
+            outcomes.len()
+        )
+    } else {
+        "Pangolin 1.22.0's log (debug level), per login:".to_string()
+    };
+    let mut text = shown!["\n", paint(color, Paint::Bold, heading), "\n"];
+    for o in outcomes {
+        text.push(shown![
+            "  ",
+            paint(color, Paint::Bold, Shown::line(&o.sample)),
+            "\n"
+        ]);
+        for line in o.server_log() {
+            text.push(shown!["    ", Shown::line(&line), "\n"]);
         }
     }
     text
@@ -220,18 +264,16 @@ impl Output {
             }
             Output::Json { sink, written } => {
                 let text = serde_json::to_string_pretty(&o).map_err(json_failure)?;
-                sink.write(if *written == 0 { "[\n" } else { ",\n" })?;
                 // The array's own indentation (strings hold no raw newline).
-                for (i, line) in text.split('\n').enumerate() {
-                    sink.write(if i == 0 { "  " } else { "\n  " })?;
-                    sink.write(line)?;
-                }
+                let head = if *written == 0 { "[\n  " } else { ",\n  " };
+                let element = format!("{head}{}", text.replace('\n', "\n  "));
+                sink.write(&Shown::json(&element))?;
                 *written += 1;
             }
             Output::Jsonl { sink } => {
                 let mut text = serde_json::to_string(&o).map_err(json_failure)?;
                 text.push('\n');
-                sink.write(&text)?;
+                sink.write(&Shown::json(&text))?;
             }
         }
         Ok(())
@@ -308,6 +350,12 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
         all_claims: a.all_claims,
         ..Options::default()
     };
+    for w in config.warnings() {
+        err(&Shown::from(format!(
+            "warning: {}: {w}\n",
+            a.config.display()
+        )));
+    }
     let simulator = Simulator::new(&config);
     let mut output = Output::new(a.output);
     let mut progress = Progress::new();
@@ -337,12 +385,12 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
     }
     match output {
         Output::Json { mut sink, written } => {
-            sink.write(if written == 0 { "[]\n" } else { "\n]\n" })?;
+            sink.write(&Shown::from(if written == 0 { "[]\n" } else { "\n]\n" }))?;
             sink.flush()?;
         }
         Output::Jsonl { mut sink } => sink.flush()?,
         Output::Text { first, summary } => {
-            out(&text_report(&config, &first, &summary, style))?;
+            out(&text_report(&config, &first, &summary, a.log, style))?;
         }
     }
     let fails = match a.fail_on {
@@ -354,34 +402,47 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
 }
 
 /// The text report: the table of every login while they fit a screen, the
-/// summary beyond.
-fn text_report(config: &Config, first: &[Outcome], summary: &Summary, style: Style) -> String {
-    let mut text = String::new();
+/// summary beyond; with `log`, the server log of the logins in the table
+/// (the first [`SCREENFUL`] in a summary).
+fn text_report(
+    config: &Config,
+    first: &[Outcome],
+    summary: &Summary,
+    log: bool,
+    style: Style,
+) -> Shown {
+    let mut text = Shown::new();
     let edition = config.pangolin.edition.as_str();
-    text.push_str(&format!(
-        "{} IdP `{}`, Pangolin {} ({edition}), {} org(s), {} sample(s)\n",
-        paint(style.out, Paint::Bold, "Simulated:"),
+    text.push(paint(style.out, Paint::Bold, "Simulated:"));
+    text.push(format!(
+        " IdP `{}`, Pangolin {} ({edition}), {} org(s), {} sample(s)\n",
         config.idp.display_name(),
         config.pangolin.version,
         config.orgs.len(),
         summary.total
     ));
     if let Some(url) = config.callback_url() {
-        text.push_str(&format!(
-            "{} {url}\n",
+        text.push(shown![
             paint(
                 style.out,
                 Paint::Bold,
                 "Callback URL to register at the IdP:"
-            )
-        ));
+            ),
+            " ",
+            url,
+            "\n"
+        ]);
     }
-    text.push('\n');
+    text.push("\n");
     if summary.total <= SCREENFUL {
-        text.push_str(&table(first, style.out));
-        text.push_str(&details(first, style.out));
+        text.push(table(first, style.out));
+        text.push(details(first, style.out));
     } else {
-        text.push_str(&summary.render(style.out));
+        text.push(summary.render(style.out));
+    }
+    if log {
+        let shown = first.get(..SCREENFUL).unwrap_or(first);
+        text.push(server_log(shown, summary.total, style.out));
     }
     text
 }

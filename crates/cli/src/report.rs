@@ -10,6 +10,7 @@ use rolemap_simulate::Outcome;
 
 use crate::cmd_simulate::{failure_detail, status_word};
 use crate::style::{paint, Paint};
+use crate::terminal::Shown;
 
 /// Up to this many samples, the report is the table of every login.
 pub const SCREENFUL: usize = 40;
@@ -67,20 +68,20 @@ impl Groups {
         self.groups.is_empty() && self.other == 0
     }
 
-    /// `a, b, c and N more`.
-    fn examples(g: &Group) -> String {
+    /// `{prefix}a, b, c and N more`, on one line.
+    fn examples(g: &Group, prefix: &str) -> Shown {
         let shown = g.examples.join(", ");
-        match g.count.saturating_sub(g.examples.len()) {
-            0 => shown,
-            more => format!("{shown} and {more} more"),
-        }
+        Shown::line(&match g.count.saturating_sub(g.examples.len()) {
+            0 => format!("{prefix}{shown}"),
+            more => format!("{prefix}{shown} and {more} more"),
+        })
     }
 
     /// The line for the samples beyond the kept groups, if any.
-    fn other_line(&self, what: &str) -> String {
+    fn other_line(&self, what: &str) -> Shown {
         match self.other {
-            0 => String::new(),
-            n => format!("  {n:>8}  with other {what} (not listed)\n"),
+            0 => Shown::new(),
+            n => Shown::from(format!("  {n:>8}  with other {what} (not listed)\n")),
         }
     }
 }
@@ -136,75 +137,82 @@ impl Summary {
         }
     }
 
-    /// The report: failed logins, outcomes, orgs and roles, hints.
-    pub fn render(&self, color: bool) -> String {
-        let mut text = String::new();
-        let bold = |t: &str| paint(color, Paint::Bold, t);
+    /// The report: failed logins, outcomes, orgs and roles, hints. Keys
+    /// and sample names are escaped; example lists are shown on one line.
+    pub fn render(&self, color: bool) -> Shown {
+        let mut text = Shown::new();
         if !self.failures.is_empty() {
-            text.push_str(&bold(&format!(
-                "Failed logins: {} of {}",
-                self.failed, self.total
-            )));
-            text.push('\n');
+            text.push(shown![
+                paint(
+                    color,
+                    Paint::Bold,
+                    format!("Failed logins: {} of {}", self.failed, self.total)
+                ),
+                "\n"
+            ]);
             for g in &self.failures.groups {
-                text.push_str(&format!(
-                    "  {:>8}  {}",
-                    g.count,
-                    g.key.replace('\n', "\n            ").trim_end()
-                ));
-                text.push_str(&format!(
-                    "\n            {}\n",
-                    paint(
-                        color,
-                        Paint::Red,
-                        &format!("samples: {}", Groups::examples(g))
-                    )
-                ));
-            }
-            text.push_str(&self.failures.other_line("failures"));
-            text.push('\n');
-        }
-        text.push_str(&bold("Outcomes:"));
-        text.push('\n');
-        for g in &self.outcomes.groups {
-            text.push_str(&format!("  {:>8}  {}\n", g.count, g.key));
-        }
-        text.push_str(&self.outcomes.other_line("outcomes"));
-        text.push('\n');
-        text.push_str(&bold("Orgs and roles:"));
-        text.push('\n');
-        for g in &self.roles.groups {
-            text.push_str(&format!("  {:>8}  {}\n", g.count, g.key));
-        }
-        text.push_str(&self.roles.other_line("orgs and roles"));
-        if !self.hints.is_empty() {
-            text.push('\n');
-            text.push_str(&bold(&format!(
-                "Hints ({} of {} logins):",
-                self.hinted, self.total
-            )));
-            text.push('\n');
-            for g in &self.hints.groups {
-                let mut parts = g.key.split('\u{0}');
-                let (code, message, fix) = (
-                    parts.next().unwrap_or_default(),
-                    parts.next().unwrap_or_default(),
-                    parts.next().unwrap_or_default(),
-                );
-                text.push_str(&format!(
-                    "  {} {message} ({} logins)\n    {} {fix}\n    {}\n",
-                    paint(color, Paint::Yellow, &format!("[{code}]")),
-                    g.count,
-                    paint(color, Paint::Cyan, "fix:"),
-                    paint(
-                        color,
-                        Paint::Dim,
-                        &format!("samples: {}", Groups::examples(g))
+                text.push(shown![
+                    format!(
+                        "  {:>8}  {}",
+                        g.count,
+                        g.key.replace('\n', "\n            ").trim_end()
                     ),
-                ));
+                    "\n            ",
+                    paint(color, Paint::Red, Groups::examples(g, "samples: ")),
+                    "\n"
+                ]);
             }
-            text.push_str(&self.hints.other_line("hints"));
+            text.push(self.failures.other_line("failures"));
+            text.push("\n");
         }
+        text.push(shown![paint(color, Paint::Bold, "Outcomes:"), "\n"]);
+        for g in &self.outcomes.groups {
+            text.push(Self::count_line(g));
+        }
+        text.push(self.outcomes.other_line("outcomes"));
+        text.push("\n");
+        text.push(shown![paint(color, Paint::Bold, "Orgs and roles:"), "\n"]);
+        for g in &self.roles.groups {
+            text.push(Self::count_line(g));
+        }
+        text.push(self.roles.other_line("orgs and roles"));
+        if !self.hints.is_empty() {
+            text.push(self.render_hints(color));
+        }
+        text
+    }
+
+    /// `  COUNT  KEY`, the key on one line.
+    fn count_line(g: &Group) -> Shown {
+        shown![format!("  {:>8}  ", g.count), Shown::line(&g.key), "\n"]
+    }
+
+    /// The hints, each once with its count and example samples.
+    fn render_hints(&self, color: bool) -> Shown {
+        let heading = format!("Hints ({} of {} logins):", self.hinted, self.total);
+        let mut text = shown!["\n", paint(color, Paint::Bold, heading), "\n"];
+        for g in &self.hints.groups {
+            let mut parts = g.key.split('\u{0}');
+            let (code, message, fix) = (
+                parts.next().unwrap_or_default(),
+                parts.next().unwrap_or_default(),
+                parts.next().unwrap_or_default(),
+            );
+            text.push(shown![
+                "  ",
+                paint(color, Paint::Yellow, format!("[{code}]")),
+                " ",
+                message,
+                format!(" ({} logins)\n    ", g.count),
+                paint(color, Paint::Cyan, "fix:"),
+                " ",
+                fix,
+                "\n    ",
+                paint(color, Paint::Dim, Groups::examples(g, "samples: ")),
+                "\n",
+            ]);
+        }
+        text.push(self.hints.other_line("hints"));
         text
     }
 }
@@ -224,7 +232,10 @@ mod tests {
         }
         assert_eq!(g.groups.len(), MAX_GROUPS);
         assert_eq!(g.other, 5);
-        let first = g.groups.first().map(Groups::examples);
-        assert_eq!(first.as_deref(), Some("s, x0, x1 and 8 more"));
+        let first = g.groups.first().map(|g| Groups::examples(g, ""));
+        assert_eq!(
+            first.as_ref().map(Shown::as_str),
+            Some("s, x0, x1 and 8 more")
+        );
     }
 }

@@ -7,16 +7,16 @@
 //! - [`process`] maps a batch on every core (rayon) when it is large enough
 //!   to pay, then hands the results over in input order; [`pipeline`] reads
 //!   the next batch meanwhile.
-//! - [`Sink`] is stdout behind one buffer; whether it is a terminal is
-//!   checked once, and text for a terminal is made safe ([`crate::terminal`]).
+//! - [`Sink`] is stdout behind one buffer; it writes only [`Shown`] text.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::AsFd;
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::{terminal, Failure};
+use crate::terminal::Shown;
+use crate::Failure;
 
 /// The most lines in one batch.
 pub const BATCH: usize = 512;
@@ -204,31 +204,24 @@ pub fn process<T: Send, R: Send>(batch: Vec<T>, work: impl Fn(T) -> R + Sync + S
     }
 }
 
-/// Stdout behind one buffer, checked once for being a terminal.
+/// Stdout behind one buffer.
 pub struct Sink {
     out: std::io::BufWriter<std::io::Stdout>,
-    tty: bool,
 }
 
 impl Sink {
     /// Stdout, buffered.
     pub fn stdout() -> Sink {
-        let stdout = std::io::stdout();
-        let tty = stdout.is_terminal();
         Sink {
-            out: std::io::BufWriter::with_capacity(64 * 1024, stdout),
-            tty,
+            out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
         }
     }
 
-    /// Writes `text` (made safe when stdout is a terminal).
-    pub fn write(&mut self, text: &str) -> Result<(), Failure> {
-        let result = if self.tty {
-            self.out.write_all(terminal::safe(text).as_bytes())
-        } else {
-            self.out.write_all(text.as_bytes())
-        };
-        result.map_err(|e| Failure::io(&e))
+    /// Writes `text`.
+    pub fn write(&mut self, text: &Shown) -> Result<(), Failure> {
+        self.out
+            .write_all(text.as_str().as_bytes())
+            .map_err(|e| Failure::io(&e))
     }
 
     /// Writes what is buffered.

@@ -27,7 +27,7 @@ fn many_samples_give_a_summary() {
     let outcomes = text.find("Outcomes:").expect("outcomes");
     assert!(failed < outcomes, "{text}");
     assert!(text.contains("samples: <stdin>:8\n"), "{text}");
-    assert!(text.contains("       499  200 ok"), "{text}");
+    assert!(text.contains("       499  201 ok"), "{text}");
     assert!(text.contains("        50  home-lab: Admin\n"), "{text}");
     assert!(text.contains("       449  home-lab: Member\n"), "{text}");
     // The role-case hint: every third token is in `media`.

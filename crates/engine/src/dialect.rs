@@ -125,8 +125,11 @@ pub enum Numbers {
 #[derive(Debug)]
 pub struct Rules {
     /// jmespath.js's lenient parser: missing commas, a trailing comma in a
-    /// call, `(a b)`, `[ ]`, a fourth `:` in a slice, unterminated strings,
-    /// `1-2` read as `1`, a call on something that is not a name.
+    /// call, `(a b)`, `[ ]`, a fourth `:` in a slice, runs of numbers in a
+    /// slice (`[:1 2]`), unterminated strings, `1-2` read as `1`, a call on
+    /// something that is not a name (`("f")(x)` included), a `.` followed by
+    /// nothing usable (`a.`, `a.[]`, `a.[?b]`) and empty parentheses `()`,
+    /// both failing only when evaluated.
     pub lenient_syntax: bool,
     /// Whether `\r` is white space (jmespath.js rejects it).
     pub cr_is_whitespace: bool,
@@ -157,6 +160,11 @@ pub struct Rules {
     pub js_functions: bool,
     /// Errors carry the message jmespath.js throws.
     pub js_messages: bool,
+    /// An expression reference evaluated outside a function's arguments is
+    /// jmespath.js's syntax-tree node marked `jmespathType: "Expref"`: an
+    /// object whose fields, values and equality are the node's
+    /// (`(&a).name` is `"a"`); function type checks still see `expression`.
+    pub expref_objects: bool,
 }
 
 static SPEC: Rules = Rules {
@@ -173,6 +181,7 @@ static SPEC: Rules = Rules {
     js_key_order: false,
     js_functions: false,
     js_messages: false,
+    expref_objects: false,
 };
 
 static PANGOLIN: Rules = Rules {
@@ -189,4 +198,5 @@ static PANGOLIN: Rules = Rules {
     js_key_order: true,
     js_functions: true,
     js_messages: true,
+    expref_objects: true,
 };

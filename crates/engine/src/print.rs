@@ -1,7 +1,8 @@
 //! Writes a tree back as canonical text: single spaces around binary
 //! operators and after commas, no redundant parentheses, names unquoted
 //! unless they were quoted or need quotes. Parsing the text again gives the
-//! same tree.
+//! same tree. Control characters ([`crate::controls`]) are written as JSON
+//! escapes, so the text holds none.
 
 use crate::ast::{LiteralForm, Node, NodeKind, ProjectionKind, Slice};
 use crate::dialect::{Dialect, RawEscapes};
@@ -123,7 +124,10 @@ impl Printer {
         }
         match &node.kind {
             NodeKind::Identity | NodeKind::Current => self.push("@"),
-            NodeKind::Missing => {}
+            // Where a `.` is followed by nothing usable, `Subexpr` and
+            // `projection_rhs` write the `.` alone; anywhere else the
+            // missing expression came from empty parentheses.
+            NodeKind::Missing => self.push("()"),
             NodeKind::Field { name, quoted } => self.name(name, *quoted),
             NodeKind::Literal { value, form } => self.literal(value, *form),
             NodeKind::Pipe(l, r) => self.infix(l, " | ", r, 1),
@@ -175,7 +179,9 @@ impl Printer {
             NodeKind::Subexpr { lhs, rhs } => {
                 self.base(lhs, 40);
                 self.push(".");
-                self.expr(rhs, 40);
+                if !matches!(rhs.kind, NodeKind::Missing) {
+                    self.expr(rhs, 40);
+                }
             }
             NodeKind::Index { lhs, index } => {
                 if !is_identity(lhs) {
@@ -269,7 +275,9 @@ impl Printer {
         if !bracketed {
             self.push(".");
         }
-        self.expr(rhs, 0);
+        if !matches!(rhs.kind, NodeKind::Missing) {
+            self.expr(rhs, 0);
+        }
     }
 
     fn slice(&mut self, s: &Slice) {
@@ -303,8 +311,9 @@ impl Printer {
         } else {
             // JSON text through `Value`'s `Display`, the one JSON writer
             // the playground's module carries.
+            // Controls as JSON escapes: the text shows no control character.
             let s = serde_json::Value::from(name).to_string();
-            self.push(&s);
+            self.push(&crate::controls::escape_json(&s));
         }
     }
 
@@ -319,14 +328,16 @@ impl Printer {
         // it in both dialects (jmespath.js unescapes only the first `\``).
         let json = value.to_string(); // `Display`, as above
         self.push("`");
-        self.push(&json.replace('`', "\\u0060"));
+        self.push(&crate::controls::escape_json(&json).replace('`', "\\u0060"));
         self.push("`");
     }
 
-    /// `'s'` if the dialect can read `s` back from a raw string.
+    /// `'s'` if the dialect can read `s` back from a raw string and `s`
+    /// holds no control character (a raw string cannot escape one).
     fn raw(&self, s: &str) -> Option<String> {
         let quotes = s.matches('\'').count();
         let ok = !s.ends_with('\\')
+            && !s.chars().any(crate::controls::is_control)
             && !s.contains("\\'")
             && match self.dialect.rules().raw_escapes {
                 RawEscapes::AllQuotes => true,

@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 /// The first line of a value stored by the mapping builder.
 pub const BUILDER_MARKER: &str = "__PANGOLIN_ROLE_MAP_BUILDER_V1__";
 
-/// The line separating the builder's JSON from the expression.
-pub const BUILDER_SEPARATOR: &str = "---";
+/// What separates the builder's JSON from the expression: exactly these
+/// bytes (a value with CRLF line endings has no separator).
+pub const BUILDER_SEPARATOR: &str = "\n---\n";
 
 /// A role-mapping builder: a claim path and rules of match value -> roles.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -64,10 +65,48 @@ fn raw_string(s: &str) -> String {
     format!("'{}'", s.replace('\'', "\\'"))
 }
 
+/// JavaScript's `[...new Set(values.map(v => v.trim()).filter(Boolean))]`.
+fn dedupe_non_empty(values: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for v in values {
+        let v = crate::js::trim(v);
+        if !v.is_empty() && !out.iter().any(|o| o == v) {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
 impl RoleMappingBuilder {
+    /// The builder as the UI compiles it: the claim path and match values
+    /// trimmed, role names trimmed and de-duplicated, rules without a match
+    /// value or a role dropped; `None` when nothing is left (the UI then
+    /// stores `""`, and the IdP's default role mapping applies).
+    fn compiled(&self) -> Option<RoleMappingBuilder> {
+        let claim_path = crate::js::trim(&self.claim_path).to_string();
+        let rules: Vec<BuilderRule> = self
+            .rules
+            .iter()
+            .map(|r| BuilderRule {
+                match_value: crate::js::trim(&r.match_value).to_string(),
+                roles: dedupe_non_empty(&r.roles),
+            })
+            .filter(|r| !r.match_value.is_empty() && !r.roles.is_empty())
+            .collect();
+        (!claim_path.is_empty() && !rules.is_empty())
+            .then_some(RoleMappingBuilder { claim_path, rules })
+    }
+
     /// The JMESPath expression the builder generates:
-    /// `[contains(<claimPath>, '<match>') && ['R1', 'R2'] || [], ...][]`.
+    /// `[contains(<claimPath>, '<match>') && ['R1', 'R2'] || [], ...][]`
+    /// (`""` when the compiled builder is empty).
     pub fn expression(&self) -> String {
+        self.compiled()
+            .map(|b| b.rules_expression())
+            .unwrap_or_default()
+    }
+
+    fn rules_expression(&self) -> String {
         let rules: Vec<String> = self
             .rules
             .iter()
@@ -84,11 +123,15 @@ impl RoleMappingBuilder {
         format!("[{}][]", rules.join(", "))
     }
 
-    /// The full value the UI stores in the role mapping field.
+    /// The full value the UI stores in the role mapping field (`""` for an
+    /// empty builder).
     pub fn stored_value(&self) -> String {
+        let Some(b) = self.compiled() else {
+            return String::new();
+        };
         let stored = StoredBuilder {
-            claim_path: self.claim_path.clone(),
-            rules: self
+            claim_path: b.claim_path.clone(),
+            rules: b
                 .rules
                 .iter()
                 .map(|r| StoredRule {
@@ -103,8 +146,8 @@ impl RoleMappingBuilder {
             .unwrap_or_default()
             .to_string();
         format!(
-            "{BUILDER_MARKER}\n{json}\n{BUILDER_SEPARATOR}\n{}",
-            self.expression()
+            "{BUILDER_MARKER}\n{json}{BUILDER_SEPARATOR}{}",
+            b.rules_expression()
         )
     }
 
@@ -138,52 +181,76 @@ pub struct Unwrapped {
     pub malformed: bool,
 }
 
-/// Pangolin's unwrap: trim; if the value starts with the builder marker,
-/// keep only the (trimmed) text after the `---` line.
+/// Pangolin's unwrap (`unwrapRoleMapping`):
+/// - the value is trimmed (JavaScript's `trim`); without the marker, that
+///   is the expression;
+/// - after the marker, one `\n` is dropped, and the expression is the
+///   trimmed text after the first `"\n---\n"` (exactly these five bytes:
+///   a CRLF value has none);
+/// - with no separator the whole trimmed value is evaluated (it then fails
+///   to parse: HTTP 500);
+/// - metadata that is not the builder's JSON does not matter, except that
+///   an empty expression after the separator falls back to the whole value.
 pub fn unwrap_role_mapping(raw: &str) -> Unwrapped {
     let trimmed = crate::js::trim(raw);
-    if !trimmed.starts_with(BUILDER_MARKER) {
+    let whole = |malformed: bool| Unwrapped {
+        expression: trimmed.to_string(),
+        builder: None,
+        from_builder: malformed,
+        malformed,
+    };
+    let Some(rest) = trimmed.strip_prefix(BUILDER_MARKER) else {
+        return whole(false);
+    };
+    let rest = rest.strip_prefix('\n').unwrap_or(rest);
+    let Some(sep) = rest.find(BUILDER_SEPARATOR) else {
+        return whole(true);
+    };
+    let json = crate::js::trim(&rest[..sep]);
+    let inner = crate::js::trim(&rest[sep + BUILDER_SEPARATOR.len()..]);
+    let builder = StoredBuilder::read(json);
+    if builder.is_none() && inner.is_empty() {
         return Unwrapped {
-            expression: trimmed.to_string(),
-            builder: None,
-            from_builder: false,
-            malformed: false,
+            from_builder: true,
+            ..whole(false)
         };
     }
-    let lines: Vec<&str> = trimmed.split('\n').collect();
-    let sep = lines
-        .iter()
-        .position(|l| crate::js::trim(l) == BUILDER_SEPARATOR);
-    match sep {
-        Some(i) => {
-            let json: String = lines[1..i].join("\n");
-            let builder =
-                serde_json::from_slice::<StoredBuilder>(crate::js::trim(&json).as_bytes())
-                    .ok()
-                    .map(|s| RoleMappingBuilder {
-                        claim_path: s.claim_path,
-                        rules: s
-                            .rules
-                            .into_iter()
-                            .map(|r| BuilderRule {
-                                match_value: r.match_value,
-                                roles: r.role_names,
-                            })
-                            .collect(),
-                    });
-            Unwrapped {
-                expression: crate::js::trim(&lines[i + 1..].join("\n")).to_string(),
-                builder,
-                from_builder: true,
-                malformed: false,
-            }
-        }
-        None => Unwrapped {
-            expression: trimmed.to_string(),
-            builder: None,
-            from_builder: true,
-            malformed: true,
-        },
+    Unwrapped {
+        expression: inner.to_string(),
+        builder,
+        from_builder: true,
+        malformed: false,
+    }
+}
+
+impl StoredBuilder {
+    /// The builder of a stored value's metadata: Pangolin reads it when it
+    /// is a JSON object whose `claimPath` is a string and `rules` an array
+    /// (a rule's fields that are not of their type read as empty).
+    fn read(json: &str) -> Option<RoleMappingBuilder> {
+        let meta: serde_json::Value = serde_json::from_str(json).ok()?;
+        let claim_path = meta.get("claimPath")?.as_str()?.to_string();
+        let rules = meta.get("rules")?.as_array()?;
+        let rules = rules
+            .iter()
+            .map(|r| BuilderRule {
+                match_value: r
+                    .get("matchValue")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                roles: r
+                    .get("roleNames")
+                    .and_then(|v| v.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|n| n.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Some(RoleMappingBuilder { claim_path, rules })
     }
 }
 

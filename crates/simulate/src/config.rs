@@ -7,8 +7,10 @@
 //!
 //! [pangolin]
 //! edition = "oss"                      # oss (default) | enterprise | cloud
-//! version = "1.17.0"                   # default: the newest modelled (1.24.0)
+//! version = "1.22.0"                   # default: the newest rolemap knows (1.22.0)
 //! url = "https://pangolin.example.com" # optional: reports the callback URL
+//! # license = false                    # enterprise: an unlicensed install keeps the first role only
+//! # identity_provider_mode = "org"     # enterprise/cloud 1.16+: the IdP belongs to `[idp] org`
 //!
 //! [idp]
 //! id = 1
@@ -21,15 +23,20 @@
 //! auto_provision = true
 //! default_role_mapping = "contains(groups, 'admin') && 'Admin' || 'Member'"
 //! default_org_mapping = "'{{orgId}}'"
+//! # org = "home-lab"                   # with identity_provider_mode = "org"
 //!
 //! [[orgs]]
 //! id = "home-lab"
 //! roles = ["Admin", "Member"]
 //! # role_mapping = "..."; org_mapping = "..."   (the org's policy, optional)
+//! # plan = "tier1"                     # cloud: free | tier1 | tier2 | tier3 | enterprise (default)
 //! role_mapping_builder = { claim_path = "groups", rules = [{ match = "admins", roles = ["Admin"] }] }
 //!
 //! [[users]]                            # users that already exist in Pangolin
 //! identifier = "alice"                 # their Pangolin username
+//! # idp = "local"                      # an IdP id or "local" (default: this IdP): only
+//! #                                    # users of this IdP are found at login
+//! # email = "alice@example.com"        # stored values, which each login overwrites
 //! manual_orgs = [{ org = "home-lab", roles = ["Admin"] }]
 //! auto_orgs = []
 //! ```
@@ -125,6 +132,62 @@ impl Provider {
     }
 }
 
+/// Where identity providers live (`app.identity_provider_mode` of an
+/// enterprise or cloud install, 1.16.0 and later).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdpMode {
+    /// IdPs are global, with default mappings and a policy per org.
+    #[default]
+    Global,
+    /// Each IdP belongs to one org (`[idp] org`) and keeps its mappings
+    /// only in that org's policy: it has no default mappings.
+    Org,
+}
+
+/// A Pangolin Cloud org's plan (its subscription tier; `free` for none or
+/// an inactive one). Several roles need tier1, tier2, tier3 or enterprise;
+/// auto provisioning (checked by 1.15.3 to 1.19.x) tier1, tier3 or
+/// enterprise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Plan {
+    /// No active subscription.
+    Free,
+    /// Tier 1.
+    Tier1,
+    /// Tier 2.
+    Tier2,
+    /// Tier 3.
+    Tier3,
+    /// Enterprise (every feature): the default.
+    #[default]
+    Enterprise,
+}
+
+impl Plan {
+    /// The plan's config name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Plan::Free => "free",
+            Plan::Tier1 => "tier1",
+            Plan::Tier2 => "tier2",
+            Plan::Tier3 => "tier3",
+            Plan::Enterprise => "enterprise",
+        }
+    }
+
+    /// Whether the plan includes full RBAC (several roles per membership).
+    pub fn has_full_rbac(self) -> bool {
+        !matches!(self, Plan::Free)
+    }
+
+    /// Whether the plan includes auto provisioning.
+    pub fn has_auto_provisioning(self) -> bool {
+        matches!(self, Plan::Tier1 | Plan::Tier3 | Plan::Enterprise)
+    }
+}
+
 /// `[pangolin]`: the server.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -132,12 +195,24 @@ pub struct PangolinSettings {
     /// Edition (default `oss`).
     #[serde(default)]
     pub edition: Edition,
-    /// Release (default: the newest modelled).
+    /// Release (default: the newest rolemap models, 1.22.0).
     #[serde(default)]
     pub version: PangolinVersion,
+    /// Enterprise edition: whether the install has a valid license
+    /// (default true). Unlicensed, it keeps only the first role name, as
+    /// open source does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<bool>,
+    /// Where IdPs live (enterprise and cloud; default `global`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub identity_provider_mode: IdpMode,
     /// Base URL of the dashboard, e.g. `https://pangolin.example.com`.
     #[serde(default)]
     pub url: Option<String>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 fn default_idp_id() -> u64 {
@@ -182,6 +257,9 @@ pub struct IdpSettings {
     /// Org mapping used by orgs without their own (`{{orgId}}` is replaced).
     #[serde(default)]
     pub default_org_mapping: Option<String>,
+    /// With `identity_provider_mode = "org"`: the org that owns the IdP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
 }
 
 impl IdpSettings {
@@ -220,6 +298,9 @@ pub struct OrgSettings {
     /// cloud edition skips orgs that are not (default true).
     #[serde(default = "yes")]
     pub linked: bool,
+    /// Cloud edition: the org's plan (default `enterprise`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
 }
 
 impl OrgSettings {
@@ -243,6 +324,29 @@ pub struct MembershipSettings {
     pub roles: Vec<String>,
 }
 
+/// Which identity provider a user belongs to: Pangolin finds a user by
+/// username AND IdP.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum UserIdp {
+    /// The IdP of the config (the default).
+    #[default]
+    #[serde(skip)]
+    This,
+    /// The IdP with this id.
+    Id(u64),
+    /// A local user (`"local"`: username and password, no IdP).
+    Local(LocalUser),
+}
+
+/// The word `local`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LocalUser {
+    /// A local user.
+    Local,
+}
+
 /// `[[users]]`: a user that already exists in Pangolin.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -250,6 +354,16 @@ pub struct ExistingUser {
     /// Their Pangolin username (matched against the lower-cased identifier).
     #[serde(alias = "username")]
     pub identifier: String,
+    /// The IdP they belong to: an IdP id or `"local"` (default: the
+    /// config's IdP). Only a user of the config's IdP is found at login.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub idp: UserIdp,
+    /// Their stored e-mail, which each login overwrites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Their stored name, which each login overwrites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Memberships added by hand (never touched by auto provisioning).
     #[serde(default)]
     pub manual_orgs: Vec<MembershipSettings>,
@@ -310,9 +424,58 @@ impl Config {
         self.orgs.iter().find(|o| o.id == id)
     }
 
-    /// The existing user with exactly this username.
+    /// The existing user Pangolin finds at a login: exactly this username,
+    /// of this config's IdP.
     pub fn user(&self, username: &str) -> Option<&ExistingUser> {
-        self.users.iter().find(|u| u.identifier == username)
+        self.users
+            .iter()
+            .find(|u| u.identifier == username && self.is_this_idp(u.idp))
+    }
+
+    /// A user with this username who is not found at login: a local user
+    /// or one of another IdP.
+    pub fn other_user(&self, username: &str) -> Option<&ExistingUser> {
+        self.users
+            .iter()
+            .find(|u| u.identifier == username && !self.is_this_idp(u.idp))
+    }
+
+    fn is_this_idp(&self, idp: UserIdp) -> bool {
+        self.idp_key(idp) == Some(self.idp.id)
+    }
+
+    /// The id of a user's IdP (`None`: a local user).
+    fn idp_key(&self, idp: UserIdp) -> Option<u64> {
+        match idp {
+            UserIdp::This => Some(self.idp.id),
+            UserIdp::Id(id) => Some(id),
+            UserIdp::Local(_) => None,
+        }
+    }
+
+    /// Whether the user gets every role name the mapping gives, or only
+    /// the first: open source never; enterprise with a license; cloud on
+    /// a plan with full RBAC (1.17.0 and later; before, one name).
+    pub fn assigns_several_roles(&self, org: &OrgSettings) -> bool {
+        match self.pangolin.edition {
+            Edition::Oss => false,
+            Edition::Enterprise => self.pangolin.license.unwrap_or(true),
+            Edition::Cloud => org.plan.unwrap_or_default().has_full_rbac(),
+        }
+    }
+
+    /// Warnings about the config that do not stop a simulation.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.pangolin.version.is_newer_than_known() {
+            out.push(format!(
+                "Pangolin {} is newer than the newest release rolemap knows ({}): its login flow is simulated as {} does it",
+                self.pangolin.version,
+                PangolinVersion::newest_known(),
+                PangolinVersion::newest_known()
+            ));
+        }
+        out
     }
 
     /// The callback URL to register at the IdP, when `pangolin.url` is set:
@@ -372,8 +535,16 @@ impl Config {
                 ));
             }
         }
+        self.validate_server(&invalid)?;
         for (i, org) in self.orgs.iter().enumerate() {
             let key = |k: &str| format!("orgs[{i}].{k}");
+            if org.plan.is_some() && self.pangolin.edition != Edition::Cloud {
+                return Err(invalid(
+                    key("plan"),
+                    "is set, but only Pangolin Cloud orgs have plans",
+                    "remove it, or set `[pangolin] edition = \"cloud\"`".into(),
+                ));
+            }
             if org.id.is_empty() {
                 return Err(invalid(
                     key("id"),
@@ -442,14 +613,14 @@ impl Config {
                     "give the user's Pangolin username".into(),
                 ));
             }
-            if self.users[..i]
-                .iter()
-                .any(|u| u.identifier == user.identifier)
-            {
+            if self.users[..i].iter().any(|u| {
+                u.identifier == user.identifier && self.idp_key(u.idp) == self.idp_key(user.idp)
+            }) {
                 return Err(invalid(
                     key("identifier"),
-                    &format!("repeats the user `{}`", user.identifier),
-                    "list each user once".into(),
+                    &format!("repeats the user `{}` of the same IdP", user.identifier),
+                    "list each user once (a username can repeat only across IdPs: set `idp`)"
+                        .into(),
                 ));
             }
             let all = user
@@ -497,6 +668,93 @@ impl Config {
                     }
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    /// The checks of `[pangolin]` and of the identity-provider mode.
+    fn validate_server(
+        &self,
+        invalid: &dyn Fn(String, &str, String) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let p = &self.pangolin;
+        if p.license.is_some() && p.edition != Edition::Enterprise {
+            return Err(invalid(
+                "pangolin.license".into(),
+                &format!("is set for the {} edition", p.edition.as_str()),
+                "only an enterprise install has a license: remove it, or set `edition = \"enterprise\"` (cloud orgs have a `plan`)".into(),
+            ));
+        }
+        if p.identity_provider_mode == IdpMode::Global {
+            if self.idp.org.is_some() {
+                return Err(invalid(
+                    "idp.org".into(),
+                    "is set, but the identity-provider mode is global",
+                    "set `[pangolin] identity_provider_mode = \"org\"` for an IdP that belongs to one org, or remove `org`".into(),
+                ));
+            }
+            return Ok(());
+        }
+        if p.edition == Edition::Oss {
+            return Err(invalid(
+                "pangolin.identity_provider_mode".into(),
+                "is `org`, which the open-source edition does not have",
+                "set `edition = \"enterprise\"` or `\"cloud\"`, or remove the mode".into(),
+            ));
+        }
+        if !p.version.has_org_idp_mode() {
+            return Err(invalid(
+                "pangolin.identity_provider_mode".into(),
+                &format!(
+                    "is `org`, which came in Pangolin 1.16.0 (the config says {})",
+                    p.version
+                ),
+                "set `version` to 1.16.0 or later, or remove the mode".into(),
+            ));
+        }
+        let Some(owner) = self.idp.org.as_deref() else {
+            return Err(invalid(
+                "idp.org".into(),
+                "is missing: in the `org` mode an IdP belongs to one org",
+                "name the org that owns the IdP, e.g. org = \"home-lab\"".into(),
+            ));
+        };
+        if self.org(owner).is_none() {
+            return Err(invalid(
+                "idp.org".into(),
+                &format!("names the org `{owner}` which is not in [[orgs]]"),
+                format!("add an [[orgs]] entry with id = \"{owner}\" or fix the name"),
+            ));
+        }
+        for (key, value) in [
+            ("idp.default_role_mapping", &self.idp.default_role_mapping),
+            ("idp.default_org_mapping", &self.idp.default_org_mapping),
+        ] {
+            if value.as_deref().is_some_and(|v| !v.is_empty()) {
+                return Err(invalid(
+                    key.into(),
+                    "is set, but an org's IdP has no default mappings",
+                    format!(
+                        "put the mapping in the policy of `{owner}` ([[orgs]] id = \"{owner}\")"
+                    ),
+                ));
+            }
+        }
+        if let Some(i) = self.orgs.iter().position(|o| {
+            o.id != owner
+                && (o.role_mapping.is_some()
+                    || o.org_mapping.is_some()
+                    || o.role_mapping_builder.is_some())
+        }) {
+            return Err(invalid(
+                format!("orgs[{i}]"),
+                &format!("has a policy, but the IdP belongs to `{owner}`"),
+                format!(
+                    "an org's IdP has a policy only in its own org: move the mappings to `{owner}`"
+                ),
+            ));
         }
         Ok(())
     }

@@ -14,12 +14,16 @@
 //! | `email-not-string` | a truthy non-string email (HTTP 500) |
 //! | `email-error-swallowed` | the email/name path threw; Pangolin stores no email nor name |
 //! | `unprovisioned` | auto provisioning is off and the user does not exist or has no org |
+//! | `user-other-idp` | a user with this username exists, but is a local user or one of another IdP: not found |
+//! | `same-user` | two samples' identifiers are equal once lower-cased: one Pangolin user, the later login re-syncs it |
+//! | `email-erased` | a successful login stores no e-mail (the path gives nothing), erasing a stored one |
+//! | `name-erased` | likewise for the name |
 //! | `username-mismatch` | an existing user's username differs from the lower-cased identifier |
 //! | `role-case` | a role name differs only in case from an org role |
 //! | `role-whitespace` | before 1.17, a role name with spaces around it |
 //! | `role-array-before-1-17` | before 1.17, an array result becomes `String(array)` |
 //! | `org-id-in-role-mapping` | `{{orgId}}` left in a role mapping (no substitution there) |
-//! | `oss-first-role-only` | the open-source edition dropped role names after the first |
+//! | `oss-first-role-only` | only the first role name is kept (open source, an unlicensed enterprise install, a cloud plan without full RBAC) |
 //! | `org-mapping-not-boolean` | an org mapping gave a truthy value that is neither `true` nor the org id |
 //! | `no-role-mapping` | an org has no role mapping (policy nor default) |
 //! | `no-orgs` | auto provisioning is on but there is no org |
@@ -127,6 +131,7 @@ pub const HINT_CODES: &[&str] = &[
     "budget-exceeded",
     "builder-apostrophes",
     "double-quoted-string",
+    "email-erased",
     "email-error-swallowed",
     "email-not-string",
     "entra-groups-overage",
@@ -134,6 +139,7 @@ pub const HINT_CODES: &[&str] = &[
     "identifier-not-string",
     "manual-membership-untouched",
     "missing-claim",
+    "name-erased",
     "no-orgs",
     "no-role-mapping",
     "null-argument",
@@ -144,8 +150,10 @@ pub const HINT_CODES: &[&str] = &[
     "role-array-before-1-17",
     "role-case",
     "role-whitespace",
+    "same-user",
     "scope-removed-claim",
     "unprovisioned",
+    "user-other-idp",
     "username-mismatch",
 ];
 
@@ -256,7 +264,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     let idp = &config.idp;
     let provider = idp.provider;
     let outcome = input.outcome;
-    let failed = outcome.status != 200;
+    let failed = !outcome.succeeded();
     let configured = input.scopes;
     let mut hinted_claims: Vec<String> = Vec::new();
     // When the token has every claim the expressions read, no site gives a
@@ -377,6 +385,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     }
 
     username_hints(&mut h, input);
+    stored_profile_hints(&mut h, input);
 
     // Per org (the usual steps give no hint: skipped unseen).
     for (i, step) in outcome.trace.marked() {
@@ -429,15 +438,20 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             );
         }
         if !t.dropped.is_empty() {
+            let (who, fix) = match config.pangolin.edition {
+                Edition::Oss => ("the open-source edition", "put the role that matters first, or run a licensed enterprise install (all roles are assigned)".to_string()),
+                Edition::Enterprise => ("an unlicensed enterprise install", "put the role that matters first, or add a valid license (`license = true`)".to_string()),
+                Edition::Cloud => ("an org whose plan lacks full RBAC", format!("put the role that matters first, or move `{}` to a plan with full RBAC (tier1, tier2, tier3 or enterprise)", t.org)),
+            };
             h.push(
                 "oss-first-role-only",
                 format!(
-                    "the open-source edition keeps only the first role name ({}) for `{}`; dropped: {}",
+                    "{who} keeps only the first role name ({}) for `{}`, before it looks for the names in the org; dropped: {}",
                     quoted(t.roles.first().map_or("", String::as_str)),
                     t.org,
                     quoted_list(t.dropped)
                 ),
-                "put the role that matters first, or use an enterprise license (all roles are assigned)".into(),
+                fix,
             );
         }
         if t.org_matched == Some(false) {
@@ -643,6 +657,54 @@ fn double_quoted_hint(h: &mut Hints, site: &Site<'_>, ast: &Node, claims: &Claim
     });
 }
 
+/// A successful auto-provisioned login writes `email || null` and
+/// `name || null` over the user's stored values.
+fn stored_profile_hints(h: &mut Hints, input: &Input<'_>) {
+    let config = input.config;
+    let outcome = input.outcome;
+    if !config.idp.auto_provision || !outcome.succeeded() {
+        return;
+    }
+    let user = outcome.identifier.as_deref().and_then(|i| config.user(i));
+    for (code, field, path, value, stored) in [
+        (
+            "email-erased",
+            "e-mail",
+            &config.idp.email_path,
+            &outcome.email,
+            user.and_then(|u| u.email.as_deref()),
+        ),
+        (
+            "name-erased",
+            "name",
+            &config.idp.name_path,
+            &outcome.name,
+            user.and_then(|u| u.name.as_deref()),
+        ),
+    ] {
+        let Some(path) = path.as_deref().filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        if !value.is_null() {
+            continue;
+        }
+        let message = match stored {
+            Some(old) if !old.is_empty() => format!(
+                "the {field} path `{path}` gives nothing for this user, so this login erases the stored {field} {}: Pangolin writes `{field} || null` at every login",
+                quoted(old)
+            ),
+            _ => format!(
+                "the {field} path `{path}` gives nothing for this user: Pangolin stores no {field}, and erases a stored one at every login"
+            ),
+        };
+        h.push(
+            code,
+            message,
+            format!("make the path give the user's {field} (a claim the token has, e.g. `{path} || <another claim>`)"),
+        );
+    }
+}
+
 fn username_hints(h: &mut Hints, input: &Input<'_>) {
     let config = input.config;
     let outcome = input.outcome;
@@ -657,6 +719,22 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
         );
     }
     if outcome.existing_user || config.users.is_empty() {
+        return;
+    }
+    if let Some(u) = config.other_user(identifier) {
+        let whose = match u.idp {
+            crate::config::UserIdp::Id(id) => format!("a user of the IdP {id}"),
+            _ => "a local user".to_string(),
+        };
+        h.push(
+            "user-other-idp",
+            format!("the existing user `{identifier}` is {whose}, not of this IdP ({}): Pangolin looks users up by username AND IdP, so this login does not find them", config.idp.id),
+            if config.idp.auto_provision {
+                format!("expect a second user `{identifier}` (usernames can repeat across IdPs), or remove the other user")
+            } else {
+                format!("create `{identifier}` as a user of this IdP and add it to an org")
+            },
+        );
         return;
     }
     for u in &config.users {
@@ -684,6 +762,34 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
                     ),
                 );
                 return;
+            }
+        }
+    }
+}
+
+/// Adds the `same-user` hint to every outcome whose identifier an earlier
+/// outcome has: Pangolin keeps one user per username (lower-cased
+/// identifier) and IdP, and each login re-syncs it.
+pub(crate) fn mark_same_users(outcomes: &mut [Outcome]) {
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for i in 0..outcomes.len() {
+        let Some(id) = outcomes[i].identifier.clone() else {
+            continue;
+        };
+        match first.get(&id) {
+            None => {
+                first.insert(id, i);
+            }
+            Some(&j) => {
+                let hint = Hint {
+                    code: "same-user",
+                    message: format!(
+                        "`{}` logs in as the same Pangolin user as `{}` (`{id}`: identifiers are compared lower-cased)",
+                        outcomes[i].sample, outcomes[j].sample
+                    ),
+                    fix: "expect one user: each login replaces its auto-provisioned orgs and roles and overwrites its e-mail and name; give the samples different identifiers to test two users".into(),
+                };
+                outcomes[i].hints.push(hint);
             }
         }
     }

@@ -41,6 +41,7 @@ pub mod login;
 pub mod outcome;
 pub mod samples;
 pub mod scopes;
+mod server_log;
 pub mod testfile;
 pub mod version;
 

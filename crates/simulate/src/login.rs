@@ -40,11 +40,13 @@ use crate::hints::{self, Label, Site, SiteResult};
 use crate::js;
 use crate::outcome::{
     self, msg_no_policies, msg_shown, msg_unprovisioned, Change, Decision, Detail, ExprFailure,
-    MappingSource, Memberships, OrgInfo, Outcome, Selected, Step, StoredValue, Trace, TracePlan,
-    MSG_ERROR, MSG_NO_IDENTIFIER, MSG_SUCCESS, REASON_NO_ROLE_MAPPING,
+    Logged, MappingSource, Memberships, OrgInfo, Outcome, Selected, Step, StoredValue, Trace,
+    TracePlan, MSG_ERROR, MSG_MULTIPLE_ORGS, MSG_NO_IDENTIFIER, MSG_PLAN_LACKS_FEATURE,
+    MSG_SUCCESS, REASON_NO_ROLE_MAPPING,
 };
 use crate::samples::{Claims, Sample};
 use crate::scopes::{RemovedClaim, ScopeFilter, Scopes};
+use crate::version::CloudOrgs;
 
 /// How to simulate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,6 +250,10 @@ impl<'c> Simulator<'c> {
                 org_mapping: org_mapping
                     .as_ref()
                     .map(|(source, c)| (*source, Arc::clone(&c.text))),
+                role_mapping_stored: role_mapping
+                    .as_ref()
+                    .and_then(|_| or_else(stored.as_deref(), idp.default_role_mapping.as_deref()).1)
+                    .map(Arc::from),
                 role_mapping_has_org_id: role_mapping
                     .as_ref()
                     .is_some_and(|(_, r)| r.compiled.text.contains("{{orgId}}")),
@@ -347,7 +353,7 @@ impl<'c> Simulator<'c> {
             role_memo: None,
             outcome: Outcome {
                 sample: label.to_string(),
-                status: 200,
+                status: 201,
                 message: Cow::Borrowed(MSG_SUCCESS),
                 shown: None,
                 identifier: None,
@@ -360,6 +366,7 @@ impl<'c> Simulator<'c> {
                 swallowed_error: None,
                 removed_claims: removed,
                 hints: Vec::new(),
+                logged: Logged::default(),
             },
         };
         run.login();
@@ -382,15 +389,24 @@ impl<'c> Simulator<'c> {
     /// Simulates every sample, in parallel when there are more than
     /// `options.parallel_threshold` (and the `parallel` feature is on); the
     /// outcomes are in input order.
+    ///
+    /// Samples whose identifiers are equal once lower-cased are one
+    /// Pangolin user: the later ones get the `same-user` hint.
     pub fn simulate_all(&self, samples: &[Sample], options: &Options) -> Vec<Outcome> {
         #[cfg(feature = "parallel")]
-        if samples.len() > options.parallel_threshold {
-            return samples
+        let mut outcomes: Vec<Outcome> = if samples.len() > options.parallel_threshold {
+            samples
                 .par_iter()
                 .map(|s| self.simulate(s, options))
-                .collect();
-        }
-        samples.iter().map(|s| self.simulate(s, options)).collect()
+                .collect()
+        } else {
+            samples.iter().map(|s| self.simulate(s, options)).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let mut outcomes: Vec<Outcome> =
+            samples.iter().map(|s| self.simulate(s, options)).collect();
+        hints::mark_same_users(&mut outcomes);
+        outcomes
     }
 }
 
@@ -533,6 +549,7 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                     Ok(())
                 }
                 _ => {
+                    self.outcome.logged.no_existing_orgs = user.is_some();
                     let message = msg_unprovisioned(self.identifier_str());
                     Err(self.fail(401, message))
                 }
@@ -540,12 +557,38 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         }
         // The trace has an entry per org, in order; `any` tells whether an
         // org was mapped.
+        self.cloud_orgs()?;
         self.outcome.trace = Trace::new(&self.sim.trace_plan);
         let mut any = false;
         for i in 0..self.sim.orgs.len() {
             any |= self.org(i)?;
         }
         self.memberships(user, any)
+    }
+
+    /// Pangolin Cloud 1.15.3 to 1.18.2 takes exactly one linked org, on a
+    /// plan with auto provisioning, before any mapping runs.
+    fn cloud_orgs(&mut self) -> Result<(), Stop> {
+        let config = self.sim.config;
+        if config.pangolin.edition != Edition::Cloud
+            || config.pangolin.version.cloud_orgs() != CloudOrgs::SingleOnPlan
+        {
+            return Ok(());
+        }
+        let mut linked = config.orgs.iter().filter(|o| o.linked);
+        match (linked.next(), linked.next()) {
+            (None, _) => Err(self.error(type_error(
+                "orgs",
+                "",
+                "no org is linked to the IdP: this release reads the first linked org, which does not exist".into(),
+                "Cannot read properties of undefined (reading 'orgId')",
+            ))),
+            (Some(_), Some(_)) => Err(self.fail(500, MSG_MULTIPLE_ORGS)),
+            (Some(org), None) if !org.plan.unwrap_or_default().has_auto_provisioning() => {
+                Err(self.fail(403, MSG_PLAN_LACKS_FEATURE))
+            }
+            (Some(_), None) => Ok(()),
+        }
     }
 
     /// The identifier found in step 1 (`""` before).
@@ -581,42 +624,49 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         }
     }
 
-    /// Step 2.
+    /// Step 2. The values are logged as the paths gave them and stored as
+    /// `email || null` and `name || null`; a truthy email that is not a
+    /// string makes `.toLowerCase()` throw after the try.
     fn email_and_name(&mut self) -> Result<(), Stop> {
         let sim = self.sim;
-        // The email as stored, and the type of a truthy non-string email
-        // (`.toLowerCase()` then throws, after the try).
-        let mut email: Option<(Json, Option<&'static str>)> = None;
+        let mut email: Option<Value<'a>> = None;
+        let mut name: Option<Value<'a>> = None;
+        // An email path that throws leaves the name unread (null).
         let mut swallowed = None;
         if let Some(c) = &sim.email {
             match self.eval(c, Label::Email) {
-                Ok(v) => {
-                    email = Some(if !js::truthy(&v) {
-                        (js::to_json(&v), None)
-                    } else {
-                        match v.as_str().filter(|_| v.kind() == ValueKind::String) {
-                            Some(s) => (Json::String(js::to_lower(s)), None),
-                            None => (v.to_json(), Some(js::kind_name(v.kind()))),
-                        }
-                    })
-                }
+                Ok(v) => email = Some(v),
                 Err(e) => swallowed = Some(e.into_failure("email_path", &c.text)),
             }
         }
         if swallowed.is_none() {
             if let Some(c) = &sim.name {
                 match self.eval(c, Label::Name) {
-                    Ok(v) => self.outcome.name = js::to_json(&v),
+                    Ok(v) => name = Some(v),
                     Err(e) => swallowed = Some(e.into_failure("name_path", &c.text)),
                 }
             }
         }
         self.outcome.swallowed_error = swallowed.map(Box::new);
-        if let Some((json, not_string)) = email {
-            self.outcome.email = json;
-            if let Some(kind) = not_string {
+        self.outcome.logged.email = logged(email.as_ref());
+        self.outcome.logged.name = logged(name.as_ref());
+        self.outcome.name = match &name {
+            Some(v) if js::truthy(v) => v.to_json(),
+            _ => Json::Null,
+        };
+        let Some(v) = email.filter(js::truthy) else {
+            return Ok(());
+        };
+        match v.as_str().filter(|_| v.kind() == ValueKind::String) {
+            Some(s) => {
+                self.outcome.email = Json::String(js::to_lower(s));
+                Ok(())
+            }
+            None => {
+                self.outcome.email = v.to_json();
+                let kind = js::kind_name(v.kind());
                 let text = sim.email.as_ref().map_or("", |c| &*c.text);
-                return Err(self.error(type_error(
+                Err(self.error(type_error(
                     "email_path",
                     text,
                     format!(
@@ -624,10 +674,37 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                         article(kind)
                     ),
                     "TypeError: email.toLowerCase is not a function",
-                )));
+                )))
             }
         }
-        Ok(())
+    }
+
+    /// Step 6 writes `name || null` to the user's row; a truthy name that
+    /// is not a string cannot be written (the login fails with HTTP 500).
+    fn store_name(&mut self) -> Result<(), Stop> {
+        let name = &self.outcome.name;
+        if name.is_null() || name.is_string() {
+            return Ok(());
+        }
+        let kind = match name {
+            Json::Number(_) => "number",
+            Json::Bool(_) => "boolean",
+            Json::Array(_) => "array",
+            _ => "object",
+        };
+        let text = self.sim.name.as_ref().map_or("", |c| &*c.text).to_string();
+        let failure = ExprFailure {
+            step: "name_path".into(),
+            expression: text.clone(),
+            kind: "type-error".into(),
+            message: format!(
+                "the name is {} {kind}, not a string: Pangolin cannot store it in the user's row",
+                article(kind)
+            ),
+            js_message: None,
+            span: [0, text.len()],
+        };
+        Err(self.error(failure))
     }
 
     /// Step 4 for org `i`: pushes the org's trace, and tells whether the
@@ -640,9 +717,24 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         let sim = self.sim;
         let plan = &sim.orgs[i];
         let org = plan.org;
-        if sim.config.pangolin.edition == Edition::Cloud && !org.linked {
-            self.outcome.trace.push(Step::NotLinked { change: None });
-            return Ok(false);
+        if sim.config.pangolin.edition == Edition::Cloud {
+            if !org.linked {
+                self.outcome.trace.push(Step::NotLinked { change: None });
+                return Ok(false);
+            }
+            let plan = org.plan.unwrap_or_default();
+            if sim.config.pangolin.version.cloud_orgs() == CloudOrgs::LinkedOnPlan
+                && !plan.has_auto_provisioning()
+            {
+                let reason = format!(
+                    "cloud: the org's plan ({}) does not include auto provisioning, so Pangolin {} leaves the org out",
+                    plan.as_str(),
+                    sim.config.pangolin.version
+                );
+                let d = Detail::new(Decision::NotOnPlan, reason);
+                self.outcome.trace.push(Step::Full(Box::new(d)));
+                return Ok(false);
+            }
         }
         // 4a-b: org mapping.
         let selected = match &plan.org_mapping {
@@ -731,7 +823,7 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         }
         // 4f.
         let mut assigned = names.len();
-        if sim.config.pangolin.edition == Edition::Oss && names.len() > 1 {
+        if !sim.config.assigns_several_roles(org) && names.len() > 1 {
             t.dropped = names[1..].to_vec();
             assigned = 1;
         }
@@ -822,6 +914,9 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
             Some(u) => (&u.manual_orgs[..], &u.auto_orgs[..]),
             None => (&[][..], &[][..]),
         };
+        if any || !manual.is_empty() {
+            self.store_name()?;
+        }
         if !any {
             for a in auto {
                 self.trace_change(&a.org, Change::Removed);
@@ -900,6 +995,17 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         }
         self.outcome.orgs = orgs;
         Ok(())
+    }
+}
+
+/// A value as `JSON.stringify` writes it in a log line's metadata: `None`
+/// where it leaves the key out (a function, `undefined`); a path not set
+/// logs `null`.
+fn logged(v: Option<&Value<'_>>) -> Option<Json> {
+    match v {
+        None => Some(Json::Null),
+        Some(v) if matches!(v.kind(), ValueKind::Function | ValueKind::Undefined) => None,
+        Some(v) => Some(js::to_json(v)),
     }
 }
 

@@ -11,10 +11,18 @@ use serde_json::Value as Json;
 use crate::hints::Hint;
 use crate::scopes::RemovedClaim;
 
-/// HTTP 200: the login succeeds.
-pub const MSG_SUCCESS: &str = "Login succeeded";
+/// HTTP 201: the login succeeds (Pangolin answers `201 Created`).
+pub const MSG_SUCCESS: &str = "OIDC callback validated successfully";
 /// HTTP 400 message when the identifier path gives a falsy value.
 pub const MSG_NO_IDENTIFIER: &str = "User identifier not found in the ID token";
+/// HTTP 500 message of Pangolin Cloud 1.15.3 to 1.18.2 when more than one
+/// org is linked to the IdP.
+pub const MSG_MULTIPLE_ORGS: &str =
+    "Multiple organizations linked to this IdP. Please contact support.";
+/// HTTP 403 message of Pangolin Cloud 1.15.3 to 1.18.2 when the linked
+/// org's plan does not include auto provisioning.
+pub const MSG_PLAN_LACKS_FEATURE: &str =
+    "This organization's current plan does not support this feature.";
 /// HTTP 500 message for any error thrown during the callback.
 pub const MSG_ERROR: &str = "An error occurred";
 
@@ -192,6 +200,9 @@ pub enum Decision {
     Member,
     /// Cloud edition: the org is not linked to this IdP, not evaluated.
     NotLinked,
+    /// Cloud edition 1.18.3 to 1.19.x: the org's plan lacks auto
+    /// provisioning, not evaluated.
+    NotOnPlan,
     /// The org mapping did not give `true` or the org id.
     OrgNotMatched,
     /// No role mapping (policy nor default): org skipped.
@@ -358,6 +369,9 @@ pub(crate) struct OrgInfo {
     pub org_mapping: Option<(MappingSource, Arc<str>)>,
     /// Source, expression (after the builder unwrap), whether from the builder.
     pub role_mapping: Option<(MappingSource, Arc<str>, bool)>,
+    /// The role mapping as stored (before the builder unwrap), as
+    /// Pangolin logs it.
+    pub role_mapping_stored: Option<Arc<str>>,
     /// Whether that expression has a `{{orgId}}` (a hint: it is not
     /// replaced there).
     pub role_mapping_has_org_id: bool,
@@ -704,12 +718,14 @@ fn view<'a>(info: &'a OrgInfo, step: &'a Step) -> OrgTrace<'a> {
     }
 }
 
-/// The result of one simulated login.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The result of one simulated login. It serializes as the CLI's
+/// `--output json` entry: these fields and `log`, the lines Pangolin
+/// 1.22.0's server log would have ([`Outcome::server_log`]).
+#[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     /// The sample's label.
     pub sample: String,
-    /// HTTP status (200 on success).
+    /// HTTP status (201 on success).
     pub status: u16,
     /// Pangolin's message.
     pub message: Cow<'static, str>,
@@ -717,9 +733,10 @@ pub struct Outcome {
     pub shown: Option<String>,
     /// The lower-cased identifier (the username), when there is one.
     pub identifier: Option<String>,
-    /// The email (lower-cased when truthy), as stored.
+    /// The email as Pangolin stores it: lower-cased, or null when the path
+    /// gives nothing (`email || null`).
     pub email: Json,
-    /// The name, as stored.
+    /// The name as Pangolin stores it (`name || null`).
     pub name: Json,
     /// Whether the user existed before this login.
     pub existing_user: bool,
@@ -736,12 +753,68 @@ pub struct Outcome {
     pub removed_claims: Vec<RemovedClaim>,
     /// Causes and fixes.
     pub hints: Vec<Hint>,
+    /// What the server's log shows that the fields above do not.
+    pub(crate) logged: Logged,
+}
+
+/// The values Pangolin logs before it stores them (`User email`, `User
+/// name`: as the paths gave them, `None` for JavaScript's `undefined`),
+/// and how the login ended where the log says more than the status.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Logged {
+    pub email: Option<Json>,
+    pub name: Option<Json>,
+    /// Auto provisioning is off and the user exists without memberships.
+    pub no_existing_orgs: bool,
+}
+
+/// [`Outcome`] as JSON: its fields, then `log`.
+#[derive(Serialize)]
+struct OutcomeJson<'a> {
+    sample: &'a str,
+    status: u16,
+    message: &'a str,
+    shown: &'a Option<String>,
+    identifier: &'a Option<String>,
+    email: &'a Json,
+    name: &'a Json,
+    existing_user: bool,
+    orgs: &'a Memberships,
+    trace: &'a Trace,
+    error: &'a Option<Box<ExprFailure>>,
+    swallowed_error: &'a Option<Box<ExprFailure>>,
+    removed_claims: &'a [RemovedClaim],
+    hints: &'a [Hint],
+    log: Vec<String>,
+}
+
+impl Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        OutcomeJson {
+            sample: &self.sample,
+            status: self.status,
+            message: &self.message,
+            shown: &self.shown,
+            identifier: &self.identifier,
+            email: &self.email,
+            name: &self.name,
+            existing_user: self.existing_user,
+            orgs: &self.orgs,
+            trace: &self.trace,
+            error: &self.error,
+            swallowed_error: &self.swallowed_error,
+            removed_claims: &self.removed_claims,
+            hints: &self.hints,
+            log: self.server_log(),
+        }
+        .serialize(s)
+    }
 }
 
 impl Outcome {
     /// Whether the login succeeded.
     pub fn succeeded(&self) -> bool {
-        self.status == 200
+        self.status == 201
     }
 }
 

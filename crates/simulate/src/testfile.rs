@@ -11,8 +11,8 @@
 //! sample = "users/alice.json"     # a claims file, JWT, JSONL or folder; or inline:
 //! # claims = { sub = "1", preferred_username = "alice", groups = ["admin"] }
 //! # config = "other.toml"        # optional: this case uses another config file
-//! status = 200
-//! message = "Login succeeded"     # optional
+//! status = 201
+//! message = "OIDC callback validated successfully"     # optional
 //! identifier = "alice"            # optional
 //! email = "alice@example.com"     # optional (display_name = ... too)
 //! nulls = ["display_name"]        # optional: fields expected null (TOML has no null)
@@ -432,8 +432,13 @@ fn show_org(org: &str, roles: &BTreeSet<&str>, auto: Option<bool>) -> String {
 pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
     let mut diff = Vec::new();
     if case.status != outcome.status {
+        let note = if case.status == 200 && outcome.succeeded() {
+            " (Pangolin answers 201 Created on success, never 200)"
+        } else {
+            ""
+        };
         diff.push(format!(
-            "status: expected {}, got {}",
+            "status: expected {}, got {}{note}",
             case.status, outcome.status
         ));
     }
@@ -539,7 +544,7 @@ pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
             diff.push(format!("hint `{code}`: expected, not reported ({got})"));
         }
     }
-    if !diff.is_empty() && outcome.status != 200 {
+    if !diff.is_empty() && !outcome.succeeded() {
         diff.push(format!(
             "  (actual: {} {})",
             outcome.status, outcome.message
@@ -590,7 +595,7 @@ roles = ["Member"]
     fn diffs_show_values_not_rust_debug_output() {
         let alice = outcome(json!({"sub": "1", "preferred_username": "alice"}));
         let expect = case(json!({
-            "status": 200,
+            "status": 201,
             "identifier": "ALICE",
             "message": "Welcome",
             "orgs": [{"org": "home-lab", "roles": ["Admin"]}],
@@ -599,7 +604,8 @@ roles = ["Member"]
         assert_eq!(
             compare(&expect, &alice),
             vec![
-                "message: expected \"Welcome\", got \"Login succeeded\"".to_string(),
+                "message: expected \"Welcome\", got \"OIDC callback validated successfully\""
+                    .to_string(),
                 "identifier: expected \"ALICE\", got \"alice\"".to_string(),
                 "- home-lab [\"Admin\"]".to_string(),
                 "+ home-lab [\"Member\"] (auto)".to_string(),
@@ -636,7 +642,7 @@ roles = ["Member"]
     #[test]
     fn misspelt_hint_codes_are_errors() {
         let file: TestFile = toml::from_str(&format!(
-            "[config]\n{}\n[[cases]]\nstatus = 200\nclaims = {{ sub = \"1\" }}\nhints = [\"role-case\", \"role-cas\"]\n",
+            "[config]\n{}\n[[cases]]\nstatus = 201\nclaims = {{ sub = \"1\" }}\nhints = [\"role-case\", \"role-cas\"]\n",
             CONFIG.replace("[idp]", "[config.idp]").replace("[[orgs]]", "[[config.orgs]]")
         ))
         .expect("the test file parses");

@@ -1,98 +1,102 @@
-//! Pangolin release versions (`1.17.0`, `v1.16`, `1.17.0-rc.1`).
+//! Pangolin releases (`1.22.0`, `v1.16`, `1.17.0-rc.1`) and what changed
+//! between them, as far as the login flow is concerned: one place says in
+//! which release each change came.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A Pangolin release, compared by `major.minor.patch` (a pre-release tag is
-/// kept for display but ignored in comparisons: `1.17.0-rc.1` behaves like
-/// `1.17.0`).
+/// A Pangolin release. Behaviour is decided by `major.minor.patch`: a
+/// pre-release (`1.17.0-rc.1`) behaves like its release.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct PangolinVersion {
-    /// Major version.
-    pub major: u64,
-    /// Minor version.
-    pub minor: u64,
-    /// Patch version.
-    pub patch: u64,
-    /// Text after `-` or `+`, if any.
-    pub pre: String,
+pub struct PangolinVersion(semver::Version);
+
+/// How the cloud build chooses the orgs a login considers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloudOrgs {
+    /// Every org linked to the IdP.
+    Linked,
+    /// 1.15.3 to 1.18.2: exactly one linked org, whose plan must include
+    /// auto provisioning (more than one: HTTP 500; a plan without it: 403).
+    SingleOnPlan,
+    /// 1.18.3 to 1.19.x: the linked orgs whose plan includes auto
+    /// provisioning; the others are dropped silently.
+    LinkedOnPlan,
 }
 
 impl PangolinVersion {
-    /// The newest release this simulator models (1.24.0); used when the
-    /// config names none.
-    pub const LATEST: PangolinVersion = PangolinVersion {
-        major: 1,
-        minor: 24,
-        patch: 0,
-        pre: String::new(),
-    };
+    /// The newest release whose login flow rolemap models.
+    pub const NEWEST_KNOWN: (u64, u64, u64) = (1, 22, 0);
 
-    /// Whether this release normalises role-mapping results (1.17 and later).
+    /// The newest release rolemap models: the default.
+    pub fn newest_known() -> PangolinVersion {
+        let (major, minor, patch) = Self::NEWEST_KNOWN;
+        PangolinVersion(semver::Version::new(major, minor, patch))
+    }
+
+    fn at_least(&self, major: u64, minor: u64, patch: u64) -> bool {
+        (self.0.major, self.0.minor, self.0.patch) >= (major, minor, patch)
+    }
+
+    /// Whether this release is newer than any rolemap models (its flow may
+    /// have changed: the simulation is that of the newest known).
+    pub fn is_newer_than_known(&self) -> bool {
+        let (major, minor, patch) = Self::NEWEST_KNOWN;
+        (self.0.major, self.0.minor, self.0.patch) > (major, minor, patch)
+    }
+
+    /// 1.17.0: role-mapping results are normalised (strings trimmed,
+    /// arrays of names), and several roles can be assigned where licensed.
     pub fn normalises_roles(&self) -> bool {
-        (self.major, self.minor) >= (1, 17)
+        self.at_least(1, 17, 0)
+    }
+
+    /// 1.16.0: the identity-provider mode `org` (an IdP owned by one org).
+    pub fn has_org_idp_mode(&self) -> bool {
+        self.at_least(1, 16, 0)
+    }
+
+    /// How the cloud build of this release chooses the orgs of a login.
+    pub fn cloud_orgs(&self) -> CloudOrgs {
+        if self.at_least(1, 20, 0) || !self.at_least(1, 15, 3) {
+            CloudOrgs::Linked
+        } else if self.at_least(1, 18, 3) {
+            CloudOrgs::LinkedOnPlan
+        } else {
+            CloudOrgs::SingleOnPlan
+        }
     }
 }
 
 impl Default for PangolinVersion {
     fn default() -> Self {
-        PangolinVersion::LATEST
-    }
-}
-
-impl PartialOrd for PangolinVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for PangolinVersion {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.major, self.minor, self.patch).cmp(&(other.major, other.minor, other.patch))
+        PangolinVersion::newest_known()
     }
 }
 
 /// Why a version string was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid Pangolin version `{0}`: write it as MAJOR.MINOR.PATCH, e.g. \"1.17.0\"")]
+#[error("invalid Pangolin version `{0}`: write it as MAJOR.MINOR.PATCH, e.g. \"1.22.0\"")]
 pub struct VersionError(pub String);
 
 impl FromStr for PangolinVersion {
     type Err = VersionError;
 
+    /// Semantic versions, with a leading `v` and a missing patch (`v1.16`)
+    /// allowed, as release tags and users write them.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || VersionError(s.to_string());
         let t = s.trim();
         let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
-        let (core, pre) = match t.find(['-', '+']) {
-            Some(i) => (&t[..i], t[i + 1..].to_string()),
-            None => (t, String::new()),
+        let core_end = t.find(['-', '+']).unwrap_or(t.len());
+        let text = match t[..core_end].matches('.').count() {
+            1 => format!("{}.0{}", &t[..core_end], &t[core_end..]),
+            _ => t.to_string(),
         };
-        let mut parts = core.split('.');
-        let mut next = |required: bool| -> Result<u64, VersionError> {
-            match parts.next() {
-                Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
-                    p.parse().map_err(|_| bad())
-                }
-                None if !required => Ok(0),
-                _ => Err(bad()),
-            }
-        };
-        let major = next(true)?;
-        let minor = next(true)?;
-        let patch = next(false)?;
-        if parts.next().is_some() {
-            return Err(bad());
-        }
-        Ok(PangolinVersion {
-            major,
-            minor,
-            patch,
-            pre,
-        })
+        semver::Version::parse(&text)
+            .map(PangolinVersion)
+            .map_err(|_| VersionError(s.to_string()))
     }
 }
 
@@ -111,11 +115,7 @@ impl From<PangolinVersion> for String {
 
 impl fmt::Display for PangolinVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
-        if !self.pre.is_empty() {
-            write!(f, "-{}", self.pre)?;
-        }
-        Ok(())
+        self.0.fmt(f)
     }
 }
 
@@ -123,17 +123,41 @@ impl fmt::Display for PangolinVersion {
 mod tests {
     use super::*;
 
+    fn v(s: &str) -> PangolinVersion {
+        s.parse().unwrap_or_else(|e| panic!("{e}"))
+    }
+
     #[test]
-    fn parses_and_compares() {
-        let v: PangolinVersion = "1.17.0".parse().unwrap_or_default();
-        assert!(v.normalises_roles());
-        let old: PangolinVersion = "v1.16".parse().unwrap_or_default();
-        assert_eq!((old.major, old.minor, old.patch), (1, 16, 0));
-        assert!(!old.normalises_roles());
-        let rc: PangolinVersion = "1.17.0-rc.1".parse().unwrap_or_default();
-        assert!(rc.normalises_roles());
-        assert!("1".parse::<PangolinVersion>().is_err());
-        assert!("1.x".parse::<PangolinVersion>().is_err());
-        assert!("1.2.3.4".parse::<PangolinVersion>().is_err());
+    fn parses_as_users_write_versions() {
+        assert_eq!(v("v1.16").to_string(), "1.16.0");
+        assert_eq!(v(" 1.17.0-rc.1 ").to_string(), "1.17.0-rc.1");
+        for bad in ["1", "1.x", "1.2.3.4", "", "1.2.3-"] {
+            assert!(bad.parse::<PangolinVersion>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_change_comes_in_its_release() {
+        assert!(v("1.17.0-rc.1").normalises_roles());
+        assert!(!v("1.16.9").normalises_roles());
+        assert!(v("1.16.0").has_org_idp_mode() && !v("1.15.4").has_org_idp_mode());
+        let cloud: Vec<CloudOrgs> = ["1.15.2", "1.15.3", "1.18.2", "1.18.3", "1.19.9", "1.20.0"]
+            .iter()
+            .map(|s| v(s).cloud_orgs())
+            .collect();
+        use CloudOrgs::*;
+        assert_eq!(
+            cloud,
+            [
+                Linked,
+                SingleOnPlan,
+                SingleOnPlan,
+                LinkedOnPlan,
+                LinkedOnPlan,
+                Linked
+            ]
+        );
+        assert_eq!(PangolinVersion::default(), v("1.22.0"));
+        assert!(v("1.22.1").is_newer_than_known() && !v("1.22.0").is_newer_than_known());
     }
 }

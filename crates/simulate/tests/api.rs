@@ -58,7 +58,7 @@ fn one_shot_simulation_and_json_shape() {
         &claims(json!({"sub": "1", "preferred_username": "Alice", "groups": ["admin", "a", "c"]})),
         &Options::default(),
     );
-    assert_eq!(o.status, 200);
+    assert_eq!(o.status, 201);
     let v = serde_json::to_value(&o).expect("serializes");
     for key in [
         "sample",
@@ -119,7 +119,7 @@ fn batches_run_in_parallel_and_keep_input_order() {
     assert_eq!(parallel, sequential);
     for (i, o) in parallel.iter().enumerate() {
         assert_eq!(o.sample, format!("user{i}"));
-        assert_eq!(o.status, if i % 3 == 2 { 401 } else { 200 });
+        assert_eq!(o.status, if i % 3 == 2 { 401 } else { 201 });
     }
 }
 
@@ -144,7 +144,7 @@ fn all_claims_turns_scope_filtering_off() {
             ..Options::default()
         },
     );
-    assert_eq!(all.status, 200);
+    assert_eq!(all.status, 201);
     assert!(all.removed_claims.is_empty());
 }
 
@@ -163,8 +163,8 @@ fn a_wrong_expectation_gives_a_readable_diff() {
         config: None,
         patch: None,
         all_claims: None,
-        status: 200,
-        message: Some("Login succeeded".into()),
+        status: 201,
+        message: Some("OIDC callback validated successfully".into()),
         identifier: Some("bob".into()),
         email: None,
         display_name: None,
@@ -258,7 +258,7 @@ auto_orgs = [{ org = "kept", roles = ["Member"] }]
         &claims(json!({"sub": "1", "preferred_username": "Bob", "groups": ["admin"]})),
         &Options::default(),
     );
-    assert_eq!(o.status, 200, "{o:?}");
+    assert_eq!(o.status, 201, "{o:?}");
     assert!(!o.existing_user);
     assert_eq!(o.trace.len(), 5);
     // A membership with one of the org's roles (compact) and one whose
@@ -371,4 +371,61 @@ auto_orgs = [{ org = "kept", roles = ["Member"] }]
         .hints
         .iter()
         .any(|h| h.code == "auto-membership-removed"));
+}
+
+/// Two samples whose identifiers are equal once lower-cased are one
+/// Pangolin user: the later one says so.
+#[test]
+fn samples_of_one_user_are_named() {
+    let config: rolemap_simulate::Config = toml_config(
+        "[idp]\nidentifier_path = \"preferred_username\"\nauto_provision = true\ndefault_role_mapping = \"'Member'\"\n[[orgs]]\nid = \"home-lab\"\nroles = [\"Member\"]\n",
+    );
+    let samples: Vec<rolemap_simulate::Sample> = ["Alice", "bob", "ALICE"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| rolemap_simulate::Sample {
+            label: format!("u{i}.json"),
+            claims: rolemap_simulate::Claims::from_json(
+                serde_json::json!({ "preferred_username": name }),
+            )
+            .expect("an object"),
+        })
+        .collect();
+    let outcomes = rolemap_simulate::Simulator::new(&config)
+        .simulate_all(&samples, &rolemap_simulate::Options::default());
+    let same: Vec<Vec<&str>> = outcomes
+        .iter()
+        .map(|o| {
+            o.hints
+                .iter()
+                .filter(|h| h.code == "same-user")
+                .map(|h| h.message.as_str())
+                .collect()
+        })
+        .collect();
+    assert!(same[0].is_empty() && same[1].is_empty(), "{same:?}");
+    assert_eq!(same[2].len(), 1);
+    assert!(
+        same[2][0].contains("`u2.json`")
+            && same[2][0].contains("`u0.json`")
+            && same[2][0].contains("`alice`")
+    );
+}
+
+/// A release newer than rolemap knows is simulated as the newest known,
+/// with a warning naming it; the default is the newest known.
+#[test]
+fn a_newer_release_gets_a_warning() {
+    let newer: rolemap_simulate::Config =
+        toml_config("[pangolin]\nversion = \"1.23.1\"\n[idp]\nidentifier_path = \"sub\"\n");
+    let warnings = newer.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("1.23.1") && warnings[0].contains("1.22.0"));
+    let default: rolemap_simulate::Config = toml_config("[idp]\nidentifier_path = \"sub\"\n");
+    assert_eq!(default.pangolin.version.to_string(), "1.22.0");
+    assert!(default.warnings().is_empty());
+}
+
+fn toml_config(text: &str) -> Config {
+    Config::parse(text, Format::Toml, Path::new("inline.toml")).expect("config parses")
 }

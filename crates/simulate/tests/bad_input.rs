@@ -292,3 +292,45 @@ fn validation_errors_name_key_and_fix() {
         assert_has(&msg, &[&format!("v{i}.toml"), want, "fix:"]);
     }
 }
+
+/// Settings that Pangolin cannot have together are refused, naming the key
+/// and the fix.
+#[test]
+fn impossible_server_settings_name_the_key_and_the_fix() {
+    let d = scratch("server");
+    let org = "[[orgs]]\nid = \"home-lab\"\nroles = [\"Member\"]\n";
+    let cases: [(&str, &[&str]); 8] = [
+        ("[pangolin]\nlicense = false\n", &["pangolin.license", "oss edition", "enterprise"]),
+        ("[pangolin]\nedition = \"cloud\"\nlicense = true\n", &["pangolin.license", "cloud edition"]),
+        ("[pangolin]\nidentity_provider_mode = \"org\"\n", &["pangolin.identity_provider_mode", "open-source"]),
+        ("[pangolin]\nedition = \"enterprise\"\nversion = \"1.15.0\"\nidentity_provider_mode = \"org\"\n", &["came in Pangolin 1.16.0", "1.15.0"]),
+        ("[pangolin]\nedition = \"enterprise\"\nidentity_provider_mode = \"org\"\n", &["idp.org", "is missing"]),
+        ("[pangolin]\nedition = \"enterprise\"\nidentity_provider_mode = \"org\"\n[idp]\nidentifier_path = \"sub\"\norg = \"home-lab\"\ndefault_role_mapping = \"'Member'\"\n", &["idp.default_role_mapping", "no default mappings", "policy of `home-lab`"]),
+        ("[idp]\nidentifier_path = \"sub\"\norg = \"home-lab\"\n", &["idp.org", "global"]),
+        ("[[orgs]]\nid = \"x\"\nroles = []\nplan = \"tier1\"\n", &["orgs[0].plan", "Cloud"]),
+    ];
+    for (i, (text, parts)) in cases.iter().enumerate() {
+        let text = if text.contains("[idp]") {
+            format!("{text}{org}")
+        } else {
+            format!("{text}{GOOD_IDP}{org}")
+        };
+        let p = write(&d, &format!("c{i}.toml"), text);
+        assert_has(&config_err(&p), parts);
+    }
+}
+
+/// A username repeats only across IdPs.
+#[test]
+fn a_user_repeats_only_across_idps() {
+    let d = scratch("users");
+    let users = "[[users]]\nidentifier = \"alice\"\n[[users]]\nidentifier = \"alice\"\nidp = \"local\"\n[[users]]\nidentifier = \"alice\"\nidp = 9\n";
+    let ok = write(&d, "ok.toml", format!("{GOOD_IDP}{users}"));
+    assert!(Config::load(&ok).is_ok());
+    let twice = write(
+        &d,
+        "twice.toml",
+        format!("{GOOD_IDP}{users}[[users]]\nidentifier = \"alice\"\nidp = 1\n"),
+    );
+    assert_has(&config_err(&twice), &["users[3].identifier", "same IdP"]);
+}
