@@ -12,8 +12,9 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rolemap_simulate::same_user::same_user_hint;
 use rolemap_simulate::samples::{parse_jsonl_line, parse_samples};
-use rolemap_simulate::{Sample, SampleError};
+use rolemap_simulate::{Outcome, SameUsers, Sample, SampleError};
 
 use crate::input::looks_like_jwt;
 use crate::stream::{is_blank, Line, Lines, BATCH};
@@ -48,12 +49,81 @@ pub enum Item {
 }
 
 impl Item {
-    /// The sample of this item.
-    pub fn sample(self) -> Result<Sample, Failure> {
+    /// The sample of this item, and where it is (for [`FirstLogins`]).
+    pub fn sample(self) -> (Place, Result<Sample, Failure>) {
         match self {
-            Item::Ready(s) => Ok(s),
-            Item::Line(line, origin) => line_sample(line, &origin),
+            Item::Ready(s) => (Place::Loaded, Ok(s)),
+            Item::Line(line, origin) => {
+                let place = Place::Line(Arc::clone(&origin), line.number);
+                (place, line_sample(line, &origin))
+            }
         }
+    }
+}
+
+/// Where a sample is: a line of a streamed input (labelled
+/// `{origin}:{line}`), or a sample loaded whole (its label kept with it).
+#[derive(Debug)]
+pub enum Place {
+    /// Loaded whole.
+    Loaded,
+    /// A line of a streamed input.
+    Line(Arc<Origin>, usize),
+}
+
+/// The `same-user` hint over a stream of logins: per distinct identifier,
+/// its hash and 8 bytes naming its first login (a line of a streamed input
+/// as its origin and line number); the labels of loaded samples (in memory
+/// whole anyway) and the streamed inputs' origins are kept aside.
+#[derive(Debug, Default)]
+pub struct FirstLogins {
+    users: SameUsers<u64>,
+    origins: Vec<Arc<Origin>>,
+    labels: Vec<String>,
+}
+
+/// The bit of a [`FirstLogins`] reference that says it is an index of
+/// `labels` (else: origin in bits 48..63, line in bits 0..48).
+const LABEL_BIT: u64 = 1 << 63;
+
+impl FirstLogins {
+    /// Adds the `same-user` hint to `outcome` (the login of the sample at
+    /// `place`) when an earlier login had its identifier.
+    pub fn mark(&mut self, place: Place, outcome: &mut Outcome) {
+        let Some(id) = outcome.identifier.as_deref() else {
+            return;
+        };
+        let this = self.reference(place, &outcome.sample);
+        if let Some(first) = self.users.first(id, this) {
+            let hint = same_user_hint(&outcome.sample, &self.label(first), id);
+            outcome.hints.push(hint);
+        }
+    }
+
+    /// What names the login as `sample` at `place`.
+    fn reference(&mut self, place: Place, sample: &str) -> u64 {
+        if let Place::Line(origin, line) = place {
+            if !self.origins.last().is_some_and(|o| Arc::ptr_eq(o, &origin)) {
+                self.origins.push(origin);
+            }
+            let at = self.origins.len() as u64 - 1;
+            if at < 1 << 15 && (line as u64) < 1 << 48 {
+                return at << 48 | line as u64;
+            }
+        }
+        self.labels.push(sample.to_string());
+        LABEL_BIT | (self.labels.len() as u64 - 1)
+    }
+
+    /// The label of the login `reference` names.
+    fn label(&self, reference: u64) -> String {
+        if reference & LABEL_BIT != 0 {
+            let at = (reference & !LABEL_BIT) as usize;
+            return self.labels.get(at).cloned().unwrap_or_default();
+        }
+        let origin = self.origins.get((reference >> 48) as usize);
+        let line = reference & ((1 << 48) - 1);
+        origin.map_or(String::new(), |o| format!("{}:{line}", o.label))
     }
 }
 

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rolemap_simulate::{Config, Options, Outcome, Simulator};
 
 use crate::args::{FailOn, SimulateArgs, SimulateOutput};
-use crate::claims::Samples;
+use crate::claims::{FirstLogins, Samples};
 use crate::report::{Summary, SCREENFUL};
 use crate::stream::{self, Sink};
 use crate::style::{paint, Paint, Style};
@@ -359,15 +359,20 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
     let simulator = Simulator::new(&config);
     let mut output = Output::new(a.output);
     let mut progress = Progress::new();
+    let mut first_logins = FirstLogins::default();
     let (mut failed, mut hinted, mut done) = (false, false, 0);
     let overlap = a.claims.iter().all(|p| stream::never_waits(p));
     let result = stream::pipeline(
         overlap,
         || samples.next_batch(),
-        |item| item.sample().map(|s| simulator.simulate(&s, &options)),
+        |item| {
+            let (place, sample) = item.sample();
+            (place, sample.map(|s| simulator.simulate(&s, &options)))
+        },
         |outcomes| {
-            for outcome in outcomes {
-                let outcome = outcome?;
+            for (place, outcome) in outcomes {
+                let mut outcome = outcome?;
+                first_logins.mark(place, &mut outcome);
                 failed |= !outcome.succeeded();
                 hinted |= !outcome.hints.is_empty();
                 done += 1;

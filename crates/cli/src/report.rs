@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use rolemap_simulate::same_user::SAME_USER_TOGETHER;
 use rolemap_simulate::Outcome;
 
 use crate::cmd_simulate::{failure_detail, status_word};
@@ -130,10 +131,13 @@ impl Summary {
             self.hinted += 1;
         }
         for h in &o.hints {
-            self.hints.add(
-                format!("{}\u{0}{}\u{0}{}", h.code, h.message, h.fix),
-                &o.sample,
-            );
+            // Each `same-user` hint names its samples: counted together.
+            let message = match h.code {
+                "same-user" => SAME_USER_TOGETHER,
+                _ => &h.message,
+            };
+            self.hints
+                .add(format!("{}\u{0}{message}\u{0}{}", h.code, h.fix), &o.sample);
         }
     }
 

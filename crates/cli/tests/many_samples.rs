@@ -221,3 +221,80 @@ fn each_answer_comes_before_the_next_line_is_sent() {
         assert!(status.code().is_some(), "{args:?}");
     }
 }
+
+/// A stream keeps the `same-user` hint of a whole run: a later line whose
+/// identifier is an earlier one's once lower-cased names the first line,
+/// across inputs too (a file after stdin); the summary counts them as one.
+#[test]
+fn same_users_are_hinted_in_a_stream() {
+    let again = rolemap_benches::pocket_id_token(3).replace("\"user3\"", "\"USER3\"");
+    // Line 51 is blank: labels are line numbers, not login numbers.
+    let stdin = format!("{}\n{again}\n", tokens(50));
+    let dir = common::scratch("many_samples/same-user");
+    let file = common::write(&dir, "more.jsonl", format!("{again}\n"));
+    let r = rolemap(
+        &["simulate", POCKET, "-", &file, "--output", "jsonl"],
+        &stdin,
+    );
+    r.code(0);
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
+    assert_eq!(lines.len(), 52);
+    let same = |o: &serde_json::Value| -> Vec<String> {
+        o["hints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|h| h["code"] == "same-user")
+            .map(|h| h["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert!(
+        lines[..50].iter().all(|o| same(o).is_empty()),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        same(&lines[50]),
+        ["`<stdin>:52` logs in as the same Pangolin user as `<stdin>:4` (`user3`: identifiers are compared lower-cased)"]
+    );
+    assert_eq!(
+        same(&lines[51]),
+        ["`more.jsonl:1` logs in as the same Pangolin user as `<stdin>:4` (`user3`: identifiers are compared lower-cased)"]
+    );
+    let r = rolemap(
+        &["simulate", "--color", "never", POCKET, "-", &file],
+        &stdin,
+    );
+    assert!(
+        r.stdout.contains("[same-user] each of these samples logs in as the same Pangolin user as an earlier sample (identifiers are compared lower-cased) (2 logins)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("samples: <stdin>:52, more.jsonl:1\n"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// `--log` over more than a screenful: the log of the first 40 logins.
+#[test]
+fn the_log_of_a_summary_is_of_the_first_logins() {
+    let r = rolemap(
+        &["simulate", "--color", "never", "--log", POCKET, "-"],
+        &tokens(45),
+    );
+    r.code(0);
+    let log = r
+        .stdout
+        .split_once("per login, of the first 40 of 45 logins:\n")
+        .map(|(_, log)| log)
+        .unwrap_or_else(|| panic!("no log heading: {}", r.stdout));
+    assert!(log.contains("\n  <stdin>:40\n"), "{log}");
+    assert!(!log.contains("<stdin>:41"), "{log}");
+    assert!(log.contains("User identifier"), "{log}");
+}
