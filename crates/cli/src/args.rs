@@ -304,12 +304,40 @@ pub struct SimulateArgs {
     /// Show, per login, the lines Pangolin 1.22.0's server log has about
     /// the mappings (`User identifier`, `Hydrated Org Mapping`, `Extraced
     /// Org ID`, `Role Mapping`, ...), to hold against your server's log
-    /// (`--output json` always has them, as `log`).
+    /// (`--output json` and `jsonl` always have them, as `log`). Over more
+    /// than 40 samples (the summary), the log of the first 40 logins.
     #[arg(long)]
     pub log: bool,
-    /// Output format.
-    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    /// Output format: a table (a summary over more than a screenful of
+    /// samples), one JSON array, or one JSON object a line (any size).
+    #[arg(long, short = 'o', value_enum, default_value_t = SimulateOutput::Text)]
+    pub output: SimulateOutput,
+    /// Exit 1 when any login fails (`failure`), or also when any login has
+    /// a hint (`hint`): for a CI job that replays logins. Expectations
+    /// belong in `rolemap test`.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
+/// `simulate --output`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SimulateOutput {
+    /// For people: every login, or a summary over many.
+    #[default]
+    Text,
+    /// One JSON array of every login.
+    Json,
+    /// JSON Lines: one login a line, streamed.
+    Jsonl,
+}
+
+/// `simulate --fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A login that fails.
+    Failure,
+    /// A login that fails or has a hint.
+    Hint,
 }
 
 /// `rolemap test`.

@@ -10,6 +10,7 @@
 #[macro_use]
 mod terminal;
 mod args;
+mod claims;
 mod cmd_decode;
 mod cmd_eval;
 mod cmd_explain;
@@ -20,6 +21,9 @@ mod cmd_simulate;
 mod cmd_test;
 mod examples;
 mod input;
+mod lazy;
+mod report;
+mod stream;
 mod style;
 
 use std::io::Write;

@@ -106,6 +106,44 @@ fn claims_file(m: &Marked, dir: &Path) -> String {
     write(dir, &format!("{}.json", m.file), claims.to_string())
 }
 
+/// A JSON Lines claims file `F§….jsonl`: 45 logins of one user (more
+/// than the table shows, each after the first with the `same-user` hint)
+/// with a marked key and value; then, when `bad`, a line that is not JSON.
+fn claims_lines(m: &Marked, dir: &Path, bad: bool) -> String {
+    let claims = json!({ "sub": m.value, m.key.as_str(): m.value, "groups": [m.value] });
+    let mut text = format!("{claims}\n").repeat(45);
+    if bad {
+        text.push_str("{not json\n");
+    }
+    write(dir, &format!("{}.jsonl", m.file), text)
+}
+
+/// `rolemap simulate` over [`claims_lines`], with a
+/// marked IdP name, role name and org mapping that fails.
+fn simulate_lines(m: &Marked, dir: &Path, args: &[&str]) -> Run {
+    let path = claims_lines(m, dir, false);
+    let config = json!({
+        "pangolin": { "edition": "oss", "version": "1.17.0" },
+        "idp": {
+            "name": m.config,
+            "identifier_path": "sub",
+            "auto_provision": true,
+            "default_role_mapping": json!(m.key).to_string(),
+            "default_org_mapping": "'{{orgId}}'",
+        },
+        "orgs": [
+            { "id": "home", "roles": ["Admin"] },
+            {
+                "id": "broken",
+                "roles": ["Admin"],
+                "org_mapping": format!("length(to_number('{}'))", m.expr),
+            },
+        ],
+    });
+    let config = write(dir, "config.json", config.to_string());
+    rolemap(dir, &[&["simulate", &config, &path][..], args].concat())
+}
+
 /// Runs `rolemap pangolin SUBCOMMAND` against a fake Pangolin whose IdP 1
 /// has a marked name and a default role mapping giving a marked role name
 /// (which no org has: a lint finding quotes it).
@@ -280,6 +318,43 @@ const CASES: &[Case] = &[
                 dir,
                 &["simulate", "--log", &path, &samples.display().to_string()],
             )
+        },
+    },
+    Case {
+        name: "simulate: the summary over many samples, with --log",
+        shows: "FVCE",
+        coloured: true,
+        run: |m, dir| simulate_lines(m, dir, &["--log"]),
+    },
+    Case {
+        name: "simulate --output jsonl",
+        shows: "FVCE",
+        coloured: false,
+        run: |m, dir| simulate_lines(m, dir, &["--output", "jsonl"]),
+    },
+    Case {
+        name: "simulate --output json, streamed",
+        shows: "FVCE",
+        coloured: false,
+        run: |m, dir| simulate_lines(m, dir, &["--output", "json"]),
+    },
+    Case {
+        name: "eval --jsonl",
+        shows: "FV",
+        coloured: true,
+        run: |m, dir| {
+            let path = claims_lines(m, dir, true);
+            rolemap(dir, &["eval", "--jsonl", &json!(m.key).to_string(), &path])
+        },
+    },
+    Case {
+        name: "eval --jsonl --output json",
+        shows: "FV",
+        coloured: false,
+        run: |m, dir| {
+            let path = claims_lines(m, dir, true);
+            let expr = json!(m.key).to_string();
+            rolemap(dir, &["eval", "--jsonl", "-o", "json", &expr, &path])
         },
     },
     Case {
