@@ -348,29 +348,18 @@ impl Serialize for UserIdp {
 }
 
 impl<'de> Deserialize<'de> for UserIdp {
+    /// Read as a JSON value first: the playground's module has that reader
+    /// already, and a visitor of its own would be a second one.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = UserIdp;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an IdP id (a whole number) or \"local\"")
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) if n.as_u64().is_some() => {
+                Ok(UserIdp::Id(n.as_u64().unwrap_or_default()))
             }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<UserIdp, E> {
-                Ok(UserIdp::Id(v))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<UserIdp, E> {
-                u64::try_from(v)
-                    .map(UserIdp::Id)
-                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<UserIdp, E> {
-                match v {
-                    "local" => Ok(UserIdp::Local),
-                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
-                }
-            }
+            serde_json::Value::String(s) if s == "local" => Ok(UserIdp::Local),
+            other => Err(serde::de::Error::custom(format!(
+                "invalid value: {other}, expected an IdP id (a whole number) or \"local\""
+            ))),
         }
-        d.deserialize_any(Visitor)
     }
 }
 

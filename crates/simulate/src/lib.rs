@@ -42,6 +42,7 @@ pub mod outcome;
 pub mod same_user;
 pub mod samples;
 pub mod scopes;
+#[cfg(feature = "server-log")]
 mod server_log;
 pub mod testfile;
 pub mod version;
