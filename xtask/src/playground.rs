@@ -268,17 +268,12 @@ fn wasm_opt(wasm_opt: &Path, module: &Path, passes: &[&str]) -> Result<(), Strin
 /// its output is ordinary gzip that every browser decodes), for a server to
 /// send as it is with `Content-Encoding: gzip` (nginx's `gzip_static`,
 /// Caddy's `precompressed`, and both of this repository's servers).
-/// 5% smaller than gzip's best level; about 3 s. Blocks are split as
-/// often as it pays (no cap on their number: 0.2% smaller than zopfli's
-/// default of 15 splits).
+/// 5% smaller than gzip's best level; about 2 s.
 fn precompress(module: &Path) -> Result<(), String> {
     let bytes = read(module)?;
     let mut out = Vec::new();
     zopfli::compress(
-        zopfli::Options {
-            maximum_block_splits: 0,
-            ..zopfli::Options::default()
-        },
+        zopfli::Options::default(),
         zopfli::Format::Gzip,
         &bytes[..],
         &mut out,

@@ -135,7 +135,7 @@ impl Provider {
 /// Where identity providers live (`app.identity_provider_mode` of an
 /// enterprise or cloud install, 1.16.0 and later).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(try_from = "String", into = "&'static str")]
+#[serde(rename_all = "kebab-case")]
 pub enum IdpMode {
     /// IdPs are global, with default mappings and a policy per org.
     #[default]
@@ -150,7 +150,7 @@ pub enum IdpMode {
 /// auto provisioning (checked by 1.15.3 to 1.19.x) tier1, tier3 or
 /// enterprise.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(try_from = "String", into = "&'static str")]
+#[serde(rename_all = "kebab-case")]
 pub enum Plan {
     /// No active subscription.
     Free,
@@ -165,45 +165,16 @@ pub enum Plan {
     Enterprise,
 }
 
-/// Names read through `String`: the playground's module has that reader
-/// already, where a derived enum reader would be one more.
-macro_rules! named_enum {
-    ($ty:ident, $expected:literal, $($name:literal => $variant:ident),+) => {
-        impl TryFrom<String> for $ty {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, String> {
-                match s.as_str() {
-                    $($name => Ok($ty::$variant),)+
-                    _ => Err(format!("unknown value `{s}`, expected {}", $expected)),
-                }
-            }
-        }
-
-        impl From<$ty> for &'static str {
-            fn from(v: $ty) -> &'static str {
-                match v {
-                    $($ty::$variant => $name,)+
-                }
-            }
-        }
-    };
-}
-
-named_enum!(IdpMode, "`global` or `org`", "global" => Global, "org" => Org);
-named_enum!(
-    Plan,
-    "`free`, `tier1`, `tier2`, `tier3` or `enterprise`",
-    "free" => Free,
-    "tier1" => Tier1,
-    "tier2" => Tier2,
-    "tier3" => Tier3,
-    "enterprise" => Enterprise
-);
-
 impl Plan {
     /// The plan's config name.
     pub fn as_str(self) -> &'static str {
-        self.into()
+        match self {
+            Plan::Free => "free",
+            Plan::Tier1 => "tier1",
+            Plan::Tier2 => "tier2",
+            Plan::Tier3 => "tier3",
+            Plan::Enterprise => "enterprise",
+        }
     }
 
     /// Whether the plan includes full RBAC (several roles per membership).
