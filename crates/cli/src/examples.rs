@@ -18,12 +18,13 @@ static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../examples
 /// One example setup (a folder of `examples/`).
 struct Example {
     name: String,
-    /// Config files (`*.toml|json|yaml|yml` that are not test files),
+    /// Config files (`*.toml|json|yaml|yml|ini|env` that are not test files),
     /// relative to `examples/`.
     configs: Vec<PathBuf>,
     /// Mapping-test files (with `cases`).
     tests: Vec<PathBuf>,
-    /// The opening comment of its main config (`pangolin.toml`, else the
+    /// The opening comment of its main config (`pangolin.toml` or
+    /// `grafana.ini`, else the
     /// first), one line per line.
     summary: Vec<String>,
 }
@@ -56,7 +57,7 @@ fn embedded() -> Vec<Example> {
                 f.path()
                     .extension()
                     .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e, "toml" | "json" | "yaml" | "yml"))
+                    .is_some_and(|e| matches!(e, "toml" | "json" | "yaml" | "yml" | "ini" | "env"))
             })
             .collect();
         files.sort_by_key(|f| f.path());
@@ -71,7 +72,10 @@ fn embedded() -> Vec<Example> {
             if is_test_file(text) {
                 ex.tests.push(f.path().to_path_buf());
             } else {
-                let main = f.path().file_name().is_some_and(|n| n == "pangolin.toml");
+                let main = f
+                    .path()
+                    .file_name()
+                    .is_some_and(|n| n == "pangolin.toml" || n == "grafana.ini");
                 if ex.summary.is_empty() || main {
                     ex.summary = summary_of(text);
                 }

@@ -10,6 +10,7 @@ mod args;
 mod cmd_decode;
 mod cmd_eval;
 mod cmd_explain;
+mod cmd_grafana;
 mod cmd_lint;
 mod cmd_misc;
 mod cmd_simulate;

@@ -34,6 +34,7 @@ pub mod builder;
 pub mod config;
 mod error;
 mod format;
+pub mod grafana;
 pub mod hints;
 pub mod js;
 pub mod jwt;
