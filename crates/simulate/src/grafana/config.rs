@@ -3,6 +3,7 @@
 use rolemap_engine::{Dialect, Expression};
 
 use super::settings::{Settings, GENERIC_OAUTH};
+use crate::hints::Hint;
 
 /// The engine Grafana runs. This one function picks the dialect.
 ///
@@ -133,6 +134,28 @@ impl GrafanaConfig {
                 settings.path.display(),
                 others.iter().map(|s| format!("[{s}]")).collect::<Vec<_>>().join(", ")
             ));
+        }
+        let mut settings = settings;
+        for key in ["allowed_groups", "allowed_domains", "org_mapping"] {
+            let Some(s) = settings.get(GENERIC_OAUTH, key) else {
+                continue;
+            };
+            let v = s.value.trim();
+            let spaced = !v.starts_with('[') && v.split(',').any(|item| item.trim().contains(' '));
+            if spaced {
+                let hint = Hint {
+                    code: "list-split-at-spaces",
+                    message: format!(
+                        "{}: Grafana splits `{key}` at commas AND spaces, so `{v}` is {:?}",
+                        s.origin,
+                        split_list(v)
+                    ),
+                    fix: format!(
+                        "for names with spaces write a JSON array: {key} = [\"a b\", \"c\"]"
+                    ),
+                };
+                settings.hints.push(hint);
+            }
         }
         let get = |k: &str| settings.get(GENERIC_OAUTH, k).map(|s| s.value.as_str());
         let path = |k: &'static str| get(k).and_then(|v| Path::new(k, v));
