@@ -3,7 +3,7 @@
 //! unless they were quoted or need quotes. Parsing the text again gives the
 //! same tree.
 
-use crate::ast::{LiteralForm, Node, NodeKind, ProjectionKind, Slice};
+use crate::ast::{ArithOp, LiteralForm, Node, NodeKind, ProjectionKind, Slice};
 use crate::dialect::{Dialect, RawEscapes};
 
 /// The canonical text of `node` for `dialect`.
@@ -29,6 +29,8 @@ fn formed_bp(node: &Node) -> u8 {
         NodeKind::Or(..) => 2,
         NodeKind::And(..) => 3,
         NodeKind::Compare { .. } => 5,
+        NodeKind::Let { .. } | NodeKind::Assign { .. } => 1,
+        NodeKind::Arithmetic { op, .. } => arith_bp(*op),
         NodeKind::Subexpr { .. } => 40,
         NodeKind::Index { .. } => 55,
         NodeKind::Projection { kind, lhs, .. } if !is_identity(lhs) => match kind {
@@ -50,7 +52,9 @@ fn open_bp(node: &Node) -> u8 {
         NodeKind::Or(_, r) => open_bp(r).min(2),
         NodeKind::And(_, r) => open_bp(r).min(3),
         NodeKind::Compare { rhs, .. } => open_bp(rhs).min(5),
-        NodeKind::ExprRef(_) => 0,
+        NodeKind::ExprRef(_) | NodeKind::Let { .. } | NodeKind::Assign { .. } => 0,
+        NodeKind::Arithmetic { op, rhs, .. } => open_bp(rhs).min(arith_bp(*op)),
+        NodeKind::Unary { operand, .. } => open_bp(operand).min(6),
         NodeKind::Not(e) => open_bp(e).min(45),
         NodeKind::Subexpr { rhs, .. } => match rhs.kind {
             NodeKind::MultiList(_) | NodeKind::MultiHash(_) => u8::MAX,
@@ -74,6 +78,15 @@ fn open_bp(node: &Node) -> u8 {
             }
         }
         _ => u8::MAX,
+    }
+}
+
+/// The binding power of an arithmetic operator (the Go engines').
+fn arith_bp(op: ArithOp) -> u8 {
+    match op {
+        ArithOp::Add | ArithOp::Subtract => 6,
+        ArithOp::Star => 20,
+        _ => 7,
     }
 }
 
@@ -124,6 +137,25 @@ impl Printer {
         match &node.kind {
             NodeKind::Identity | NodeKind::Current => self.push("@"),
             NodeKind::Missing => {}
+            NodeKind::Root => self.push("$"),
+            NodeKind::Variable(name) => {
+                self.push("$");
+                self.push(name);
+            }
+            NodeKind::Arithmetic { op, lhs, rhs } => {
+                self.infix(lhs, &format!(" {} ", op.as_str()), rhs, arith_bp(*op))
+            }
+            NodeKind::Unary { minus, operand } => {
+                self.push(if *minus { "-" } else { "+" });
+                self.expr(operand, 6);
+            }
+            NodeKind::Assign { lhs, rhs } => self.infix(lhs, " = ", rhs, 1),
+            NodeKind::Let { bindings, body } => {
+                self.push("let ");
+                self.list(bindings);
+                self.push(" in ");
+                self.expr(body, 0);
+            }
             NodeKind::Field { name, quoted } => self.name(name, *quoted),
             NodeKind::Literal { value, form } => self.literal(value, *form),
             NodeKind::Pipe(l, r) => self.infix(l, " | ", r, 1),
@@ -326,6 +358,11 @@ impl Printer {
     /// `'s'` if the dialect can read `s` back from a raw string.
     fn raw(&self, s: &str) -> Option<String> {
         let quotes = s.matches('\'').count();
+        // The community engine reads `\\` as `\`: a backslash stays raw
+        // only in JSON form.
+        if self.dialect.rules().go.is_some_and(|g| g.community) && s.contains('\\') {
+            return None;
+        }
         let ok = !s.ends_with('\\')
             && !s.contains("\\'")
             && match self.dialect.rules().raw_escapes {
