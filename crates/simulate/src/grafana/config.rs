@@ -5,15 +5,10 @@ use rolemap_engine::{Dialect, Expression};
 use super::settings::{Settings, GENERIC_OAUTH};
 use crate::hints::Hint;
 
-/// The engine Grafana runs. This one function picks the dialect.
-///
-/// Until the engine has Grafana's dialect (go-jmespath community v1.1.1),
-/// the specification is the closest: it shares the errors on `contains(null,
-/// ...)`, `null` comparisons and the rejection of quoteless backtick
-/// literals; it lacks the community's arithmetic (`my-client` is a syntax
-/// error here where Grafana 11.3+ subtracts) and functions (`lower`).
+/// The engine Grafana runs (11.3 and later: go-jmespath community
+/// v1.1.1). This one function picks the dialect.
 pub fn dialect() -> Dialect {
-    Dialect::Spec
+    Dialect::Grafana
 }
 
 /// An expression setting: its text, compiled (or the syntax error).

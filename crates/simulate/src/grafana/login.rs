@@ -885,3 +885,73 @@ mod tests {
         assert_eq!(split_entry(r"a\:b:2:Editor"), ["a:b", "2", "Editor"]);
     }
 }
+
+#[cfg(test)]
+mod dialect_tests {
+    use std::path::Path as FsPath;
+
+    use super::*;
+    use crate::grafana::settings::Settings;
+
+    fn login(role_path: &str, sample: Json) -> GrafanaOutcome {
+        let text = format!("[auth.generic_oauth]\napi_url = https://idp/userinfo\nrole_attribute_path = {role_path}\n");
+        let settings = Settings::parse(FsPath::new("grafana.ini"), &text).expect("settings");
+        let cfg = GrafanaConfig::new(settings).expect("config");
+        let sample = GrafanaSample::from_json("s", sample).expect("sample");
+        simulate(&cfg, &sample)
+    }
+
+    #[test]
+    fn an_unquoted_hyphen_is_a_subtraction_giving_null_in_grafana() {
+        // `my-client` is `my - client`: null, no error, so no string, and the
+        // retry gives null too: the default role.
+        let o = login(
+            "resource_access.my-client.roles[0]",
+            json!({"email": "a@b", "resource_access": {"my-client": {"roles": ["Admin"]}}}),
+        );
+        assert_eq!(o.role.as_deref(), Some("Viewer"));
+        assert_eq!(o.role_source, Some("default"));
+        let first = &o
+            .trace
+            .iter()
+            .find(|s| s.field == "role")
+            .expect("role step");
+        assert_eq!(first.value, Some(Json::Null), "{first:?}");
+        // Quoted, it is the claim.
+        let o = login(
+            "resource_access.\"my-client\".roles[0]",
+            json!({"email": "a@b", "resource_access": {"my-client": {"roles": ["Admin"]}}}),
+        );
+        assert_eq!(o.role.as_deref(), Some("Admin"));
+    }
+
+    #[test]
+    fn grafana_only_syntax_works_and_backtick_words_do_not() {
+        let o = login("lower(role)", json!({"email": "a@b", "role": "EDITOR"}));
+        assert_eq!(
+            (o.role.as_deref(), o.role_source),
+            (Some("Editor"), Some("id_token"))
+        );
+        let o = login(
+            "contains(groups, `admin`) && 'Admin'",
+            json!({"email": "a@b", "groups": ["admin"]}),
+        );
+        assert_eq!(o.role_source, Some("default"));
+        assert!(o.trace[0].error.is_some(), "{:?}", o.trace[0]);
+    }
+
+    #[test]
+    fn the_retry_decides_at_the_id_token_when_groups_are_only_in_userinfo() {
+        let o = login(
+            "contains(groups[*], 'admin') && 'Admin' || 'Viewer'",
+            json!({"id_token": {"sub": "1"}, "userinfo": {"email": "a@b", "groups": ["admin"]}}),
+        );
+        assert_eq!(
+            (o.role.as_deref(), o.role_source),
+            (Some("Viewer"), Some("id_token"))
+        );
+        assert!(o.trace[0].error.is_some());
+        assert_eq!(o.trace[1].input, Some("{\"groups\": []}"));
+        assert!(o.hints.iter().any(|h| h.code == "decided-at-first-source"));
+    }
+}

@@ -298,6 +298,18 @@ impl Settings {
                 return;
             }
         }
+        let single = raw.len() >= 2
+            && raw.starts_with('\'')
+            && raw.ends_with('\'')
+            && raw.matches('\'').count() == 2;
+        if single {
+            self.hints.push(Hint {
+                code: "ini-quotes-removed",
+                message: format!("{origin}: grafana.ini removes the quotes around `{raw}`: the expression is `{value}`, a claim name, not the string {raw}"),
+                fix: format!("keep the quotes with triple quotes: {key} = \"\"\"{raw}\"\"\""),
+            });
+            return;
+        }
         if is_wrapped_in_quotes(value) {
             self.hints.push(Hint {
                 code: "ini-quotes-kept",
