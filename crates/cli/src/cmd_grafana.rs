@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use rolemap_simulate::grafana::testfile::{run_test_file, GrafanaCaseReport};
-use rolemap_simulate::grafana::{load_samples, simulate, GrafanaConfig, GrafanaOutcome};
+use rolemap_simulate::grafana::{
+    load_samples, simulate, GrafanaConfig, GrafanaOutcome, GrafanaSample,
+};
 
 use crate::args::{OutputFormat, SimulateArgs};
 use crate::style::{paint, Paint, Style};
@@ -132,6 +134,73 @@ fn details(outcomes: &[GrafanaOutcome], color: bool) -> String {
     text
 }
 
+/// The lint findings of the configuration's expressions and `org_mapping`,
+/// with the samples' claims (every source).
+fn lint_findings(config: &GrafanaConfig, samples: &[GrafanaSample], color: bool) -> String {
+    use rolemap_lint::{lint, ExprRole, GrafanaOptions, LintOptions, Target};
+    let claims: Vec<serde_json::Value> = samples
+        .iter()
+        .flat_map(|s| [&s.id_token, &s.userinfo, &s.access_token])
+        .filter_map(|c| c.clone())
+        .collect();
+    let base = GrafanaOptions {
+        allow_assign_grafana_admin: config.allow_grafana_admin,
+        role_attribute_strict: config.strict,
+        skip_org_role_sync: config.skip_org_role_sync,
+        org_mapping: config.org_mapping.clone(),
+        list: false,
+    };
+    let mut items: Vec<(&str, String, ExprRole, bool)> = Vec::new();
+    for (path, role, list) in [
+        (&config.role, ExprRole::RoleMapping, false),
+        (&config.groups, ExprRole::Path, true),
+        (&config.orgs, ExprRole::Path, true),
+        (&config.email, ExprRole::Path, false),
+        (&config.login, ExprRole::Path, false),
+        (&config.name, ExprRole::Path, false),
+    ] {
+        if let Some(p) = path {
+            items.push((p.key, p.source.clone(), role, list));
+        }
+    }
+    if !config.org_mapping.is_empty() {
+        items.push((
+            "org_mapping",
+            config.org_mapping.join(" "),
+            ExprRole::OrgMapping,
+            false,
+        ));
+    }
+    let mut text = String::new();
+    for (key, source, role, list) in items {
+        let opts = LintOptions {
+            target: Target::Grafana,
+            role,
+            claims: claims.clone(),
+            grafana: GrafanaOptions {
+                list,
+                ..base.clone()
+            },
+            ..LintOptions::default()
+        };
+        for d in lint(&source, &opts).diagnostics {
+            let help = d
+                .help
+                .map(|h| format!("\n    {} {h}", paint(color, Paint::Cyan, "fix:")))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "  {} {key}: {}{help}\n",
+                paint(color, Paint::Yellow, &format!("[{} {}]", d.code, d.name)),
+                d.message
+            ));
+        }
+    }
+    if text.is_empty() {
+        return text;
+    }
+    format!("\n{}\n{text}", paint(color, Paint::Bold, "Lint:"))
+}
+
 /// `rolemap simulate` on a Grafana configuration.
 pub fn simulate_cmd(a: &SimulateArgs, style: Style) -> CmdResult {
     let config = GrafanaConfig::load(&a.config).map_err(Failure::input)?;
@@ -161,6 +230,7 @@ pub fn simulate_cmd(a: &SimulateArgs, style: Style) -> CmdResult {
             );
             text.push_str(&table(&outcomes, style.out));
             text.push_str(&details(&outcomes, style.out));
+            text.push_str(&lint_findings(&config, &samples, style.out));
             out(&text)?;
         }
     }

@@ -107,6 +107,7 @@ pub fn run(a: &LintArgs, style: Style) -> CmdResult {
         roles: (!a.roles.is_empty()).then(|| a.roles.clone()),
         edition: edition(a.edition),
         org_id: a.org_id.clone(),
+        ..LintOptions::default()
     };
     let report = lint(&a.expr, &opts);
     let deny_warnings = a.deny == Some(DenyLevel::Warnings);

@@ -1,6 +1,6 @@
 //! Malformed input never panics: lint, analysis and rendering.
 
-use rolemap_lint::{lint, render, Edition, ExprRole, LintOptions};
+use rolemap_lint::{lint, render, Edition, ExprRole, GrafanaOptions, LintOptions, Target};
 use serde_json::json;
 
 const INPUTS: &[&str] = &[
@@ -111,13 +111,21 @@ fn all_options() -> Vec<LintOptions> {
     let mut out = Vec::new();
     for role in [ExprRole::RoleMapping, ExprRole::OrgMapping, ExprRole::Path] {
         for c in [Vec::new(), claims.clone()] {
-            out.push(LintOptions {
-                role,
-                claims: c,
-                roles: Some(vec!["Admin".into(), "admin".into(), "".into()]),
-                edition: Edition::Oss,
-                org_id: Some("home-lab".into()),
-            });
+            for target in [Target::Pangolin, Target::Grafana] {
+                out.push(LintOptions {
+                    role,
+                    claims: c.clone(),
+                    roles: Some(vec!["Admin".into(), "admin".into(), "".into()]),
+                    edition: Edition::Oss,
+                    org_id: Some("home-lab".into()),
+                    target,
+                    grafana: GrafanaOptions {
+                        list: role == ExprRole::Path,
+                        role_attribute_strict: true,
+                        ..GrafanaOptions::default()
+                    },
+                });
+            }
         }
     }
     out

@@ -2,6 +2,7 @@
 //! tree and the analysis.
 
 mod calls;
+mod grafana;
 mod mapping;
 mod samples;
 mod syntax;
@@ -175,6 +176,9 @@ fn unwrap_builder(src: &str) -> usize {
 }
 
 pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
+    if opts.target == crate::options::Target::Grafana {
+        return grafana::run(src, opts);
+    }
     let base = if opts.role == ExprRole::RoleMapping {
         unwrap_builder(src)
     } else {
