@@ -442,6 +442,27 @@ pub fn simulate(cfg: &GrafanaConfig, sample: &GrafanaSample) -> GrafanaOutcome {
         if run.out.email.is_none() {
             run.out.email = email_at(&mut run, src, claims, typed);
         }
+        for (field, value) in [
+            ("name", run.out.name.clone()),
+            ("login", run.out.login.clone()),
+            ("email", run.out.email.clone()),
+        ] {
+            let decided = run
+                .out
+                .trace
+                .iter()
+                .any(|s| s.field == field && s.note.starts_with("decided"));
+            if let (Some(v), false) = (value, decided) {
+                run.step(
+                    src.name(),
+                    field,
+                    None,
+                    None,
+                    None,
+                    format!("decided here: `{v}` (the first non-empty value wins)"),
+                );
+            }
+        }
         if found.is_none() && !cfg.skip_org_role_sync {
             if let Some(f) = run.role_at(src, claims) {
                 later_sources_differ(&mut run, src, &f, &sources[i + 1..]);
