@@ -958,7 +958,8 @@ mod dialect_tests {
             json!({"email": "a@b", "groups": ["admin"]}),
         );
         assert_eq!(o.role_source, Some("default"));
-        assert!(o.trace[0].error.is_some(), "{:?}", o.trace[0]);
+        let role = o.trace.iter().find(|s| s.field == "role").expect("role step");
+        assert!(role.error.is_some(), "{role:?}");
     }
 
     #[test]
