@@ -1,7 +1,8 @@
 // End-to-end test of the playground in headless Chromium (Debian's
 // chromium driven by playwright-core): presets, live results, diagnostics
 // at their place, a failing login as Pangolin's, the share link, a
-// pathological expression, and no request leaving 127.0.0.1.
+// pathological expression, the Grafana target (a preset and its share
+// link), and no request leaving 127.0.0.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -180,6 +181,39 @@ test('the playground, end to end', async () => {
   await until(async () => (await page.locator('#value-json').textContent({ timeout: 1000 })) === '"Admin"', 'the value in the spec dialect');
   await page.close();
 
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
+
+test('the Grafana target: a preset, its logins, and a share link that keeps the target', async () => {
+  const page = await openPage(`${server.url}index.html`);
+  await page.check('input[name="target"][value="grafana"]');
+  await until(async () => (await page.getAttribute('body', 'data-target')) === 'grafana', 'the Grafana form');
+  await page.selectOption('#preset', 'grafana-authelia');
+  const role = (p, sample) => outcome(p, sample).locator('.role').textContent({ timeout: 1000 });
+  const source = (p, sample) => outcome(p, sample).locator('.role-source').textContent({ timeout: 1000 });
+  // grafana/grafana#106686: the fallback decides at the ID token.
+  await until(async () => (await role(page, 'alice.json')) === 'Viewer', 'alice is Viewer');
+  assert.equal((await source(page, 'alice.json')).trim(), 'from id_token');
+  assert.equal(await outcome(page, 'alice.json').locator('li[data-hint="decided-at-first-source"]').count(), 1);
+  assert.equal(await page.locator('#grafana-lint .diag-item[data-code="RM060"]').count(), 1);
+  // The fix: no constant fallback, userinfo decides.
+  const config = await page.inputValue('#grafana-config');
+  await page.fill('#grafana-config', config.replace(" || 'Viewer'", ''));
+  await until(async () => (await role(page, 'alice.json')) === 'Admin', 'alice is Admin');
+  assert.equal((await source(page, 'alice.json')).trim(), 'from userinfo');
+  // The share link carries the target and the edited configuration.
+  await page.click('#share');
+  const link = await until(async () => page.locator('#share').getAttribute('data-link'), 'the share link');
+  const again = await openPage(link);
+  assert.equal(await again.getAttribute('body', 'data-target'), 'grafana');
+  assert.equal(await again.inputValue('#grafana-config'), config.replace(" || 'Viewer'", ''));
+  await until(async () => (await role(again, 'alice.json')) === 'Admin', 'alice is Admin after reload');
+  await again.close();
+  // Back to Pangolin: its form and results again.
+  await page.check('input[name="target"][value="pangolin"]');
+  await until(async () => (await page.getAttribute('body', 'data-target')) === 'pangolin', 'the Pangolin form');
+  await until(async () => (await status(page, 'alice.json')).trim() === '201', 'Pangolin results');
+  await page.close();
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
 

@@ -150,27 +150,16 @@ fn lint_findings(config: &GrafanaConfig, samples: &[GrafanaSample], color: bool)
         org_mapping: config.org_mapping.clone(),
         list: false,
     };
-    let mut items: Vec<(&str, String, ExprRole, bool)> = Vec::new();
-    for (path, role, list) in [
-        (&config.role, ExprRole::RoleMapping, false),
-        (&config.groups, ExprRole::Path, true),
-        (&config.orgs, ExprRole::Path, true),
-        (&config.email, ExprRole::Path, false),
-        (&config.login, ExprRole::Path, false),
-        (&config.name, ExprRole::Path, false),
-    ] {
-        if let Some(p) = path {
-            items.push((p.key, p.source.clone(), role, list));
-        }
-    }
-    if !config.org_mapping.is_empty() {
-        items.push((
-            "org_mapping",
-            config.org_mapping.join(" "),
-            ExprRole::OrgMapping,
-            false,
-        ));
-    }
+    use rolemap_simulate::grafana::config::ExprKind;
+    let items = config.expressions().into_iter().map(|(key, text, kind)| {
+        let (role, list) = match kind {
+            ExprKind::Role => (ExprRole::RoleMapping, false),
+            ExprKind::List => (ExprRole::Path, true),
+            ExprKind::Text => (ExprRole::Path, false),
+            ExprKind::OrgMapping => (ExprRole::OrgMapping, false),
+        };
+        (key, text, role, list)
+    });
     let mut text = String::new();
     for (key, source, role, list) in items {
         let opts = LintOptions {

@@ -24,7 +24,10 @@ fn role_of(path: &str, sample: Json) -> GrafanaOutcome {
 
 /// The error of the first role search.
 fn role_error(o: &GrafanaOutcome) -> Option<String> {
-    o.trace.iter().find(|s| s.field == "role").and_then(|s| s.error.clone())
+    o.trace
+        .iter()
+        .find(|s| s.field == "role")
+        .and_then(|s| s.error.clone())
 }
 
 fn codes(o: &GrafanaOutcome) -> Vec<&str> {

@@ -113,7 +113,46 @@ pub fn split_list(v: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a setting's expression must give, as the linter is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExprKind {
+    /// `role_attribute_path`: a role.
+    Role,
+    /// `groups_attribute_path`, `org_attribute_path`: an array of strings.
+    List,
+    /// `email_attribute_path`, `login_attribute_path`, `name_attribute_path`: a string.
+    Text,
+    /// `org_mapping` (not JMESPath): `group:org[:role]` entries.
+    OrgMapping,
+}
+
 impl GrafanaConfig {
+    /// Every expression setting that is set (and `org_mapping`), in the
+    /// order the login reads them: `(key, text, kind)`.
+    pub fn expressions(&self) -> Vec<(&'static str, String, ExprKind)> {
+        let mut out = Vec::new();
+        for (path, kind) in [
+            (&self.role, ExprKind::Role),
+            (&self.groups, ExprKind::List),
+            (&self.orgs, ExprKind::List),
+            (&self.email, ExprKind::Text),
+            (&self.login, ExprKind::Text),
+            (&self.name, ExprKind::Text),
+        ] {
+            if let Some(p) = path {
+                out.push((p.key, p.source.clone(), kind));
+            }
+        }
+        if !self.org_mapping.is_empty() {
+            out.push((
+                "org_mapping",
+                self.org_mapping.join(" "),
+                ExprKind::OrgMapping,
+            ));
+        }
+        out
+    }
+
     /// Types the settings; an error names what stops the login from being
     /// simulated (another connector).
     pub fn new(settings: Settings) -> Result<GrafanaConfig, String> {

@@ -958,7 +958,11 @@ mod dialect_tests {
             json!({"email": "a@b", "groups": ["admin"]}),
         );
         assert_eq!(o.role_source, Some("default"));
-        let role = o.trace.iter().find(|s| s.field == "role").expect("role step");
+        let role = o
+            .trace
+            .iter()
+            .find(|s| s.field == "role")
+            .expect("role step");
         assert!(role.error.is_some(), "{role:?}");
     }
 
