@@ -155,50 +155,6 @@ fn diagnostic(
     ])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn double_quoted_strings_are_flagged_at_their_place() {
-        let d = lint(
-            r#"contains(groups, "admin")"#,
-            r#"{"field": "role_mapping"}"#,
-        );
-        let diags = d["diagnostics"].as_array().cloned().unwrap_or_default();
-        let rm010 = diags.iter().find(|x| x["code"] == "RM010");
-        assert!(rm010.is_some(), "{d}");
-        assert_eq!(
-            rm010.map(|x| x["range"].clone()),
-            Some(json!([17, 24])),
-            "{d}"
-        );
-    }
-
-    #[test]
-    fn ranges_count_utf16_units() {
-        let d = lint(r#"'é' == "ü""#, r#"{"field": "role_mapping"}"#);
-        for x in d["diagnostics"].as_array().into_iter().flatten() {
-            let s = x["span"][0].as_u64().unwrap_or(0);
-            let r = x["range"][0].as_u64().unwrap_or(0);
-            assert!(r <= s, "{d}");
-        }
-    }
-
-    #[test]
-    fn builder_values_are_checked_after_the_separator() {
-        let stored =
-            "__PANGOLIN_ROLE_MAP_BUILDER_V1__\n{\"claimPath\":\"groups\",\"rules\":[]}\n---\n[a ||";
-        let u = unwrap(stored);
-        assert_eq!(u["expression"], "[a ||");
-        assert_eq!(u["fromBuilder"], true);
-        let d = lint(stored, r#"{"field": "role_mapping"}"#);
-        let start = d["diagnostics"][0]["span"][0].as_u64().unwrap_or(0) as usize;
-        assert!(start >= stored.len() - 5, "{d}");
-    }
-}
-
 /// The diagnostics of each expression setting of a Grafana configuration
 /// (and `org_mapping`): `[{key, text, diagnostics}]`, the same findings
 /// `rolemap simulate` prints for it.
@@ -242,4 +198,48 @@ pub fn grafana_lint(config: &rolemap_simulate::grafana::GrafanaConfig, claims: V
         })
         .collect();
     Json::Array(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn double_quoted_strings_are_flagged_at_their_place() {
+        let d = lint(
+            r#"contains(groups, "admin")"#,
+            r#"{"field": "role_mapping"}"#,
+        );
+        let diags = d["diagnostics"].as_array().cloned().unwrap_or_default();
+        let rm010 = diags.iter().find(|x| x["code"] == "RM010");
+        assert!(rm010.is_some(), "{d}");
+        assert_eq!(
+            rm010.map(|x| x["range"].clone()),
+            Some(json!([17, 24])),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn ranges_count_utf16_units() {
+        let d = lint(r#"'é' == "ü""#, r#"{"field": "role_mapping"}"#);
+        for x in d["diagnostics"].as_array().into_iter().flatten() {
+            let s = x["span"][0].as_u64().unwrap_or(0);
+            let r = x["range"][0].as_u64().unwrap_or(0);
+            assert!(r <= s, "{d}");
+        }
+    }
+
+    #[test]
+    fn builder_values_are_checked_after_the_separator() {
+        let stored =
+            "__PANGOLIN_ROLE_MAP_BUILDER_V1__\n{\"claimPath\":\"groups\",\"rules\":[]}\n---\n[a ||";
+        let u = unwrap(stored);
+        assert_eq!(u["expression"], "[a ||");
+        assert_eq!(u["fromBuilder"], true);
+        let d = lint(stored, r#"{"field": "role_mapping"}"#);
+        let start = d["diagnostics"][0]["span"][0].as_u64().unwrap_or(0) as usize;
+        assert!(start >= stored.len() - 5, "{d}");
+    }
 }
