@@ -206,7 +206,16 @@ pub fn list(a: &ExamplesArgs, style: Style) -> CmdResult {
                     text.push_str(&format!("  {}\n", paint(style.out, Paint::Dim, line)));
                 }
                 for c in &e.configs {
-                    text.push_str(&format!("  rolemap simulate {}\n", show(c)));
+                    // A Grafana configuration names no samples: its users/ folder.
+                    let grafana = c
+                        .extension()
+                        .and_then(|x| x.to_str())
+                        .is_some_and(|x| matches!(x, "ini" | "env" | "yaml" | "yml"));
+                    let users = match (grafana, c.parent()) {
+                        (true, Some(dir)) => format!(" {}", show(&dir.join("users"))),
+                        _ => String::new(),
+                    };
+                    text.push_str(&format!("  rolemap simulate {}{users}\n", show(c)));
                 }
                 for t in &e.tests {
                     text.push_str(&format!("  rolemap test {}\n", show(t)));
