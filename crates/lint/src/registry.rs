@@ -27,6 +27,8 @@ pub struct Example {
     pub edition: Edition,
     /// The org id.
     pub org_id: Option<&'static str>,
+    /// The dialect the example's mapping is compared with, if any.
+    pub compare_with: Option<rolemap_engine::Dialect>,
 }
 
 impl Example {
@@ -35,6 +37,7 @@ impl Example {
             source,
             fix,
             role: ExprRole::RoleMapping,
+            compare_with: None,
             claims: "",
             roles: &[],
             edition: Edition::Enterprise,
@@ -55,6 +58,10 @@ impl Example {
     }
     const fn edition(mut self, edition: Edition) -> Example {
         self.edition = edition;
+        self
+    }
+    const fn compare_with(mut self, dialect: rolemap_engine::Dialect) -> Example {
+        self.compare_with = Some(dialect);
         self
     }
     const fn org(mut self, id: &'static str) -> Example {
@@ -80,6 +87,7 @@ impl Example {
             },
             edition: self.edition,
             org_id: self.org_id.map(str::to_string),
+            compare_with: self.compare_with,
         }
     }
 
@@ -246,6 +254,9 @@ rules! {
     r("RM059", "dialect-difference", I,
       "On a sample token, jmespath.js (Pangolin) and the JMESPath spec (jmespath.org) answer differently.",
       Example::new("max_by(groups, &name).name || 'Member'", "max_by(groups, &length(name)).name || 'Member'").claims(r#"{"groups":[{"name":"a"}]}"#)),
+    r("RM060", "grafana-difference", I,
+      "Grafana (11.3 and later, go-jmespath community v1.1.1) cannot parse the mapping or answers differently on a sample token: worth knowing before the mapping moves between Pangolin and Grafana.",
+      Example::new("contains(groups, `admin`) && 'Admin' || 'Member'", "contains(groups, 'admin') && 'Admin' || 'Member'").compare_with(rolemap_engine::Dialect::Grafana)),
 }
 
 /// The rule with this code (or name).
