@@ -10,5 +10,6 @@
 
 pub mod claims;
 pub mod exprgen;
+pub mod goref;
 pub mod jsref;
 pub mod rng;

@@ -195,7 +195,7 @@ test('the Grafana target: a preset, its logins, and a share link that keeps the 
   await until(async () => (await role(page, 'alice.json')) === 'Viewer', 'alice is Viewer');
   assert.equal((await source(page, 'alice.json')).trim(), 'from id_token');
   assert.equal(await outcome(page, 'alice.json').locator('li[data-hint="decided-at-first-source"]').count(), 1);
-  assert.equal(await page.locator('#grafana-lint .diag-item[data-code="RM060"]').count(), 1);
+  assert.equal(await page.locator('#grafana-lint .diag-item[data-code="RM070"]').count(), 1);
   // The fix: no constant fallback, userinfo decides.
   const config = await page.inputValue('#grafana-config');
   await page.fill('#grafana-config', config.replace(" || 'Viewer'", ''));

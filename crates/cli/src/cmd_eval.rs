@@ -36,7 +36,7 @@ pub fn compile(
             }
             OutputFormat::Text => {
                 err(&style::render(
-                    &style::engine_diagnostic(src, &e),
+                    &style::engine_diagnostic(src, &e, dialect),
                     style.err,
                 ));
             }
@@ -50,9 +50,10 @@ pub fn pretty(v: &Json) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
 
-/// Whether numbers print as JavaScript does (the Pangolin dialect).
+/// Whether numbers print as JavaScript does (the Pangolin dialect; Go's
+/// `encoding/json` writes every float64 with the same text).
 pub fn js_numbers(dialect: Dialect) -> bool {
-    dialect == Dialect::Pangolin
+    dialect.rules().numbers == rolemap_engine::dialect::Numbers::JsDouble
 }
 
 /// The documents of the input: one, or one per line with `--jsonl`.
@@ -168,7 +169,7 @@ pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
                         format!("error[{}]: {}{at}\n", e.kind.as_str(), e.message)
                     } else {
                         err(&style::render(
-                            &style::engine_diagnostic(&text, e),
+                            &style::engine_diagnostic(&text, e, dialect),
                             style.err,
                         ));
                         String::new()

@@ -159,7 +159,11 @@ pub fn shown_source(source: &str, at: usize) -> String {
 }
 
 /// An engine error as a diagnostic.
-pub fn engine_diagnostic(source: &str, err: &rolemap_engine::Error) -> ExprDiagnostic {
+pub fn engine_diagnostic(
+    source: &str,
+    err: &rolemap_engine::Error,
+    dialect: rolemap_engine::Dialect,
+) -> ExprDiagnostic {
     let label = match err.kind {
         rolemap_engine::ErrorKind::Syntax => "here",
         _ => "this fails",
@@ -169,10 +173,10 @@ pub fn engine_diagnostic(source: &str, err: &rolemap_engine::Error) -> ExprDiagn
         shown: shown_source(source, err.span.start),
         span: (err.span.start, err.span.end),
         label: label.to_string(),
-        help: err
-            .js_message
-            .as_ref()
-            .map(|js| format!("jmespath.js 0.16.0 (Pangolin) throws: {js}")),
+        help: err.js_message.as_ref().map(|js| match dialect.rules().go {
+            Some(_) => format!("{} fails with: {js}", dialect.engine()),
+            None => format!("{} throws: {js}", dialect.engine()),
+        }),
         severity: Severity::Error,
         code: None,
     }

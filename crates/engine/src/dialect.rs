@@ -148,8 +148,15 @@ pub enum Numbers {
 #[derive(Debug)]
 pub struct GoRules {
     /// The community engine (v1.1.1): arithmetic, `$`, `let`, variables,
-    /// string slices, `\\` in raw strings, and fifteen more functions.
+    /// string slices, `\\` in raw strings, fifteen more functions, `avg([])`
+    /// is `null` (v0.4.0: NaN), a third `:` in a slice is an error (v0.4.0
+    /// accepts `[:::]`), and its messages (`invalid type for`, not `Invalid`).
     pub community: bool,
+    /// `nil.b` is `nil` without evaluating `b` (v0.4.0 evaluates it on
+    /// `nil`: `missing.type(@)` is `"null"`).
+    pub nil_stops_subexpression: bool,
+    /// `[a, b]` and `{k: a}` on `nil` are `nil` (v0.4.0), not built.
+    pub multiselect_of_nil_is_nil: bool,
 }
 
 /// The behaviours in which dialects differ: the one place that decides them.
@@ -232,14 +239,22 @@ static PANGOLIN: Rules = Rules {
 static GRAFANA: Rules = Rules {
     numbers: Numbers::JsDouble,
     call_checks: CallChecks::Evaluation,
-    go: Some(&GoRules { community: true }),
+    go: Some(&GoRules {
+        community: true,
+        nil_stops_subexpression: true,
+        multiselect_of_nil_is_nil: false,
+    }),
     ..SPEC_FIELDS
 };
 
 static GRAFANA_LEGACY: Rules = Rules {
     numbers: Numbers::JsDouble,
     call_checks: CallChecks::Evaluation,
-    go: Some(&GoRules { community: false }),
+    go: Some(&GoRules {
+        community: false,
+        nil_stops_subexpression: false,
+        multiselect_of_nil_is_nil: true,
+    }),
     ..SPEC_FIELDS
 };
 

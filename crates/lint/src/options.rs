@@ -139,4 +139,7 @@ pub struct LintOptions {
     pub edition: Edition,
     /// The organization id (for org mappings).
     pub org_id: Option<String>,
+    /// A dialect the mapping may move to (Grafana's): where it parses or
+    /// answers otherwise there, a note says so (RM060).
+    pub compare_with: Option<rolemap_engine::Dialect>,
 }

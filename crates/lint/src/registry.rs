@@ -27,6 +27,8 @@ pub struct Example {
     pub edition: Edition,
     /// The org id.
     pub org_id: Option<&'static str>,
+    /// The dialect the example's mapping is compared with, if any.
+    pub compare_with: Option<rolemap_engine::Dialect>,
     /// Grafana's settings, for a Grafana rule.
     pub grafana: Option<GrafanaExample>,
 }
@@ -48,6 +50,7 @@ impl Example {
             source,
             fix,
             role: ExprRole::RoleMapping,
+            compare_with: None,
             claims: "",
             roles: &[],
             edition: Edition::Enterprise,
@@ -91,6 +94,10 @@ impl Example {
         self.edition = edition;
         self
     }
+    const fn compare_with(mut self, dialect: rolemap_engine::Dialect) -> Example {
+        self.compare_with = Some(dialect);
+        self
+    }
     const fn org(mut self, id: &'static str) -> Example {
         self.org_id = Some(id);
         self.role = ExprRole::OrgMapping;
@@ -114,6 +121,7 @@ impl Example {
             },
             edition: self.edition,
             org_id: self.org_id.map(str::to_string),
+            compare_with: self.compare_with,
             target: if self.grafana.is_some() {
                 Target::Grafana
             } else {
@@ -307,31 +315,34 @@ rules! {
     r("RM059", "dialect-difference", I,
       "On a sample token, jmespath.js (Pangolin) and the JMESPath spec (jmespath.org) answer differently.",
       Example::new("max_by(groups, &name).name || 'Member'", "max_by(groups, &length(name)).name || 'Member'").claims(r#"{"groups":[{"name":"a"}]}"#)),
-    r("RM060", "grafana-fallback-decides-first-source", W,
+    r("RM060", "grafana-difference", I,
+      "Grafana (11.3 and later, go-jmespath community v1.1.1) cannot parse the mapping or answers differently on a sample token: worth knowing before the mapping moves between Pangolin and Grafana.",
+      Example::new("contains(groups, `admin`) && 'Admin' || 'Member'", "contains(groups, 'admin') && 'Admin' || 'Member'").compare_with(rolemap_engine::Dialect::Grafana)),
+    r("RM070", "grafana-fallback-decides-first-source", W,
       "Grafana: the role mapping gives a valid role even on a source without the claims it tests (a constant fallback such as `|| 'Viewer'`, or the retry on `{\"groups\": []}`), so the role is decided at the first source (the ID token) and userinfo or the access token, where the claims may be, is never read (grafana/grafana#106686).",
       Example::new("contains(groups[*], 'admin') && 'Admin' || 'Viewer'", "contains(groups[*], 'admin') && 'Admin'").grafana(false)),
-    r("RM061", "grafana-invalid-role", W,
+    r("RM071", "grafana-invalid-role", W,
       "Grafana: a result that is not a role after title-casing (`'Denied'`, `'super-admin'`, `'admin '`): Grafana logs \"invalid role\", tries the next source, then gives auto_assign_org_role (Viewer by default).",
       Example::new("contains(groups[*], 'admin') && 'Admin' || 'Denied'", "contains(groups[*], 'admin') && 'Admin'").grafana(false)),
-    r("RM062", "grafana-admin-not-allowed", W,
+    r("RM072", "grafana-admin-not-allowed", W,
       "Grafana: `'GrafanaAdmin'` makes the user server admin only with `allow_assign_grafana_admin = true`; without it the user is only Admin.",
       Example::new("contains(groups[*], 'root') && 'GrafanaAdmin'", "contains(groups[*], 'root') && 'Admin'").grafana(false)),
-    r("RM063", "grafana-unquoted-special-key", E,
+    r("RM073", "grafana-unquoted-special-key", E,
       "Grafana: a claim name with `-`, `:` or `/` unquoted: `my-client` is a SUBTRACTION in Grafana 11.3+ (null, silently) and a syntax error before; `custom:groups` and `https://x/roles` are syntax errors. Double-quote the name.",
       Example::new("contains(resource_access.my-client.roles[*], 'admin') && 'Admin'", "contains(resource_access.\"my-client\".roles[*], 'admin') && 'Admin'").grafana(false)),
-    r("RM064", "grafana-backtick-literal", E,
+    r("RM074", "grafana-backtick-literal", E,
       "Grafana: a backtick literal that is not JSON (`` `admin` ``) is a syntax error in both of Grafana's engines: the search fails at every login. Strings take single quotes.",
       Example::new("contains(groups[*], `admin`) && 'Admin'", "contains(groups[*], 'admin') && 'Admin'").grafana(false)),
-    r("RM065", "grafana-groups-not-strings", W,
+    r("RM075", "grafana-groups-not-strings", W,
       "Grafana: a groups or org path must give an array of strings: non-string items (objects) are dropped and any other value is no groups, with no error (grafana/grafana#78977).",
       Example::new("groups", "groups[*].name").role(ExprRole::Path).claims(r#"{"groups":[{"name":"admins"}]}"#).grafana(true)),
-    r("RM066", "grafana-strict-without-role", W,
+    r("RM076", "grafana-strict-without-role", W,
       "Grafana: under `role_attribute_strict` a mapping that can give no role makes the login fail (\"IdP did not return a role attribute\").",
       Example::new("contains(groups[*], 'admin') && 'Admin'", "contains(groups[*], 'admin') && 'Admin' || 'Viewer'").grafana(false).strict()),
-    r("RM067", "grafana-org-mapping-invalid-role", W,
+    r("RM077", "grafana-org-mapping-invalid-role", W,
       "Grafana: an `org_mapping` entry `group:org:role` whose role is not `None`, `Viewer`, `Editor` or `Admin` (case-sensitive) is Viewer; under `role_attribute_strict` the whole mapping is emptied.",
       Example::new("admins:1:admin editors:2", "admins:1:Admin editors:2").grafana(false).role(ExprRole::OrgMapping)),
-    r("RM068", "grafana-skip-org-role-sync", W,
+    r("RM078", "grafana-skip-org-role-sync", W,
       "Grafana: `skip_org_role_sync` is on beside a role mapping: Grafana never evaluates it.",
       Example::new("contains(groups[*], 'admin') && 'Admin'", "").grafana(false).skip_sync()),
 }

@@ -118,6 +118,7 @@ fn all_options() -> Vec<LintOptions> {
                     roles: Some(vec!["Admin".into(), "admin".into(), "".into()]),
                     edition: Edition::Oss,
                     org_id: Some("home-lab".into()),
+                    compare_with: Some(rolemap_engine::Dialect::Grafana),
                     target,
                     grafana: GrafanaOptions {
                         list: role == ExprRole::Path,

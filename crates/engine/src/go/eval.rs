@@ -86,12 +86,13 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
     pub(crate) fn eval(&mut self, node: &'a Node, value: &GoValue<'a>) -> Res<'a> {
         self.step(node.span)?;
         if T::ACTIVE {
-            self.tracer.enter(node, &traced(value));
+            self.tracer
+                .enter(node, &traced(value, self.rules.community));
         }
         let r = crate::with_stack(&mut || self.eval_node(node, value));
         if T::ACTIVE {
             let shown = match &r {
-                Ok(v) => Ok(traced(v)),
+                Ok(v) => Ok(traced(v, self.rules.community)),
                 Err(e) => Err(e.clone()),
             };
             self.tracer.exit(node, &shown);
@@ -111,7 +112,7 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
             NodeKind::Literal { value: lit, .. } => V::from_json(lit),
             NodeKind::Subexpr { lhs, rhs } => {
                 let left = self.eval(lhs, value)?;
-                if left.is_nil() {
+                if left.is_nil() && self.rules.nil_stops_subexpression {
                     return Ok(V::Nil);
                 }
                 self.eval(rhs, &left)?
@@ -133,6 +134,11 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
             }
             NodeKind::Projection { kind, lhs, rhs } => {
                 self.projection(node, kind, lhs, rhs, value)?
+            }
+            NodeKind::MultiList(_) | NodeKind::MultiHash(_)
+                if value.is_nil() && self.rules.multiselect_of_nil_is_nil =>
+            {
+                V::Nil
             }
             NodeKind::MultiList(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -253,7 +259,15 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
                 let left = self.eval(lhs, value)?;
                 match left {
                     V::Nil => return Ok(V::Nil),
-                    V::Array(a) => slice(&a, s).map_err(|m| go_error(m, node.span))?,
+                    V::Array(a) => slice(&a, s).map_err(|m| {
+                        // v0.4.0 capitalizes the message.
+                        let m = if self.rules.community {
+                            m
+                        } else {
+                            m.replacen('i', "I", 1)
+                        };
+                        go_error(m, node.span)
+                    })?,
                     V::String(text) if self.rules.community => {
                         let chars: Vec<char> = text.chars().collect();
                         return Ok(match slice(&chars, s) {
@@ -310,8 +324,8 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
 
 /// A value as a tracer sees it (what `encoding/json` writes; `null` for
 /// what it cannot write).
-fn traced<'a>(v: &GoValue<'_>) -> crate::Value<'a> {
-    crate::Value::from_json_owned(v.to_json().unwrap_or(serde_json::Value::Null))
+fn traced<'a>(v: &GoValue<'_>, community: bool) -> crate::Value<'a> {
+    crate::Value::from_json_owned(v.to_json(community).unwrap_or(serde_json::Value::Null))
 }
 
 fn compare<'a>(op: Comparator, l: &GoValue<'_>, r: &GoValue<'_>) -> GoValue<'a> {

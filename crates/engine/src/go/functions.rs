@@ -209,6 +209,12 @@ pub(crate) fn call<'a>(
     span: Span,
 ) -> Res<'a> {
     let community = it.rules.community;
+    if name == super::parse::NO_NAME {
+        return Err(go_error(
+            "interface conversion: interface {} is nil, not string",
+            span,
+        ));
+    }
     let Some(sig) = signature(name, community) else {
         return Err(go_error(format!("unknown function: {name}"), span));
     };
@@ -236,13 +242,14 @@ pub(crate) fn call<'a>(
         "floor" => V::Number(num(0).floor()),
         "avg" => {
             let a = arr(0);
-            if a.is_empty() {
+            if a.is_empty() && community {
                 V::Nil
             } else {
-                V::Number(numbers(&a).iter().sum::<f64>() / a.len() as f64)
+                V::Number(numbers(&a).iter().fold(0.0, |t, n| t + n) / a.len() as f64)
             }
         }
-        "sum" => V::Number(numbers(&arr(0)).iter().sum()),
+        // Go sums from +0 (Rust's `sum` of floats starts from -0).
+        "sum" => V::Number(numbers(&arr(0)).iter().fold(0.0, |t, n| t + n)),
         "contains" => match &args[0] {
             V::String(s) => V::Bool(matches!(&args[1], V::String(e) if s.contains(&**e))),
             V::Array(a) => {
@@ -313,10 +320,14 @@ pub(crate) fn call<'a>(
                 match a {
                     V::Object(m) => out.extend(m.iter().map(|(k, v)| (Rc::clone(k), v.clone()))),
                     other => {
+                        let ty = if other.is_nil() {
+                            "nil"
+                        } else {
+                            other.go_type(community)
+                        };
                         return err(&format!(
-                        "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
-                        other.go_type()
-                    ))
+                            "interface conversion: interface {{}} is {ty}, not map[string]interface {{}}"
+                        ));
                     }
                 }
             }
@@ -335,13 +346,17 @@ pub(crate) fn call<'a>(
         "to_number" => match &args[0] {
             V::Number(n) => V::Number(*n),
             V::String(s) => parse_float(s).map_or(V::Nil, V::Number),
+            V::ExprRef(_) => return err("unknown type"),
             _ => V::Nil,
         },
         "to_string" => match &args[0] {
             V::String(_) => args[0].clone(),
             other => {
-                let j = other.to_json().map_err(|m| go_error(m, span))?;
-                V::str(&super::json::marshal(&j).map_err(|m| go_error(m, span))?)
+                let mut text = String::new();
+                other
+                    .marshal(community, &mut text)
+                    .map_err(|m| go_error(m, span))?;
+                V::str(&text)
             }
         },
         "type" => V::str(match &args[0] {
@@ -362,7 +377,7 @@ fn uncomparable(a: &V<'_>, b: &V<'_>) -> Option<String> {
     match (a, b) {
         (V::Array(_), V::Array(_)) | (V::Object(_), V::Object(_)) => Some(format!(
             "runtime error: comparing uncomparable type {}",
-            a.go_type()
+            a.go_type(true)
         )),
         _ => None,
     }

@@ -8,7 +8,51 @@ use serde_json::{Map, Value as Json};
 /// A JSON text as `json.Unmarshal` reads it; `Err` is Go's message.
 pub(crate) fn parse_value(text: &str) -> Result<Json, String> {
     let v: Json = serde_json::from_str(text).map_err(|e| go_error(text, &e))?;
-    to_go(v)
+    let v = to_go(v)?;
+    Ok(if has_negative_zero(text) {
+        negative_zeros(text, v)
+    } else {
+        v
+    })
+}
+
+/// Whether the JSON text writes a `-0` integer (serde_json reads it as 0;
+/// Go as the float64 -0).
+fn has_negative_zero(text: &str) -> bool {
+    text.contains("-0")
+}
+
+/// `v` read again with every number of the text as a float64, so that an
+/// integer `-0` keeps its sign.
+fn negative_zeros(text: &str, v: Json) -> Json {
+    let mut floats = String::with_capacity(text.len() + 4);
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            if c == b'\\' {
+                floats.push_str(&text[i..i + 2.min(b.len() - i)]);
+                i += 2;
+                continue;
+            }
+            in_string = c != b'"';
+        } else if c == b'"' {
+            in_string = true;
+        } else if c == b'-'
+            && b.get(i + 1) == Some(&b'0')
+            && !matches!(b.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9'))
+        {
+            floats.push_str("-0.0");
+            i += 2;
+            continue;
+        }
+        let w = text[i..].chars().next().map_or(1, char::len_utf8);
+        floats.push_str(&text[i..i + w]);
+        i += w;
+    }
+    serde_json::from_str(&floats).unwrap_or(v)
 }
 
 /// A `"quoted"` JSON string as `json.Unmarshal` reads it.
@@ -125,6 +169,9 @@ pub(crate) fn number_text(f: f64) -> Result<String, String> {
     if !f.is_finite() {
         return Err(format!("json: unsupported value: {}", go_float(f)));
     }
+    if f == 0.0 && f.is_sign_negative() {
+        return Ok("-0".into());
+    }
     Ok(crate::jsnum::to_js_string(f))
 }
 
@@ -139,22 +186,19 @@ pub(crate) fn go_float(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0" } else { "0" }.into();
     }
-    let exp = f.abs().log10().floor() as i32;
-    if (-4..21).contains(&exp) {
-        let s = crate::jsnum::to_js_string(f);
-        if !s.contains('e') {
-            return s;
-        }
-    }
-    // Exponent form with at least two exponent digits.
+    // `strconv.FormatFloat(f, 'g', -1, 64)`: the shortest digits, in
+    // exponent form when the exponent is below -4 or from 6 on.
     let s = format!("{f:e}");
     let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
     let e: i32 = e.parse().unwrap_or(0);
+    if (-4..6).contains(&e) {
+        return crate::jsnum::to_js_string(f);
+    }
     let sign = if e < 0 { '-' } else { '+' };
     format!("{mant}e{sign}{:02}", e.abs())
 }
 
-fn write_string(s: &str, out: &mut String) {
+pub(crate) fn write_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -56,7 +56,7 @@ pub(crate) fn search<'a, T: crate::eval::Tracer<'a>>(
         limits,
     };
     let result = it.eval(ast, &root)?;
-    result.to_json().map_err(|m| {
+    result.to_json(rules.community).map_err(|m| {
         Error::new(
             ErrorKind::Runtime,
             format!("the result cannot be written as JSON: {m}"),

@@ -439,7 +439,7 @@ impl<'t> Parser<'t> {
             match self.current() {
                 Tok::Colon => {
                     index += 1;
-                    if index == 3 {
+                    if index == 3 && self.rules.community {
                         let t = self.token(0);
                         return Err(self.syntax(
                             "a slice has at most two `:`".into(),
@@ -633,21 +633,33 @@ impl<'t> Parser<'t> {
     }
 
     fn call(&mut self, open: &Token, left: Node) -> Result<Node, Error> {
-        let NodeKind::Field {
-            name,
-            quoted: false,
-        } = &left.kind
-        else {
-            // The Go engines name the token two before the argument.
-            let at = self.index.saturating_sub(2);
-            let bad = &self.tokens[at];
-            return Err(self.syntax(
-                "only a function name can be called: `name(args)`".into(),
-                "Invalid node as function name.".into(),
-                bad.span.to(open.span),
-            ));
+        let name: Arc<str> = match &left.kind {
+            NodeKind::Field {
+                name,
+                quoted: false,
+            } => Arc::clone(name),
+            // v0.4.0 calls whatever name the node holds: `f(a)(b)` is
+            // `f(b)`, `'g'(a)` calls `g`; a node with none fails when
+            // evaluated (see `NO_NAME`).
+            NodeKind::Field { name, .. } | NodeKind::Call { name, .. } if !self.rules.community => {
+                Arc::clone(name)
+            }
+            NodeKind::Literal {
+                value: Json::String(s),
+                ..
+            } if !self.rules.community => Arc::from(s.as_str()),
+            _ if !self.rules.community => Arc::from(NO_NAME),
+            _ => {
+                // The Go engines name the token two before the argument.
+                let at = self.index.saturating_sub(2);
+                let bad = &self.tokens[at];
+                return Err(self.syntax(
+                    "only a function name can be called: `name(args)`".into(),
+                    "Invalid node as function name.".into(),
+                    bad.span.to(open.span),
+                ));
+            }
         };
-        let name = Arc::clone(name);
         let name_span = left.span;
         let args = self.separated(
             |p| p.current() == Tok::Rparen,
@@ -664,6 +676,10 @@ impl<'t> Parser<'t> {
         ))
     }
 }
+
+/// The name of a call on a node that holds no name (v0.4.0 fails on it
+/// when evaluating the call).
+pub(crate) const NO_NAME: &str = "\u{0}";
 
 fn field(t: &Token, quoted: bool) -> Node {
     Node::new(

@@ -42,8 +42,10 @@ impl<'a> GoValue<'a> {
     }
 
     /// The JSON of the value; `Err` is `encoding/json`'s message for what
-    /// it cannot write (NaN, infinities, functions).
-    pub(crate) fn to_json(&self) -> Result<Json, String> {
+    /// it cannot write (NaN, infinities, and in the community engine an
+    /// expression reference, a Go func; v0.4.0's is a struct with no
+    /// exported fields: `{}`).
+    pub(crate) fn to_json(&self, community: bool) -> Result<Json, String> {
         Ok(match self {
             GoValue::Nil => Json::Null,
             GoValue::Bool(b) => Json::Bool(*b),
@@ -55,22 +57,55 @@ impl<'a> GoValue<'a> {
             GoValue::Array(items) => Json::Array(
                 items
                     .iter()
-                    .map(GoValue::to_json)
+                    .map(|v| v.to_json(community))
                     .collect::<Result<_, _>>()?,
             ),
             GoValue::Object(m) => {
                 let mut out = serde_json::Map::with_capacity(m.len());
                 for (k, v) in m.iter() {
-                    out.insert(k.to_string(), v.to_json()?);
+                    out.insert(k.to_string(), v.to_json(community)?);
                 }
                 Json::Object(out)
             }
+            GoValue::ExprRef(_) if !community => Json::Object(serde_json::Map::new()),
             GoValue::ExprRef(_) => {
                 return Err(
                     "json: unsupported type: func(interface {}) (interface {}, error)".into(),
                 )
             }
         })
+    }
+
+    /// `json.Marshal`'s text of the value (keys sorted, `-0` kept).
+    pub(crate) fn marshal(&self, community: bool, out: &mut String) -> Result<(), String> {
+        match self {
+            GoValue::Number(f) => out.push_str(&super::json::number_text(*f)?),
+            GoValue::String(s) => super::json::write_string(s, out),
+            GoValue::Array(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.marshal(community, out)?;
+                }
+                out.push(']');
+            }
+            GoValue::Object(m) => {
+                out.push('{');
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    super::json::write_string(k, out);
+                    out.push(':');
+                    v.marshal(community, out)?;
+                }
+                out.push('}');
+            }
+            other => out.push_str(&super::json::marshal(&other.to_json(community)?)?),
+        }
+        Ok(())
     }
 
     pub(crate) fn str(s: &str) -> GoValue<'a> {
@@ -117,7 +152,7 @@ impl<'a> GoValue<'a> {
     }
 
     /// The Go type name (`%T`) as panics name it.
-    pub(crate) fn go_type(&self) -> &'static str {
+    pub(crate) fn go_type(&self, community: bool) -> &'static str {
         match self {
             GoValue::Nil => "<nil>",
             GoValue::Bool(_) => "bool",
@@ -125,7 +160,8 @@ impl<'a> GoValue<'a> {
             GoValue::String(_) => "string",
             GoValue::Array(_) => "[]interface {}",
             GoValue::Object(_) => "map[string]interface {}",
-            GoValue::ExprRef(_) => "func(interface {}) (interface {}, error)",
+            GoValue::ExprRef(_) if community => "func(interface {}) (interface {}, error)",
+            GoValue::ExprRef(_) => "jmespath.expRef",
         }
     }
 

@@ -157,7 +157,7 @@ fn settings_rules(opts: &LintOptions, whole: Span, diags: &mut Vec<Diagnostic>) 
     let g = &opts.grafana;
     if g.skip_org_role_sync && opts.role == ExprRole::RoleMapping && !g.list {
         diags.push(
-            diag("RM068", whole, "skip_org_role_sync is on: Grafana never evaluates role_attribute_path (nor org_mapping), so this mapping does nothing".into(), "never evaluated")
+            diag("RM078", whole, "skip_org_role_sync is on: Grafana never evaluates role_attribute_path (nor org_mapping), so this mapping does nothing".into(), "never evaluated")
                 .with_help("turn skip_org_role_sync off, or remove the mapping"),
         );
     }
@@ -181,7 +181,7 @@ fn org_mapping_rules(src: &str, opts: &LintOptions, diags: &mut Vec<Diagnostic>)
                 };
                 let span = Span::new(start, start + entry.len());
                 diags.push(
-                    diag("RM067", span, format!("org_mapping entry `{entry}`: `{role}` is not a role (None, Viewer, Editor, Admin, case-sensitive): {then}"), "not a role")
+                    diag("RM077", span, format!("org_mapping entry `{entry}`: `{role}` is not a role (None, Viewer, Editor, Admin, case-sensitive): {then}"), "not a role")
                         .with_help(format!("write the role as Grafana spells it, e.g. `{}:Viewer`", parts[..2].join(":"))),
                 );
             }
@@ -193,7 +193,7 @@ fn org_mapping_rules(src: &str, opts: &LintOptions, diags: &mut Vec<Diagnostic>)
 fn syntax_rules(src: &str, message: &str, span: Span, diags: &mut Vec<Diagnostic>) {
     if let Some((s, e, text)) = bad_backtick(src) {
         diags.push(
-            diag("RM064", Span::new(s, e), format!("`` `{text}` `` is not JSON: both of Grafana's engines reject a backtick literal that is not JSON (jmespath.js reads it as a string), so the search fails at every login"), "not JSON")
+            diag("RM074", Span::new(s, e), format!("`` `{text}` `` is not JSON: both of Grafana's engines reject a backtick literal that is not JSON (jmespath.js reads it as a string), so the search fails at every login"), "not JSON")
                 .with_help(format!("write the string in single quotes: '{}'", text.trim())),
         );
         return;
@@ -201,7 +201,7 @@ fn syntax_rules(src: &str, message: &str, span: Span, diags: &mut Vec<Diagnostic
     if let Some((s, e)) = unquoted_colon_name(src) {
         let name = &src[s..e];
         diags.push(
-            diag("RM063", Span::new(s, e), format!("`{name}` must be double-quoted: unquoted, `:` or `/` is a syntax error and the search fails at every login"), "quote it")
+            diag("RM073", Span::new(s, e), format!("`{name}` must be double-quoted: unquoted, `:` or `/` is a syntax error and the search fails at every login"), "quote it")
                 .with_help(format!("\"{name}\"")),
         );
         return;
@@ -241,7 +241,7 @@ fn tree_rules(src: &str, expr: &Expression, opts: &LintOptions, diags: &mut Vec<
                 let name = format!("{left}-{right}");
                 let fixed = text.replacen(&name, &format!("\"{name}\""), 1);
                 diags.push(
-                    diag("RM063", n.span.into(), format!("`{name}` is `{l}` MINUS `{r}` in Grafana 11.3+ (null, silently) and a syntax error in 11.2 and earlier; a name with `-` must be double-quoted"), "a subtraction")
+                    diag("RM073", n.span.into(), format!("`{name}` is `{l}` MINUS `{r}` in Grafana 11.3+ (null, silently) and a syntax error in 11.2 and earlier; a name with `-` must be double-quoted"), "a subtraction")
                         .with_help(format!("quote the name: {fixed}")),
                 );
             }
@@ -267,13 +267,13 @@ fn tree_rules(src: &str, expr: &Expression, opts: &LintOptions, diags: &mut Vec<
         if s.eq_ignore_ascii_case("GrafanaAdmin") {
             if !g.allow_assign_grafana_admin {
                 diags.push(
-                    diag("RM062", lit.span.into(), format!("`{s}` makes the user Admin, but server admin only with allow_assign_grafana_admin = true"), "only Admin")
+                    diag("RM072", lit.span.into(), format!("`{s}` makes the user Admin, but server admin only with allow_assign_grafana_admin = true"), "only Admin")
                         .with_help("set allow_assign_grafana_admin = true, or map to 'Admin'"),
                 );
             }
         } else if !valid_role(s) {
             diags.push(
-                diag("RM061", lit.span.into(), format!("`{s}` is not a Grafana role even title-cased: Grafana logs \"invalid role\", reads the next source, and the user gets auto_assign_org_role (or, strict, cannot log in)"), "not a role")
+                diag("RM071", lit.span.into(), format!("`{s}` is not a Grafana role even title-cased: Grafana logs \"invalid role\", reads the next source, and the user gets auto_assign_org_role (or, strict, cannot log in)"), "not a role")
                     .with_help("use 'None', 'Viewer', 'Editor', 'Admin' or 'GrafanaAdmin'"),
             );
         }
@@ -297,14 +297,14 @@ fn role_rules(expr: &Expression, opts: &LintOptions, diags: &mut Vec<Diagnostic>
                 _ => whole,
             };
             diags.push(
-                diag("RM060", span, format!("on a source that lacks the claims it tests (an ID token without groups), this gives `{role}`, a valid role: Grafana stops at the FIRST source and never reads userinfo or the access token (grafana/grafana#106686)"), "decides at the first source")
+                diag("RM070", span, format!("on a source that lacks the claims it tests (an ID token without groups), this gives `{role}`, a valid role: Grafana stops at the FIRST source and never reads userinfo or the access token (grafana/grafana#106686)"), "decides at the first source")
                     .with_help("drop the constant fallback so that a source without the claim gives no role, and set [users] auto_assign_org_role for everyone else"),
             );
         }
     }
     if opts.grafana.role_attribute_strict && on_empty.as_deref().is_none_or(|r| !valid_role(r)) {
         diags.push(
-            diag("RM066", whole, "under role_attribute_strict, a user for whom no source gives a role cannot log in (\"IdP did not return a role attribute\"), and this mapping gives none without its claims".into(), "can give no role")
+            diag("RM076", whole, "under role_attribute_strict, a user for whom no source gives a role cannot log in (\"IdP did not return a role attribute\"), and this mapping gives none without its claims".into(), "can give no role")
                 .with_help("add a last branch with a role (`|| 'Viewer'`) if such users may log in"),
         );
     }
@@ -324,7 +324,7 @@ fn list_rules(expr: &Expression, opts: &LintOptions, diags: &mut Vec<Diagnostic>
         if let Some(p) = problem {
             diags.push(
                 diag(
-                    "RM065",
+                    "RM075",
                     whole,
                     format!("on sample #{} it gives {p}", i + 1),
                     "not a list of strings",

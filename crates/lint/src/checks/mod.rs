@@ -218,6 +218,7 @@ fn check_tree(cx: &mut Ctx<'_>, expr: &Expression) -> Outcome {
     calls::check(cx, expr.ast(), &a);
     mapping::check(cx, expr.ast(), &a);
     syntax::dialects(cx, expr);
+    syntax::grafana(cx);
     samples::check(cx, expr);
     Outcome {
         summary: a.value.to_string(),
