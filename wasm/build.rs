@@ -128,7 +128,9 @@ fn main() {
         // Grafana configurations (`grafana-*` folders): the text as written,
         // with `target: "grafana"`; the main one (grafana.ini) first.
         let mut grafana = Vec::new();
-        files_under(folder, &["ini", "env", "yaml", "yml"], &mut grafana);
+        // YAML (Helm values, compose files) is left out: the module has no
+        // YAML parser.
+        files_under(folder, &["ini", "env"], &mut grafana);
         let mut grafana: Vec<(String, String)> = grafana
             .iter()
             .filter_map(|f| {

@@ -110,14 +110,20 @@ fn value_json(v: &Value<'_>, dialect: Dialect) -> Json {
 }
 
 /// `simulateGrafana(config, file, samples)`: Grafana's login for each
-/// sample. `config` is the text of a grafana.ini, an env file or Helm
-/// values, told by `file` (its name); `samples` a JSON array of
+/// sample. `config` is the text of a grafana.ini or an env file, told by
+/// `file` (its name; YAML is refused); `samples` a JSON array of
 /// `{label, text}` (text: a claims object, `{"id_token": ..., "userinfo":
 /// ..., "access_token": ...}` or a JWT). Gives `{ok, outcomes, lint}`,
 /// `lint` holding each expression setting's diagnostics.
 pub fn simulate_grafana(config_text: &str, file: &str, samples_text: &str) -> Json {
     use rolemap_simulate::grafana::{simulate, GrafanaConfig, GrafanaSample, Settings};
-    let config = Settings::parse(Path::new(file), config_text)
+    if file.ends_with(".yaml") || file.ends_with(".yml") {
+        return failure(
+            "config",
+            "the playground reads grafana.ini and env files (no YAML parser, to keep the page small): paste the `grafana.ini:` values as INI sections, or use `rolemap simulate values.yaml`",
+        );
+    }
+    let config = Settings::parse_plain(Path::new(file), config_text)
         .map_err(|e| format!("{file}: {e}"))
         .and_then(GrafanaConfig::new);
     let config = match config {

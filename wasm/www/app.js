@@ -422,7 +422,6 @@ function refreshSampleOptions() {
 
 // The file name Grafana's reader goes by, from a preset's config path.
 function grafanaFile(configPath) {
-  if (/\.ya?ml$/.test(configPath)) return 'values.yaml';
   if (/\.env$/.test(configPath)) return 'grafana.env';
   return 'grafana.ini';
 }

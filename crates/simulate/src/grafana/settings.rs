@@ -147,20 +147,31 @@ impl Settings {
         Settings::parse(path, &text).map_err(err)
     }
 
-    /// Reads `text`, the contents of `path`.
+    /// Reads `text`, the contents of `path` (INI, env file or YAML, told
+    /// by the name).
     pub fn parse(path: &Path, text: &str) -> Result<Settings, String> {
+        let name = lower_name(path);
+        if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            return Settings::parse_plain(path, text);
+        }
         let mut s = Settings {
             path: path.to_path_buf(),
             ..Settings::default()
         };
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if name.ends_with(".yaml") || name.ends_with(".yml") {
-            s.read_yaml(text)?;
-        } else if name.ends_with(".env") || name.starts_with(".env") {
+        s.read_yaml(text)?;
+        s.finish()
+    }
+
+    /// Reads `text` as an env file (a name ending in `.env` or starting
+    /// with `.env`) or else as INI; never YAML (the playground reads these
+    /// two without a YAML parser).
+    pub fn parse_plain(path: &Path, text: &str) -> Result<Settings, String> {
+        let mut s = Settings {
+            path: path.to_path_buf(),
+            ..Settings::default()
+        };
+        let name = lower_name(path);
+        if name.ends_with(".env") || name.starts_with(".env") {
             for (n, line) in text.lines().enumerate() {
                 if let Some((key, value)) = env_line(line) {
                     s.set_env(&key, value, &format!("{}:{}", file_name(path), n + 1));
@@ -170,13 +181,18 @@ impl Settings {
             s.read_ini(text, &file_name(path))
                 .map_err(|e| e.to_string())?;
         }
-        s.check_keys();
-        if !s.sections.keys().any(|k| k.starts_with("auth.")) {
+        s.finish()
+    }
+
+    /// The checks once every setting is read.
+    fn finish(mut self) -> Result<Settings, String> {
+        self.check_keys();
+        if !self.sections.keys().any(|k| k.starts_with("auth.")) {
             return Err(
                 "no `[auth.generic_oauth]` settings: set `role_attribute_path` and the other settings in that section (or `GF_AUTH_GENERIC_OAUTH_*` variables)".into(),
             );
         }
-        Ok(s)
+        Ok(self)
     }
 
     fn read_ini(&mut self, text: &str, file: &str) -> Result<(), ini::IniError> {
@@ -370,6 +386,14 @@ impl Settings {
                 },
             );
     }
+}
+
+/// The file name, lower-cased.
+fn lower_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 /// Whether `v` is entirely wrapped in a pair of `'` or `"`.
