@@ -189,7 +189,7 @@ impl Settings {
         self.check_keys();
         if !self.sections.keys().any(|k| k.starts_with("auth.")) {
             return Err(
-                "no `[auth.generic_oauth]` settings: set `role_attribute_path` and the other settings in that section (or `GF_AUTH_GENERIC_OAUTH_*` variables)".into(),
+                "read as Grafana's configuration, it has no `[auth.generic_oauth]` settings: set `role_attribute_path` and the other settings in that section (or `GF_AUTH_GENERIC_OAUTH_*` variables); a Pangolin config is a `.toml`, `.json`, `.yaml` or `.yml` file".into(),
             );
         }
         Ok(self)
