@@ -198,3 +198,14 @@ fn issue_89128_a_mangled_expression_is_a_syntax_error() {
     assert_eq!(o.role_source, Some("default"));
     assert!(role_error(&o).is_some());
 }
+
+#[test]
+fn what_is_not_simulated_is_said() {
+    let o = login(
+        "[auth.generic_oauth]\nenabled = false\nteam_ids = 1,2\nrole_attribute_path = role\n",
+        json!({"email": "a@x", "role": "Editor"}),
+    );
+    assert!(o.ok);
+    assert!(codes(&o).contains(&"not-simulated"), "{:?}", o.hints);
+    assert!(codes(&o).contains(&"oauth-disabled"), "{:?}", o.hints);
+}

@@ -191,6 +191,26 @@ impl GrafanaConfig {
                 settings.hints.push(hint);
             }
         }
+        for key in ["team_ids", "allowed_organizations"] {
+            if let Some(s) = settings.get(GENERIC_OAUTH, key) {
+                let hint = Hint {
+                    code: "not-simulated",
+                    message: format!("{}: `{key}` is checked against the IdP's API (teams, organizations), which rolemap does not call: the simulated logins pass that check", s.origin),
+                    fix: "check that membership at the IdP".into(),
+                };
+                settings.hints.push(hint);
+            }
+        }
+        if settings
+            .get(GENERIC_OAUTH, "enabled")
+            .is_none_or(|s| !boolean(Some(&s.value)))
+        {
+            settings.hints.push(Hint {
+                code: "oauth-disabled",
+                message: "[auth.generic_oauth] is not enabled (Grafana's default is `enabled = false`): Grafana offers no such login".into(),
+                fix: "set enabled = true".into(),
+            });
+        }
         let get = |k: &str| settings.get(GENERIC_OAUTH, k).map(|s| s.value.as_str());
         let path = |k: &'static str| get(k).and_then(|v| Path::new(k, v));
         let users = |k: &str| settings.get("users", k).map(|s| s.value.clone());
