@@ -209,3 +209,21 @@ fn what_is_not_simulated_is_said() {
     assert!(codes(&o).contains(&"not-simulated"), "{:?}", o.hints);
     assert!(codes(&o).contains(&"oauth-disabled"), "{:?}", o.hints);
 }
+
+#[test]
+fn an_unsigned_id_token_is_not_read() {
+    let claims = json!({"email": "a@x", "role": "Admin"});
+    let unsigned = rolemap_simulate::jwt::encode_unsigned(claims.as_object().expect("object"));
+    let o = login(
+        "[auth.generic_oauth]\nrole_attribute_path = role\n",
+        json!({"id_token": unsigned.clone()}),
+    );
+    // Grafana's JWT form needs a non-empty signature: no source, no e-mail.
+    assert!(!o.ok);
+    assert!(codes(&o).contains(&"source-unreadable"), "{:?}", o.hints);
+    let o = login(
+        "[auth.generic_oauth]\nrole_attribute_path = role\n",
+        json!({"id_token": format!("{unsigned}c2ln")}),
+    );
+    assert_eq!((o.ok, o.role.as_deref()), (true, Some("Admin")));
+}

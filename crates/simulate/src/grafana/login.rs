@@ -501,6 +501,14 @@ fn read_sources<'s>(
     sample: &'s GrafanaSample,
 ) -> Vec<(Source, &'s Json, Typed)> {
     let mut out = Vec::new();
+    for (src, why) in &sample.dropped {
+        run.step(src.name(), "source", None, None, None, why.clone());
+        run.hint(
+            "source-unreadable",
+            format!("the {} is {why}", src.name()),
+            "give Grafana what the IdP sends: a signed JWT, a JSON userinfo response".into(),
+        );
+    }
     for src in [Source::IdToken, Source::Userinfo, Source::AccessToken] {
         let Some(claims) = sample.source(src) else {
             continue;

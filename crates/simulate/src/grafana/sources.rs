@@ -53,7 +53,25 @@ pub struct GrafanaSample {
     pub access_token: Option<Json>,
     /// The `api_url + "/emails"` response, when given.
     pub emails: Option<Json>,
+    /// Sources given that Grafana cannot read, and why.
+    pub dropped: Vec<(Source, String)>,
 }
+
+/// Whether `s` has the form Grafana requires of a JWT before decoding it:
+/// three non-empty parts of `-`, `_`, `=`, ASCII letters and digits,
+/// separated by dots (so an unsigned token with an empty signature fails).
+pub fn grafana_jwt_form(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'='))
+        })
+}
+
+/// Why Grafana drops a token that is not in its JWT form.
+const NOT_JWT_FORM: &str = "not in the JWT form Grafana checks (three non-empty base64url parts: an unsigned token's empty signature fails): Grafana logs an error and ignores it";
 
 impl GrafanaSample {
     /// The claims of `source`.
@@ -78,30 +96,43 @@ impl GrafanaSample {
                 userinfo: None,
                 access_token: None,
                 emails: None,
+                dropped: Vec::new(),
             });
         }
         let mut map = map;
-        let mut claims = |key: &str, opaque_ok: bool| -> Result<Option<Json>, String> {
+        let mut dropped = Vec::new();
+        let mut claims = |key: &str, source: Source| -> Result<Option<Json>, String> {
             match map.remove(key) {
                 None | Some(Json::Null) => Ok(None),
                 Some(v @ Json::Object(_)) => Ok(Some(v)),
+                Some(Json::String(s)) if source == Source::Userinfo => {
+                    let _ = s;
+                    dropped.push((source, "a string (a signed userinfo response?): Grafana decodes the api_url response as JSON and ignores it".to_string()));
+                    Ok(None)
+                }
                 Some(Json::String(s)) => match decode_jwt(&s) {
+                    Ok(_) if !grafana_jwt_form(&s) => {
+                        dropped.push((source, NOT_JWT_FORM.to_string()));
+                        Ok(None)
+                    }
                     Ok(jwt) => Ok(Some(Json::Object(jwt.payload))),
-                    Err(_) if opaque_ok => Ok(None),
+                    // An opaque access token is no claim source.
+                    Err(_) if source == Source::AccessToken => Ok(None),
                     Err(e) => Err(format!("{label}: `{key}` is not a JWT: {e}")),
                 },
                 Some(_) => Err(format!("{label}: `{key}` must be a claims object or a JWT")),
             }
         };
-        let id_token = claims("id_token", false)?;
-        let userinfo = claims("userinfo", false)?;
-        let access_token = claims("access_token", true)?;
+        let id_token = claims("id_token", Source::IdToken)?;
+        let userinfo = claims("userinfo", Source::Userinfo)?;
+        let access_token = claims("access_token", Source::AccessToken)?;
         Ok(GrafanaSample {
             label: label.to_string(),
             id_token,
             userinfo,
             access_token,
             emails: map.remove("emails"),
+            dropped,
         })
     }
 
@@ -114,7 +145,14 @@ impl GrafanaSample {
             return GrafanaSample::from_json(label, value);
         }
         let jwt = decode_jwt(text).map_err(|e| format!("{label}: neither JSON nor a JWT: {e}"))?;
-        GrafanaSample::from_json(label, Json::Object(jwt.payload))
+        let mut sample = GrafanaSample::from_json(label, Json::Object(jwt.payload))?;
+        if !grafana_jwt_form(text.trim()) {
+            sample.id_token = None;
+            sample
+                .dropped
+                .push((Source::IdToken, NOT_JWT_FORM.to_string()));
+        }
+        Ok(sample)
     }
 }
 
@@ -164,9 +202,17 @@ mod tests {
             json!({"id_token": jwt, "userinfo": {"groups": ["admin"]}, "access_token": "opaque"}),
         )
         .expect("ok");
-        assert_eq!(multi.id_token, Some(json!({"sub": "2"})));
+        // An unsigned token (empty signature) is not in Grafana's JWT form.
+        assert_eq!(multi.id_token, None);
+        assert_eq!(multi.dropped.len(), 1);
         assert_eq!(multi.userinfo, Some(json!({"groups": ["admin"]})));
         assert_eq!(multi.access_token, None);
+        let signed = format!("{jwt}c2ln");
+        let multi = GrafanaSample::from_json("b", json!({"id_token": signed})).expect("ok");
+        assert_eq!(multi.id_token, Some(json!({"sub": "2"})));
+        assert!(
+            grafana_jwt_form("a.b.c") && !grafana_jwt_form("a.b.") && !grafana_jwt_form("a.b+.c")
+        );
         assert!(GrafanaSample::from_json("c", json!({"id_token": "x.y"})).is_err());
         assert!(GrafanaSample::from_json("d", json!([1])).is_err());
     }
