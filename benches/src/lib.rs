@@ -229,3 +229,31 @@ pub fn sim_samples(users: usize) -> Vec<rolemap_simulate::Sample> {
         })
         .collect()
 }
+
+/// The `n`th of a deterministic series of Pocket ID-like ID token payloads,
+/// as one line of compact JSON (about 300 bytes, as Pocket ID's are): every
+/// tenth user is in `admin`, every third in `media`, and one in a thousand
+/// has no `groups` claim (their login fails with the docs mapping).
+pub fn pocket_id_token(n: usize) -> String {
+    let groups = match (n % 10, n % 3, n % 1000) {
+        (_, _, 7) => String::new(),
+        (0, 0, _) => r#","groups":["admin","media","users"]"#.to_string(),
+        (0, _, _) => r#","groups":["admin","users"]"#.to_string(),
+        (_, 0, _) => r#","groups":["media","users"]"#.to_string(),
+        _ => r#","groups":["users"]"#.to_string(),
+    };
+    format!(
+        concat!(
+            r#"{{"iss":"https://id.example.com","sub":"{:08x}-7b3d-4c2b-9a57-{:012x}","aud":"pangolin","#,
+            r#""exp":{},"iat":{},"preferred_username":"user{n}","name":"User {n} Example","#,
+            r#""given_name":"User {n}","family_name":"Example","email":"user{n}@example.com","#,
+            r#""email_verified":true{}}}"#
+        ),
+        n,
+        n * 7919,
+        1_767_225_600 + n,
+        1_767_222_000 + n,
+        groups,
+        n = n
+    )
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Differential-test runner: evaluates cases with jmespath@0.16.0 in one process.
+// (Also a module: `evaluate`, used by record-compliance.js.)
 //
 // Usage: node run.js CASES.json OUT.json
 // CASES.json: [{"expression": "...", "data": <any JSON>}, ...]
@@ -80,28 +81,38 @@ function encodeNumbers(v) {
   return v;
 }
 
-function runCase(c) {
+// What jmespath.js answers for `expression` over `data`: {value} (the
+// value searched, possibly undefined) or {error: KIND, message}.
+function evaluate(expression, data) {
   try {
-    jmespath.compile(c.expression);
+    jmespath.compile(expression);
   } catch (e) {
     return {error: parseTimeKind(e), message: String(e && e.message)};
   }
-  let value;
   try {
-    value = jmespath.search(c.data, c.expression);
+    return {value: jmespath.search(data, expression)};
   } catch (e) {
     return {error: runtimeKind(e), message: String(e && e.message)};
   }
-  const text = JSON.stringify(value);
+}
+
+function runCase(c) {
+  const answer = evaluate(c.expression, c.data);
+  if (answer.error !== undefined) return answer;
+  const text = JSON.stringify(answer.value);
   if (text === undefined) return {undefined: true};
   return {result: encodeNumbers(JSON.parse(wellFormed(text)))};
 }
 
-const [input, output] = process.argv.slice(2);
-if (!input || !output) {
-  process.stderr.write("usage: node run.js CASES.json OUT.json\n");
-  process.exit(2);
+module.exports = {evaluate};
+
+if (require.main === module) {
+  const [input, output] = process.argv.slice(2);
+  if (!input || !output) {
+    process.stderr.write("usage: node run.js CASES.json OUT.json\n");
+    process.exit(2);
+  }
+  const cases = JSON.parse(fs.readFileSync(input, "utf8"));
+  const out = cases.map(runCase).map((r) => wellFormed(JSON.stringify(r)));
+  fs.writeFileSync(output, "[\n" + out.join(",\n") + "\n]\n");
 }
-const cases = JSON.parse(fs.readFileSync(input, "utf8"));
-const out = cases.map(runCase).map((r) => wellFormed(JSON.stringify(r)));
-fs.writeFileSync(output, "[\n" + out.join(",\n") + "\n]\n");

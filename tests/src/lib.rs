@@ -7,9 +7,11 @@
 //!   mapping expressions use, lenient jmespath.js forms included.
 //! - [`jsref`]: runs cases through the npm package `jmespath@0.16.0` with
 //!   Node and compares its answers with the engine's.
+//! - [`variants`]: one-token edits of expressions (near-misses).
 
 pub mod claims;
 pub mod exprgen;
 pub mod goref;
 pub mod jsref;
 pub mod rng;
+pub mod variants;

@@ -15,6 +15,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rolemap_engine::compliance::parse_suite;
 use rolemap_engine::{parse_both, Dialect};
 use rolemap_tests::exprgen;
 use rolemap_tests::rng::Rng;
@@ -26,9 +27,7 @@ fn root() -> PathBuf {
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -49,29 +48,12 @@ fn compliance_expressions(out: &mut BTreeSet<String>) {
     for p in paths
         .iter()
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "schema.json"))
     {
         let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        collect(&json, out);
-    }
-}
-
-fn collect(v: &serde_json::Value, out: &mut BTreeSet<String>) {
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, v) in m {
-                match (k.as_str(), v) {
-                    ("expression", serde_json::Value::String(s)) => {
-                        out.insert(s.clone());
-                    }
-                    _ => collect(v, out),
-                }
-            }
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|v| collect(v, out)),
-        _ => {}
+        // The suites' reader (it takes lone surrogates, as JavaScript does).
+        let cases = parse_suite(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        out.extend(cases.into_iter().map(|c| c.expression));
     }
 }
 
@@ -98,8 +80,11 @@ fn example_and_seed_expressions(out: &mut BTreeSet<String>) {
     }
     let mut seeds = Vec::new();
     files(&root().join("fuzz/seeds/parse"), &mut seeds);
+    assert!(!seeds.is_empty(), "no fuzz/seeds/parse files");
     for p in seeds {
-        if let Ok(s) = std::fs::read_to_string(&p) {
+        // Seeds are bytes for the fuzzer; the UTF-8 ones are texts here.
+        let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        if let Ok(s) = String::from_utf8(bytes) {
             out.insert(s);
         }
     }

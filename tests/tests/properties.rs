@@ -201,6 +201,30 @@ fn config() -> ProptestConfig {
     config
 }
 
+/// A compile error has a message and a span within `text`, on character
+/// boundaries.
+fn error_points_into(text: &str, err: Option<rolemap_engine::Error>) -> Result<(), TestCaseError> {
+    if let Some(e) = err {
+        let (start, end) = (e.span.start, e.span.end);
+        prop_assert!(!e.message.is_empty(), "{:?}: no message", text);
+        prop_assert!(
+            start <= end && end <= text.len(),
+            "{:?}: span {}..{}",
+            text,
+            start,
+            end
+        );
+        prop_assert!(
+            text.is_char_boundary(start) && text.is_char_boundary(end),
+            "{:?}: span {}..{}",
+            text,
+            start,
+            end
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -221,16 +245,20 @@ proptest! {
         }
     }
 
-    /// Evaluation returns a value or an error, never panics.
+    /// Evaluation returns a value or an error, never panics; `search`,
+    /// `search_json` and `explain` give the same answer.
     #[test]
     fn evaluation_never_panics(text in expr_text(), data in json()) {
         for d in DIALECTS {
             if let Ok(e) = Expression::compile(&text, d) {
-                if let Ok(v) = e.search(&data) {
+                let searched = e.search(&data);
+                if let Ok(v) = &searched {
                     let _ = (v.to_json_with(true), v.to_json(), v.is_truthy(), v.kind());
                 }
-                let _ = e.search_json(&data);
-                let _ = e.explain(&data);
+                let searched = searched.map(|v| v.to_json_with(d == Dialect::Pangolin));
+                prop_assert_eq!(&e.search_json(&data), &searched, "{}: {:?}", d, text);
+                let explained = e.explain(&data).result.map(|v| v.to_json_with(d == Dialect::Pangolin));
+                prop_assert_eq!(&explained, &searched, "{}: {:?}", d, text);
             }
         }
     }
@@ -254,7 +282,7 @@ proptest! {
     #[test]
     fn compile_never_panics_on_any_string(text in any::<String>()) {
         for d in DIALECTS {
-            let _ = Expression::compile(&text, d);
+            error_points_into(&text, Expression::compile(&text, d).err())?;
         }
     }
 
@@ -274,7 +302,27 @@ proptest! {
     fn compile_never_panics_on_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..80)) {
         let text = String::from_utf8_lossy(&bytes);
         for d in DIALECTS {
-            let _ = Expression::compile(&text, d);
+            error_points_into(&text, Expression::compile(&text, d).err())?;
         }
     }
+}
+
+/// `printing_round_trips` checks the texts that parse: most generated texts
+/// do (in one dialect at least), so it is never checked on nothing.
+#[test]
+fn most_generated_texts_parse() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = expr_text();
+    let total = 500;
+    let parsed = (0..total)
+        .map(|_| strategy.new_tree(&mut runner).expect("a text").current())
+        .filter(|text| {
+            DIALECTS
+                .iter()
+                .any(|&d| Expression::compile(text, d).is_ok())
+        })
+        .count();
+    assert!(parsed * 2 >= total, "only {parsed} of {total} texts parse");
 }

@@ -28,6 +28,7 @@ use std::process::Command;
 use serde_json::Value as Json;
 
 use crate::root;
+use crate::tally::Tally;
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
 pub const TARGETS: &[&str] = &["parse", "eval", "lint", "config", "jwt", "claims"];
@@ -52,7 +53,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
                     .ok_or("--seconds needs a number of seconds")?;
             }
             "--seeds-only" => seeds_only = true,
-            "--ci" => return run_ci(),
+            "--ci" => return run_ci().1,
             t => match TARGETS.iter().find(|&&k| k == t) {
                 Some(k) => targets.push(k),
                 None => {
@@ -83,27 +84,53 @@ pub fn main(args: &[String]) -> Result<(), String> {
 /// time-boxed run with a random seed finds a different set of inputs each
 /// time; that belongs to the long runs (`cargo xtask fuzz --seconds N`), not
 /// to a gate that must give the same answer twice.
-pub fn run_ci() -> Result<(), String> {
-    ensure_cargo_fuzz()?;
-    let nightly = have_nightly();
-    let seeds = collect_seeds()?;
-    build(nightly)?;
-    for (target, inputs) in &seeds {
-        let runs = CI_RUNS
-            .iter()
-            .find(|(t, _)| t == target)
-            .map_or(20_000, |&(_, n)| n);
-        let dir = root().join("fuzz/corpus-ci").join(target);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
+pub fn run_ci() -> (Tally, Result<(), String>) {
+    let prepared = ensure_cargo_fuzz().and_then(|()| {
+        let nightly = have_nightly();
+        let seeds = collect_seeds()?;
+        build(nightly)?;
+        Ok((nightly, seeds))
+    });
+    let (nightly, seeds) = match prepared {
+        Ok(p) => p,
+        Err(e) => {
+            let r = Err(e);
+            return (Tally::of(&r), r);
         }
-        write_inputs(&dir, inputs)?;
-        let corpus = dir.to_string_lossy().into_owned();
-        let runs = format!("-runs={runs}");
-        run_target(nightly, target, &[&corpus], &["-seed=1", &runs])?;
+    };
+    // Every target runs, each one test of the tally.
+    let mut tally = Tally::default();
+    let mut errors = Vec::new();
+    for (target, inputs) in &seeds {
+        let r = run_ci_target(nightly, target, inputs);
+        tally.add(Tally::of(&r));
+        if let Err(e) = r {
+            errors.push(e);
+        }
     }
-    Ok(())
+    let result = if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
+    };
+    (tally, result)
+}
+
+/// One target of the CI pass.
+fn run_ci_target(nightly: bool, target: &str, inputs: &BTreeSet<Vec<u8>>) -> Result<(), String> {
+    let runs = CI_RUNS
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map_or(20_000, |&(_, n)| n);
+    let dir = root().join("fuzz/corpus-ci").join(target);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
+    }
+    write_inputs(&dir, inputs)?;
+    let corpus = dir.to_string_lossy().into_owned();
+    let runs = format!("-runs={runs}");
+    run_target(nightly, target, &[&corpus], &["-seed=1", &runs])
 }
 
 /// Inputs per target in the CI pass: about 15 seconds each on the

@@ -4,10 +4,12 @@
 //! - `test`: installs what the tests need when it is missing (the npm
 //!   package jmespath@0.16.0 for the differential test, Debian's `jp` and
 //!   the PyPI package jmespath-community 1.1.3 for Grafana's, and what later
-//!   tasks need), then runs every test. A missing prerequisite that cannot be
-//!   installed is a failure, never a skip.
-//! - `bench [seconds] [--table]`: every benchmark beside the peer engines, printed as
-//!   a markdown table of ratios (see `bench.rs`).
+//!   tasks need), then runs every test, and ends with one line `N passed, N
+//!   failed` over all its parts ([`tally`]). A missing prerequisite that
+//!   cannot be installed is a failure, never a skip.
+//! - `bench [seconds] [--table] [--whole]`: every benchmark beside the peer engines, printed as
+//!   a markdown table of ratios (see `bench.rs`); `--whole` only the
+//!   whole-process runs. `measure` is its helper (see `whole.rs`).
 //! - `playground [--serve] [--port N]`: builds the web playground into
 //!   `target/playground/` (see [`playground`]), and serves it on 127.0.0.1.
 //! - `fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...]`: a short pass of every
@@ -20,9 +22,13 @@ mod bench;
 mod fuzz;
 mod layout;
 mod playground;
+mod tally;
+mod whole;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+use crate::tally::Tally;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -130,25 +136,58 @@ fn ensure_jmespath_community() -> Result<(), String> {
     }
 }
 
-fn test() -> Result<(), String> {
-    ensure_node_packages()?;
-    ensure_jp()?;
-    ensure_jmespath_community()?;
-    run("cargo", &["test", "--workspace", "--all-targets"])?;
-    run("cargo", &["test", "--workspace", "--doc"])?;
-    playground::test()?;
-    fuzz::run_ci()?;
-    Ok(())
+/// Every part of the tests, each run even when one before failed; ends with
+/// one line `N passed, N failed` over all of them.
+fn test() -> ExitCode {
+    let mut all = Tally::default();
+    let mut errors: Vec<String> = Vec::new();
+    let mut part = |(tally, result): (Tally, Result<(), String>)| {
+        all.add(tally);
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    };
+    for ready in [
+        ensure_node_packages(),
+        ensure_jp(),
+        ensure_jmespath_community(),
+    ] {
+        if ready.is_err() {
+            part((Tally::of(&ready), ready));
+        }
+    }
+    part(tally::run_counted(
+        "cargo",
+        &["test", "--workspace", "--all-targets"],
+        &[],
+    ));
+    part(tally::run_counted(
+        "cargo",
+        &["test", "--workspace", "--doc"],
+        &[],
+    ));
+    part(playground::test());
+    part(fuzz::run_ci());
+    for e in &errors {
+        eprintln!("xtask: {e}");
+    }
+    println!("{}", all.line());
+    if errors.is_empty() && all.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("test") => test(),
+        Some("test") => return test(),
         Some("playground") => playground::main(&args[1..]),
         Some("fuzz") => fuzz::main(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
-        _ => Err("usage: cargo xtask test | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...] | cargo xtask bench [seconds]".into()),
+        Some("measure") => whole::measure(&args[1..]),
+        _ => Err("usage: cargo xtask test | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...] | cargo xtask bench [seconds] [--table] [--whole]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
+use crate::tally::{self, Tally};
 use crate::{root, run};
 
 /// The wasm target.
@@ -184,21 +185,25 @@ pub fn ensure_tools() -> Result<(), String> {
     // `wasm-bindgen 0.2.130`
     if have.split_whitespace().nth(1) != Some(want.as_str()) {
         let version = format!("={want}");
-        let locked = run(
-            "cargo",
-            &[
-                "install",
-                "wasm-bindgen-cli",
-                "--version",
-                &version,
-                "--locked",
-                "--force",
-            ],
-        );
-        if let Err(e) = locked {
+        let args = [
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--locked",
+            "--force",
+        ];
+        eprintln!("+ cargo {}", args.join(" "));
+        // Its output is shown only when it installs; a failure is said below.
+        let locked = Command::new("cargo")
+            .args(args)
+            .current_dir(root())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !locked {
             // The CLI's own lock file can name a release the registry no
             // longer serves (yanked); the CLI version itself stays exact.
-            eprintln!("xtask: {e}; retrying without --locked");
+            eprintln!("xtask: wasm-bindgen-cli {want} could not be installed with the versions its own lock file names (one may have been withdrawn from crates.io); installing the same version with current compatible dependencies instead");
             run(
                 "cargo",
                 &[
@@ -598,7 +603,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
         }
     }
     if test_only {
-        return test();
+        return test().1;
     }
     let site = build()?;
     if serve_it {
@@ -624,8 +629,12 @@ fn ensure_chromium() -> Result<PathBuf, String> {
     if !is_root() {
         return Err("the playground's end-to-end test needs Chromium at /usr/bin/chromium: run `apt-get install -y chromium` as root".into());
     }
+    eprintln!("xtask: installing Debian's `chromium` (apt-get, without recommended packages; installed packages are not upgraded): the playground's end-to-end test drives the page in headless Chromium");
     run("apt-get", &["update"])?;
-    run("apt-get", &["install", "-y", "chromium"])?;
+    run(
+        "apt-get",
+        &["install", "-y", "--no-install-recommends", "chromium"],
+    )?;
     if path.exists() {
         Ok(path)
     } else {
@@ -638,7 +647,36 @@ fn ensure_chromium() -> Result<PathBuf, String> {
 /// Chromium, and the agreement test of the page's simulator with
 /// `rolemap simulate --output json`). Every prerequisite is installed or
 /// the run fails; nothing is skipped.
-pub fn test() -> Result<(), String> {
+pub fn test() -> (Tally, Result<(), String>) {
+    match prepare_test() {
+        Ok((site, chromium, rolemap)) => {
+            let (site, chromium, rolemap) = (
+                site.display().to_string(),
+                chromium.display().to_string(),
+                rolemap.display().to_string(),
+            );
+            let examples = root().join("examples").display().to_string();
+            tally::run_counted(
+                "node",
+                &["--test", "--test-concurrency=1", "wasm/e2e/"],
+                &[
+                    ("PLAYGROUND_DIR", &site),
+                    ("ROLEMAP_BIN", &rolemap),
+                    ("CHROMIUM", &chromium),
+                    ("EXAMPLES_DIR", &examples),
+                ],
+            )
+        }
+        Err(e) => {
+            let r = Err(e);
+            (Tally::of(&r), r)
+        }
+    }
+}
+
+/// What the playground's tests need: the site, Chromium, the `rolemap`
+/// binary (paths of each).
+fn prepare_test() -> Result<(PathBuf, PathBuf, PathBuf), String> {
     let site = build()?;
     let chromium = ensure_chromium()?;
     let e2e = root().join("wasm/e2e");
@@ -656,21 +694,7 @@ pub fn test() -> Result<(), String> {
         &["build", "--package", "rolemap-cli", "--bin", "rolemap"],
     )?;
     let rolemap = target_dir().join("debug").join("rolemap");
-    eprintln!("+ node --test wasm/e2e/");
-    let status = Command::new("node")
-        .args(["--test", "--test-concurrency=1", "wasm/e2e/"])
-        .current_dir(root())
-        .env("PLAYGROUND_DIR", &site)
-        .env("ROLEMAP_BIN", &rolemap)
-        .env("CHROMIUM", &chromium)
-        .env("EXAMPLES_DIR", root().join("examples"))
-        .status()
-        .map_err(|e| format!("cannot run node: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("the playground tests failed ({status})"))
-    }
+    Ok((site, chromium, rolemap))
 }
 
 #[cfg(test)]

@@ -111,6 +111,9 @@ pub enum Command {
     /// List the example setups shipped with rolemap.
     #[command(after_help = EXAMPLES_HELP)]
     Examples(ExamplesArgs),
+    /// Pull, check and save a live Pangolin's mappings (its integration API).
+    #[command(after_help = PANGOLIN_HELP)]
+    Pangolin(PangolinArgs),
 }
 
 const EVAL_HELP: &str = "Examples:
@@ -312,12 +315,40 @@ pub struct SimulateArgs {
     /// Show, per login, the lines Pangolin 1.22.0's server log has about
     /// the mappings (`User identifier`, `Hydrated Org Mapping`, `Extraced
     /// Org ID`, `Role Mapping`, ...), to hold against your server's log
-    /// (`--output json` always has them, as `log`).
+    /// (`--output json` and `jsonl` always have them, as `log`). Over more
+    /// than 40 samples (the summary), the log of the first 40 logins.
     #[arg(long)]
     pub log: bool,
-    /// Output format.
-    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    /// Output format: a table (a summary over more than a screenful of
+    /// samples), one JSON array, or one JSON object a line (any size).
+    #[arg(long, short = 'o', value_enum, default_value_t = SimulateOutput::Text)]
+    pub output: SimulateOutput,
+    /// Exit 1 when any login fails (`failure`), or also when any login has
+    /// a hint (`hint`): for a CI job that replays logins. Expectations
+    /// belong in `rolemap test`.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
+/// `simulate --output`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SimulateOutput {
+    /// For people: every login, or a summary over many.
+    #[default]
+    Text,
+    /// One JSON array of every login.
+    Json,
+    /// JSON Lines: one login a line, streamed.
+    Jsonl,
+}
+
+/// `simulate --fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A login that fails.
+    Failure,
+    /// A login that fails or has a hint.
+    Hint,
 }
 
 /// `rolemap test`.
@@ -375,6 +406,178 @@ pub struct ExamplesArgs {
     pub write: Option<PathBuf>,
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+const PANGOLIN_HELP: &str = "Examples:
+  rolemap pangolin pull --url http://pangolin:3003 --idp 1 -o pangolin.toml
+  rolemap pangolin check --url http://pangolin:3003 --idp 1 --claims users/ --expect expect.toml
+  rolemap pangolin apply pangolin.toml --url http://pangolin:3003 --idp 1 --claims users/ --dry-run
+
+The API key comes from PANGOLIN_API_KEY or --api-key-file (never from the command line): a root
+key with the actions listIdps, getIdp, listIdpOrgs, listOrgs, listRoles (pull, check), and for
+apply also createIdpOrg, updateIdpOrg, deleteIdpOrg, updateIdp.
+Exit codes: 0 done (check: all passed), 1 a finding, failed login or expectation (apply: refused,
+or the server does not hold what was sent), 2 a usage, connection, auth or server error.";
+
+const PULL_HELP: &str = "Examples:
+  rolemap pangolin pull --url http://pangolin:3003 --idp 1 -o pangolin.toml
+  rolemap pangolin pull --url https://api.example.com/v1 --ca-cert ca.pem --pangolin-version 1.22.0
+
+Writes a config that `simulate`, `lint` and `test` read, with a header saying where and when it
+was pulled. The OIDC client secret is never written. Without --idp the IdPs are listed and one
+is asked for (not on a terminal: an error naming them).
+Exit codes: 0 written, 2 a usage, connection, auth or server error.";
+
+const CHECK_HELP: &str = "Examples:
+  rolemap pangolin check --url http://pangolin:3003 --idp 1
+  rolemap pangolin check --url http://pangolin:3003 --idp 1 --claims users/ --expect expect.toml --output json
+
+Lints every mapping of the IdP as what it is (identifier, e-mail and name paths, org and role
+mappings, with each org's roles), simulates the sample users' logins and runs the expectations
+(a mapping-test file: its `config` is replaced by the server's).
+Exit codes: 0 all passed, 1 a lint error, a failed login the expectations do not expect, or a
+failed expectation, 2 a usage, connection, auth or server error.";
+
+const APPLY_HELP: &str = "Examples:
+  rolemap pangolin apply pangolin.toml --url http://pangolin:3003 --idp 1 --dry-run
+  rolemap pangolin apply pangolin.toml --url http://pangolin:3003 --idp 1 --claims users/ --prune
+
+Shows the difference between the file's mappings and the server's (expressions, and with
+--claims the logins that change), refuses when a mapping has a lint error or an expectation
+fails, else saves it and pulls again to confirm what the server holds.
+Exit codes: 0 saved (or nothing to save, or --dry-run), 1 refused, or the server does not hold
+what was sent, 2 a usage, connection, auth or server error (the report says which changes were made).";
+
+/// `rolemap pangolin`.
+#[derive(Debug, Args)]
+pub struct PangolinArgs {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: PangolinCommand,
+}
+
+/// The subcommands of `rolemap pangolin`.
+#[derive(Debug, Subcommand)]
+pub enum PangolinCommand {
+    /// Read an IdP's configuration from the server as a rolemap config.
+    #[command(after_help = PULL_HELP)]
+    Pull(PullArgs),
+    /// Lint and simulate the server's mappings, run expectations.
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
+    /// Save a config's mappings to the server, when they pass.
+    #[command(after_help = APPLY_HELP)]
+    Apply(ApplyArgs),
+}
+
+/// How to reach the integration API.
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The integration API, with or without `/v1` (plain http:// defaults
+    /// to the port 3003).
+    #[arg(long)]
+    pub url: String,
+    /// A file holding the API key (default: the PANGOLIN_API_KEY variable).
+    #[arg(long, value_name = "FILE")]
+    pub api_key_file: Option<PathBuf>,
+    /// A PEM file of the CA that signed a self-signed server's certificate
+    /// (trusted besides the system's roots).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Limit for each request, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// How many times a failed read is tried again (writes never are).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+    /// Items asked for per page of a list.
+    #[arg(long, default_value_t = 100, hide = true, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub page_size: u32,
+}
+
+/// What the API does not tell about the server.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// The server's Pangolin release (the API does not tell it; default:
+    /// the newest rolemap models).
+    #[arg(long, value_name = "VERSION")]
+    pub pangolin_version: Option<String>,
+    /// The server's edition (default: open source).
+    #[arg(long, value_enum)]
+    pub edition: Option<EditionArg>,
+    /// The IdP product (default: from the IdP's name), e.g. pocket-id.
+    #[arg(long)]
+    pub provider: Option<String>,
+}
+
+/// `rolemap pangolin pull`.
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Connection.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The IdP's id (without it: listed, and asked for on a terminal).
+    #[arg(long)]
+    pub idp: Option<u64>,
+    /// Write the config to FILE (`.toml`, `.yaml`, `.yml`) instead of stdout.
+    #[arg(long = "out", short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Assumptions.
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+/// `rolemap pangolin check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Connection.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The IdP's id.
+    #[arg(long)]
+    pub idp: u64,
+    /// Sample claims: JSON, JWT or JSONL files or folders.
+    #[arg(long, num_args = 1..)]
+    pub claims: Vec<PathBuf>,
+    /// A mapping-test file of expected outcomes (its `config` is replaced
+    /// by the server's).
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+    /// Assumptions.
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+/// `rolemap pangolin apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The config whose mappings to save (TOML, JSON or YAML).
+    pub file: PathBuf,
+    /// Connection.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The IdP's id.
+    #[arg(long)]
+    pub idp: u64,
+    /// Show the changes and the logins they change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete the server's policies the file does not have (or marks
+    /// `linked = false`).
+    #[arg(long)]
+    pub prune: bool,
+    /// Sample claims (default: the file's `samples`).
+    #[arg(long, num_args = 1..)]
+    pub claims: Vec<PathBuf>,
+    /// A mapping-test file that must pass against the saved state.
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 }
 
@@ -438,12 +641,18 @@ mod tests {
     fn help_examples_use_real_flags_and_files() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let cli = Cli::command();
-        let helps = std::iter::once(&cli).chain(cli.get_subcommands()).map(|c| {
-            (
-                c.get_name().to_string(),
-                c.get_after_help().map(|h| h.to_string()),
+        // Top-level subcommands and theirs (`pangolin pull`).
+        let helps = std::iter::once(&cli)
+            .chain(
+                cli.get_subcommands()
+                    .flat_map(|c| std::iter::once(c).chain(c.get_subcommands())),
             )
-        });
+            .map(|c| {
+                (
+                    c.get_name().to_string(),
+                    c.get_after_help().map(|h| h.to_string()),
+                )
+            });
         let mut checked = 0;
         for (name, help) in helps {
             let help = help.unwrap_or_default();

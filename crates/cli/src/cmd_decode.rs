@@ -9,6 +9,7 @@ use crate::args::{DecodeArgs, OutputFormat};
 use crate::cmd_eval::pretty;
 use crate::input::{self, Source};
 use crate::style::{paint, Paint, Style};
+use crate::terminal::Shown;
 use crate::{out, CmdResult, Failure, EXIT_OK};
 
 /// Claims holding a time (seconds since 1970).
@@ -102,18 +103,17 @@ pub fn run(a: &DecodeArgs, style: Style) -> CmdResult {
                 "signature": jwt.signature,
                 "verified": false,
             });
-            out(&format!("{}\n", pretty(&v)))?;
+            out(&Shown::json(&format!("{}\n", pretty(&v))))?;
         }
         OutputFormat::Text => {
-            let mut text = String::new();
+            let mut text = Shown::new();
             let head = |t: &str| paint(style.out, Paint::Bold, t);
-            text.push_str(&format!("{}\n", head("Header:")));
-            text.push_str(&format!("{}\n", pretty(&Json::Object(jwt.header.clone()))));
-            text.push_str(&format!(
-                "{}\n",
-                head("Payload (the claims Pangolin reads):")
-            ));
-            text.push_str(&format!("{}\n", pretty(&Json::Object(jwt.payload.clone()))));
+            text.push(shown![head("Header:"), "\n"]);
+            let header = pretty(&Json::Object(jwt.header.clone()));
+            text.push(shown![Shown::json(&header), "\n"]);
+            text.push(shown![head("Payload (the claims Pangolin reads):"), "\n"]);
+            let payload = pretty(&Json::Object(jwt.payload.clone()));
+            text.push(shown![Shown::json(&payload), "\n"]);
             let times: Vec<String> = TIME_CLAIMS
                 .iter()
                 .filter_map(|c| {
@@ -122,22 +122,22 @@ pub fn run(a: &DecodeArgs, style: Style) -> CmdResult {
                 })
                 .collect();
             if !times.is_empty() {
-                text.push_str(&format!("{}\n{}\n", head("Times:"), times.join("\n")));
+                text.push(shown![head("Times:"), "\n", times.join("\n"), "\n"]);
             }
             let sig = if jwt.signature.is_empty() {
                 "(none: an unsigned token)".to_string()
             } else {
                 format!("{} characters", jwt.signature.chars().count())
             };
-            text.push_str(&format!("{} {sig}\n", head("Signature:")));
-            text.push_str(&format!(
-                "{}\n",
+            text.push(shown![head("Signature:"), " ", sig, "\n"]);
+            text.push(shown![
                 paint(
                     style.out,
                     Paint::Yellow,
                     "The signature was NOT verified: this only decodes the token."
-                )
-            ));
+                ),
+                "\n"
+            ]);
             out(&text)?;
         }
     }

@@ -5,7 +5,10 @@ use serde_json::{json, Value as Json};
 
 use crate::args::{EvalArgs, OutputFormat};
 use crate::input::{self, Source};
+use crate::lazy;
+use crate::stream::{self, Line, Lines, Sink};
 use crate::style::{self, Paint, Style};
+use crate::terminal::Shown;
 use crate::{err, out, CmdResult, Failure, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// An engine error as the JSON object of `--output json`.
@@ -26,11 +29,23 @@ pub fn compile(
     output: OutputFormat,
     style: Style,
 ) -> Result<Expression, Failure> {
+    compile_as(src, dialect, output, style, false)
+}
+
+/// [`compile`], the JSON error on one line when `compact` (JSON Lines).
+fn compile_as(
+    src: &str,
+    dialect: Dialect,
+    output: OutputFormat,
+    style: Style,
+    compact: bool,
+) -> Result<Expression, Failure> {
     Expression::compile(src, dialect).map_err(|e| {
         match output {
             OutputFormat::Json => {
-                let text = pretty(&json!({ "error": error_json(&e) }));
-                if let Err(f) = out(&format!("{text}\n")) {
+                let v = json!({ "error": error_json(&e) });
+                let text = if compact { v.to_string() } else { pretty(&v) };
+                if let Err(f) = out(&Shown::json(&format!("{text}\n"))) {
                     return f;
                 }
             }
@@ -96,47 +111,82 @@ pub fn expression_text(expr: &str, org_id: Option<&str>) -> String {
     }
 }
 
-/// Runs `rolemap eval`.
-pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
-    let dialect = a.dialect.dialect();
-    let text = expression_text(&a.expr, a.org_id.as_deref());
-    let expr = compile(&text, dialect, a.output, style)?;
-    let source = input::read_source(&a.input)?;
-    let docs = documents(&source, a.jsonl)?;
-    let js = js_numbers(dialect);
-    let mut code = EXIT_OK;
-    for (line, doc) in &docs {
+/// What one document gives: the text for stdout, a message for stderr,
+/// and the exit code it asks for.
+struct Answer {
+    out: Shown,
+    err: Option<Shown>,
+    code: u8,
+}
+
+/// What `rolemap eval` needs to answer for one document.
+struct Eval<'a> {
+    args: &'a EvalArgs,
+    style: Style,
+    expr: &'a Expression,
+    /// The expression text (after `{{orgId}}`), for diagnostics.
+    text: &'a str,
+    /// How messages name the input.
+    name: &'a str,
+    dialect: Dialect,
+    /// The only top-level fields the expression reads, when it reads no
+    /// more of a document ([`lazy::root_fields`]).
+    fields: Option<Vec<String>>,
+}
+
+impl Eval<'_> {
+    /// The answer for one document (`line` is its line with `--jsonl`).
+    fn answer(&self, line: Option<usize>, doc: &input::Document) -> Answer {
+        let (a, style, dialect) = (self.args, self.style, self.dialect);
         // A line that is not a document: said in its place, the others
         // still evaluated, and exit 2 at the end.
         let doc = match doc {
             Ok(doc) => doc,
             Err(f) => {
-                code = EXIT_USAGE;
-                let text = match a.output {
+                return match a.output {
                     OutputFormat::Json => {
                         let v =
                             json!({ "error": { "kind": "invalid-input", "message": f.message } });
-                        format!("{}\n", json_text(&v, dialect, false))
+                        Answer {
+                            out: Shown::json(&format!("{}\n", json_text(&v, dialect, false))),
+                            err: None,
+                            code: EXIT_USAGE,
+                        }
                     }
-                    OutputFormat::Text => {
-                        // On stderr for the reader, and in its place on stdout.
-                        err(&format!(
-                            "{} {}\n",
+                    // On stderr for the reader, and in its place on stdout.
+                    OutputFormat::Text => Answer {
+                        out: Shown::from(format!("error[invalid-input]: {}\n", f.message)),
+                        err: Some(shown![
                             style::paint(style.err, Paint::Red, "error:"),
-                            f.message
-                        ));
-                        format!("error[invalid-input]: {}\n", f.message)
-                    }
+                            " ",
+                            &f.message,
+                            "\n"
+                        ]),
+                        code: EXIT_USAGE,
+                    },
                 };
-                out(&text)?;
-                continue;
             }
         };
-        let result = expr.search(doc);
-        if result.is_err() && code == EXIT_OK {
-            code = EXIT_FAILED;
-        }
-        let text = match a.output {
+        let result = self.expr.search(doc);
+        let code = if result.is_err() {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        };
+        let js = js_numbers(dialect);
+        let mut err_text = None;
+        let out = match a.output {
+            // A string on one line: written directly (as below).
+            OutputFormat::Json
+                if a.jsonl && result.as_ref().is_ok_and(|v| v.as_str().is_some()) =>
+            {
+                let s = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                Shown::json(&format!("{{\"result\":{}}}\n", Json::from(s)))
+            }
             OutputFormat::Json => {
                 let v = match &result {
                     Ok(v) if v.is_json_undefined() => json!({
@@ -147,37 +197,141 @@ pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
                     Ok(v) => json!({ "result": v.to_json_with(js) }),
                     Err(e) => json!({ "error": error_json(e) }),
                 };
-                format!("{}\n", json_text(&v, dialect, !a.jsonl))
+                Shown::json(&format!("{}\n", json_text(&v, dialect, !a.jsonl)))
             }
             OutputFormat::Text => match &result {
+                Ok(v) if v.as_str().is_some() => {
+                    Shown::json(&format!("{}\n", Json::from(v.as_str().unwrap_or_default())))
+                }
                 Ok(v) => {
                     if let Some(note) = undefined_note(v) {
                         if !a.jsonl {
-                            err(&format!(
-                                "{} {note}\n",
-                                style::paint(style.err, Paint::Cyan, "note:")
-                            ));
+                            err_text = Some(shown![
+                                style::paint(style.err, Paint::Cyan, "note:"),
+                                " ",
+                                note,
+                                "\n"
+                            ]);
                         }
-                        "undefined\n".to_string()
+                        Shown::from("undefined\n")
                     } else {
-                        format!("{}\n", json_text(&v.to_json_with(js), dialect, !a.jsonl))
+                        let value = json_text(&v.to_json_with(js), dialect, !a.jsonl);
+                        Shown::json(&format!("{value}\n"))
                     }
                 }
                 Err(e) => {
                     if a.jsonl {
-                        let at = line.map_or(String::new(), |l| format!(" ({}:{l})", source.name));
-                        format!("error[{}]: {}{at}\n", e.kind.as_str(), e.message)
+                        let at = line.map_or(String::new(), |l| format!(" ({}:{l})", self.name));
+                        Shown::from(format!("error[{}]: {}{at}\n", e.kind.as_str(), e.message))
                     } else {
-                        err(&style::render(
-                            &style::engine_diagnostic(&text, e, dialect),
+                        err_text = Some(style::render(
+                            &style::engine_diagnostic(self.text, e, dialect),
                             style.err,
                         ));
-                        String::new()
+                        Shown::new()
                     }
                 }
             },
         };
-        out(&text)?;
+        Answer {
+            out,
+            err: err_text,
+            code,
+        }
+    }
+}
+
+/// The document of one line of JSON Lines: JSON (built only as far as the
+/// expression reads it), or a JWT.
+fn line_document(name: &str, line: &Line, fields: Option<&[String]>) -> input::Document {
+    let text = line.text().map_err(|column| {
+        Failure::input(format!(
+            "{name}:{}:{column}: not UTF-8 text (is it a binary file?): expected JSON or a JWT",
+            line.number
+        ))
+    })?;
+    if input::looks_like_jwt(text) {
+        input::parse_document(text, &format!("{name}:{}", line.number), 0)
+    } else if let Some(fields) = fields {
+        lazy::parse_object(text, fields).map_err(|e| input::json_failure(&e, name, line.number - 1))
+    } else {
+        input::parse_json(text, name, line.number - 1)
+    }
+}
+
+/// The exit code of a run: the worst any document asked for.
+fn worse(code: u8, other: u8) -> u8 {
+    if other == EXIT_USAGE || code == EXIT_USAGE {
+        EXIT_USAGE
+    } else {
+        code.max(other)
+    }
+}
+
+/// `rolemap eval --jsonl`: documents read, evaluated and written one batch
+/// at a time, in order.
+fn run_lines(e: &Eval<'_>) -> CmdResult {
+    let mut lines = Lines::open(&e.args.input)?;
+    let name = lines.name.clone();
+    let e = Eval {
+        name: &name,
+        fields: e.fields.clone(),
+        ..*e
+    };
+    let mut sink = Sink::stdout();
+    let mut code = EXIT_OK;
+    let mut seen = false;
+    stream::pipeline(
+        stream::never_waits(&e.args.input),
+        || lines.next_batch(),
+        |line| {
+            let doc = line_document(e.name, &line, e.fields.as_deref());
+            e.answer(Some(line.number), &doc)
+        },
+        |answers| {
+            seen = true;
+            for answer in answers {
+                code = worse(code, answer.code);
+                if let Some(text) = &answer.err {
+                    sink.flush()?;
+                    err(text);
+                }
+                sink.write(&answer.out)?;
+            }
+            sink.flush()
+        },
+    )?;
+    if !seen {
+        return Err(Failure::input(format!(
+            "{name}: the file is empty: expected one JSON document per line"
+        )));
     }
     Ok(code)
+}
+
+/// Runs `rolemap eval`.
+pub fn run(a: &EvalArgs, style: Style) -> CmdResult {
+    let dialect = a.dialect.dialect();
+    let text = expression_text(&a.expr, a.org_id.as_deref());
+    let expr = compile_as(&text, dialect, a.output, style, a.jsonl)?;
+    let e = Eval {
+        args: a,
+        style,
+        expr: &expr,
+        text: &text,
+        name: "",
+        dialect,
+        fields: lazy::root_fields(expr.ast()),
+    };
+    if a.jsonl {
+        return run_lines(&e);
+    }
+    let source = input::read_source(&a.input)?;
+    let doc = Ok(input::parse_document(&source.text, &source.name, 0)?);
+    let answer = e.answer(None, &doc);
+    if let Some(text) = &answer.err {
+        err(text);
+    }
+    out(&answer.out)?;
+    Ok(answer.code)
 }

@@ -7,6 +7,7 @@ use crate::args::{ExplainArgs, OutputFormat};
 use crate::cmd_eval::{self, compile, error_json, js_numbers, undefined_note};
 use crate::input;
 use crate::style::{self, paint, Paint, Style};
+use crate::terminal::Shown;
 use crate::{err, out, CmdResult, EXIT_FAILED, EXIT_OK};
 
 /// The right-hand side of every `&&` and `||`, by the operator's span, so
@@ -99,29 +100,29 @@ struct TreeWriter<'a> {
     dialect: Dialect,
     width: usize,
     color: bool,
-    out: String,
+    out: Shown,
 }
 
 impl TreeWriter<'_> {
-    fn value(&self, step: &Step, no_json: Option<&str>) -> String {
+    fn value(&self, step: &Step, no_json: Option<&str>) -> Shown {
         if let Some(kind) = no_json {
             return paint(
                 self.color,
                 Paint::Green,
-                &format!("{kind} (JavaScript, no JSON form; truthy)"),
+                format!("{kind} (JavaScript, no JSON form; truthy)"),
             );
         }
         match &step.value {
             Ok(j) => paint(
                 self.color,
                 Paint::Green,
-                &truncate(&json_text(j, self.dialect, false), self.width),
+                truncate(&json_text(j, self.dialect, false), self.width),
             ),
             Err(_) if propagated(step) => paint(self.color, Paint::Red, "✗ fails (below)"),
             Err(e) => paint(
                 self.color,
                 Paint::Red,
-                &format!("✗ {}", truncate(e, self.width.saturating_mul(2))),
+                format!("✗ {}", truncate(e, self.width.saturating_mul(2))),
             ),
         }
     }
@@ -137,25 +138,34 @@ impl TreeWriter<'_> {
     ) {
         let text = truncate(&step.text, self.width.saturating_mul(2));
         let mark = if is_result {
-            format!("  {}", paint(self.color, Paint::Yellow, "◀ result"))
+            shown!["  ", paint(self.color, Paint::Yellow, "◀ result")]
         } else {
-            String::new()
+            Shown::new()
         };
-        self.out.push_str(&format!(
-            "{lead}{branch}{}  {} {}{mark}\n",
-            paint(self.color, Paint::Bold, &text),
-            paint(self.color, Paint::Dim, &format!("{} →", step.node)),
+        let line = shown![
+            lead,
+            branch,
+            paint(self.color, Paint::Bold, text),
+            "  ",
+            paint(self.color, Paint::Dim, format!("{} →", step.node)),
+            " ",
             self.value(step, no_json),
-        ));
+            mark,
+            "\n",
+        ];
+        self.out.push(line);
         let skipped = self.skips.skipped(step);
         let inner = format!("{lead}{cont}");
         let has_children = !step.children.is_empty() || step.omitted > 0 || skipped.is_some();
         if let Some(note) = &step.note {
             let bar = if has_children { "│  " } else { "   " };
-            self.out.push_str(&format!(
-                "{inner}{bar}{}\n",
-                paint(self.color, Paint::Cyan, &format!("↳ {note}"))
-            ));
+            let line = shown![
+                &inner,
+                bar,
+                paint(self.color, Paint::Cyan, format!("↳ {note}")),
+                "\n"
+            ];
+            self.out.push(line);
         }
         let winner = result_child(step);
         let count = step.children.len();
@@ -173,27 +183,23 @@ impl TreeWriter<'_> {
         if let Some(rhs) = skipped {
             let last = step.omitted == 0;
             let b = if last { "└─ " } else { "├─ " };
-            self.out.push_str(&format!(
-                "{inner}{b}{}\n",
+            let rhs = truncate(rhs, self.width.saturating_mul(2));
+            let line = shown![
+                &inner,
+                b,
                 paint(
                     self.color,
                     Paint::Dim,
-                    &format!(
-                        "{}  (not evaluated: short-circuited)",
-                        truncate(rhs, self.width.saturating_mul(2))
-                    )
-                )
-            ));
+                    format!("{rhs}  (not evaluated: short-circuited)")
+                ),
+                "\n"
+            ];
+            self.out.push(line);
         }
         if step.omitted > 0 {
-            self.out.push_str(&format!(
-                "{inner}└─ {}\n",
-                paint(
-                    self.color,
-                    Paint::Dim,
-                    &format!("… {} more step(s) not shown", step.omitted)
-                )
-            ));
+            let more = format!("… {} more step(s) not shown", step.omitted);
+            let line = shown![&inner, "└─ ", paint(self.color, Paint::Dim, more), "\n"];
+            self.out.push(line);
         }
     }
 }
@@ -232,14 +238,14 @@ pub fn render_tree(
     width: usize,
     color: bool,
     root_no_json: Option<&str>,
-) -> String {
+) -> Shown {
     let skips = Skips::new(expr);
     let mut w = TreeWriter {
         skips: &skips,
         dialect: expr.dialect(),
         width,
         color,
-        out: String::new(),
+        out: Shown::new(),
     };
     w.step(step, "", "", "", false, root_no_json);
     w.out
@@ -288,16 +294,17 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
                     .as_ref()
                     .map_or(Json::Null, |r| step_json(r, &skips)),
             );
-            out(&format!("{}\n", json_text(&Json::Object(m), dialect, true)))?;
+            let json = json_text(&Json::Object(m), dialect, true);
+            out(&Shown::json(&format!("{json}\n")))?;
         }
         OutputFormat::Text => {
-            let mut text = String::new();
+            let mut text = Shown::new();
             if let Some(root) = &explained.root {
                 let no_json = match &explained.result {
                     Ok(v) if v.is_json_undefined() => Some(v.kind().name()),
                     _ => None,
                 };
-                text.push_str(&render_tree(
+                text.push(render_tree(
                     &expr,
                     root,
                     usize::from(a.width),
@@ -305,23 +312,27 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
                     no_json,
                 ));
             }
-            text.push('\n');
+            text.push("\n");
             match &explained.result {
                 Ok(v) => {
                     let shown = if v.is_json_undefined() {
-                        "undefined".to_string()
+                        Shown::from("undefined")
                     } else {
-                        json_text(&v.to_json_with(js), dialect, true)
+                        Shown::json(&json_text(&v.to_json_with(js), dialect, true))
                     };
-                    text.push_str(&format!(
-                        "{} {shown}\n",
-                        paint(style.out, Paint::Bold, "result:")
-                    ));
+                    text.push(shown![
+                        paint(style.out, Paint::Bold, "result:"),
+                        " ",
+                        shown,
+                        "\n"
+                    ]);
                     if let Some(note) = undefined_note(v) {
-                        text.push_str(&format!(
-                            "{} {note}\n",
-                            paint(style.out, Paint::Cyan, "note:")
-                        ));
+                        text.push(shown![
+                            paint(style.out, Paint::Cyan, "note:"),
+                            " ",
+                            note,
+                            "\n"
+                        ]);
                     }
                     out(&text)?;
                 }

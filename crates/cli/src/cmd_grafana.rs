@@ -9,14 +9,15 @@ use rolemap_simulate::grafana::{
     load_samples, simulate, GrafanaConfig, GrafanaOutcome, GrafanaSample,
 };
 
-use crate::args::{OutputFormat, SimulateArgs};
+use crate::args::{FailOn, SimulateArgs, SimulateOutput};
 use crate::style::{paint, Paint, Style};
-use crate::{out, CmdResult, Failure, EXIT_OK};
+use crate::terminal::Shown;
+use crate::{out, CmdResult, Failure, EXIT_FAILED, EXIT_OK};
 
-/// The table of outcomes, one row a sample.
-fn table(outcomes: &[GrafanaOutcome], color: bool) -> String {
+/// The table of outcomes, one row a sample; every cell shown on one line.
+fn table(outcomes: &[GrafanaOutcome], color: bool) -> Shown {
     let header = ["SAMPLE", "LOGIN", "RESULT", "ROLE", "FROM", "ORGS"];
-    let rows: Vec<[String; 6]> = outcomes
+    let rows: Vec<[Shown; 6]> = outcomes
         .iter()
         .map(|o| {
             let dash = || "-".to_string();
@@ -24,71 +25,75 @@ fn table(outcomes: &[GrafanaOutcome], color: bool) -> String {
             if o.server_admin == Some(true) {
                 role.push_str(" + server admin");
             }
+            let orgs = if o.orgs.is_empty() {
+                dash()
+            } else {
+                o.orgs
+                    .iter()
+                    .map(|r| format!("{}: {}", r.org, r.role))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let result = if o.ok { "ok" } else { "login fails" };
             [
-                o.sample.clone(),
-                o.login.clone().unwrap_or_else(dash),
-                if o.ok {
-                    "ok".into()
-                } else {
-                    "login fails".into()
-                },
-                role,
-                o.role_source.unwrap_or("-").to_string(),
-                if o.orgs.is_empty() {
-                    dash()
-                } else {
-                    o.orgs
-                        .iter()
-                        .map(|r| format!("{}: {}", r.org, r.role))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
+                Shown::line(&o.sample),
+                Shown::line(&o.login.clone().unwrap_or_else(dash)),
+                Shown::from(result),
+                Shown::line(&role),
+                Shown::line(o.role_source.unwrap_or("-")),
+                Shown::line(&orgs),
             ]
         })
         .collect();
+    let width = |s: &Shown| s.as_str().chars().count();
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(width(cell));
         }
     }
-    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
-    let mut text = String::new();
-    let head: Vec<String> = header.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
-    text.push_str(&paint(color, Paint::Bold, head.join("  ").trim_end()));
-    text.push('\n');
+    let last = header.len() - 1;
+    let mut head = Shown::new();
+    for (i, (h, w)) in header.iter().zip(widths).enumerate() {
+        head.push(if i == last {
+            h.to_string()
+        } else {
+            format!("{h:<w$}  ")
+        });
+    }
+    let mut text = shown![paint(color, Paint::Bold, head), "\n"];
     for (row, o) in rows.iter().zip(outcomes) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                let padded = pad(c, w);
-                match i {
-                    2 => paint(color, if o.ok { Paint::Green } else { Paint::Red }, &padded),
-                    _ => padded,
-                }
-            })
-            .collect();
-        text.push_str(cells.join("  ").trim_end());
-        text.push('\n');
+        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+            text.push(match i {
+                2 => paint(color, if o.ok { Paint::Green } else { Paint::Red }, cell),
+                _ => cell.clone(),
+            });
+            if i < last {
+                text.push(" ".repeat(w - width(cell) + 2));
+            }
+        }
+        text.push("\n");
     }
     text
 }
 
 /// Failures, each login's trace, and the hints (each once, with its samples).
-fn details(outcomes: &[GrafanaOutcome], color: bool) -> String {
-    let mut text = String::new();
+fn details(outcomes: &[GrafanaOutcome], color: bool) -> Shown {
+    let mut text = Shown::new();
     for o in outcomes {
-        text.push('\n');
-        text.push_str(&paint(color, Paint::Bold, &o.sample));
+        text.push(shown![
+            "\n",
+            paint(color, Paint::Bold, Shown::line(&o.sample))
+        ]);
         if let Some(m) = &o.message {
-            text.push_str(&format!(
-                ": {} {m}",
-                paint(color, Paint::Red, "login fails:")
-            ));
+            text.push(shown![
+                ": ",
+                paint(color, Paint::Red, "login fails:"),
+                " ",
+                m
+            ]);
         }
-        text.push('\n');
+        text.push("\n");
         for s in &o.trace {
             let what = match (&s.expression, &s.value, &s.error) {
                 (Some(e), Some(v), _) => {
@@ -99,10 +104,11 @@ fn details(outcomes: &[GrafanaOutcome], color: bool) -> String {
                 }
                 _ => String::new(),
             };
-            text.push_str(&format!(
-                "  {:<12} {:<14} {what}{}\n",
+            text.push(Shown::line(&format!(
+                "  {:<12} {:<14} {what}{}",
                 s.source, s.field, s.note
-            ));
+            )));
+            text.push("\n");
         }
     }
     let mut order: Vec<(String, String, String)> = Vec::new();
@@ -117,18 +123,23 @@ fn details(outcomes: &[GrafanaOutcome], color: bool) -> String {
         }
     }
     if !order.is_empty() {
-        text.push('\n');
-        text.push_str(&paint(color, Paint::Bold, "Hints:"));
-        text.push('\n');
+        text.push(shown!["\n", paint(color, Paint::Bold, "Hints:"), "\n"]);
         for key in &order {
             let (code, message, fix) = key;
             let who = samples.get(key).map(|s| s.join(", ")).unwrap_or_default();
-            text.push_str(&format!(
-                "  {} {message}\n    {} {fix}\n    {}\n",
-                paint(color, Paint::Yellow, &format!("[{code}]")),
+            text.push(shown![
+                "  ",
+                paint(color, Paint::Yellow, format!("[{code}]")),
+                " ",
+                message,
+                "\n    ",
                 paint(color, Paint::Cyan, "fix:"),
-                paint(color, Paint::Dim, &format!("samples: {who}")),
-            ));
+                " ",
+                fix,
+                "\n    ",
+                paint(color, Paint::Dim, Shown::line(&format!("samples: {who}"))),
+                "\n"
+            ]);
         }
     }
     text
@@ -136,7 +147,7 @@ fn details(outcomes: &[GrafanaOutcome], color: bool) -> String {
 
 /// The lint findings of the configuration's expressions and `org_mapping`,
 /// with the samples' claims (every source).
-fn lint_findings(config: &GrafanaConfig, samples: &[GrafanaSample], color: bool) -> String {
+fn lint_findings(config: &GrafanaConfig, samples: &[GrafanaSample], color: bool) -> Shown {
     use rolemap_lint::{lint, ExprRole, GrafanaOptions, LintOptions, Target};
     let claims: Vec<serde_json::Value> = samples
         .iter()
@@ -160,7 +171,7 @@ fn lint_findings(config: &GrafanaConfig, samples: &[GrafanaSample], color: bool)
         };
         (key, text, role, list)
     });
-    let mut text = String::new();
+    let mut text = Shown::new();
     for (key, source, role, list) in items {
         let opts = LintOptions {
             target: Target::Grafana,
@@ -173,24 +184,38 @@ fn lint_findings(config: &GrafanaConfig, samples: &[GrafanaSample], color: bool)
             ..LintOptions::default()
         };
         for d in lint(&source, &opts).diagnostics {
-            let help = d
-                .help
-                .map(|h| format!("\n    {} {h}", paint(color, Paint::Cyan, "fix:")))
-                .unwrap_or_default();
-            text.push_str(&format!(
-                "  {} {key}: {}{help}\n",
-                paint(color, Paint::Yellow, &format!("[{} {}]", d.code, d.name)),
-                d.message
-            ));
+            text.push(shown![
+                "  ",
+                paint(color, Paint::Yellow, format!("[{} {}]", d.code, d.name)),
+                " ",
+                Shown::line(key),
+                ": ",
+                &d.message
+            ]);
+            if let Some(h) = &d.help {
+                text.push(shown!["\n    ", paint(color, Paint::Cyan, "fix:"), " ", h]);
+            }
+            text.push("\n");
         }
     }
     if text.is_empty() {
         return text;
     }
-    format!("\n{}\n{text}", paint(color, Paint::Bold, "Lint:"))
+    shown!["\n", paint(color, Paint::Bold, "Lint:"), "\n", text]
 }
 
-/// `rolemap simulate` on a Grafana configuration.
+/// `v` as JSON text (indented when `pretty`).
+fn as_json<T: serde::Serialize + ?Sized>(v: &T, pretty: bool) -> Result<String, Failure> {
+    let text = if pretty {
+        serde_json::to_string_pretty(v)
+    } else {
+        serde_json::to_string(v)
+    };
+    text.map_err(|e| Failure::input(format!("cannot write the outcomes as JSON: {e}")))
+}
+
+/// `rolemap simulate` on a Grafana configuration (`--fail-on` as for
+/// Pangolin: a failed login, or also a hint, exits 1).
 pub fn simulate_cmd(a: &SimulateArgs, style: Style) -> CmdResult {
     let config = GrafanaConfig::load(&a.config).map_err(Failure::input)?;
     if a.claims.is_empty() {
@@ -205,25 +230,40 @@ pub fn simulate_cmd(a: &SimulateArgs, style: Style) -> CmdResult {
     }
     let outcomes: Vec<GrafanaOutcome> = samples.iter().map(|s| simulate(&config, s)).collect();
     match a.output {
-        OutputFormat::Json => {
-            let text = serde_json::to_string_pretty(&outcomes)
-                .map_err(|e| Failure::input(format!("cannot write the outcomes as JSON: {e}")))?;
-            out(&format!("{text}\n"))?;
+        SimulateOutput::Json => {
+            out(&Shown::json(&format!("{}\n", as_json(&outcomes, true)?)))?;
         }
-        OutputFormat::Text => {
-            let mut text = format!(
-                "{} Grafana generic OAuth ({}), {} sample(s)\n\n",
+        SimulateOutput::Jsonl => {
+            let mut text = Shown::new();
+            for o in &outcomes {
+                text.push(Shown::json(&format!("{}\n", as_json(o, false)?)));
+            }
+            out(&text)?;
+        }
+        SimulateOutput::Text => {
+            let mut text = shown![
                 paint(style.out, Paint::Bold, "Simulated:"),
-                a.config.display(),
-                samples.len()
-            );
-            text.push_str(&table(&outcomes, style.out));
-            text.push_str(&details(&outcomes, style.out));
-            text.push_str(&lint_findings(&config, &samples, style.out));
+                Shown::line(&format!(
+                    " Grafana generic OAuth ({}), {} sample(s)",
+                    a.config.display(),
+                    samples.len()
+                )),
+                "\n\n"
+            ];
+            text.push(table(&outcomes, style.out));
+            text.push(details(&outcomes, style.out));
+            text.push(lint_findings(&config, &samples, style.out));
             out(&text)?;
         }
     }
-    Ok(EXIT_OK)
+    let failed = outcomes.iter().any(|o| !o.ok);
+    let hinted = outcomes.iter().any(|o| !o.hints.is_empty());
+    let fails = match a.fail_on {
+        Some(FailOn::Failure) => failed,
+        Some(FailOn::Hint) => failed || hinted,
+        None => false,
+    };
+    Ok(if fails { EXIT_FAILED } else { EXIT_OK })
 }
 
 /// The cases of a Grafana test file: (passed, failed, failure texts).

@@ -9,6 +9,7 @@ use serde_json::{json, Value as Json};
 use crate::args::{DenyLevel, DialectArg, EditionArg, LintArgs, LintAs, OutputFormat};
 use crate::cmd_eval::pretty;
 use crate::style::{paint, Paint, Style};
+use crate::terminal::Shown;
 use crate::{out, CmdResult, EXIT_FAILED, EXIT_OK};
 
 fn role(a: LintAs) -> ExprRole {
@@ -126,21 +127,22 @@ pub fn run(a: &LintArgs, style: Style) -> CmdResult {
                 "can_give": possible,
                 "failed": failing,
             });
-            out(&format!("{}\n", pretty(&v)))?;
+            out(&Shown::json(&format!("{}\n", pretty(&v))))?;
         }
         OutputFormat::Text => {
-            let mut text = String::new();
+            let mut text = Shown::new();
             let name = match a.as_ {
                 LintAs::RoleMapping => "role mapping",
                 LintAs::OrgMapping => "org mapping",
                 LintAs::Path => "path",
             };
-            text.push_str(&rolemap_lint::render(
+            // rolemap_lint::render escapes every text it draws.
+            text.push(Shown::already_escaped(rolemap_lint::render(
                 &report.diagnostics,
                 &a.expr,
                 name,
                 style.out,
-            ));
+            )));
             let count = |s: Severity| {
                 report
                     .diagnostics
@@ -154,7 +156,7 @@ pub fn run(a: &LintArgs, style: Style) -> CmdResult {
                 count(Severity::Info),
             );
             if let Some(p) = &possible {
-                text.push_str(&format!("{}\n", paint(style.out, Paint::Cyan, p)));
+                text.push(shown![paint(style.out, Paint::Cyan, p), "\n"]);
             }
             let summary = if report.diagnostics.is_empty() {
                 paint(style.out, Paint::Green, "no finding")
@@ -166,10 +168,10 @@ pub fn run(a: &LintArgs, style: Style) -> CmdResult {
                 paint(
                     style.out,
                     if failing { Paint::Red } else { Paint::Yellow },
-                    &s,
+                    s,
                 )
             };
-            text.push_str(&format!("{summary}\n"));
+            text.push(shown![summary, "\n"]);
             out(&text)?;
         }
     }

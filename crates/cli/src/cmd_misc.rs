@@ -5,6 +5,7 @@ use clap::CommandFactory;
 use crate::args::{Cli, CompletionsArgs, ExamplesArgs, FmtArgs, OutputFormat};
 use crate::cmd_eval::compile;
 use crate::style::{paint, Paint, Style};
+use crate::terminal::Shown;
 use crate::{err, out, CmdResult, EXIT_FAILED, EXIT_OK};
 
 /// Runs `rolemap fmt`.
@@ -15,13 +16,17 @@ pub fn fmt(a: &FmtArgs, style: Style) -> CmdResult {
         if canonical == a.expr {
             return Ok(EXIT_OK);
         }
-        err(&format!(
-            "{} the expression is not in canonical form; canonical:\n{canonical}\n",
-            paint(style.err, Paint::Yellow, "not canonical:")
-        ));
+        err(&shown![
+            paint(style.err, Paint::Yellow, "not canonical:"),
+            " the expression is not in canonical form; canonical:\n",
+            &canonical,
+            "\n"
+        ]);
         return Ok(EXIT_FAILED);
     }
-    out(&format!("{canonical}\n"))?;
+    // The canonical text holds no control character: it writes them as
+    // JSON escapes, so escaping it changes nothing.
+    out(&shown![canonical, "\n"])?;
     Ok(EXIT_OK)
 }
 
@@ -29,7 +34,7 @@ pub fn fmt(a: &FmtArgs, style: Style) -> CmdResult {
 pub fn completions(a: &CompletionsArgs) -> CmdResult {
     let mut buf: Vec<u8> = Vec::new();
     clap_complete::generate(a.shell, &mut Cli::command(), "rolemap", &mut buf);
-    out(&String::from_utf8_lossy(&buf))?;
+    out(&Shown::from(String::from_utf8_lossy(&buf).into_owned()))?;
     Ok(EXIT_OK)
 }
 

@@ -1,15 +1,22 @@
 //! `rolemap simulate`: Pangolin's OIDC login for sample users.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
 
-use rolemap_simulate::{Config, Options, Outcome, Sample, Simulator};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rolemap_simulate::{Config, Options, Outcome, Simulator};
 
-use crate::args::{OutputFormat, SimulateArgs};
+use crate::args::{FailOn, SimulateArgs, SimulateOutput};
+use crate::claims::{FirstLogins, Samples};
+use crate::report::{Summary, SCREENFUL};
+use crate::stream::{self, Sink};
 use crate::style::{paint, Paint, Style};
-use crate::{err, out, CmdResult, Failure, EXIT_OK};
+use crate::terminal::Shown;
+use crate::{err, out, CmdResult, Failure, EXIT_FAILED, EXIT_OK};
 
 /// A short word for an HTTP status of the login.
-fn status_word(o: &Outcome) -> String {
+pub fn status_word(o: &Outcome) -> String {
     let word = match o.status {
         201 => "ok",
         400 => "no identifier",
@@ -47,91 +54,106 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-/// The table of outcomes, one row a sample.
-pub fn table(outcomes: &[Outcome], color: bool) -> String {
+/// The table of outcomes, one row a sample. Cells are escaped before they
+/// are measured, padded and coloured.
+pub fn table(outcomes: &[Outcome], color: bool) -> Shown {
     let header = ["SAMPLE", "IDENTIFIER", "STATUS", "ORGS AND ROLES"];
-    let rows: Vec<[String; 4]> = outcomes
+    let rows: Vec<[Shown; 4]> = outcomes
         .iter()
         .map(|o| {
             [
-                o.sample.clone(),
-                o.identifier.clone().unwrap_or_else(|| "-".into()),
-                status_word(o),
-                memberships(o),
+                Shown::line(&o.sample),
+                Shown::line(o.identifier.as_deref().unwrap_or("-")),
+                Shown::line(&status_word(o)),
+                Shown::line(&memberships(o)),
             ]
         })
         .collect();
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row.iter()) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(cell.as_str().chars().count());
         }
     }
-    let mut text = String::new();
+    let mut text = Shown::new();
     let head: Vec<String> = header.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
-    text.push_str(&paint(color, Paint::Bold, head.join("  ").trim_end()));
-    text.push('\n');
+    text.push(paint(color, Paint::Bold, head.join("  ").trim_end()));
+    text.push("\n");
     for (row, o) in rows.iter().zip(outcomes) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (c, w))| {
-                let padded = pad(c, w);
-                if i == 2 {
-                    let p = if o.succeeded() {
-                        Paint::Green
-                    } else {
-                        Paint::Red
-                    };
-                    paint(color, p, &padded)
+        let last = row.len() - 1;
+        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
+            // Padded after escaping (escaping it again changes nothing).
+            let padded = pad(c.as_str(), w);
+            let cell = Shown::from(if i == last {
+                padded.trim_end()
+            } else {
+                &padded
+            });
+            if i == 2 {
+                let p = if o.succeeded() {
+                    Paint::Green
                 } else {
-                    padded
-                }
-            })
-            .collect();
-        text.push_str(cells.join("  ").trim_end());
-        text.push('\n');
+                    Paint::Red
+                };
+                text.push(paint(color, p, cell));
+            } else {
+                text.push(cell);
+            }
+            if i < last {
+                text.push("  ");
+            }
+        }
+        text.push("\n");
     }
     text
 }
 
+/// What went wrong in a failed login: the status and message, what the
+/// browser shows, the expression that failed (lines after the first
+/// indented by four spaces; ends with a newline).
+pub fn failure_detail(o: &Outcome) -> String {
+    let mut detail = format!("HTTP {} {}\n", o.status, o.message);
+    if let Some(shown) = &o.shown {
+        detail.push_str(&format!("    the browser shows: {shown}\n"));
+    }
+    if let Some(e) = &o.error {
+        let js = e
+            .js_message
+            .as_ref()
+            .map(|j| format!("\n    Pangolin logs: {j}"))
+            .unwrap_or_default();
+        detail.push_str(&format!(
+            "    {} failed: `{}`: {}{js}\n",
+            e.step, e.expression, e.message
+        ));
+    }
+    detail
+}
+
 /// What went wrong for each failed login, and the hints, grouped so that a
 /// hint shared by several samples is printed once.
-pub fn details(outcomes: &[Outcome], color: bool) -> String {
-    let mut text = String::new();
+pub fn details(outcomes: &[Outcome], color: bool) -> Shown {
+    let mut text = Shown::new();
     // Identical failures (same status, message and error) are shown once.
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
     for o in outcomes.iter().filter(|o| !o.succeeded()) {
-        let mut detail = format!("HTTP {} {}\n", o.status, o.message);
-        if let Some(shown) = &o.shown {
-            detail.push_str(&format!("    the browser shows: {shown}\n"));
-        }
-        if let Some(e) = &o.error {
-            let js = e
-                .js_message
-                .as_ref()
-                .map(|j| format!("\n    Pangolin logs: {j}"))
-                .unwrap_or_default();
-            detail.push_str(&format!(
-                "    {} failed: `{}`: {}{js}\n",
-                e.step, e.expression, e.message
-            ));
-        }
+        let detail = failure_detail(o);
         match groups.iter_mut().find(|(d, _)| *d == detail) {
             Some((_, samples)) => samples.push(&o.sample),
             None => groups.push((detail, vec![&o.sample])),
         }
     }
     if !groups.is_empty() {
-        text.push('\n');
-        text.push_str(&paint(color, Paint::Bold, "Failed logins:"));
-        text.push('\n');
+        text.push("\n");
+        text.push(paint(color, Paint::Bold, "Failed logins:"));
+        text.push("\n");
         for (detail, samples) in &groups {
-            text.push_str(&format!(
-                "  {}: {detail}",
-                paint(color, Paint::Red, &samples.join(", "))
-            ));
+            text.push(shown![
+                "  ",
+                paint(color, Paint::Red, Shown::line(&samples.join(", "))),
+                ": ",
+                detail
+            ]);
         }
     }
     // hint -> samples
@@ -147,40 +169,163 @@ pub fn details(outcomes: &[Outcome], color: bool) -> String {
         }
     }
     if !order.is_empty() {
-        text.push('\n');
-        text.push_str(&paint(color, Paint::Bold, "Hints:"));
-        text.push('\n');
+        text.push("\n");
+        text.push(paint(color, Paint::Bold, "Hints:"));
+        text.push("\n");
         for key in &order {
             let samples = hints.get(key).map(|s| s.join(", ")).unwrap_or_default();
             let (code, message, fix) = key;
-            text.push_str(&format!(
-                "  {} {message}\n    {} {fix}\n    {}\n",
-                paint(color, Paint::Yellow, &format!("[{code}]")),
+            text.push(shown![
+                "  ",
+                paint(color, Paint::Yellow, format!("[{code}]")),
+                " ",
+                message,
+                "\n    ",
                 paint(color, Paint::Cyan, "fix:"),
-                paint(color, Paint::Dim, &format!("samples: {samples}")),
-            ));
+                " ",
+                fix,
+                "\n    ",
+                paint(
+                    color,
+                    Paint::Dim,
+                    Shown::line(&format!("samples: {samples}"))
+                ),
+                "\n",
+            ]);
         }
     }
     text
 }
 
-/// Per login, the lines Pangolin 1.22.0's server log has about it.
-pub fn server_log(outcomes: &[Outcome], color: bool) -> String {
-    let mut text = String::new();
-    text.push('\n');
-    text.push_str(&paint(
-        color,
-        Paint::Bold,
-        "Pangolin 1.22.0's log (debug level), per login:",
-    ));
-    text.push('\n');
+/// Per login, the lines Pangolin 1.22.0's server log has about it; of the
+/// first `outcomes.len()` logins when `total` is more.
+pub fn server_log(outcomes: &[Outcome], total: usize, color: bool) -> Shown {
+    let heading = if total > outcomes.len() {
+        format!(
+            "Pangolin 1.22.0's log (debug level), per login, of the first {} of {total} logins:",
+            outcomes.len()
+        )
+    } else {
+        "Pangolin 1.22.0's log (debug level), per login:".to_string()
+    };
+    let mut text = shown!["\n", paint(color, Paint::Bold, heading), "\n"];
     for o in outcomes {
-        text.push_str(&format!("  {}\n", paint(color, Paint::Bold, &o.sample)));
+        text.push(shown![
+            "  ",
+            paint(color, Paint::Bold, Shown::line(&o.sample)),
+            "\n"
+        ]);
         for line in o.server_log() {
-            text.push_str(&format!("    {line}\n"));
+            text.push(shown!["    ", Shown::line(&line), "\n"]);
         }
     }
     text
+}
+
+/// Where the logins go as they are simulated.
+enum Output {
+    /// The table, while the run fits a screen; then the summary only.
+    Text {
+        first: Vec<Outcome>,
+        summary: Box<Summary>,
+    },
+    /// One JSON array, written an element at a time.
+    Json { sink: Sink, written: usize },
+    /// One compact JSON object a line.
+    Jsonl { sink: Sink },
+}
+
+impl Output {
+    fn new(format: SimulateOutput) -> Output {
+        match format {
+            SimulateOutput::Text => Output::Text {
+                first: Vec::new(),
+                summary: Box::default(),
+            },
+            SimulateOutput::Json => Output::Json {
+                sink: Sink::stdout(),
+                written: 0,
+            },
+            SimulateOutput::Jsonl => Output::Jsonl {
+                sink: Sink::stdout(),
+            },
+        }
+    }
+
+    fn add(&mut self, o: Outcome) -> Result<(), Failure> {
+        let json_failure =
+            |e: serde_json::Error| Failure::input(format!("cannot write the outcome as JSON: {e}"));
+        match self {
+            Output::Text { first, summary } => {
+                summary.add(&o);
+                if first.len() <= SCREENFUL {
+                    first.push(o);
+                }
+            }
+            Output::Json { sink, written } => {
+                let text = serde_json::to_string_pretty(&o).map_err(json_failure)?;
+                // The array's own indentation (strings hold no raw newline).
+                let head = if *written == 0 { "[\n  " } else { ",\n  " };
+                let element = format!("{head}{}", text.replace('\n', "\n  "));
+                sink.write(&Shown::json(&element))?;
+                *written += 1;
+            }
+            Output::Jsonl { sink } => {
+                let mut text = serde_json::to_string(&o).map_err(json_failure)?;
+                text.push('\n');
+                sink.write(&Shown::json(&text))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what is buffered (the end of a batch).
+    fn flush(&mut self) -> Result<(), Failure> {
+        match self {
+            Output::Text { .. } => Ok(()),
+            Output::Json { sink, .. } | Output::Jsonl { sink } => sink.flush(),
+        }
+    }
+}
+
+/// A progress line on stderr, shown when stderr is a terminal and the run
+/// has taken more than a second.
+struct Progress {
+    started: Instant,
+    bar: Option<ProgressBar>,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            started: Instant::now(),
+            bar: None,
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn update(&mut self, done: usize) {
+        if !self.enabled || self.started.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} {human_pos} logins simulated ({per_sec})")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_position(done as u64);
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Runs `rolemap simulate`.
@@ -189,66 +334,123 @@ pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
         return crate::cmd_grafana::simulate_cmd(a, style);
     }
     let config = Config::load(&a.config).map_err(|e| Failure::input(e.to_string()))?;
-    let samples: Vec<Sample> = if a.claims.is_empty() {
+    let mut samples = if a.claims.is_empty() {
         if config.samples.is_empty() {
             return Err(Failure::input(format!(
                 "{}: no sample users: give claim files after the config, or list them in the config's `samples`",
                 a.config.display()
             )));
         }
-        config
-            .load_samples()
-            .map_err(|e| Failure::input(e.to_string()))?
+        Samples::loaded(
+            config
+                .load_samples()
+                .map_err(|e| Failure::input(e.to_string()))?,
+        )
     } else {
-        let mut all = Vec::new();
-        for p in &a.claims {
-            all.extend(crate::input::load_claims(p)?);
-        }
-        all
+        Samples::from_paths(&a.claims)
     };
     let options = Options {
         all_claims: a.all_claims,
         ..Options::default()
     };
     for w in config.warnings() {
-        err(&format!("warning: {}: {w}\n", a.config.display()));
+        err(&Shown::from(format!(
+            "warning: {}: {w}\n",
+            a.config.display()
+        )));
     }
-    let outcomes = Simulator::new(&config).simulate_all(&samples, &options);
-    match a.output {
-        OutputFormat::Json => {
-            let text = serde_json::to_string_pretty(&outcomes)
-                .map_err(|e| Failure::input(format!("cannot write the outcomes as JSON: {e}")))?;
-            out(&format!("{text}\n"))?;
+    let simulator = Simulator::new(&config);
+    let mut output = Output::new(a.output);
+    let mut progress = Progress::new();
+    let mut first_logins = FirstLogins::default();
+    let (mut failed, mut hinted, mut done) = (false, false, 0);
+    let overlap = a.claims.iter().all(|p| stream::never_waits(p));
+    let result = stream::pipeline(
+        overlap,
+        || samples.next_batch(),
+        |item| {
+            let (place, sample) = item.sample();
+            (place, sample.map(|s| simulator.simulate(&s, &options)))
+        },
+        |outcomes| {
+            for (place, outcome) in outcomes {
+                let mut outcome = outcome?;
+                first_logins.mark(place, &mut outcome);
+                failed |= !outcome.succeeded();
+                hinted |= !outcome.hints.is_empty();
+                done += 1;
+                output.add(outcome)?;
+            }
+            progress.update(done);
+            output.flush()
+        },
+    );
+    progress.finish();
+    if let Err(f) = result {
+        // What was written stays readable up to the bad input.
+        output.flush()?;
+        return Err(f);
+    }
+    match output {
+        Output::Json { mut sink, written } => {
+            sink.write(&Shown::from(if written == 0 { "[]\n" } else { "\n]\n" }))?;
+            sink.flush()?;
         }
-        OutputFormat::Text => {
-            let mut text = String::new();
-            let edition = config.pangolin.edition.as_str();
-            text.push_str(&format!(
-                "{} IdP `{}`, Pangolin {} ({edition}), {} org(s), {} sample(s)\n",
-                paint(style.out, Paint::Bold, "Simulated:"),
-                config.idp.display_name(),
-                config.pangolin.version,
-                config.orgs.len(),
-                samples.len()
-            ));
-            if let Some(url) = config.callback_url() {
-                text.push_str(&format!(
-                    "{} {url}\n",
-                    paint(
-                        style.out,
-                        Paint::Bold,
-                        "Callback URL to register at the IdP:"
-                    )
-                ));
-            }
-            text.push('\n');
-            text.push_str(&table(&outcomes, style.out));
-            text.push_str(&details(&outcomes, style.out));
-            if a.log {
-                text.push_str(&server_log(&outcomes, style.out));
-            }
-            out(&text)?;
+        Output::Jsonl { mut sink } => sink.flush()?,
+        Output::Text { first, summary } => {
+            out(&text_report(&config, &first, &summary, a.log, style))?;
         }
     }
-    Ok(EXIT_OK)
+    let fails = match a.fail_on {
+        Some(FailOn::Failure) => failed,
+        Some(FailOn::Hint) => failed || hinted,
+        None => false,
+    };
+    Ok(if fails { EXIT_FAILED } else { EXIT_OK })
+}
+
+/// The text report: the table of every login while they fit a screen, the
+/// summary beyond; with `log`, the server log of the logins in the table
+/// (the first [`SCREENFUL`] in a summary).
+fn text_report(
+    config: &Config,
+    first: &[Outcome],
+    summary: &Summary,
+    log: bool,
+    style: Style,
+) -> Shown {
+    let mut text = Shown::new();
+    let edition = config.pangolin.edition.as_str();
+    text.push(paint(style.out, Paint::Bold, "Simulated:"));
+    text.push(format!(
+        " IdP `{}`, Pangolin {} ({edition}), {} org(s), {} sample(s)\n",
+        config.idp.display_name(),
+        config.pangolin.version,
+        config.orgs.len(),
+        summary.total
+    ));
+    if let Some(url) = config.callback_url() {
+        text.push(shown![
+            paint(
+                style.out,
+                Paint::Bold,
+                "Callback URL to register at the IdP:"
+            ),
+            " ",
+            url,
+            "\n"
+        ]);
+    }
+    text.push("\n");
+    if summary.total <= SCREENFUL {
+        text.push(table(first, style.out));
+        text.push(details(first, style.out));
+    } else {
+        text.push(summary.render(style.out));
+    }
+    if log {
+        let shown = first.get(..SCREENFUL).unwrap_or(first);
+        text.push(server_log(shown, summary.total, style.out));
+    }
+    text
 }

@@ -8,6 +8,7 @@ use rolemap_engine::Dialect;
 use crate::args::TestArgs;
 use crate::input;
 use crate::style::{paint, Paint, Style};
+use crate::terminal::Shown;
 use crate::{err, out, CmdResult, Failure, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// The results of one file.
@@ -95,33 +96,33 @@ pub fn run(a: &TestArgs, style: Style) -> CmdResult {
             Ok(r) => {
                 passed += r.passed;
                 failed += r.failed;
-                let mut text = String::new();
+                let mut text = Shown::new();
                 for f in &r.failures {
-                    text.push_str(&format!("{} {f}\n", paint(style.out, Paint::Red, "FAIL")));
+                    text.push(shown![paint(style.out, Paint::Red, "FAIL"), " ", f, "\n"]);
                 }
                 let total = r.passed + r.failed;
                 if r.failed == 0 {
-                    text.push_str(&format!(
-                        "{}   {name} ({total} case{})\n",
+                    let cases = if total == 1 { "case" } else { "cases" };
+                    text.push(shown![
                         paint(style.out, Paint::Green, "ok"),
-                        if total == 1 { "" } else { "s" }
-                    ));
+                        format!("   {name} ({total} {cases})\n"),
+                    ]);
                 } else {
-                    text.push_str(&format!(
-                        "{} {name} ({} of {total} cases failed)\n",
+                    text.push(shown![
                         paint(style.out, Paint::Red, "FAIL"),
-                        r.failed
-                    ));
+                        format!(" {name} ({} of {total} cases failed)\n", r.failed),
+                    ]);
                 }
                 out(&text)?;
             }
             Err(f) => {
                 unreadable += 1;
-                err(&format!(
-                    "{} {}\n",
+                err(&shown![
                     paint(style.err, Paint::Red, "error:"),
-                    f.message
-                ));
+                    " ",
+                    &f.message,
+                    "\n"
+                ]);
             }
         }
     }
@@ -129,7 +130,7 @@ pub fn run(a: &TestArgs, style: Style) -> CmdResult {
     if unreadable > 0 {
         summary.push_str(&format!("\n{unreadable} file(s) could not be read"));
     }
-    out(&format!("{summary}\n"))?;
+    out(&shown![summary, "\n"])?;
     Ok(if unreadable > 0 {
         EXIT_USAGE
     } else if failed > 0 {

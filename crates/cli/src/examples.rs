@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::args::{ExamplesArgs, OutputFormat};
 use crate::cmd_eval::pretty;
 use crate::style::{paint, Paint, Style};
+use crate::terminal::Shown;
 use crate::{out, CmdResult, Failure, EXIT_OK};
 
 /// The repository's `examples/` folder, as it was at build time.
@@ -163,12 +164,12 @@ fn collect_files<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>)
 pub fn list(a: &ExamplesArgs, style: Style) -> CmdResult {
     if let Some(dir) = &a.write {
         let n = write_all(dir)?;
-        out(&format!(
+        out(&Shown::from(format!(
             "wrote {n} files under {}; try:\n  rolemap simulate {}\n  rolemap test {}\n",
             dir.display(),
             dir.join("pocket-id/pangolin.toml").display(),
             dir.join("pocket-id/expect.toml").display(),
-        ))?;
+        )))?;
         return Ok(EXIT_OK);
     }
     let examples = embedded();
@@ -189,21 +190,24 @@ pub fn list(a: &ExamplesArgs, style: Style) -> CmdResult {
                     })
                 })
                 .collect();
-            out(&format!("{}\n", pretty(&serde_json::Value::Array(v))))?;
+            let json = pretty(&serde_json::Value::Array(v));
+            out(&Shown::json(&format!("{json}\n")))?;
         }
         OutputFormat::Text => {
-            let mut text = String::new();
+            let mut text = Shown::new();
             if !base.is_dir() {
-                text.push_str(&format!(
+                text.push(format!(
                     "(built into rolemap; `rolemap examples --write {}` writes them out)\n\n",
                     base.display()
                 ));
             }
-            for e in &examples {
-                text.push_str(&paint(style.out, Paint::Bold, &e.name));
-                text.push('\n');
+            for (i, e) in examples.iter().enumerate() {
+                if i > 0 {
+                    text.push("\n");
+                }
+                text.push(shown![paint(style.out, Paint::Bold, &e.name), "\n"]);
                 for line in &e.summary {
-                    text.push_str(&format!("  {}\n", paint(style.out, Paint::Dim, line)));
+                    text.push(shown!["  ", paint(style.out, Paint::Dim, line), "\n"]);
                 }
                 for c in &e.configs {
                     // A Grafana configuration names no samples: its users/ folder.
@@ -215,15 +219,13 @@ pub fn list(a: &ExamplesArgs, style: Style) -> CmdResult {
                         (true, Some(dir)) => format!(" {}", show(&dir.join("users"))),
                         _ => String::new(),
                     };
-                    text.push_str(&format!("  rolemap simulate {}{users}\n", show(c)));
+                    text.push(format!("  rolemap simulate {}{users}\n", show(c)));
                 }
                 for t in &e.tests {
-                    text.push_str(&format!("  rolemap test {}\n", show(t)));
+                    text.push(format!("  rolemap test {}\n", show(t)));
                 }
-                text.push('\n');
             }
-            out(text.trim_end_matches('\n'))?;
-            out("\n")?;
+            out(&text)?;
         }
     }
     Ok(EXIT_OK)

@@ -53,15 +53,16 @@ pub fn read_file(path: &Path) -> Result<Source, Failure> {
     if path.is_dir() {
         return Err(Failure::input(format!("{name}: is a folder, not a file")));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            _ => e.to_string(),
-        };
-        Failure::input(format!("{name}: cannot read the file: {why}"))
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| read_failure(&name, &e))?;
     decode_text(name, bytes)
+}
+
+/// Why the file `name` cannot be read, in the words every subcommand uses.
+pub fn read_failure(name: &str, e: &std::io::Error) -> Failure {
+    Failure::input(format!(
+        "{name}: cannot read the file: {}",
+        rolemap_simulate::read_reason(e)
+    ))
 }
 
 fn decode_text(name: String, bytes: Vec<u8>) -> Result<Source, Failure> {
@@ -124,18 +125,21 @@ pub fn parse_document(text: &str, name: &str, line_offset: usize) -> Result<Json
 
 /// Parses JSON; the error names the file, line and column.
 pub fn parse_json(text: &str, name: &str, line_offset: usize) -> Result<Json, Failure> {
-    serde_json::from_str(text).map_err(|e| {
-        let message = strip_position(&e.to_string());
-        if e.line() == 0 {
-            Failure::input(format!("{name}: invalid JSON: {message}"))
-        } else {
-            Failure::input(format!(
-                "{name}:{}:{}: invalid JSON: {message}",
-                e.line() + line_offset,
-                e.column()
-            ))
-        }
-    })
+    serde_json::from_str(text).map_err(|e| json_failure(&e, name, line_offset))
+}
+
+/// A JSON syntax error as the message that names the file, line and column.
+pub fn json_failure(e: &serde_json::Error, name: &str, line_offset: usize) -> Failure {
+    let message = strip_position(&e.to_string());
+    if e.line() == 0 {
+        Failure::input(format!("{name}: invalid JSON: {message}"))
+    } else {
+        Failure::input(format!(
+            "{name}:{}:{}: invalid JSON: {message}",
+            e.line() + line_offset,
+            e.column()
+        ))
+    }
 }
 
 /// Every non-blank line of `source` as a document, with its 1-based line.

@@ -6,27 +6,35 @@
 
 #![forbid(unsafe_code)]
 
+// First: the `shown!` macro is used by the modules after it.
+#[macro_use]
+mod terminal;
 mod args;
+mod claims;
 mod cmd_decode;
 mod cmd_eval;
 mod cmd_explain;
 mod cmd_grafana;
 mod cmd_lint;
 mod cmd_misc;
+mod cmd_pangolin;
 mod cmd_simulate;
 mod cmd_test;
 mod examples;
 mod input;
+mod lazy;
+mod report;
+mod stream;
 mod style;
-mod terminal;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::args::{Cli, Command};
 use crate::style::Style;
+use crate::terminal::Shown;
 
 /// mimalloc rather than the system's allocator: `simulate` over many samples
 /// builds an outcome (a few small strings and lists) per sample on every
@@ -87,30 +95,19 @@ impl Failure {
 /// The outcome of a command: its exit code, or a failure.
 pub type CmdResult = Result<u8, Failure>;
 
-/// Writes `text` to stdout (made safe for a terminal when it is one).
-pub fn out(text: &str) -> Result<(), Failure> {
+/// Writes `text` to stdout.
+pub fn out(text: &Shown) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    let text = if stdout.is_terminal() {
-        terminal::safe(text)
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
     stdout
-        .write_all(text.as_bytes())
+        .write_all(text.as_str().as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|e| Failure::io(&e))
 }
 
-/// Writes `text` to stderr (made safe for a terminal when it is one;
-/// errors ignored: nowhere left to report them).
-pub fn err(text: &str) {
+/// Writes `text` to stderr (errors ignored: nowhere left to report them).
+pub fn err(text: &Shown) {
     let mut stderr = std::io::stderr().lock();
-    let text = if stderr.is_terminal() {
-        terminal::safe(text)
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    };
-    let _ = stderr.write_all(text.as_bytes());
+    let _ = stderr.write_all(text.as_str().as_bytes());
     let _ = stderr.flush();
 }
 
@@ -118,9 +115,14 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // --help and --version print to stdout and exit 0; usage errors exit 2.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+            // --help and --version print to stdout and exit 0; usage errors
+            // exit 2, quoting what was typed: escaped, without clap's styles.
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::from(EXIT_OK);
+            }
+            err(&Shown::from(e.render().to_string()));
+            return ExitCode::from(EXIT_USAGE);
         }
     };
     let style = Style::new(cli.color);
@@ -134,17 +136,19 @@ fn main() -> ExitCode {
         Command::Decode(a) => cmd_decode::run(&a, style),
         Command::Completions(a) => cmd_misc::completions(&a),
         Command::Examples(a) => cmd_misc::examples(&a, style),
+        Command::Pangolin(a) => cmd_pangolin::run(&a, style),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(f) if f.broken_pipe => ExitCode::from(EXIT_OK),
         Err(f) => {
             if !f.message.is_empty() {
-                err(&format!(
-                    "{} {}\n",
+                err(&shown![
                     style::paint(style.err, style::Paint::Red, "error:"),
-                    f.message
-                ));
+                    " ",
+                    &f.message,
+                    "\n"
+                ]);
             }
             ExitCode::from(f.code)
         }

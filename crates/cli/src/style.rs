@@ -5,8 +5,10 @@ use std::fmt;
 use std::io::IsTerminal;
 
 use miette::{Diagnostic, LabeledSpan, Severity};
+use rolemap_engine::controls::{self, escape};
 
 use crate::args::ColorChoice;
+use crate::terminal::Shown;
 
 /// Whether to colour stdout and stderr.
 #[derive(Clone, Copy, Debug)]
@@ -55,10 +57,12 @@ pub enum Paint {
     Cyan,
 }
 
-/// `text` in `paint` when `on`.
-pub fn paint(on: bool, paint: Paint, text: &str) -> String {
+/// `text` in `paint` when `on`. Plain text is escaped before it is
+/// coloured: the colour codes added here are the only ones in the result.
+pub fn paint(on: bool, paint: Paint, text: impl Into<Shown>) -> Shown {
+    let text = text.into();
     if !on || text.is_empty() {
-        return text.to_string();
+        return text;
     }
     let code = match paint {
         Paint::Bold => "1",
@@ -68,27 +72,30 @@ pub fn paint(on: bool, paint: Paint, text: &str) -> String {
         Paint::Yellow => "33",
         Paint::Cyan => "36",
     };
-    format!("\x1b[{code}m{text}\x1b[0m")
+    Shown::already_escaped(format!("\x1b[{code}m{}\x1b[0m", text.as_str()))
 }
 
 /// An expression error as a miette diagnostic over the expression's text.
+/// Every text in it is escaped ([`rolemap_engine::controls::escape`]), the
+/// span pointing into the escaped expression: [`ExprDiagnostic::new`]
+/// makes sure of it.
 #[derive(Debug)]
 pub struct ExprDiagnostic {
     /// The headline.
-    pub message: String,
+    message: String,
     /// The expression as shown: a space is added when the span points
     /// past its end, so that the label has a character to point at.
-    pub shown: String,
+    shown: String,
     /// The label's byte range.
-    pub span: (usize, usize),
+    span: (usize, usize),
     /// The label's text.
-    pub label: String,
+    label: String,
     /// A help line.
-    pub help: Option<String>,
+    help: Option<String>,
     /// How serious it is.
-    pub severity: Severity,
+    severity: Severity,
     /// A code shown before the message (`RM010 double-quoted-string`).
-    pub code: Option<String>,
+    code: Option<String>,
 }
 
 impl fmt::Display for ExprDiagnostic {
@@ -158,6 +165,30 @@ pub fn shown_source(source: &str, at: usize) -> String {
     }
 }
 
+impl ExprDiagnostic {
+    /// An error diagnostic over `source` (the raw expression) at `span`
+    /// (bytes of `source`), every text escaped.
+    pub fn new(
+        message: &str,
+        source: &str,
+        span: (usize, usize),
+        label: &str,
+        help: Option<&str>,
+    ) -> ExprDiagnostic {
+        let escaped = escape(source);
+        let at = controls::escaped_span(source, span.0..span.1.max(span.0));
+        ExprDiagnostic {
+            message: escape(message).into_owned(),
+            shown: shown_source(&escaped, at.start),
+            span: (at.start, at.end),
+            label: escape(label).into_owned(),
+            help: help.map(|h| escape(h).into_owned()),
+            severity: Severity::Error,
+            code: None,
+        }
+    }
+}
+
 /// An engine error as a diagnostic.
 pub fn engine_diagnostic(
     source: &str,
@@ -168,27 +199,27 @@ pub fn engine_diagnostic(
         rolemap_engine::ErrorKind::Syntax => "here",
         _ => "this fails",
     };
-    ExprDiagnostic {
-        message: format!("{} error: {}", err.kind.as_str(), err.message),
-        shown: shown_source(source, err.span.start),
-        span: (err.span.start, err.span.end),
-        label: label.to_string(),
-        help: err.js_message.as_ref().map(|js| match dialect.rules().go {
-            Some(_) => format!("{} fails with: {js}", dialect.engine()),
-            None => format!("{} throws: {js}", dialect.engine()),
-        }),
-        severity: Severity::Error,
-        code: None,
-    }
+    let help = err.js_message.as_ref().map(|js| match dialect.rules().go {
+        Some(_) => format!("{} fails with: {js}", dialect.engine()),
+        None => format!("{} throws: {js}", dialect.engine()),
+    });
+    ExprDiagnostic::new(
+        &format!("{} error: {}", err.kind.as_str(), err.message),
+        source,
+        (err.span.start, err.span.end),
+        label,
+        help.as_deref(),
+    )
 }
 
 /// Renders a diagnostic as text (unicode drawing; colour when `color`).
-pub fn render(diagnostic: &dyn Diagnostic, color: bool) -> String {
+pub fn render(diagnostic: &ExprDiagnostic, color: bool) -> Shown {
     let handler = rolemap_lint::report_handler(color);
     let mut out = String::new();
     match handler.render_report(&mut out, diagnostic) {
-        Ok(()) => out,
-        Err(_) => format!("error: {diagnostic}\n"),
+        // Every text of an ExprDiagnostic is escaped; miette adds colours.
+        Ok(()) => Shown::already_escaped(out),
+        Err(_) => shown!["error: ", &diagnostic.message, "\n"],
     }
 }
 

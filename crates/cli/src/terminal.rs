@@ -1,75 +1,113 @@
-//! Text from configs, tokens and claims is untrusted: written raw to a
-//! terminal, an escape sequence in it could move the cursor, rewrite what
-//! was printed, set the window title or hide text. Before anything reaches
-//! a terminal, [`safe`] makes such characters visible.
+//! Text bound for stdout and stderr, as a type: [`Shown`] holds no control
+//! character but the colour codes [`crate::style::paint`] adds. Untrusted
+//! text (claims, names, file names, expressions, config values, token
+//! fields, messages quoting them) becomes a `Shown` only through
+//! [`rolemap_engine::controls::escape`], before anything colours it; the
+//! writers [`crate::out`] and [`crate::err`] take nothing else.
 
-use std::borrow::Cow;
+use rolemap_engine::controls;
 
-/// `text` with the characters that could drive a terminal written as
-/// `\u{…}` escapes: C0 controls other than newline and tab, DEL, C1
-/// controls, and the Unicode bidirectional overrides that reorder what is
-/// shown ("Trojan Source"). The colour sequences this tool writes itself
-/// (`ESC [ digits ; … m`) pass.
-pub fn safe(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
-        return Cow::Borrowed(text);
+/// Text safe to write to a terminal: every control character of what it was
+/// made from is shown as an escape (`\u{1b}`); the only escape sequences in
+/// it are the colours this tool adds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shown(String);
+
+impl Shown {
+    /// Empty text.
+    pub fn new() -> Shown {
+        Shown(String::new())
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if c == '\x1b' {
-            if let Some(len) = sgr_len(rest) {
-                out.push_str(&rest[..len]);
-                rest = &rest[len..];
-                continue;
-            }
-        }
-        if needs_escape(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-        rest = &rest[c.len_utf8()..];
+
+    /// Appends `piece` (plain text is escaped on the way in).
+    pub fn push(&mut self, piece: impl Into<Shown>) {
+        self.0.push_str(&piece.into().0);
     }
-    Cow::Owned(out)
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Text shown on one line (a table cell, a name in a list): newlines
+    /// and tabs are escaped too.
+    pub fn line(text: &str) -> Shown {
+        Shown(controls::escape_line(text).into_owned())
+    }
+
+    /// JSON text for `--output json`: the same JSON, with DEL, C1 and bidi
+    /// controls (which serde_json writes raw) as `\uXXXX` escapes.
+    pub fn json(text: &str) -> Shown {
+        Shown(controls::escape_json(text).into_owned())
+    }
+
+    /// Text whose every piece was escaped or is this tool's own colour code
+    /// (the colouring in [`crate::style`], miette drawing escaped diagnostics).
+    pub(crate) fn already_escaped(text: String) -> Shown {
+        Shown(text)
+    }
 }
 
-fn needs_escape(c: char) -> bool {
-    matches!(c,
-        '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}'
-        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+impl From<&str> for Shown {
+    fn from(text: &str) -> Shown {
+        Shown(controls::escape(text).into_owned())
+    }
 }
 
-/// The length of a colour sequence (`ESC [ [0-9;]* m`) at the start of `s`.
-fn sgr_len(s: &str) -> Option<usize> {
-    let body = s.strip_prefix("\x1b[")?;
-    let params = body
-        .bytes()
-        .take_while(|b| b.is_ascii_digit() || *b == b';')
-        .count();
-    (body.as_bytes().get(params) == Some(&b'm')).then_some(2 + params + 1)
+impl From<String> for Shown {
+    fn from(text: String) -> Shown {
+        match controls::escape(&text) {
+            std::borrow::Cow::Borrowed(_) => Shown(text),
+            std::borrow::Cow::Owned(escaped) => Shown(escaped),
+        }
+    }
+}
+
+impl From<&String> for Shown {
+    fn from(text: &String) -> Shown {
+        Shown::from(text.as_str())
+    }
+}
+
+impl From<&Shown> for Shown {
+    fn from(text: &Shown) -> Shown {
+        text.clone()
+    }
+}
+
+/// Text made of pieces, each a [`Shown`] (kept) or plain text (escaped):
+/// `shown![paint(on, Paint::Red, "error:"), " ", &message, "\n"]`.
+macro_rules! shown {
+    ($($piece:expr),* $(,)?) => {{
+        let mut text = $crate::terminal::Shown::new();
+        $( text.push($piece); )*
+        text
+    }};
 }
 
 #[cfg(test)]
 mod tests {
-    use super::safe;
+    use super::Shown;
+    use crate::style::{paint, Paint};
 
     #[test]
-    fn plain_text_and_colours_pass() {
-        assert_eq!(safe("a\tb\nc é"), "a\tb\nc é");
+    fn plain_text_is_escaped_and_colours_are_added_after() {
+        let claim = "eve\u{1b}[8mSECRET\u{1b}[0m";
+        assert_eq!(Shown::from(claim).as_str(), "eve\\u{1b}[8mSECRET\\u{1b}[0m");
         assert_eq!(
-            safe("\x1b[1;31merror:\x1b[0m x"),
-            "\x1b[1;31merror:\x1b[0m x"
+            paint(true, Paint::Red, claim).as_str(),
+            "\u{1b}[31meve\\u{1b}[8mSECRET\\u{1b}[0m\u{1b}[0m"
         );
-    }
-
-    #[test]
-    fn control_sequences_are_made_visible() {
-        // Window title (OSC), cursor movement (CSI), carriage return, BEL.
-        assert_eq!(safe("\x1b]0;pwned\x07"), "\\u{1b}]0;pwned\\u{7}");
-        assert_eq!(safe("a\x1b[2Ab"), "a\\u{1b}[2Ab");
-        assert_eq!(safe("ok\rfake"), "ok\\u{d}fake");
-        assert_eq!(safe("\u{9b}31m"), "\\u{9b}31m");
-        assert_eq!(safe("admin\u{202e}nimda"), "admin\\u{202e}nimda");
+        let line = shown![paint(false, Paint::Red, "error:"), " ", claim, "\n"];
+        assert_eq!(line.as_str(), "error: eve\\u{1b}[8mSECRET\\u{1b}[0m\n");
+        assert_eq!(
+            Shown::json("\"\u{9b}\u{202e}\"").as_str(),
+            "\"\\u009b\\u202e\""
+        );
     }
 }

@@ -163,8 +163,11 @@ pub struct GoRules {
 #[derive(Debug)]
 pub struct Rules {
     /// jmespath.js's lenient parser: missing commas, a trailing comma in a
-    /// call, `(a b)`, `[ ]`, a fourth `:` in a slice, unterminated strings,
-    /// `1-2` read as `1`, a call on something that is not a name.
+    /// call, `(a b)`, `[ ]`, a fourth `:` in a slice, runs of numbers in a
+    /// slice (`[:1 2]`), unterminated strings, `1-2` read as `1`, a call on
+    /// something that is not a name (`("f")(x)` included), a `.` followed by
+    /// nothing usable (`a.`, `a.[]`, `a.[?b]`) and empty parentheses `()`,
+    /// both failing only when evaluated.
     pub lenient_syntax: bool,
     /// Whether `\r` is white space (jmespath.js rejects it).
     pub cr_is_whitespace: bool,
@@ -197,6 +200,11 @@ pub struct Rules {
     pub js_messages: bool,
     /// A Go engine parses and evaluates (decided once, when compiling).
     pub go: Option<&'static GoRules>,
+    /// An expression reference evaluated outside a function's arguments is
+    /// jmespath.js's syntax-tree node marked `jmespathType: "Expref"`: an
+    /// object whose fields, values and equality are the node's
+    /// (`(&a).name` is `"a"`); function type checks still see `expression`.
+    pub expref_objects: bool,
 }
 
 static SPEC: Rules = Rules {
@@ -214,6 +222,7 @@ static SPEC: Rules = Rules {
     js_functions: false,
     js_messages: false,
     go: None,
+    expref_objects: false,
 };
 
 static PANGOLIN: Rules = Rules {
@@ -231,6 +240,7 @@ static PANGOLIN: Rules = Rules {
     js_functions: true,
     js_messages: true,
     go: None,
+    expref_objects: true,
 };
 
 /// What the Go engines share with the spec's table (their own differences
@@ -273,4 +283,5 @@ const SPEC_FIELDS: Rules = Rules {
     js_functions: false,
     js_messages: false,
     go: None,
+    expref_objects: false,
 };

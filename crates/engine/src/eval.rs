@@ -273,6 +273,13 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
             }
             OpKind::Compare(cmp, lhs, rhs) => self.comparison(op, *cmp, lhs, rhs, cur),
             OpKind::Call(c) => functions::call(self, op, c, cur),
+            // jmespath.js marks the referenced node, and fails where there is none (`&()`).
+            OpKind::ExprRef(r) if matches!(r.body.kind, OpKind::Missing) => {
+                let mut e = missing(&r.body);
+                e.js_message =
+                    Some("Cannot set properties of undefined (setting 'jmespathType')".into());
+                Err(e)
+            }
             OpKind::ExprRef(r) => Ok(Value::expref(r)),
             OpKind::Missing => Err(missing(op)),
             OpKind::Path(p) => self.path(p, cur),
@@ -459,7 +466,22 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
                 }
             }
             Repr::Obj(_) | Repr::ObjProto(_) | Repr::ObjectPrototype => self.field_built(cur, f),
+            Repr::Ref(_) => match self.expref_object(cur) {
+                Some(node) => self.field_built(&node, f),
+                None => Value::null(),
+            },
             _ => Value::null(),
+        }
+    }
+
+    /// An expression reference as the object `rules.expref_objects` says
+    /// it is (jmespath.js's syntax-tree node); `None` for anything else.
+    fn expref_object(&self, v: &Value<'a>) -> Option<Value<'a>> {
+        match v.view() {
+            View::Ref(node) if self.rules.expref_objects => {
+                Some(Value::from_json_owned(js::expref_json(node)))
+            }
+            _ => None,
         }
     }
 
@@ -512,7 +534,8 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
         let mut out = ObjectBuilder::new(self.rules.prototype_fields, kvs.len());
         for (key, value) in kvs {
             let v = self.eval(value, cur)?;
-            out.set(key.as_ref().into(), v);
+            out.set(key.as_ref().into(), v)
+                .map_err(|e| Box::new(crate::Error { span: op.span, ..e }))?;
         }
         Ok(out.finish())
     }
@@ -536,6 +559,7 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     /// [`Interp::projection`] over `base`, its left side's value.
     #[inline(never)]
     fn project(&mut self, op: &'a Op, p: &'a ProjectionOp, base: Value<'a>) -> Res<'a> {
+        let base = self.expref_object(&base).unwrap_or(base);
         match (&p.kind, base.view()) {
             (ProjKind::List, View::Arr(items)) => {
                 if p.rhs_identity {
@@ -746,8 +770,11 @@ impl<'a, 't, T: Tracer<'a>> Interp<'a, 't, T> {
     }
 
     fn compare(&self, op: &Op, cmp: Comparator, l: &Value<'a>, r: &Value<'a>) -> Res<'a> {
-        let eq =
-            || equal(l, r).ok_or_else(|| crate::limits::too_large("a value compared", op.span));
+        let eq = || {
+            let (lo, ro) = (self.expref_object(l), self.expref_object(r));
+            equal(lo.as_ref().unwrap_or(l), ro.as_ref().unwrap_or(r))
+                .ok_or_else(|| crate::limits::too_large("a value compared", op.span))
+        };
         Ok(match cmp {
             Comparator::Eq => Value::bool(eq()?),
             Comparator::Ne => Value::bool(!eq()?),
@@ -776,7 +803,7 @@ fn missing(op: &Op) -> Fail {
     Box::new(
         Error::new(
             ErrorKind::Syntax,
-            "nothing follows this `.`: jmespath.js accepts that when parsing, and fails here, when it reaches it",
+            "nothing usable follows this `.`, or nothing is in these `()`: jmespath.js accepts that when parsing, and fails here, when it reaches it",
             op.span,
         )
         .with_js("Cannot read properties of undefined (reading 'type')"),

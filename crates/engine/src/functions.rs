@@ -627,7 +627,8 @@ fn apply<'a, T: Tracer<'a>>(
             let mut out = crate::value::ObjectBuilder::new(it.rules.prototype_fields, 0);
             for arg in args.iter() {
                 for (k, v) in enumerable(arg, it.rules.js_key_order) {
-                    out.set(k, v);
+                    out.set(k, v)
+                        .map_err(|e| Box::new(crate::Error { span: op.span, ..e }))?;
                 }
             }
             it.build(out.len(), op)?;

@@ -105,6 +105,10 @@ pub(crate) enum NoPrimitive {
     /// never functions, so its `toString` cannot be called and `valueOf`
     /// gives the object itself).
     Hidden,
+    /// JavaScript's `TypeError: Function.prototype.toString requires that
+    /// 'this' be a Function`: an object whose prototype chain (set by a
+    /// `__proto__` key) reaches a function before any `toString` key.
+    FunctionPrototype,
     /// The value is over [`crate::MAX_OUTPUT`] written out (rolemap's
     /// bound), so neither its string form nor a deep comparison is made.
     TooLong,
@@ -122,6 +126,14 @@ impl NoPrimitive {
                 span,
             )
             .with_js("Cannot convert object to primitive value"),
+            NoPrimitive::FunctionPrototype => crate::Error::new(
+                crate::ErrorKind::InvalidType,
+                format!(
+                    "jmespath.js cannot {what}: an object in it has a function as its `__proto__`, and JavaScript cannot turn it into a string or number"
+                ),
+                span,
+            )
+            .with_js("Function.prototype.toString requires that 'this' be a Function"),
             NoPrimitive::TooLong => *crate::limits::too_large("the value", span),
         }
     }
@@ -186,24 +198,29 @@ fn to_js_string_step(v: &Value<'_>) -> Result<String, NoPrimitive> {
             // Array.prototype.toString joins what `length` and the indices
             // reach: here the array it inherits from.
             Some(Some(p)) if matches!(p.view(), View::Arr(_)) => return to_js_string(p),
-            _ if !inherits_to_string(v) => return Err(NoPrimitive::Hidden),
-            _ => "[object Object]".into(),
+            _ => {
+                inherited_to_string(v)?;
+                "[object Object]".into()
+            }
         },
         View::Ref(_) => "[object Object]".into(),
         View::Func(name) => function_source(name),
     })
 }
 
-/// Whether an object without an own `toString` finds a callable one on its
-/// prototype chain.
-fn inherits_to_string(v: &Value<'_>) -> bool {
+/// `Ok` where an object without an own `toString` finds
+/// `Object.prototype.toString` on its prototype chain; else why not.
+fn inherited_to_string(v: &Value<'_>) -> Result<(), NoPrimitive> {
     match v.custom_proto() {
-        None => true,
-        Some(None) => false,
+        None => Ok(()),
+        Some(None) => Err(NoPrimitive::Hidden),
         Some(Some(p)) => match p.view() {
-            View::Obj(o) if o.get("toString").is_some() => false,
-            View::Obj(_) => inherits_to_string(p),
-            _ => true,
+            View::Obj(o) if o.get("toString").is_some() => Err(NoPrimitive::Hidden),
+            View::Obj(_) => inherited_to_string(p),
+            // A function inherits `Function.prototype.toString`, which
+            // refuses an object that is not a function.
+            View::Func(_) => Err(NoPrimitive::FunctionPrototype),
+            _ => Ok(()),
         },
     }
 }

@@ -22,6 +22,7 @@
 pub mod ast;
 mod compile;
 pub mod compliance;
+pub mod controls;
 pub mod dialect;
 mod error;
 mod eval;

@@ -727,7 +727,13 @@ impl<'s> Lower<'s> {
         for q in p.into_inner() {
             match q.as_rule() {
                 Rule::colon => index += 1,
-                Rule::number => parts[index.min(2)] = Some(self.number(&q)?),
+                Rule::number => {
+                    let slot = &mut parts[index.min(2)];
+                    if slot.is_some() {
+                        self.lenient("two numbers in a row in a slice", self.span(&q))?;
+                    }
+                    *slot = Some(self.number(&q)?);
+                }
                 _ => self.lenient("a slice has at most two `:`", self.span(&q))?,
             }
         }
@@ -842,6 +848,11 @@ impl<'s> Lower<'s> {
     fn paren(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
         let span = self.span(&p);
         let mut exprs = self.arguments(p.into_inner())?;
+        if exprs.is_empty() {
+            // jmespath.js parses `()` as nothing, and fails where it is evaluated.
+            self.lenient("empty parentheses `()`: put an expression in them", span)?;
+            return Ok(Node::new(NodeKind::Missing, span));
+        }
         if exprs.len() > 1 {
             self.lenient(
                 "several expressions in parentheses; join them with an operator",
@@ -923,6 +934,14 @@ impl<'s> Lower<'s> {
                 name,
                 quoted: false,
             } => (name, left.span),
+            // `("name")(...)`: jmespath.js checks for quotes only where the
+            // quoted name itself is followed by `(`.
+            NodeKind::Field { name, quoted: true }
+                if self.rules.lenient_syntax
+                    && self.src.as_bytes().get(left.span.start) == Some(&b'(') =>
+            {
+                (name, left.span)
+            }
             NodeKind::Field { quoted: true, .. } => {
                 return Err(Error::syntax(
                     "a function name cannot be quoted; remove the double quotes",

@@ -1,7 +1,8 @@
 //! Writes a tree back as canonical text: single spaces around binary
 //! operators and after commas, no redundant parentheses, names unquoted
 //! unless they were quoted or need quotes. Parsing the text again gives the
-//! same tree.
+//! same tree. Control characters ([`crate::controls`]) are written as JSON
+//! escapes, so the text holds none.
 
 use crate::ast::{ArithOp, LiteralForm, Node, NodeKind, ProjectionKind, Slice};
 use crate::dialect::{Dialect, RawEscapes};
@@ -136,7 +137,10 @@ impl Printer {
         }
         match &node.kind {
             NodeKind::Identity | NodeKind::Current => self.push("@"),
-            NodeKind::Missing => {}
+            // Where a `.` is followed by nothing usable, `Subexpr` and
+            // `projection_rhs` write the `.` alone; anywhere else the
+            // missing expression came from empty parentheses.
+            NodeKind::Missing => self.push("()"),
             NodeKind::Root => self.push("$"),
             NodeKind::Variable(name) => {
                 self.push("$");
@@ -207,7 +211,9 @@ impl Printer {
             NodeKind::Subexpr { lhs, rhs } => {
                 self.base(lhs, 40);
                 self.push(".");
-                self.expr(rhs, 40);
+                if !matches!(rhs.kind, NodeKind::Missing) {
+                    self.expr(rhs, 40);
+                }
             }
             NodeKind::Index { lhs, index } => {
                 if !is_identity(lhs) {
@@ -301,7 +307,9 @@ impl Printer {
         if !bracketed {
             self.push(".");
         }
-        self.expr(rhs, 0);
+        if !matches!(rhs.kind, NodeKind::Missing) {
+            self.expr(rhs, 0);
+        }
     }
 
     fn slice(&mut self, s: &Slice) {
@@ -335,8 +343,9 @@ impl Printer {
         } else {
             // JSON text through `Value`'s `Display`, the one JSON writer
             // the playground's module carries.
+            // Controls as JSON escapes: the text shows no control character.
             let s = serde_json::Value::from(name).to_string();
-            self.push(&s);
+            self.push(&crate::controls::escape_json(&s));
         }
     }
 
@@ -351,11 +360,12 @@ impl Printer {
         // it in both dialects (jmespath.js unescapes only the first `\``).
         let json = value.to_string(); // `Display`, as above
         self.push("`");
-        self.push(&json.replace('`', "\\u0060"));
+        self.push(&crate::controls::escape_json(&json).replace('`', "\\u0060"));
         self.push("`");
     }
 
-    /// `'s'` if the dialect can read `s` back from a raw string.
+    /// `'s'` if the dialect can read `s` back from a raw string and `s`
+    /// holds no control character (a raw string cannot escape one).
     fn raw(&self, s: &str) -> Option<String> {
         let quotes = s.matches('\'').count();
         // The community engine reads `\\` as `\`: a backslash stays raw
@@ -364,6 +374,7 @@ impl Printer {
             return None;
         }
         let ok = !s.ends_with('\\')
+            && !s.chars().any(crate::controls::is_control)
             && !s.contains("\\'")
             && match self.dialect.rules().raw_escapes {
                 RawEscapes::AllQuotes => true,

@@ -749,7 +749,9 @@ impl<'a> ObjectBuilder<'a> {
         }
     }
 
-    pub fn set(&mut self, key: Rc<str>, value: Value<'a>) {
+    /// Sets `key` as JavaScript's `obj[key] = value` in strict mode does;
+    /// an error where the prototype chain makes the key read-only.
+    pub fn set(&mut self, key: Rc<str>, value: Value<'a>) -> Result<(), crate::Error> {
         if self.js_proto && &*key == "__proto__" && self.reaches_object_prototype() {
             match value.view() {
                 View::Null => self.proto = Some(None),
@@ -758,12 +760,18 @@ impl<'a> ObjectBuilder<'a> {
                 }
                 _ => {}
             }
-            return;
+            return Ok(());
         }
         match self.entries.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
-            None => self.entries.push((key, value)),
+            None => {
+                if let Some(Some(p)) = &self.proto {
+                    read_only_in_chain(p, &key)?;
+                }
+                self.entries.push((key, value));
+            }
         }
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -774,6 +782,42 @@ impl<'a> ObjectBuilder<'a> {
         match self.proto {
             None => Value(Repr::Obj(Rc::new(self.entries))),
             Some(proto) => Value(Repr::ObjProto(Rc::new((self.entries, proto)))),
+        }
+    }
+}
+
+/// An error where `key` is read-only on the prototype chain from `proto`:
+/// a function there (set by a `__proto__` key) has its own `length` and
+/// `name`, the `Object` constructor (`constructor`) its `prototype`, and
+/// `Function.prototype` throwing `arguments` and `caller` accessors.
+fn read_only_in_chain(proto: &Value<'_>, key: &str) -> Result<(), crate::Error> {
+    let mut p = proto;
+    loop {
+        match p.view() {
+            View::Obj(o) if o.get(key).is_some() => return Ok(()),
+            View::Obj(_) => match p.custom_proto() {
+                Some(Some(next)) => p = next,
+                _ => return Ok(()),
+            },
+            View::Func(name) => {
+                let js = match key {
+                    "length" | "name" => format!(
+                        "Cannot assign to read only property '{key}' of object '[object Object]'"
+                    ),
+                    "prototype" if name == "constructor" => format!(
+                        "Cannot assign to read only property '{key}' of object '[object Object]'"
+                    ),
+                    "arguments" | "caller" => "'caller', 'callee', and 'arguments' properties may not be accessed on strict mode functions or the arguments objects for calls to them".to_string(),
+                    _ => return Ok(()),
+                };
+                return Err(crate::Error::new(
+                    crate::ErrorKind::InvalidType,
+                    format!("jmespath.js cannot set the key `{key}`: the object's `__proto__` is a function, whose `{key}` is read-only"),
+                    crate::Span::at(0),
+                )
+                .with_js(js));
+            }
+            _ => return Ok(()),
         }
     }
 }

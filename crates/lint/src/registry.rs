@@ -310,7 +310,7 @@ rules! {
       "jmespath.js does not accept a carriage return (`\\r`, Windows line endings) as white space.",
       Example::new("contains(groups, 'admin')\r\n&& 'Admin' || 'Member'", "contains(groups, 'admin')\n&& 'Admin' || 'Member'")),
     r("RM058", "dangling-dot", E,
-      "A `.` with nothing after it: jmespath.js accepts it when the mapping is saved and fails with HTTP 500 for every login whose evaluation reaches it.",
+      "A `.` with nothing usable after it (`a.`, `a.[]`, `a.[?b]`), or empty `()`: jmespath.js accepts it when the mapping is saved and fails with HTTP 500 for every login whose evaluation reaches it.",
       Example::new("contains(groups, 'admin') && 'Admin' || 'Member'.", "contains(groups, 'admin') && 'Admin' || 'Member'")),
     r("RM059", "dialect-difference", I,
       "On a sample token, jmespath.js (Pangolin) and the JMESPath spec (jmespath.org) answer differently.",

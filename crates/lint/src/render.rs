@@ -3,10 +3,15 @@
 use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use rolemap_engine::controls::{escape, escaped_span};
 
 use crate::{Diagnostic, Severity};
 
-/// One [`Diagnostic`] with its source, as a `miette::Diagnostic`.
+/// One [`Diagnostic`] with its source, as a `miette::Diagnostic`. Its
+/// texts (source, message, label, help) are escaped
+/// ([`rolemap_engine::controls::escape`]), the span pointing into the
+/// escaped source: what miette draws holds no control character but its
+/// own colours.
 #[derive(Debug)]
 pub struct Report {
     diag: Diagnostic,
@@ -18,8 +23,10 @@ impl Report {
     /// Pairs a diagnostic with the text it points into (`name` names the
     /// source in the output, e.g. `role mapping`).
     pub fn new(diag: &Diagnostic, source: &str, name: &str) -> Report {
-        let mut start = clamp(source, diag.span.start);
-        let mut end = clamp(source, diag.span.end.max(start));
+        let at = escaped_span(source, diag.span.start..diag.span.end);
+        let source = escape(source);
+        let mut start = clamp(&source, at.start);
+        let mut end = clamp(&source, at.end.max(start));
         if start == end {
             // An empty span (e.g. "ends too early") is drawn on the character
             // at it, or the last one before the end.
@@ -32,9 +39,13 @@ impl Report {
                 }
             }
         }
+        let mut diag = diag.clone();
+        diag.message = escape(&diag.message).into_owned();
+        diag.label = escape(&diag.label).into_owned();
+        diag.help = diag.help.map(|h| escape(&h).into_owned());
         Report {
-            diag: diag.clone(),
-            source: NamedSource::new(name, source.to_string()),
+            diag,
+            source: NamedSource::new(escape(name), source.into_owned()),
             span: SourceSpan::new(start.into(), end - start),
         }
     }
@@ -111,13 +122,15 @@ pub const MAX_DRAWN: usize = 100;
 /// Draws `diags` under `source` (named `name`), one after the other; plain
 /// Unicode without colour unless `color`. Lines wrap at 100 columns. Only
 /// the first [`MAX_DRAWN`] are drawn, and a last line counts the others.
+/// The text holds no control character but miette's colour codes: every
+/// text from `diags` and `source` is escaped before it is drawn.
 pub fn render(diags: &[Diagnostic], source: &str, name: &str, color: bool) -> String {
     let handler = report_handler(color);
     let mut out = String::new();
     for d in diags.iter().take(MAX_DRAWN) {
         let report = Report::new(d, source, name);
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&d.to_string());
+            out.push_str(&escape(&d.to_string()));
             out.push('\n');
         }
     }

@@ -49,6 +49,8 @@ fn brief_cases() {
         ("case-mismatch-roles", "contains(groups, 'admin') && 'admin' || 'member'",
             LintOptions { roles: Some(vec!["Admin".into(), "Member".into()]), ..claims(pocket.clone()) }),
         ("non-ascii", "contains(gröups, 'ädmin') && 'Admin' ||", LintOptions::default()),
+        ("dot-before-flatten", "groups.[] || 'Member'", claims(pocket.clone())),
+        ("empty-parentheses", "contains(groups, 'admin') && () || 'Member'", claims(pocket.clone())),
     ];
     for (name, src, opts) in cases {
         insta::assert_snapshot!(name, show(src, &opts));

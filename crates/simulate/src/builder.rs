@@ -228,7 +228,9 @@ impl StoredBuilder {
     /// is a JSON object whose `claimPath` is a string and `rules` an array
     /// (a rule's fields that are not of their type read as empty).
     fn read(json: &str) -> Option<RoleMappingBuilder> {
-        let meta: serde_json::Value = serde_json::from_str(json).ok()?;
+        // Through `from_slice`: the one JSON reader the playground's module
+        // carries (`from_str` is a second instantiation of it).
+        let meta: serde_json::Value = serde_json::from_slice(json.as_bytes()).ok()?;
         let claim_path = meta.get("claimPath")?.as_str()?.to_string();
         let rules = meta.get("rules")?.as_array()?;
         let rules = rules

@@ -325,26 +325,42 @@ pub struct MembershipSettings {
 }
 
 /// Which identity provider a user belongs to: Pangolin finds a user by
-/// username AND IdP.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(untagged)]
+/// username AND IdP. Written as an IdP id or `"local"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum UserIdp {
     /// The IdP of the config (the default).
     #[default]
-    #[serde(skip)]
     This,
     /// The IdP with this id.
     Id(u64),
-    /// A local user (`"local"`: username and password, no IdP).
-    Local(LocalUser),
+    /// A local user (username and password, no IdP).
+    Local,
 }
 
-/// The word `local`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum LocalUser {
-    /// A local user.
-    Local,
+impl Serialize for UserIdp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            UserIdp::Id(id) => s.serialize_u64(*id),
+            UserIdp::Local => s.serialize_str("local"),
+            UserIdp::This => s.serialize_none(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for UserIdp {
+    /// Read as a JSON value first: the playground's module has that reader
+    /// already, and a visitor of its own would be a second one.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) if n.as_u64().is_some() => {
+                Ok(UserIdp::Id(n.as_u64().unwrap_or_default()))
+            }
+            serde_json::Value::String(s) if s == "local" => Ok(UserIdp::Local),
+            other => Err(serde::de::Error::custom(format!(
+                "invalid value: {other}, expected an IdP id (a whole number) or \"local\""
+            ))),
+        }
+    }
 }
 
 /// `[[users]]`: a user that already exists in Pangolin.
@@ -449,7 +465,7 @@ impl Config {
         match idp {
             UserIdp::This => Some(self.idp.id),
             UserIdp::Id(id) => Some(id),
-            UserIdp::Local(_) => None,
+            UserIdp::Local => None,
         }
     }
 

@@ -36,11 +36,21 @@ fn loc(path: &Path, line: &Option<usize>, column: &Option<usize>) -> String {
     .to_string()
 }
 
+/// Why a file cannot be read, in the words every error of rolemap uses
+/// (`no such file`, `permission denied`, else the system's message).
+pub fn read_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
 /// A problem with a config file or a mapping-test file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("{}: cannot read the file: {source}", path.display())]
+    #[error("{}: cannot read the file: {}", path.display(), read_reason(source))]
     Io {
         /// The file.
         path: PathBuf,
@@ -101,7 +111,7 @@ impl ConfigError {
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
     /// The file or folder could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read the file: {}", path.display(), read_reason(source))]
     Io {
         /// The file or folder.
         path: PathBuf,

@@ -766,31 +766,3 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
         }
     }
 }
-
-/// Adds the `same-user` hint to every outcome whose identifier an earlier
-/// outcome has: Pangolin keeps one user per username (lower-cased
-/// identifier) and IdP, and each login re-syncs it.
-pub(crate) fn mark_same_users(outcomes: &mut [Outcome]) {
-    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for i in 0..outcomes.len() {
-        let Some(id) = outcomes[i].identifier.clone() else {
-            continue;
-        };
-        match first.get(&id) {
-            None => {
-                first.insert(id, i);
-            }
-            Some(&j) => {
-                let hint = Hint {
-                    code: "same-user",
-                    message: format!(
-                        "`{}` logs in as the same Pangolin user as `{}` (`{id}`: identifiers are compared lower-cased)",
-                        outcomes[i].sample, outcomes[j].sample
-                    ),
-                    fix: "expect one user: each login replaces its auto-provisioned orgs and roles and overwrites its e-mail and name; give the samples different identifiers to test two users".into(),
-                };
-                outcomes[i].hints.push(hint);
-            }
-        }
-    }
-}

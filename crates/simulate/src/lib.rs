@@ -42,19 +42,22 @@ pub mod js;
 pub mod jwt;
 pub mod login;
 pub mod outcome;
+pub mod same_user;
 pub mod samples;
 pub mod scopes;
+#[cfg(feature = "server-log")]
 mod server_log;
 pub mod testfile;
 pub mod version;
 
 pub use config::{Config, Edition, Provider};
-pub use error::{ConfigError, Error, SampleError};
+pub use error::{read_reason, ConfigError, Error, SampleError};
 pub use format::Format;
 pub use hints::{Hint, HINT_CODES};
 pub use jwt::{decode_jwt, DecodedJwt, JwtError};
 pub use login::{simulate, simulate_all, Options, Simulator};
 pub use outcome::{Membership, Memberships, OrgTrace, Outcome, Trace, TraceValue};
+pub use same_user::SameUsers;
 pub use samples::{load_samples, Claims, Sample};
 pub use testfile::{run_test_file, CaseReport, TestReport};
 pub use version::PangolinVersion;

@@ -405,7 +405,7 @@ impl<'c> Simulator<'c> {
         #[cfg(not(feature = "parallel"))]
         let mut outcomes: Vec<Outcome> =
             samples.iter().map(|s| self.simulate(s, options)).collect();
-        hints::mark_same_users(&mut outcomes);
+        crate::same_user::mark_same_users(&mut outcomes);
         outcomes
     }
 }

@@ -719,8 +719,9 @@ fn view<'a>(info: &'a OrgInfo, step: &'a Step) -> OrgTrace<'a> {
 }
 
 /// The result of one simulated login. It serializes as the CLI's
-/// `--output json` entry: these fields and `log`, the lines Pangolin
-/// 1.22.0's server log would have ([`Outcome::server_log`]).
+/// `--output json` entry: these fields and, with the `server-log` feature
+/// (on by default), `log`: the lines Pangolin 1.22.0's server log would
+/// have (`Outcome::server_log`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
     /// The sample's label.
@@ -761,6 +762,7 @@ pub struct Outcome {
 /// name`: as the paths gave them, `None` for JavaScript's `undefined`),
 /// and how the login ended where the log says more than the status.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(not(feature = "server-log"), allow(dead_code))]
 pub(crate) struct Logged {
     pub email: Option<Json>,
     pub name: Option<Json>,
@@ -787,6 +789,7 @@ struct OutcomeJson<'a> {
     swallowed_error: &'a Option<Box<ExprFailure>>,
     removed_claims: &'a [RemovedClaim],
     hints: &'a [Hint],
+    #[cfg(feature = "server-log")]
     log: Vec<String>,
 }
 
@@ -809,6 +812,7 @@ impl Serialize for Outcome {
             swallowed_error: &self.swallowed_error,
             removed_claims: &self.removed_claims,
             hints: &self.hints,
+            #[cfg(feature = "server-log")]
             log: self.server_log(),
         }
         .serialize(s)

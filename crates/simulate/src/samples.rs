@@ -229,17 +229,9 @@ fn parse_jsonl(text: &str, path: &Path, label: &str) -> Result<Vec<Sample>, Samp
     for (i, line) in text.split('\n').enumerate() {
         let line_no = i + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if crate::js::trim(line).is_empty() {
-            continue;
+        if let Some(sample) = parse_jsonl_line(line, line_no, path, label)? {
+            out.push(sample);
         }
-        let value: Json = serde_json::from_slice(line.as_bytes())
-            .map_err(|e| json_error(path, &e, line_no - 1))?;
-        let claims = Claims::from_json(value).map_err(|found| SampleError::NotAnObject {
-            path: path.to_path_buf(),
-            line: Some(line_no),
-            found,
-        })?;
-        out.push(Sample::new(format!("{label}:{line_no}"), claims));
     }
     if out.is_empty() {
         return Err(SampleError::Empty {
@@ -247,4 +239,25 @@ fn parse_jsonl(text: &str, path: &Path, label: &str) -> Result<Vec<Sample>, Samp
         });
     }
     Ok(out)
+}
+
+/// One line of a JSONL file (`line_no` is 1-based, the line has no line
+/// break): `None` when it is blank, else the sample `label:LINE`.
+pub fn parse_jsonl_line(
+    line: &str,
+    line_no: usize,
+    path: &Path,
+    label: &str,
+) -> Result<Option<Sample>, SampleError> {
+    if crate::js::trim(line).is_empty() {
+        return Ok(None);
+    }
+    let value: Json =
+        serde_json::from_slice(line.as_bytes()).map_err(|e| json_error(path, &e, line_no - 1))?;
+    let claims = Claims::from_json(value).map_err(|found| SampleError::NotAnObject {
+        path: path.to_path_buf(),
+        line: Some(line_no),
+        found,
+    })?;
+    Ok(Some(Sample::new(format!("{label}:{line_no}"), claims)))
 }

@@ -11,7 +11,12 @@ use serde::{Deserialize, Serialize};
 /// pre-release (`1.17.0-rc.1`) behaves like its release.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct PangolinVersion(semver::Version);
+pub struct PangolinVersion {
+    core: (u64, u64, u64),
+    /// A pre-release or build tag with its separator (`-rc.1`), kept for
+    /// display.
+    tag: String,
+}
 
 /// How the cloud build chooses the orgs a login considers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,19 +37,20 @@ impl PangolinVersion {
 
     /// The newest release rolemap models: the default.
     pub fn newest_known() -> PangolinVersion {
-        let (major, minor, patch) = Self::NEWEST_KNOWN;
-        PangolinVersion(semver::Version::new(major, minor, patch))
+        PangolinVersion {
+            core: Self::NEWEST_KNOWN,
+            tag: String::new(),
+        }
     }
 
     fn at_least(&self, major: u64, minor: u64, patch: u64) -> bool {
-        (self.0.major, self.0.minor, self.0.patch) >= (major, minor, patch)
+        self.core >= (major, minor, patch)
     }
 
     /// Whether this release is newer than any rolemap models (its flow may
     /// have changed: the simulation is that of the newest known).
     pub fn is_newer_than_known(&self) -> bool {
-        let (major, minor, patch) = Self::NEWEST_KNOWN;
-        (self.0.major, self.0.minor, self.0.patch) > (major, minor, patch)
+        self.core > Self::NEWEST_KNOWN
     }
 
     /// 1.17.0: role-mapping results are normalised (strings trimmed,
@@ -84,19 +90,41 @@ pub struct VersionError(pub String);
 impl FromStr for PangolinVersion {
     type Err = VersionError;
 
-    /// Semantic versions, with a leading `v` and a missing patch (`v1.16`)
-    /// allowed, as release tags and users write them.
+    /// `MAJOR.MINOR.PATCH`, then optionally `-` or `+` and a tag of
+    /// letters, digits, `.` and `-` (semantic versions' form), with a
+    /// leading `v` and a missing patch (`v1.16`) allowed, as release tags
+    /// and users write them.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || VersionError(s.to_string());
         let t = s.trim();
         let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
-        let core_end = t.find(['-', '+']).unwrap_or(t.len());
-        let text = match t[..core_end].matches('.').count() {
-            1 => format!("{}.0{}", &t[..core_end], &t[core_end..]),
-            _ => t.to_string(),
+        let (core, tag) = match t.find(['-', '+']) {
+            Some(i) => (&t[..i], &t[i + 1..]),
+            None => (t, ""),
         };
-        semver::Version::parse(&text)
-            .map(PangolinVersion)
-            .map_err(|_| VersionError(s.to_string()))
+        let tag_ok = tag.split(['.', '+']).all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        if t.len() != core.len() && !tag_ok {
+            return Err(bad());
+        }
+        let number = |p: &str| -> Option<u64> {
+            let ok = !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p == "0" || !p.starts_with('0'));
+            ok.then(|| p.parse().ok()).flatten()
+        };
+        let core_len = core.len();
+        let parts: Vec<Option<u64>> = core.split('.').map(number).collect();
+        let core = match parts[..] {
+            [Some(a), Some(b)] => (a, b, 0),
+            [Some(a), Some(b), Some(c)] => (a, b, c),
+            _ => return Err(bad()),
+        };
+        Ok(PangolinVersion {
+            core,
+            tag: t[core_len..].to_string(),
+        })
     }
 }
 
@@ -115,7 +143,10 @@ impl From<PangolinVersion> for String {
 
 impl fmt::Display for PangolinVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        let (major, minor, patch) = self.core;
+        write!(f, "{major}.{minor}.{patch}")?;
+        // The tag with its separator as written (`-rc.1`, `+build`).
+        f.write_str(&self.tag)
     }
 }
 
@@ -131,7 +162,17 @@ mod tests {
     fn parses_as_users_write_versions() {
         assert_eq!(v("v1.16").to_string(), "1.16.0");
         assert_eq!(v(" 1.17.0-rc.1 ").to_string(), "1.17.0-rc.1");
-        for bad in ["1", "1.x", "1.2.3.4", "", "1.2.3-"] {
+        assert_eq!(v("1.22.0+build.7").to_string(), "1.22.0+build.7");
+        for bad in [
+            "1",
+            "1.x",
+            "1.2.3.4",
+            "",
+            "1.2.3-",
+            "01.2.3",
+            "1.2.3-rc..1",
+            "1.2.3-ä",
+        ] {
             assert!(bad.parse::<PangolinVersion>().is_err(), "{bad}");
         }
     }

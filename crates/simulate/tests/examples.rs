@@ -9,10 +9,13 @@ use rolemap_simulate::{grafana, run_test_file, Config};
 fn example_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|e| e.expect("a folder entry").path())
+        .collect();
     dirs.retain(|p| p.is_dir());
     dirs.sort();
+    // One folder per provider (every_provider_has_an_example names them).
+    assert!(dirs.len() >= 10, "{}: {dirs:?}", root.display());
     dirs
 }
 
@@ -76,8 +79,9 @@ fn every_expect_file_passes() {
 fn every_example_config_loads_with_its_samples() {
     for dir in example_dirs() {
         let mut configs: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-            .unwrap_or_default();
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.expect("a folder entry").path())
+            .collect();
         configs.retain(|p| {
             p.extension().is_some_and(|e| e == "toml")
                 && p.file_name().is_some_and(|n| n != "expect.toml")

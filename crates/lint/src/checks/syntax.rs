@@ -307,14 +307,45 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
             }
         }
     });
-    // A `.` with nothing after it (jmespath.js parses it, then fails on it).
+    // A `.` with nothing usable after it (an empty span where the name was
+    // due), or empty `()` (the span of the parentheses): jmespath.js parses
+    // both, then fails on them.
     let mut dangling = Vec::new();
+    let mut empty_parens = Vec::new();
     visit(expr.ast(), &mut |n| {
         if matches!(n.kind, NodeKind::Missing) {
-            dangling.push(n.span.start);
+            if n.span.start == n.span.end {
+                dangling.push(n.span.start);
+            } else {
+                empty_parens.push(n.span);
+            }
         }
     });
+    for paren in &empty_parens {
+        let span = cx.span(*paren);
+        cx.push(
+            diag(
+                "RM058",
+                span,
+                "these parentheses are empty: jmespath.js accepts them when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches them".to_string(),
+                "empty `()`",
+            )
+            .with_help("put an expression in the parentheses, or remove them".to_string()),
+        );
+    }
     for at in &dangling {
+        // `a.[]`, `a.[?b]`: jmespath.js reads the `[` token after the `.` as
+        // the next step, and the `.` takes nothing.
+        let before_bracket = cx
+            .patched
+            .text
+            .get(*at..)
+            .is_some_and(|t| t.starts_with('['));
+        let message = if before_bracket {
+            "this `.` takes nothing: jmespath.js reads the `[]` or `[?` after it as the next step, accepts that when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it"
+        } else {
+            "nothing follows this `.`: jmespath.js accepts it when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it"
+        };
         let dot = at.saturating_sub(1);
         let span = cx.span(rolemap_engine::Span::new(dot, dot + 1));
         // The `.` removed (an empty edit where it is not one).
@@ -325,13 +356,8 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
         };
         let fixed = cx.fixed(&[(rolemap_engine::Span::new(dot, end), String::new())]);
         cx.push(
-            diag(
-                "RM058",
-                span,
-                "nothing follows this `.`: jmespath.js accepts it when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it".to_string(),
-                "dangling `.`",
-            )
-            .with_help(format!("remove the `.` or finish the path: `{fixed}`")),
+            diag("RM058", span, message.to_string(), "dangling `.`")
+                .with_help(format!("remove the `.` or finish the path: `{fixed}`")),
         );
     }
     let spec = Expression::compile(&cx.patched.text, Dialect::Spec);
@@ -339,7 +365,10 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
         let explained = quoteless
             .iter()
             .any(|s| e.span.start >= s.start && e.span.start <= s.end)
-            || dangling.contains(&e.span.start);
+            || dangling.contains(&e.span.start)
+            || empty_parens
+                .iter()
+                .any(|s| e.span.start >= s.start && e.span.start <= s.end);
         if e.kind == rolemap_engine::ErrorKind::Syntax && !explained {
             let canonical = print(expr.ast(), Dialect::Spec);
             let span = cx.span(e.span);

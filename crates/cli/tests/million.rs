@@ -1,0 +1,98 @@
+//! A million generated Pocket ID-like tokens piped through `eval --jsonl`
+//! and `simulate --output jsonl`: one answer per token, in order, and the
+//! child's peak resident memory within 64 MB (it does not grow with the
+//! number of tokens). Nothing here is timed.
+//!
+//! The peak is `getrusage(RUSAGE_CHILDREN)`'s `ru_maxrss`: the largest of
+//! the children this test binary has waited for (only the ones below), so
+//! an upper bound of each.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use nix::sys::resource::{getrusage, UsageWho};
+
+const TOKENS: usize = 1_000_000;
+
+/// The bound on the child's peak resident memory.
+const MAX_RSS_BYTES: i64 = 64 * 1024 * 1024;
+
+/// Runs `rolemap args` with the generated tokens on stdin; gives the number
+/// of stdout lines, the last line and the exit code.
+fn pipe_tokens(args: &[&str]) -> (usize, String, i32) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolemap"))
+        .args(args)
+        .current_dir(repo)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start rolemap");
+    let stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let mut w = BufWriter::new(stdin);
+        for n in 0..TOKENS {
+            writeln!(w, "{}", rolemap_benches::pocket_id_token(n)).expect("write a token");
+        }
+        w.flush().expect("flush the tokens");
+    });
+    let mut lines = 0;
+    let mut last = String::new();
+    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
+        last = line.expect("read a line");
+        lines += 1;
+    }
+    writer.join().expect("the writer thread");
+    let status = child.wait().expect("wait for rolemap");
+    (lines, last, status.code().unwrap_or(-1))
+}
+
+/// The largest peak resident memory of the children waited for, in bytes.
+fn children_peak_rss() -> i64 {
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    // Linux gives ru_maxrss in kilobytes.
+    usage.max_rss() * 1024
+}
+
+#[test]
+fn a_million_tokens_stream_in_bounded_memory() {
+    let (lines, last, code) = pipe_tokens(&[
+        "eval",
+        "--jsonl",
+        "--output",
+        "json",
+        "contains(groups, 'admin') && 'Admin' || 'Member'",
+        "-",
+    ]);
+    assert_eq!(lines, TOKENS, "one answer per token");
+    // One token in a thousand has no `groups` (an evaluation error: exit 1).
+    assert_eq!(code, 1);
+    // Token 999,999 is in `admin` (every tenth is).
+    assert_eq!(last, r#"{"result":"Member"}"#);
+    let peak = children_peak_rss();
+    assert!(
+        peak <= MAX_RSS_BYTES,
+        "eval --jsonl peaked at {} MB",
+        peak >> 20
+    );
+
+    let (lines, last, code) = pipe_tokens(&[
+        "simulate",
+        "examples/pocket-id/pangolin.toml",
+        "-",
+        "--output",
+        "jsonl",
+    ]);
+    assert_eq!(lines, TOKENS, "one login per token");
+    assert_eq!(code, 0);
+    let outcome: serde_json::Value = serde_json::from_str(&last).expect("a JSON line");
+    assert_eq!(outcome["sample"], format!("<stdin>:{TOKENS}"));
+    let peak = children_peak_rss();
+    assert!(
+        peak <= MAX_RSS_BYTES,
+        "simulate --output jsonl peaked at {} MB",
+        peak >> 20
+    );
+}
