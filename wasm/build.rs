@@ -125,38 +125,6 @@ fn main() {
             .filter_map(|f| as_config(f).map(|json| (relative(f, folder), json)))
             .collect();
         configs.sort_by_key(|(p, _)| (!p.starts_with("pangolin."), p.clone()));
-        // Grafana configurations (`grafana-*` folders): the text as written,
-        // with `target: "grafana"`; the main one (grafana.ini) first.
-        let mut grafana = Vec::new();
-        // YAML (Helm values, compose files) is left out: the module has no
-        // YAML parser.
-        files_under(folder, &["ini", "env"], &mut grafana);
-        let mut grafana: Vec<(String, String)> = grafana
-            .iter()
-            .filter_map(|f| {
-                let text = std::fs::read_to_string(f).ok()?;
-                let is = f.extension().is_some_and(|e| e == "ini" || e == "env")
-                    || text.contains("grafana.ini")
-                    || text.contains("GF_AUTH_");
-                is.then(|| (relative(f, folder), text))
-            })
-            .collect();
-        grafana.sort_by_key(|(p, _)| (p != "grafana.ini", p.clone()));
-        for (i, (path, text)) in grafana.into_iter().enumerate() {
-            let stem = path.rsplit_once('.').map_or(path.as_str(), |(s, _)| s);
-            let preset = if i == 0 {
-                name.clone()
-            } else {
-                format!("{name}/{stem}")
-            };
-            presets.push(serde_json::json!({
-                "name": preset,
-                "target": "grafana",
-                "configPath": path,
-                "configJson": text,
-                "files": files,
-            }));
-        }
         for (path, json) in configs {
             let stem = path.rsplit_once('.').map_or(path.as_str(), |(s, _)| s);
             let preset = if stem == "pangolin" {

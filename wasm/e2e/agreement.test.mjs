@@ -2,8 +2,7 @@
 // playground's simulator (the WebAssembly module the page runs, loaded here
 // in node) and `rolemap simulate CONFIG --output json` give the same
 // outcomes: status, message, the page shown, identifier, orgs and roles,
-// and in fact the whole outcome (trace and hints included); for Grafana's
-// presets, `rolemap simulate CONFIG users/` against the page's module.
+// and in fact the whole outcome (trace and hints included).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -55,18 +54,7 @@ test('every example folder with a config is a preset', () => {
   for (const p of presets) assert.equal(p.ok, true, `${p.name}: ${JSON.stringify(p.error)}`);
 });
 
-for (const preset of presets.filter((p) => p.target === 'grafana')) {
-  const folder = preset.name.split('/')[0];
-  test(`${preset.name}: page and command agree (Grafana)`, () => {
-    const configPath = path.join(examplesDir, folder, preset.configPath);
-    const expected = cli(configPath, [path.join(examplesDir, folder, 'users')]);
-    const got = call(wasm.simulateExample, presetsText, preset.name, '{}');
-    assert.equal(got.ok, true, JSON.stringify(got.error));
-    assert.deepEqual(got.outcomes, expected, `${preset.name}: whole outcomes`);
-  });
-}
-
-for (const preset of presets.filter((p) => p.target !== 'grafana')) {
+for (const preset of presets) {
   const folder = preset.name.split('/')[0];
   const configPath = path.join(examplesDir, folder, preset.configPath);
   for (const allClaims of [false, true]) {

@@ -109,60 +109,6 @@ fn value_json(v: &Value<'_>, dialect: Dialect) -> Json {
     ])
 }
 
-/// `simulateGrafana(config, file, samples)`: Grafana's login for each
-/// sample. `config` is the text of a grafana.ini or an env file, told by
-/// `file` (its name; YAML is refused); `samples` a JSON array of
-/// `{label, text}` (text: a claims object, `{"id_token": ..., "userinfo":
-/// ..., "access_token": ...}` or a JWT). Gives `{ok, outcomes, lint}`,
-/// `lint` holding each expression setting's diagnostics.
-pub fn simulate_grafana(config_text: &str, file: &str, samples_text: &str) -> Json {
-    use rolemap_simulate::grafana::{simulate, GrafanaConfig, GrafanaSample, Settings};
-    if file.ends_with(".yaml") || file.ends_with(".yml") {
-        return failure(
-            "config",
-            "the playground reads grafana.ini and env files (no YAML parser, to keep the page small): paste the `grafana.ini:` values as INI sections, or use `rolemap simulate values.yaml`",
-        );
-    }
-    let config = Settings::parse_plain(Path::new(file), config_text)
-        .map_err(|e| format!("{file}: {e}"))
-        .and_then(GrafanaConfig::new);
-    let config = match config {
-        Ok(c) => c,
-        Err(e) => return failure("config", e),
-    };
-    let items: Vec<Json> = match serde_json::from_slice(samples_text.as_bytes()) {
-        Ok(Json::Array(items)) => items,
-        _ => {
-            return failure(
-                "samples",
-                "the samples are not a JSON array of {label, text}",
-            )
-        }
-    };
-    let mut outcomes = Vec::new();
-    let mut samples = Vec::new();
-    for item in &items {
-        let label = item["label"].as_str().unwrap_or("sample");
-        match GrafanaSample::from_text(label, item["text"].as_str().unwrap_or("")) {
-            Ok(s) => samples.push(s),
-            Err(e) => return failure("samples", e),
-        }
-    }
-    for s in &samples {
-        outcomes.push(to_json(&simulate(&config, s)));
-    }
-    let claims: Vec<Json> = samples
-        .iter()
-        .flat_map(|s| [&s.id_token, &s.userinfo, &s.access_token])
-        .filter_map(|c| c.clone())
-        .collect();
-    object(vec![
-        ("ok", true.into()),
-        ("outcomes", outcomes.into()),
-        ("lint", crate::diagnostics::grafana_lint(&config, claims)),
-    ])
-}
-
 /// `evaluate(expr, claims, dialect)`: the expression's value on the claims.
 pub fn evaluate(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
     let dialect = match dialect(dialect_name) {

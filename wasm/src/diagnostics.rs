@@ -155,51 +155,6 @@ fn diagnostic(
     ])
 }
 
-/// The diagnostics of each expression setting of a Grafana configuration
-/// (and `org_mapping`): `[{key, text, diagnostics}]`, the same findings
-/// `rolemap simulate` prints for it.
-pub fn grafana_lint(config: &rolemap_simulate::grafana::GrafanaConfig, claims: Vec<Json>) -> Json {
-    use rolemap_lint::{GrafanaOptions, Target};
-    let base = GrafanaOptions {
-        allow_assign_grafana_admin: config.allow_grafana_admin,
-        role_attribute_strict: config.strict,
-        skip_org_role_sync: config.skip_org_role_sync,
-        org_mapping: config.org_mapping.clone(),
-        list: false,
-    };
-    use rolemap_simulate::grafana::config::ExprKind;
-    let items = config.expressions().into_iter().map(|(key, text, kind)| {
-        let (role, list) = match kind {
-            ExprKind::Role => (ExprRole::RoleMapping, false),
-            ExprKind::List => (ExprRole::Path, true),
-            ExprKind::Text => (ExprRole::Path, false),
-            ExprKind::OrgMapping => (ExprRole::OrgMapping, false),
-        };
-        (key, text, role, list)
-    });
-    let out: Vec<Json> = items
-        .map(|(key, text, role, list)| {
-            let opts = LintOptions {
-                target: Target::Grafana,
-                role,
-                claims: claims.clone(),
-                grafana: GrafanaOptions {
-                    list,
-                    ..base.clone()
-                },
-                ..LintOptions::default()
-            };
-            let diags = rolemap_lint::lint(&text, &opts).diagnostics;
-            object(vec![
-                ("key", key.into()),
-                ("text", text.into()),
-                ("diagnostics", to_json(&diags)),
-            ])
-        })
-        .collect();
-    Json::Array(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

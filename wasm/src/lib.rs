@@ -56,12 +56,6 @@ pub fn simulate(config: &str, format: &str, samples: &str, options: &str) -> Str
     api::simulate(config, format, samples, options).to_string()
 }
 
-/// Grafana's login for each sample: see [`api::simulate_grafana`].
-#[wasm_bindgen(js_name = simulateGrafana)]
-pub fn simulate_grafana(config: &str, file: &str, samples: &str) -> String {
-    api::simulate_grafana(config, file, samples).to_string()
-}
-
 /// A preset of `presets` (the text of the site's `examples.json`)
 /// simulated from its files, as written.
 #[wasm_bindgen(js_name = simulateExample)]

@@ -15,9 +15,6 @@ use crate::api::{self, failure, object};
 /// (path relative to the folder, with `/`, and text; sorted by path).
 struct Preset<'a> {
     name: &'a str,
-    /// `Some("grafana")` for a Grafana configuration (`config_json` is then
-    /// the file's text).
-    target: Option<&'a str>,
     config_path: &'a str,
     config_json: &'a str,
     files: Vec<(&'a str, &'a str)>,
@@ -32,7 +29,6 @@ impl<'a> Preset<'a> {
             .collect::<Option<Vec<_>>>()?;
         Some(Preset {
             name: v["name"].as_str()?,
-            target: v["target"].as_str(),
             config_path: v["configPath"].as_str()?,
             config_json: v["configJson"].as_str()?,
             files,
@@ -115,42 +111,9 @@ fn sample_files<'a>(
     out
 }
 
-/// A Grafana preset: its configuration's text and the samples of `users/`.
-fn grafana_preset_json(preset: &Preset<'_>) -> Json {
-    let samples: Vec<Json> = preset
-        .files
-        .iter()
-        .filter(|(p, _)| {
-            p.starts_with("users/") && SAMPLE_EXTENSIONS.contains(&extension(p).as_str())
-        })
-        .map(|(p, t)| {
-            object(vec![
-                ("label", file_name(p).into()),
-                ("path", (*p).into()),
-                ("text", (*t).into()),
-            ])
-        })
-        .collect();
-    object(vec![
-        ("ok", true.into()),
-        ("target", "grafana".into()),
-        ("name", preset.name.into()),
-        (
-            "title",
-            format!("Grafana: {}", preset.name.trim_start_matches("grafana-")).into(),
-        ),
-        ("configPath", preset.config_path.into()),
-        ("configText", preset.config_json.into()),
-        ("samples", samples.into()),
-    ])
-}
-
 /// A preset's config (as written, as JSON, normalized) and samples
 /// (`{label, path, text}`).
 fn preset_json(preset: &Preset<'_>) -> Json {
-    if preset.target == Some("grafana") {
-        return grafana_preset_json(preset);
-    }
     let normalized = api::normalize_config(preset.config_json, "json");
     let entries: Vec<String> = match api::parse_config(preset.config_json, "json") {
         Ok(c) => c.samples,
@@ -218,9 +181,6 @@ pub fn simulate_example(presets: &str, name: &str, options_json: &str) -> Json {
         return preset;
     }
     let samples = preset["samples"].to_string();
-    if found.target == Some("grafana") {
-        return api::simulate_grafana(found.config_json, found.config_path, &samples);
-    }
     api::simulate(found.config_json, "json", &samples, options_json)
 }
 
@@ -263,10 +223,6 @@ mod tests {
     fn a_preset_simulates() {
         let r = simulate_example(PRESETS, "pocket-id", "{}");
         assert_eq!(r["ok"], true, "{r}");
-        let r = simulate_example(PRESETS, "grafana-authelia", "{}");
-        assert_eq!(r["ok"], true, "{r}");
-        assert_eq!(r["outcomes"][0]["target"], "grafana", "{r}");
-        assert_eq!(r["outcomes"][0]["role_source"], "id_token", "{r}");
         let r = simulate_example(PRESETS, "no-such-preset", "{}");
         assert_eq!(r["error"]["kind"], "preset", "{r}");
     }

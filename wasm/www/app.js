@@ -32,21 +32,9 @@ const el = (tag, attrs = {}, ...children) => {
 
 // ---------------------------------------------------------------- state
 
-const GRAFANA_INI = `[auth.generic_oauth]
-enabled = true
-api_url = https://idp.example.com/userinfo
-groups_attribute_path = groups
-role_attribute_path = contains(groups[*], 'admin') && 'Admin' || 'Viewer'
-`;
-const GRAFANA_SAMPLES = JSON.stringify({
-  'alice.json': { id_token: { sub: '1', email: 'alice@example.com' }, userinfo: { preferred_username: 'alice', groups: ['admin'] } },
-}, null, 2);
-
 function blankState() {
   return {
     v: 1,
-    target: 'pangolin',
-    grafana: { preset: '', file: 'grafana.ini', config: GRAFANA_INI, samples: GRAFANA_SAMPLES },
     preset: '',
     dialect: 'pangolin',
     allClaims: false,
@@ -157,8 +145,7 @@ function onWorkerMessage(msg) {
     return;
   }
   if (msg.phase === 'main') {
-    if (msg.target === 'grafana') renderGrafana(msg.grafana);
-    else renderResults(msg);
+    renderResults(msg);
     clearTimeout(inFlight.timer);
     inFlight.phase = 'explain';
     inFlight.timer = setTimeout(() => onTimeout('explain'), TIMEOUT_MS);
@@ -200,7 +187,7 @@ function evaluate() {
     queued = true;
     return;
   }
-  const request = state.target === 'grafana' ? grafanaRequest() : buildRequest();
+  const request = buildRequest();
   const id = nextId++;
   inFlight = { id, phase: 'main', timer: setTimeout(() => onTimeout('main'), TIMEOUT_MS) };
   worker.postMessage({ ...request, id, type: 'run' });
@@ -420,27 +407,7 @@ function refreshSampleOptions() {
   sel.value = String(state.focusSample);
 }
 
-// The file name Grafana's reader goes by, from a preset's config path.
-function grafanaFile(configPath) {
-  if (/\.env$/.test(configPath)) return 'grafana.env';
-  return 'grafana.ini';
-}
-
-function renderTarget() {
-  document.body.dataset.target = state.target;
-  for (const r of document.querySelectorAll('input[name="target"]')) r.checked = r.value === state.target;
-  const mine = examples.filter((e) => (e.target || 'pangolin') === state.target);
-  $('preset').replaceChildren(el('option', { value: '', text: '(custom)' }),
-    ...mine.map((e) => el('option', { value: e.name, text: `${e.title} (${e.name})` })));
-  const current = state.target === 'grafana' ? state.grafana.preset : state.preset;
-  $('preset').value = mine.some((e) => e.name === current) ? current : '';
-  $('grafana-file').value = state.grafana.file;
-  $('grafana-config').value = state.grafana.config;
-  $('grafana-samples').value = state.grafana.samples;
-}
-
 function renderAll() {
-  renderTarget();
   const { config } = state;
   const idp = config.idp;
   $('idp-name').value = idp.name ?? '';
@@ -451,6 +418,7 @@ function renderAll() {
   $('scopes').value = idp.scopes ?? '';
   $('users').value = state.usersText;
   $('all-claims').checked = state.allClaims;
+  $('preset').value = examples.some((e) => e.name === state.preset) ? state.preset : '';
   for (const r of document.querySelectorAll('input[name="dialect"]')) r.checked = r.value === state.dialect;
   editors.clear();
   const fields = exprFields();
@@ -520,72 +488,6 @@ function buildRequest() {
     focus: { key: focus.key, text: focus.get(), field: focus.field, orgId: orgId ?? '' },
     fields: fields.map((f) => ({ key: f.key, text: f.get(), options: lintOptions(f) })),
   };
-}
-
-// The Grafana request: the configuration's text, the file name its format
-// goes by, and the samples as `{label, text}`.
-function grafanaRequest() {
-  let samples = [];
-  let error = '';
-  try {
-    const parsed = JSON.parse(state.grafana.samples);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object: label -> sample');
-    samples = Object.entries(parsed).map(([label, v]) => ({ label, text: typeof v === 'string' ? v : JSON.stringify(v) }));
-  } catch (e) {
-    error = `Sample users: ${e.message}`;
-  }
-  $('grafana-samples-error').textContent = error;
-  return { target: 'grafana', config: state.grafana.config, file: state.grafana.file, samples };
-}
-
-function renderGrafanaOutcome(o) {
-  const card = el('article', { class: `outcome ${o.ok ? 'ok' : 'fail'}`, 'data-sample': o.sample });
-  card.append(el('header', {},
-    el('span', { class: 'badge status', text: o.ok ? 'ok' : 'fails' }),
-    el('strong', { class: 'label', text: o.sample }),
-    o.login ? el('span', { class: 'identifier', text: `as ${o.login}` }) : null));
-  if (o.message) card.append(el('p', { class: 'message', text: o.message }));
-  if (o.ok) {
-    const admin = o.server_admin === true ? ' + Grafana server admin' : '';
-    card.append(el('p', { class: 'role-line' }, 'Role ', el('strong', { class: 'role', text: o.role ?? '(unchanged)' }),
-      admin, o.role_source ? el('span', { class: 'role-source', text: ` from ${o.role_source}` }) : null));
-    if (o.orgs.length) {
-      card.append(el('ul', { class: 'memberships' }, o.orgs.map((m) => el('li', { 'data-org': m.org },
-        el('span', { class: 'm-org', text: `org ${m.org}` }), ': ', el('span', { class: 'roles', text: m.role })))));
-    }
-    card.append(el('p', { class: 'note', text: `e-mail ${o.email ?? '-'}, name ${o.name ?? '-'}, groups ${o.groups.length ? o.groups.join(', ') : '-'}` }));
-  }
-  if (o.hints.length) {
-    card.append(el('ul', { class: 'hints' }, o.hints.map((h) => el('li', { 'data-hint': h.code },
-      el('strong', { text: h.message }), el('div', { class: 'fix', text: h.fix })))));
-  }
-  if (o.trace.length) {
-    const rows = o.trace.map((t) => el('tr', {},
-      el('td', { text: t.source }), el('td', { text: t.field }),
-      el('td', { text: t.expression ? `${t.expression} on ${t.input ?? 'claims'}` : '' }),
-      el('td', { text: t.error ? `error: ${t.error}` : (t.value === undefined ? '' : JSON.stringify(t.value)) }),
-      el('td', { text: t.note })));
-    card.append(el('details', { class: 'trace' }, el('summary', { text: 'Step by step' }),
-      el('table', {}, el('thead', {}, el('tr', {}, ...['Source', 'Field', 'Search', 'Gave', 'Why'].map((h) => el('th', { text: h })))),
-        el('tbody', {}, rows))));
-  }
-  return card;
-}
-
-function renderGrafana(r) {
-  const mount = $('outcomes');
-  const lint = $('grafana-lint');
-  if (!r.ok) {
-    mount.replaceChildren(el('p', { class: 'error-text', id: 'simulation-error', text: r.error.message }));
-    lint.replaceChildren();
-  } else {
-    mount.replaceChildren(...r.outcomes.map(renderGrafanaOutcome));
-    lint.replaceChildren(...r.lint.flatMap((f) => f.diagnostics.map((d) => el('li', { class: `diag-item ${d.severity}`, 'data-code': d.code },
-      el('span', { class: 'sev', text: d.severity }), el('code', { class: 'code', text: d.code }),
-      el('span', { class: 'msg', text: ` ${f.key}: ${d.message}` }),
-      d.help ? el('div', { class: 'help', text: `help: ${d.help}` }) : null))));
-  }
-  showStatus('', '');
 }
 
 function valueText(v) {
@@ -728,23 +630,11 @@ function loadPreset(name) {
     showStatus(p ? `Preset ${name}: ${p.error?.message}` : `No preset ${name}`, 'error');
     return;
   }
-  if (p.target === 'grafana') {
-    const samples = {};
-    for (const s of p.samples) {
-      try { samples[s.label] = JSON.parse(s.text); } catch { samples[s.label] = s.text.trim(); }
-    }
-    state.target = 'grafana';
-    state.grafana = { preset: name, file: grafanaFile(p.configPath), config: p.configText, samples: JSON.stringify(samples, null, 2) };
-    renderTarget();
-    changed();
-    return;
-  }
   const config = structuredClone(p.config);
   config.pangolin = config.pangolin || { edition: 'oss' };
   state = {
     ...blankState(),
     preset: name,
-    grafana: state.grafana,
     dialect: state.dialect,
     config,
     usersText: JSON.stringify(config.users || [], null, 2),
@@ -768,22 +658,6 @@ function bind() {
   on('focus', 'change', (e) => { state.focus = e.target.value; changed(); });
   on('focus-sample', 'change', (e) => { state.focusSample = Number(e.target.value); changed(); });
   on('preset', 'change', (e) => { if (e.target.value) loadPreset(e.target.value); });
-  for (const r of document.querySelectorAll('input[name="target"]')) {
-    r.addEventListener('change', () => {
-      if (!r.checked) return;
-      state.target = r.value;
-      if (state.target === 'grafana' && !state.grafana.preset && examples.some((e) => e.name === 'grafana-authelia')) {
-        loadPreset('grafana-authelia');
-        return;
-      }
-      if (state.target === 'pangolin') renderAll();
-      else renderTarget();
-      changed();
-    });
-  }
-  on('grafana-file', 'change', (e) => { state.grafana.file = e.target.value; state.grafana.preset = ''; $('preset').value = ''; changed(); });
-  on('grafana-config', 'input', (e) => { state.grafana.config = e.target.value; changed(); });
-  on('grafana-samples', 'input', (e) => { state.grafana.samples = e.target.value; changed(); });
   for (const r of document.querySelectorAll('input[name="dialect"]')) {
     r.addEventListener('change', () => { if (r.checked) { state.dialect = r.value; changed(); } });
   }
@@ -814,12 +688,13 @@ async function main() {
   const hello = await ask({ type: 'hello' });
   examples = hello.examples || [];
   $('version-info').textContent = `rolemap ${hello.version}`;
+  $('preset').replaceChildren(el('option', { value: '', text: '(custom)' }),
+    ...examples.map((e) => el('option', { value: e.name, text: `${e.title} (${e.name})` })));
   const m = location.hash.match(/^#s=([A-Za-z0-9_-]+)$/);
   if (m) {
     try {
       const restored = await decodeState(m[1]);
       state = { ...blankState(), ...restored };
-      state.grafana = { ...blankState().grafana, ...(restored.grafana || {}) };
     } catch (e) {
       showStatus(`The link's state could not be read (${e.message}); starting fresh.`, 'error');
     }

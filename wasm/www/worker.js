@@ -118,12 +118,6 @@ self.onmessage = async (event) => {
       self.postMessage({ id: req.id, phase: 'decode', result: call(rolemap.decodeJwt, req.text) });
       return;
     }
-    if (req.target === 'grafana') {
-      const grafana = call(rolemap.simulateGrafana, req.config, req.file, JSON.stringify(req.samples));
-      self.postMessage({ id: req.id, phase: 'main', target: 'grafana', grafana });
-      self.postMessage({ id: req.id, phase: 'explain', explain: null });
-      return;
-    }
     const main = run(req);
     self.postMessage(main);
     self.postMessage(explainPhase(req, main.claims));

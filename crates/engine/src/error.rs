@@ -22,6 +22,9 @@ pub enum ErrorKind {
     /// Any other error the engine raises while evaluating (Grafana's Go
     /// engines: an undefined variable, a value JSON cannot write, a panic).
     Runtime,
+    /// This build has no engine for the expression's dialect (the Grafana
+    /// dialects in a build without the feature `grafana`).
+    Unavailable,
 }
 
 impl ErrorKind {
@@ -35,6 +38,7 @@ impl ErrorKind {
             ErrorKind::InvalidValue => "invalid-value",
             ErrorKind::BudgetExceeded => "budget-exceeded",
             ErrorKind::Runtime => "runtime",
+            ErrorKind::Unavailable => "unavailable",
         }
     }
 }

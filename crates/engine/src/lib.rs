@@ -29,6 +29,10 @@ mod eval;
 mod explain;
 mod fast;
 mod functions;
+#[cfg(feature = "grafana")]
+mod go;
+#[cfg(not(feature = "grafana"))]
+#[path = "no_go.rs"]
 mod go;
 mod js;
 pub use js::OBJECT_PROTOTYPE_NAMES;

@@ -101,7 +101,8 @@ pub enum Target {
     /// Pangolin (jmespath.js 0.16.0).
     #[default]
     Pangolin,
-    /// Grafana's OAuth login (go-jmespath community v1.1.1).
+    /// Grafana's OAuth login (go-jmespath community v1.1.1); a build
+    /// without the feature `grafana` reports nothing for it.
     Grafana,
 }
 

@@ -36,6 +36,7 @@ pub mod builder;
 pub mod config;
 mod error;
 mod format;
+#[cfg(feature = "grafana")]
 pub mod grafana;
 pub mod hints;
 pub mod js;

@@ -431,6 +431,7 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
 /// mapping otherwise than Pangolin's, worth a note when a mapping moves
 /// from one to the other. One note: the parse error, or the first sample on
 /// which the answers differ.
+#[cfg(feature = "grafana")]
 pub(super) fn grafana(cx: &mut Ctx<'_>) {
     let Some(target) = cx.opts.compare_with.filter(|d| *d != Dialect::Pangolin) else {
         return;
