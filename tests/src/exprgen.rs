@@ -1015,3 +1015,156 @@ impl<'r> ExprGen<'r> {
 pub fn expression(rng: &mut Rng) -> String {
     ExprGen::new(rng).expression()
 }
+
+/// One expression for Grafana's engines: a third of them [`expression`]'s,
+/// the rest built from what only the community engine has (arithmetic on
+/// numbers, unary signs, `$`, `let` and variables, its fifteen functions)
+/// combined with ordinary paths. `python_safe` leaves out what the PyPI
+/// package `jmespath-community` answers differently from the Go engine
+/// (`+` on strings, `a-b` with names, string slices, legacy backtick
+/// literals), so that it can serve as a second opinion.
+pub fn grafana_expression(rng: &mut Rng, python_safe: bool) -> String {
+    if rng.below(3) == 0 {
+        loop {
+            let e = expression(rng);
+            if !python_safe || python_comparable(&e) {
+                return e;
+            }
+        }
+    }
+    let mut g = ExprGen::new(rng);
+    g.grafana(2, python_safe)
+}
+
+/// Whether a generated expression avoids the known differences between the
+/// Go and Python community engines (see [`grafana_expression`]).
+fn python_comparable(e: &str) -> bool {
+    let b = e.as_bytes();
+    // Slices (of strings or arrays alike), signs next to names, backtick
+    // text that is not JSON, and leniencies jmespath.js alone has.
+    !e.contains(':')
+        && !e.contains('-')
+        && !e.contains('+')
+        && !b
+            .windows(2)
+            .any(|w| w[0] == b'`' && w[1].is_ascii_alphabetic())
+}
+
+const GO_NUMBERS: &[&str] = &["`0`", "`1`", "`2`", "`3`", "`-4`", "`2.5`", "`10`", "`1e3`"];
+const GO_STRINGS: &[&str] = &[
+    "'Admin'",
+    "'a,b,c'",
+    "'  pad  '",
+    "'x-y'",
+    "''",
+    "'ÄÖ'",
+    "'grafana'",
+];
+/// Strings on which the Go and Python engines agree: ASCII (Go pads and
+/// finds by bytes, Python by code points) and not empty (Go splits `''`
+/// into `[]`, Python into `['']`).
+const PY_STRINGS: &[&str] = &[
+    "'Admin'",
+    "'a,b,c'",
+    "'  pad  '",
+    "'x-y'",
+    "'grafana'",
+    "'a-b-a'",
+];
+
+impl ExprGen<'_> {
+    fn go_number(&mut self, d: u32, python_safe: bool) -> String {
+        match self.rng.below(if d == 0 { 2 } else { 6 }) {
+            0 | 1 => self.rng.pick(GO_NUMBERS).to_string(),
+            2 => format!("length({})", self.go_string(0, python_safe)),
+            3 => {
+                let ops = if python_safe {
+                    &["+", "-", "*", "/", "%", "//"][..]
+                } else {
+                    &[
+                        "+", "-", "*", "/", "%", "//", "\u{d7}", "\u{f7}", "\u{2212}",
+                    ][..]
+                };
+                let op = *self.rng.pick(ops);
+                let l = self.go_number(d - 1, python_safe);
+                let r = self.go_number(d - 1, python_safe);
+                format!("{l} {op} {r}")
+            }
+            4 => format!("-{}", self.go_number(d - 1, python_safe)),
+            _ => format!("({})", self.go_number(d - 1, python_safe)),
+        }
+    }
+
+    fn go_string(&mut self, d: u32, python_safe: bool) -> String {
+        match self.rng.below(if d == 0 { 1 } else { 4 }) {
+            0 if python_safe => self.rng.pick(PY_STRINGS).to_string(),
+            0 => self.rng.pick(GO_STRINGS).to_string(),
+            1 => format!("lower({})", self.go_string(d - 1, python_safe)),
+            2 => format!("upper({})", self.go_string(d - 1, python_safe)),
+            _ => format!("trim({})", self.go_string(d - 1, python_safe)),
+        }
+    }
+
+    /// A path; without slices where the Python engine is the reference.
+    fn go_path(&mut self, d: u32, python_safe: bool) -> String {
+        loop {
+            let p = self.path(d);
+            if !python_safe || python_comparable(&p) {
+                return p;
+            }
+        }
+    }
+
+    /// A Grafana-only form.
+    fn grafana(&mut self, d: u32, py: bool) -> String {
+        let s = self.go_string(1, py);
+        let n = self.go_number(2, py);
+        let p = |g: &mut Self| g.go_path(d, py);
+        match self.rng.below(if py { 16 } else { 19 }) {
+            0 => n,
+            1 => format!(
+                "{n} {} {}",
+                self.rng.pick(&["==", "<", ">=", "!="]),
+                self.go_number(1, py)
+            ),
+            2 => {
+                let (a, b) = (p(self), p(self));
+                format!("let $x = {a} in {}", b.replacen('@', "$x", 1))
+            }
+            3 => format!("let $x = {n} in [$x, $x * `2`]"),
+            4 => format!("{}[?@ != $.{}]", p(self), self.name()),
+            5 => format!("$.{}", self.name()),
+            6 => format!("split({s}, {})", self.rng.pick(&["','", "'-'", "'a'"])),
+            7 => format!(
+                "replace({s}, 'a', 'b'{})",
+                if self.rng.chance(0.5) { ", `1`" } else { "" }
+            ),
+            8 => format!(
+                "{}({s}, `{}`{})",
+                self.rng.pick(&["pad_left", "pad_right"]),
+                self.rng.range(0, 9),
+                if self.rng.chance(0.5) { ", '*'" } else { "" }
+            ),
+            9 => format!("{}({s}, 'a')", self.rng.pick(&["find_first", "find_last"])),
+            10 => format!(
+                "{}({s}{})",
+                self.rng.pick(&["trim", "trim_left", "trim_right"]),
+                if self.rng.chance(0.5) { ", ' x'" } else { "" }
+            ),
+            11 => format!("items({})", p(self)),
+            12 => format!("from_items(items({}))", p(self)),
+            13 => format!("zip({}, {})", p(self), p(self)),
+            14 => format!("{}({})", self.rng.pick(&["lower", "upper"]), p(self)),
+            15 => format!(
+                "{} && {s} || {}",
+                self.grafana(d.saturating_sub(1), py),
+                self.go_string(0, py)
+            ),
+            // Go and Python disagree on what `group_by` does with keys
+            // that are not strings.
+            16 => format!("group_by({}, &{})", p(self), self.name()),
+            17 => format!("{}-{}", self.name(), self.name()),
+            _ => format!("{s}[{}:{}]", self.rng.range(-3, 3), self.rng.range(-3, 3)),
+        }
+    }
+}

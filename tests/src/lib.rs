@@ -11,6 +11,7 @@
 
 pub mod claims;
 pub mod exprgen;
+pub mod goref;
 pub mod jsref;
 pub mod rng;
 pub mod variants;

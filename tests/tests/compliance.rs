@@ -85,3 +85,23 @@ fn pangolin_dialect_answers_as_jmespath_js_on_the_official_suite() {
 fn pangolin_dialect_answers_as_jmespath_js_on_the_community_suite() {
     run("jmespath.js-0.16.0/community", Dialect::Pangolin);
 }
+
+// `Dialect::Grafana` against what go-jmespath community v1.1.1 (Grafana's
+// engine) really answers for every case of both suites
+// (`tests/compliance/go-jmespath-community-1.1.1/`, recorded by running the
+// Go module; its README says how and where it departs from its own suite).
+
+#[test]
+fn grafana_dialect_answers_as_go_jmespath_community_on_the_official_suite() {
+    let n = run("go-jmespath-community-1.1.1/official", Dialect::Grafana);
+    assert_eq!(
+        n, 908,
+        "every recorded case of the official suite, benchmarks included"
+    );
+}
+
+#[test]
+fn grafana_dialect_answers_as_go_jmespath_community_on_the_community_suite() {
+    let n = run("go-jmespath-community-1.1.1/community", Dialect::Grafana);
+    assert_eq!(n, 1074, "every recorded case of the community suite");
+}

@@ -90,6 +90,7 @@ pub fn lint(text: &str, options_json: &str) -> Json {
             .and_then(|e| e.parse::<Edition>().ok())
             .unwrap_or_default(),
         org_id: options.org_id,
+        ..LintOptions::default()
     };
     let report = rolemap_lint::lint(text, &lint_options);
     let mut diagnostics: Vec<Json> = report

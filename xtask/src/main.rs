@@ -2,8 +2,9 @@
 //! wherever cargo does.
 //!
 //! - `test`: installs what the tests need when it is missing (the npm
-//!   package jmespath@0.16.0 for the differential test, and what later tasks
-//!   need), then runs every test, and ends with one line `N passed, N
+//!   package jmespath@0.16.0 for the differential test, Debian's `jp` and
+//!   the PyPI package jmespath-community 1.1.3 for Grafana's, and what later
+//!   tasks need), then runs every test, and ends with one line `N passed, N
 //!   failed` over all its parts ([`tally`]). A missing prerequisite that
 //!   cannot be installed is a failure, never a skip.
 //! - `bench [seconds] [--table] [--whole]`: every benchmark beside the peer engines, printed as
@@ -75,6 +76,66 @@ fn ensure_node_packages() -> Result<(), String> {
     Ok(())
 }
 
+/// Debian's `jp` 0.2.1 (go-jmespath v0.4.0), the live oracle of the
+/// grafana-11.2 dialect's differential test (installed with apt-get when
+/// missing and running as root; otherwise a failure naming the fix).
+fn ensure_jp() -> Result<(), String> {
+    let ok = || {
+        Command::new("/usr/bin/jp")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("0.2.1"))
+    };
+    if ok() {
+        return Ok(());
+    }
+    if !playground::is_root() {
+        return Err("the differential test of the grafana-11.2 dialect needs Debian's jp 0.2.1 at /usr/bin/jp: run `apt-get install -y jp` as root".into());
+    }
+    run("apt-get", &["update"])?;
+    run("apt-get", &["install", "-y", "jp"])?;
+    if ok() {
+        Ok(())
+    } else {
+        Err("apt-get installed jp but /usr/bin/jp is not version 0.2.1".into())
+    }
+}
+
+/// The PyPI package jmespath-community 1.1.3 in `target/py-jmespath-community`
+/// (a virtual environment of its own: it installs a module named `jmespath`,
+/// as the benchmarks' peer package does), the second opinion of the grafana
+/// dialect's differential test.
+fn ensure_jmespath_community() -> Result<(), String> {
+    let venv = root().join("target/py-jmespath-community");
+    let python = venv.join("bin/python");
+    let ok = || {
+        Command::new(&python)
+            .args([
+                "-c",
+                "import importlib.metadata as m; assert m.version('jmespath-community') == '1.1.3'",
+            ])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if ok() {
+        return Ok(());
+    }
+    let venv_text = venv.display().to_string();
+    run("python3", &["-m", "venv", &venv_text])?;
+    let python_text = python.display().to_string();
+    run(
+        &python_text,
+        &["-m", "pip", "install", "-q", "jmespath-community==1.1.3"],
+    )?;
+    if ok() {
+        Ok(())
+    } else {
+        Err(format!(
+            "pip installed jmespath-community but {python_text} cannot import version 1.1.3"
+        ))
+    }
+}
+
 /// Every part of the tests, each run even when one before failed; ends with
 /// one line `N passed, N failed` over all of them.
 fn test() -> ExitCode {
@@ -86,9 +147,14 @@ fn test() -> ExitCode {
             errors.push(e);
         }
     };
-    let node = ensure_node_packages();
-    if node.is_err() {
-        part((Tally::of(&node), node));
+    for ready in [
+        ensure_node_packages(),
+        ensure_jp(),
+        ensure_jmespath_community(),
+    ] {
+        if ready.is_err() {
+            part((Tally::of(&ready), ready));
+        }
     }
     part(tally::run_counted(
         "cargo",
@@ -98,6 +164,18 @@ fn test() -> ExitCode {
     part(tally::run_counted(
         "cargo",
         &["test", "--workspace", "--doc"],
+        &[],
+    ));
+    // The engine as the playground's module has it: no Grafana engine.
+    part(tally::run_counted(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "rolemap-engine",
+            "--no-default-features",
+            "--lib",
+        ],
         &[],
     ));
     part(playground::test());

@@ -618,7 +618,7 @@ pub fn main(args: &[String]) -> Result<(), String> {
 }
 
 /// Whether this process runs as root (may install Debian packages).
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }
 

@@ -52,6 +52,11 @@ pub enum DialectArg {
     Pangolin,
     /// As the JMESPath specification says.
     Spec,
+    /// As Grafana 11.3 and later answers (go-jmespath community v1.1.1).
+    Grafana,
+    /// As Grafana 11.2 and earlier answers (go-jmespath v0.4.0).
+    #[value(name = "grafana-11.2")]
+    Grafana112,
 }
 
 impl DialectArg {
@@ -60,6 +65,8 @@ impl DialectArg {
         match self {
             DialectArg::Pangolin => rolemap_engine::Dialect::Pangolin,
             DialectArg::Spec => rolemap_engine::Dialect::Spec,
+            DialectArg::Grafana => rolemap_engine::Dialect::Grafana,
+            DialectArg::Grafana112 => rolemap_engine::Dialect::GrafanaLegacy,
         }
     }
 }
@@ -288,6 +295,10 @@ pub struct LintArgs {
     /// Fail on warnings too.
     #[arg(long, value_enum)]
     pub deny: Option<DenyLevel>,
+    /// Note where the mapping parses or answers otherwise in this dialect
+    /// (for a mapping moving between Pangolin and Grafana).
+    #[arg(long, value_enum)]
+    pub compare_with: Option<DialectArg>,
 }
 
 /// `rolemap simulate`.

@@ -51,7 +51,7 @@ fn compile_as(
             }
             OutputFormat::Text => {
                 err(&style::render(
-                    &style::engine_diagnostic(src, &e),
+                    &style::engine_diagnostic(src, &e, dialect),
                     style.err,
                 ));
             }
@@ -65,9 +65,10 @@ pub fn pretty(v: &Json) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
 
-/// Whether numbers print as JavaScript does (the Pangolin dialect).
+/// Whether numbers print as JavaScript does (the Pangolin dialect; Go's
+/// `encoding/json` writes every float64 with the same text).
 pub fn js_numbers(dialect: Dialect) -> bool {
-    dialect == Dialect::Pangolin
+    dialect.rules().numbers == rolemap_engine::dialect::Numbers::JsDouble
 }
 
 /// The documents of the input: one, or one per line with `--jsonl`.
@@ -224,7 +225,7 @@ impl Eval<'_> {
                         Shown::from(format!("error[{}]: {}{at}\n", e.kind.as_str(), e.message))
                     } else {
                         err_text = Some(style::render(
-                            &style::engine_diagnostic(self.text, e),
+                            &style::engine_diagnostic(self.text, e, dialect),
                             style.err,
                         ));
                         Shown::new()

@@ -339,7 +339,7 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
                 Err(e) => {
                     out(&text)?;
                     err(&style::render(
-                        &style::engine_diagnostic(&source_text, e),
+                        &style::engine_diagnostic(&source_text, e, dialect),
                         style.err,
                     ));
                 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use rolemap_lint::{lint, Abs, Edition, ExprRole, LintOptions, LintReport, Severity};
 use serde_json::{json, Value as Json};
 
-use crate::args::{DenyLevel, EditionArg, LintArgs, LintAs, OutputFormat};
+use crate::args::{DenyLevel, DialectArg, EditionArg, LintArgs, LintAs, OutputFormat};
 use crate::cmd_eval::pretty;
 use crate::style::{paint, Paint, Style};
 use crate::terminal::Shown;
@@ -108,6 +108,8 @@ pub fn run(a: &LintArgs, style: Style) -> CmdResult {
         roles: (!a.roles.is_empty()).then(|| a.roles.clone()),
         edition: edition(a.edition),
         org_id: a.org_id.clone(),
+        compare_with: a.compare_with.map(DialectArg::dialect),
+        ..LintOptions::default()
     };
     let report = lint(&a.expr, &opts);
     let deny_warnings = a.deny == Some(DenyLevel::Warnings);

@@ -330,6 +330,9 @@ impl Progress {
 
 /// Runs `rolemap simulate`.
 pub fn run(a: &SimulateArgs, style: Style) -> CmdResult {
+    if rolemap_simulate::grafana::is_grafana_config(&a.config) {
+        return crate::cmd_grafana::simulate_cmd(a, style);
+    }
     let config = Config::load(&a.config).map_err(|e| Failure::input(e.to_string()))?;
     let mut samples = if a.claims.is_empty() {
         if config.samples.is_empty() {

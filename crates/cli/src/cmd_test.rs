@@ -53,7 +53,15 @@ fn run_suite(name: &str, text: &str, dialect: Dialect) -> Result<FileResult, Fai
     Ok(r)
 }
 
-fn run_mapping_tests(path: &Path) -> Result<FileResult, Failure> {
+fn run_mapping_tests(path: &Path, text: &str) -> Result<FileResult, Failure> {
+    if rolemap_simulate::grafana::testfile::is_grafana_test_file(path, text) {
+        let (passed, failed, failures) = crate::cmd_grafana::test_file(path)?;
+        return Ok(FileResult {
+            passed,
+            failed,
+            failures,
+        });
+    }
     let report =
         rolemap_simulate::run_test_file(path).map_err(|e| Failure::input(e.to_string()))?;
     let mut r = FileResult {
@@ -81,7 +89,7 @@ pub fn run(a: &TestArgs, style: Style) -> CmdResult {
             if is_suite(path, &source.text) {
                 run_suite(&name, &source.text, dialect)
             } else {
-                run_mapping_tests(path)
+                run_mapping_tests(path, &source.text)
             }
         });
         match result {

@@ -19,12 +19,13 @@ static EXAMPLES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../examples
 /// One example setup (a folder of `examples/`).
 struct Example {
     name: String,
-    /// Config files (`*.toml|json|yaml|yml` that are not test files),
+    /// Config files (`*.toml|json|yaml|yml|ini|env` that are not test files),
     /// relative to `examples/`.
     configs: Vec<PathBuf>,
     /// Mapping-test files (with `cases`).
     tests: Vec<PathBuf>,
-    /// The opening comment of its main config (`pangolin.toml`, else the
+    /// The opening comment of its main config (`pangolin.toml` or
+    /// `grafana.ini`, else the
     /// first), one line per line.
     summary: Vec<String>,
 }
@@ -57,7 +58,7 @@ fn embedded() -> Vec<Example> {
                 f.path()
                     .extension()
                     .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e, "toml" | "json" | "yaml" | "yml"))
+                    .is_some_and(|e| matches!(e, "toml" | "json" | "yaml" | "yml" | "ini" | "env"))
             })
             .collect();
         files.sort_by_key(|f| f.path());
@@ -72,7 +73,10 @@ fn embedded() -> Vec<Example> {
             if is_test_file(text) {
                 ex.tests.push(f.path().to_path_buf());
             } else {
-                let main = f.path().file_name().is_some_and(|n| n == "pangolin.toml");
+                let main = f
+                    .path()
+                    .file_name()
+                    .is_some_and(|n| n == "pangolin.toml" || n == "grafana.ini");
                 if ex.summary.is_empty() || main {
                     ex.summary = summary_of(text);
                 }
@@ -206,7 +210,16 @@ pub fn list(a: &ExamplesArgs, style: Style) -> CmdResult {
                     text.push(shown!["  ", paint(style.out, Paint::Dim, line), "\n"]);
                 }
                 for c in &e.configs {
-                    text.push(format!("  rolemap simulate {}\n", show(c)));
+                    // A Grafana configuration names no samples: its users/ folder.
+                    let grafana = c
+                        .extension()
+                        .and_then(|x| x.to_str())
+                        .is_some_and(|x| matches!(x, "ini" | "env" | "yaml" | "yml"));
+                    let users = match (grafana, c.parent()) {
+                        (true, Some(dir)) => format!(" {}", show(&dir.join("users"))),
+                        _ => String::new(),
+                    };
+                    text.push(format!("  rolemap simulate {}{users}\n", show(c)));
                 }
                 for t in &e.tests {
                     text.push(format!("  rolemap test {}\n", show(t)));

@@ -14,6 +14,7 @@ mod claims;
 mod cmd_decode;
 mod cmd_eval;
 mod cmd_explain;
+mod cmd_grafana;
 mod cmd_lint;
 mod cmd_misc;
 mod cmd_pangolin;

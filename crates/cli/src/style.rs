@@ -190,15 +190,19 @@ impl ExprDiagnostic {
 }
 
 /// An engine error as a diagnostic.
-pub fn engine_diagnostic(source: &str, err: &rolemap_engine::Error) -> ExprDiagnostic {
+pub fn engine_diagnostic(
+    source: &str,
+    err: &rolemap_engine::Error,
+    dialect: rolemap_engine::Dialect,
+) -> ExprDiagnostic {
     let label = match err.kind {
         rolemap_engine::ErrorKind::Syntax => "here",
         _ => "this fails",
     };
-    let help = err
-        .js_message
-        .as_ref()
-        .map(|js| format!("jmespath.js 0.16.0 (Pangolin) throws: {js}"));
+    let help = err.js_message.as_ref().map(|js| match dialect.rules().go {
+        Some(_) => format!("{} fails with: {js}", dialect.engine()),
+        None => format!("{} throws: {js}", dialect.engine()),
+    });
     ExprDiagnostic::new(
         &format!("{} error: {}", err.kind.as_str(), err.message),
         source,

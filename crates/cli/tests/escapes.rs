@@ -297,6 +297,21 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        name: "simulate: a Grafana configuration",
+        shows: "FVE",
+        coloured: true,
+        run: |m, dir| {
+            let samples = dir.join("samples");
+            claims_file(m, &samples);
+            let ini = format!(
+                "[auth.generic_oauth]\nenabled = true\nlogin_attribute_path = sub\nrole_attribute_path = contains(groups[*], '{}') && 'Admin' || 'Denied'\n",
+                m.expr
+            );
+            let path = write(dir, "grafana.ini", ini);
+            rolemap(dir, &["simulate", &path, &samples.display().to_string()])
+        },
+    },
+    Case {
         name: "simulate --log",
         shows: "FVE",
         coloured: true,

@@ -115,6 +115,40 @@ impl Comparator {
     }
 }
 
+/// The arithmetic operators (Grafana's engine).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-` or `−`
+    Subtract,
+    /// `*` (binding power 20, as tight as a projection)
+    Star,
+    /// `×` (binding power 7)
+    Multiply,
+    /// `/` or `÷`
+    Divide,
+    /// `%`
+    Modulo,
+    /// `//`
+    IntegerDivide,
+}
+
+impl ArithOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Subtract => "-",
+            ArithOp::Star => "*",
+            ArithOp::Multiply => "\u{d7}",
+            ArithOp::Divide => "/",
+            ArithOp::Modulo => "%",
+            ArithOp::IntegerDivide => "//",
+        }
+    }
+}
+
 /// How a literal was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LiteralForm {
@@ -232,6 +266,41 @@ pub enum NodeKind {
     /// Nothing, after a `.` (`foo.`): jmespath.js parses it and fails only
     /// when it evaluates it (Pangolin dialect; a syntax error in the spec).
     Missing,
+    /// `a + b`, `a - b`, ... (Grafana's engine).
+    Arithmetic {
+        /// The operator.
+        op: ArithOp,
+        /// Left side.
+        lhs: Box<Node>,
+        /// Right side.
+        rhs: Box<Node>,
+    },
+    /// `-a` or `+a` (Grafana's engine).
+    Unary {
+        /// Whether it is `-`.
+        minus: bool,
+        /// The operand.
+        operand: Box<Node>,
+    },
+    /// `$`: the document searched (Grafana's engine).
+    Root,
+    /// `$name`: a variable bound by `let` (Grafana's engine).
+    Variable(Arc<str>),
+    /// `let $a = x, $b = y in body` (Grafana's engine); each binding is
+    /// normally an [`NodeKind::Assign`].
+    Let {
+        /// The bindings as parsed.
+        bindings: Vec<Node>,
+        /// Evaluated with the bindings in scope.
+        body: Box<Node>,
+    },
+    /// `lhs = rhs`: a binding of `let` (anywhere else it fails when evaluated).
+    Assign {
+        /// The variable.
+        lhs: Box<Node>,
+        /// Its value.
+        rhs: Box<Node>,
+    },
 }
 
 /// One `key: value` of a multi-select hash.
@@ -257,9 +326,44 @@ impl PartialEq for NodeKind {
     fn eq(&self, other: &Self) -> bool {
         use NodeKind as K;
         match (self, other) {
-            (K::Identity, K::Identity) | (K::Current, K::Current) | (K::Missing, K::Missing) => {
-                true
-            }
+            (K::Identity, K::Identity)
+            | (K::Current, K::Current)
+            | (K::Missing, K::Missing)
+            | (K::Root, K::Root) => true,
+            (K::Variable(a), K::Variable(b)) => a == b,
+            (
+                K::Arithmetic {
+                    op: o1,
+                    lhs: a,
+                    rhs: b,
+                },
+                K::Arithmetic {
+                    op: o2,
+                    lhs: c,
+                    rhs: d,
+                },
+            ) => o1 == o2 && a == c && b == d,
+            (
+                K::Unary {
+                    minus: m1,
+                    operand: a,
+                },
+                K::Unary {
+                    minus: m2,
+                    operand: b,
+                },
+            ) => m1 == m2 && a == b,
+            (
+                K::Let {
+                    bindings: a,
+                    body: b,
+                },
+                K::Let {
+                    bindings: c,
+                    body: d,
+                },
+            ) => a == c && b == d,
+            (K::Assign { lhs: a, rhs: b }, K::Assign { lhs: c, rhs: d }) => a == c && b == d,
             (K::Field { name: a, quoted: p }, K::Field { name: b, quoted: q }) => a == b && p == q,
             (K::Literal { value: a, form: p }, K::Literal { value: b, form: q }) => {
                 a == b && p == q
@@ -345,8 +449,19 @@ impl NodeKind {
             NodeKind::Identity
             | NodeKind::Current
             | NodeKind::Missing
+            | NodeKind::Root
+            | NodeKind::Variable(_)
             | NodeKind::Field { .. }
             | NodeKind::Literal { .. } => {}
+            NodeKind::Arithmetic { lhs, rhs, .. } | NodeKind::Assign { lhs, rhs } => {
+                f(lhs);
+                f(rhs);
+            }
+            NodeKind::Unary { operand, .. } => f(operand),
+            NodeKind::Let { bindings, body } => {
+                bindings.iter().for_each(&mut f);
+                f(body);
+            }
             NodeKind::Subexpr { lhs, rhs }
             | NodeKind::Compare { lhs, rhs, .. }
             | NodeKind::And(lhs, rhs)

@@ -373,7 +373,14 @@ impl Lower {
                     body,
                 }))
             }
-            NodeKind::Missing => OpKind::Missing,
+            // The Go engines' forms are evaluated by `crate::go`, never here.
+            NodeKind::Missing
+            | NodeKind::Arithmetic { .. }
+            | NodeKind::Unary { .. }
+            | NodeKind::Root
+            | NodeKind::Variable(_)
+            | NodeKind::Let { .. }
+            | NodeKind::Assign { .. } => OpKind::Missing,
         };
         Op {
             kind,
@@ -648,7 +655,7 @@ mod tests {
             "a.b[0].c | d[1][2] | [3].e.f",
             "[0][1].a[*].b.c[2] | map(&x.y[0], z.w)",
         ] {
-            for d in Dialect::ALL {
+            for d in Dialect::ALL.into_iter().filter(|d| d.rules().go.is_none()) {
                 if let Ok(e) = Expression::compile(src, d) {
                     check_ids(&e);
                 }
@@ -724,7 +731,7 @@ mod tests {
                 continue;
             };
             for case in cases {
-                for d in Dialect::ALL {
+                for d in Dialect::ALL.into_iter().filter(|d| d.rules().go.is_none()) {
                     if let Ok(e) = Expression::compile(&case.expression, d) {
                         same_both_ways(&e, &case.given);
                         compared += 1;
@@ -834,7 +841,7 @@ mod tests {
             "__proto__.toString",
         ];
         for src in exprs {
-            for d in Dialect::ALL {
+            for d in Dialect::ALL.into_iter().filter(|d| d.rules().go.is_none()) {
                 let Ok(e) = Expression::compile(src, d) else {
                     continue;
                 };
@@ -865,7 +872,7 @@ mod tests {
             "x[*].y",
         ];
         for src in exprs {
-            for d in Dialect::ALL {
+            for d in Dialect::ALL.into_iter().filter(|d| d.rules().go.is_none()) {
                 for steps in 0..12 {
                     for built in 0..12 {
                         let limits = crate::Limits {
@@ -936,7 +943,7 @@ mod tests {
             "[9][8][7][6][5][4][3][2][1][0]",
         ];
         for src in exprs {
-            for d in Dialect::ALL {
+            for d in Dialect::ALL.into_iter().filter(|d| d.rules().go.is_none()) {
                 for steps in (0..24).chain([u64::MAX / 2]) {
                     let limits = crate::Limits {
                         max_steps: steps,

@@ -15,17 +15,30 @@ pub enum Dialect {
     /// The npm package `jmespath@0.16.0`, the engine Pangolin runs, quirks included.
     #[default]
     Pangolin,
+    /// Grafana 11.3 and later: the Go module
+    /// `github.com/jmespath-community/go-jmespath` v1.1.1, quirks included.
+    Grafana,
+    /// Grafana 11.2 and earlier: the Go module `github.com/jmespath/go-jmespath`
+    /// v0.4.0 (also the engine of Debian's `jp`).
+    GrafanaLegacy,
 }
 
 impl Dialect {
     /// All dialects.
-    pub const ALL: [Dialect; 2] = [Dialect::Spec, Dialect::Pangolin];
+    pub const ALL: [Dialect; 4] = [
+        Dialect::Spec,
+        Dialect::Pangolin,
+        Dialect::Grafana,
+        Dialect::GrafanaLegacy,
+    ];
 
     /// The dialect's name as used on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Dialect::Spec => "spec",
             Dialect::Pangolin => "pangolin",
+            Dialect::Grafana => "grafana",
+            Dialect::GrafanaLegacy => "grafana-11.2",
         }
     }
 
@@ -34,6 +47,8 @@ impl Dialect {
         match self {
             Dialect::Spec => "the JMESPath specification",
             Dialect::Pangolin => "jmespath.js 0.16.0 (Pangolin)",
+            Dialect::Grafana => "go-jmespath community 1.1.1 (Grafana 11.3 and later)",
+            Dialect::GrafanaLegacy => "go-jmespath 0.4.0 (Grafana 11.2 and earlier)",
         }
     }
 
@@ -42,6 +57,8 @@ impl Dialect {
         match self {
             Dialect::Spec => &SPEC,
             Dialect::Pangolin => &PANGOLIN,
+            Dialect::Grafana => &GRAFANA,
+            Dialect::GrafanaLegacy => &GRAFANA_LEGACY,
         }
     }
 }
@@ -58,8 +75,10 @@ impl FromStr for Dialect {
         match s.to_ascii_lowercase().as_str() {
             "spec" | "jmespath" => Ok(Dialect::Spec),
             "pangolin" | "jmespath.js" | "js" => Ok(Dialect::Pangolin),
+            "grafana" | "grafana-11.3" | "go-jmespath-community" => Ok(Dialect::Grafana),
+            "grafana-11.2" | "grafana-legacy" | "go-jmespath" | "jp" => Ok(Dialect::GrafanaLegacy),
             other => Err(format!(
-                "unknown dialect `{other}`: expected `pangolin` or `spec`"
+                "unknown dialect `{other}`: expected `pangolin`, `grafana`, `grafana-11.2` or `spec`"
             )),
         }
     }
@@ -121,6 +140,25 @@ pub enum Numbers {
     JsDouble,
 }
 
+/// What the Go engines (Grafana's) do differently from each other. Their
+/// texts are parsed and evaluated by `crate::go`, a port of their own
+/// algorithm: they lex first and parse by binding powers, with leniencies
+/// of their own (optional commas in calls), and their evaluator works on
+/// Go values (`float64` numbers, maps).
+#[derive(Debug)]
+pub struct GoRules {
+    /// The community engine (v1.1.1): arithmetic, `$`, `let`, variables,
+    /// string slices, `\\` in raw strings, fifteen more functions, `avg([])`
+    /// is `null` (v0.4.0: NaN), a third `:` in a slice is an error (v0.4.0
+    /// accepts `[:::]`), and its messages (`invalid type for`, not `Invalid`).
+    pub community: bool,
+    /// `nil.b` is `nil` without evaluating `b` (v0.4.0 evaluates it on
+    /// `nil`: `missing.type(@)` is `"null"`).
+    pub nil_stops_subexpression: bool,
+    /// `[a, b]` and `{k: a}` on `nil` are `nil` (v0.4.0), not built.
+    pub multiselect_of_nil_is_nil: bool,
+}
+
 /// The behaviours in which dialects differ: the one place that decides them.
 #[derive(Debug)]
 pub struct Rules {
@@ -160,6 +198,8 @@ pub struct Rules {
     pub js_functions: bool,
     /// Errors carry the message jmespath.js throws.
     pub js_messages: bool,
+    /// A Go engine parses and evaluates (decided once, when compiling).
+    pub go: Option<&'static GoRules>,
     /// An expression reference evaluated outside a function's arguments is
     /// jmespath.js's syntax-tree node marked `jmespathType: "Expref"`: an
     /// object whose fields, values and equality are the node's
@@ -181,6 +221,7 @@ static SPEC: Rules = Rules {
     js_key_order: false,
     js_functions: false,
     js_messages: false,
+    go: None,
     expref_objects: false,
 };
 
@@ -198,5 +239,49 @@ static PANGOLIN: Rules = Rules {
     js_key_order: true,
     js_functions: true,
     js_messages: true,
+    go: None,
     expref_objects: true,
+};
+
+/// What the Go engines share with the spec's table (their own differences
+/// are in [`GoRules`]): numbers are `float64`, written as `encoding/json`
+/// writes them (the same text as JavaScript's for every double).
+static GRAFANA: Rules = Rules {
+    numbers: Numbers::JsDouble,
+    call_checks: CallChecks::Evaluation,
+    go: Some(&GoRules {
+        community: true,
+        nil_stops_subexpression: true,
+        multiselect_of_nil_is_nil: false,
+    }),
+    ..SPEC_FIELDS
+};
+
+static GRAFANA_LEGACY: Rules = Rules {
+    numbers: Numbers::JsDouble,
+    call_checks: CallChecks::Evaluation,
+    go: Some(&GoRules {
+        community: false,
+        nil_stops_subexpression: false,
+        multiselect_of_nil_is_nil: true,
+    }),
+    ..SPEC_FIELDS
+};
+
+const SPEC_FIELDS: Rules = Rules {
+    lenient_syntax: false,
+    cr_is_whitespace: true,
+    bare_current_argument: false,
+    raw_escapes: RawEscapes::AllQuotes,
+    literal_json: LiteralJson::Strict,
+    call_checks: CallChecks::Compile,
+    ordering: Ordering::NumbersOnly,
+    strings: Strings::CodePoints,
+    numbers: Numbers::Json,
+    prototype_fields: false,
+    js_key_order: false,
+    js_functions: false,
+    js_messages: false,
+    go: None,
+    expref_objects: false,
 };

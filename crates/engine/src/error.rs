@@ -19,6 +19,12 @@ pub enum ErrorKind {
     InvalidValue,
     /// Evaluation (or the input) exceeded a resource budget.
     BudgetExceeded,
+    /// Any other error the engine raises while evaluating (Grafana's Go
+    /// engines: an undefined variable, a value JSON cannot write, a panic).
+    Runtime,
+    /// This build has no engine for the expression's dialect (the Grafana
+    /// dialects in a build without the feature `grafana`).
+    Unavailable,
 }
 
 impl ErrorKind {
@@ -31,6 +37,8 @@ impl ErrorKind {
             ErrorKind::UnknownFunction => "unknown-function",
             ErrorKind::InvalidValue => "invalid-value",
             ErrorKind::BudgetExceeded => "budget-exceeded",
+            ErrorKind::Runtime => "runtime",
+            ErrorKind::Unavailable => "unavailable",
         }
     }
 }
@@ -50,8 +58,10 @@ pub struct Error {
     pub message: String,
     /// The offending part of the expression (bytes).
     pub span: Span,
-    /// In the Pangolin dialect: the message jmespath.js 0.16.0 throws for
-    /// this error, as it appears in Pangolin's log.
+    /// The message the dialect's real engine gives for this error: in the
+    /// Pangolin dialect what jmespath.js 0.16.0 throws, as it appears in
+    /// Pangolin's log; in the Grafana dialects the Go engine's error text,
+    /// as Grafana logs it.
     pub js_message: Option<String>,
 }
 

@@ -13,6 +13,22 @@ use crate::Expression;
 /// Most steps recorded under one node (a projection over a long array).
 const MAX_CHILDREN: usize = 64;
 
+/// A search in a Go dialect (Grafana's engines), unrecorded.
+pub(crate) fn search_go<'a>(
+    expr: &'a Expression,
+    go: &'static crate::dialect::GoRules,
+    data: &Json,
+) -> Result<Value<'a>, Error> {
+    crate::go::search(
+        expr.ast(),
+        go,
+        expr.limits(),
+        data,
+        &mut crate::eval::NoTrace,
+    )
+    .map(Value::from_json_owned)
+}
+
 /// One evaluated sub-expression.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
@@ -76,6 +92,12 @@ fn node_name(n: &Node) -> &'static str {
         NodeKind::Call { .. } => "call",
         NodeKind::ExprRef(_) => "expression reference",
         NodeKind::Missing => "missing",
+        NodeKind::Arithmetic { .. } => "arithmetic",
+        NodeKind::Unary { .. } => "sign",
+        NodeKind::Root => "root",
+        NodeKind::Variable(_) => "variable",
+        NodeKind::Let { .. } => "let",
+        NodeKind::Assign { .. } => "binding",
     }
 }
 
@@ -197,6 +219,9 @@ pub(crate) fn search_unrecorded<'a>(
     expr: &'a Expression,
     data: &Value<'a>,
 ) -> Result<Value<'a>, Error> {
+    if let Some(go) = expr.dialect().rules().go {
+        return search_go(expr, go, &data.to_json_with(false));
+    }
     let mut rec = Recorder {
         on: false,
         source: expr.source(),

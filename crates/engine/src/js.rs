@@ -676,7 +676,14 @@ fn ast_json(node: &Node) -> Json {
         }
         NodeKind::ExprRef(e) => t("ExpressionReference", vec![ast_json(e)]),
         // jmespath.js has `undefined` there, which JSON leaves out.
-        NodeKind::Missing => Json::Null,
+        // jmespath.js has no such nodes (the Go engines' forms).
+        NodeKind::Missing
+        | NodeKind::Arithmetic { .. }
+        | NodeKind::Unary { .. }
+        | NodeKind::Root
+        | NodeKind::Variable(_)
+        | NodeKind::Let { .. }
+        | NodeKind::Assign { .. } => Json::Null,
     }
 }
 

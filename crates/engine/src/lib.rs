@@ -29,6 +29,11 @@ mod eval;
 mod explain;
 mod fast;
 mod functions;
+#[cfg(feature = "grafana")]
+mod go;
+#[cfg(not(feature = "grafana"))]
+#[path = "no_go.rs"]
+mod go;
 mod js;
 pub use js::OBJECT_PROTOTYPE_NAMES;
 mod jserror;
@@ -105,7 +110,10 @@ impl Expression {
         dialect: Dialect,
         limits: Limits,
     ) -> Result<Expression, Error> {
-        let ast = parse::parse(source, dialect, &limits)?;
+        let ast = match dialect.rules().go {
+            Some(go) => go::parse(source, go, &limits)?,
+            None => parse::parse(source, dialect, &limits)?,
+        };
         if dialect.rules().call_checks == dialect::CallChecks::Compile {
             check_calls(&ast)?;
         }
@@ -154,6 +162,10 @@ impl Expression {
     /// the expression.
     #[inline]
     pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
+        if let Some(go) = self.dialect.rules().go {
+            return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace)
+                .map(Value::from_json_owned);
+        }
         // A borrowed document owns nothing: no drop to run afterwards.
         let data = std::mem::ManuallyDrop::new(Value::json(data));
         #[cfg(not(target_arch = "wasm32"))]
@@ -164,6 +176,10 @@ impl Expression {
 
     /// Evaluates against a value.
     pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
+        if let Some(go) = self.dialect.rules().go {
+            let data = data.to_json_with(false);
+            return explain::search_go(self, go, &data);
+        }
         #[cfg(not(target_arch = "wasm32"))]
         return eval::search(self, &mut eval::NoTrace, &data);
         #[cfg(target_arch = "wasm32")]
@@ -176,12 +192,19 @@ impl Expression {
         data: &'a Json,
         tracer: &mut T,
     ) -> Result<Value<'a>, Error> {
+        if let Some(go) = self.dialect.rules().go {
+            return go::search(&self.ast, go, self.limits, data, tracer)
+                .map(Value::from_json_owned);
+        }
         eval::search(self, tracer, &Value::json(data))
     }
 
     /// Evaluates and returns plain JSON (numbers and key order as the
     /// dialect's engine would print them).
     pub fn search_json(&self, data: &Json) -> Result<Json, Error> {
+        if let Some(go) = self.dialect.rules().go {
+            return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace);
+        }
         let js = self.dialect.rules().numbers == dialect::Numbers::JsDouble;
         Ok(self.search(data)?.to_json_with(js))
     }

@@ -4,7 +4,7 @@
 //! same tree. Control characters ([`crate::controls`]) are written as JSON
 //! escapes, so the text holds none.
 
-use crate::ast::{LiteralForm, Node, NodeKind, ProjectionKind, Slice};
+use crate::ast::{ArithOp, LiteralForm, Node, NodeKind, ProjectionKind, Slice};
 use crate::dialect::{Dialect, RawEscapes};
 
 /// The canonical text of `node` for `dialect`.
@@ -30,6 +30,8 @@ fn formed_bp(node: &Node) -> u8 {
         NodeKind::Or(..) => 2,
         NodeKind::And(..) => 3,
         NodeKind::Compare { .. } => 5,
+        NodeKind::Let { .. } | NodeKind::Assign { .. } => 1,
+        NodeKind::Arithmetic { op, .. } => arith_bp(*op),
         NodeKind::Subexpr { .. } => 40,
         NodeKind::Index { .. } => 55,
         NodeKind::Projection { kind, lhs, .. } if !is_identity(lhs) => match kind {
@@ -51,7 +53,9 @@ fn open_bp(node: &Node) -> u8 {
         NodeKind::Or(_, r) => open_bp(r).min(2),
         NodeKind::And(_, r) => open_bp(r).min(3),
         NodeKind::Compare { rhs, .. } => open_bp(rhs).min(5),
-        NodeKind::ExprRef(_) => 0,
+        NodeKind::ExprRef(_) | NodeKind::Let { .. } | NodeKind::Assign { .. } => 0,
+        NodeKind::Arithmetic { op, rhs, .. } => open_bp(rhs).min(arith_bp(*op)),
+        NodeKind::Unary { operand, .. } => open_bp(operand).min(6),
         NodeKind::Not(e) => open_bp(e).min(45),
         NodeKind::Subexpr { rhs, .. } => match rhs.kind {
             NodeKind::MultiList(_) | NodeKind::MultiHash(_) => u8::MAX,
@@ -75,6 +79,15 @@ fn open_bp(node: &Node) -> u8 {
             }
         }
         _ => u8::MAX,
+    }
+}
+
+/// The binding power of an arithmetic operator (the Go engines').
+fn arith_bp(op: ArithOp) -> u8 {
+    match op {
+        ArithOp::Add | ArithOp::Subtract => 6,
+        ArithOp::Star => 20,
+        _ => 7,
     }
 }
 
@@ -128,6 +141,25 @@ impl Printer {
             // `projection_rhs` write the `.` alone; anywhere else the
             // missing expression came from empty parentheses.
             NodeKind::Missing => self.push("()"),
+            NodeKind::Root => self.push("$"),
+            NodeKind::Variable(name) => {
+                self.push("$");
+                self.push(name);
+            }
+            NodeKind::Arithmetic { op, lhs, rhs } => {
+                self.infix(lhs, &format!(" {} ", op.as_str()), rhs, arith_bp(*op))
+            }
+            NodeKind::Unary { minus, operand } => {
+                self.push(if *minus { "-" } else { "+" });
+                self.expr(operand, 6);
+            }
+            NodeKind::Assign { lhs, rhs } => self.infix(lhs, " = ", rhs, 1),
+            NodeKind::Let { bindings, body } => {
+                self.push("let ");
+                self.list(bindings);
+                self.push(" in ");
+                self.expr(body, 0);
+            }
             NodeKind::Field { name, quoted } => self.name(name, *quoted),
             NodeKind::Literal { value, form } => self.literal(value, *form),
             NodeKind::Pipe(l, r) => self.infix(l, " | ", r, 1),
@@ -336,6 +368,11 @@ impl Printer {
     /// holds no control character (a raw string cannot escape one).
     fn raw(&self, s: &str) -> Option<String> {
         let quotes = s.matches('\'').count();
+        // The community engine reads `\\` as `\`: a backslash stays raw
+        // only in JSON form.
+        if self.dialect.rules().go.is_some_and(|g| g.community) && s.contains('\\') {
+            return None;
+        }
         let ok = !s.ends_with('\\')
             && !s.chars().any(crate::controls::is_control)
             && !s.contains("\\'")

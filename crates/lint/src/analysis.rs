@@ -918,6 +918,32 @@ impl Interp<'_> {
             }
             // A `.` with nothing after it: evaluating it always fails.
             NodeKind::Missing => Abs::nothing(),
+            // Grafana's engine: arithmetic gives a number, or null where
+            // an operand is not a number.
+            NodeKind::Arithmetic { lhs, rhs, .. } => {
+                let _ = self.eval(lhs, cur, at_root);
+                let _ = self.eval(rhs, cur, at_root);
+                let mut out = Abs::number();
+                out.union(&Abs::null());
+                out
+            }
+            NodeKind::Unary { operand, .. } => {
+                let _ = self.eval(operand, cur, at_root);
+                let mut out = Abs::number();
+                out.union(&Abs::null());
+                out
+            }
+            NodeKind::Root | NodeKind::Variable(_) => Abs::any_json(),
+            NodeKind::Let { bindings, body } => {
+                for b in bindings {
+                    let _ = self.eval(b, cur, at_root);
+                }
+                self.eval(body, cur, at_root)
+            }
+            NodeKind::Assign { rhs, .. } => {
+                let _ = self.eval(rhs, cur, at_root);
+                Abs::nothing()
+            }
         }
     }
 

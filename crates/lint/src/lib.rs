@@ -31,7 +31,7 @@ use std::fmt;
 use serde::Serialize;
 
 pub use analysis::{possible_values, Abs, Outcome};
-pub use options::{Edition, ExprRole, LintOptions};
+pub use options::{Edition, ExprRole, GrafanaOptions, LintOptions, Target};
 pub use registry::{rule, Rule, RULES};
 #[cfg(feature = "miette")]
 pub use render::{render, report_handler, Report, MAX_DRAWN};

@@ -94,9 +94,42 @@ impl FromStr for Edition {
     }
 }
 
+/// Which application evaluates the expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// Pangolin (jmespath.js 0.16.0).
+    #[default]
+    Pangolin,
+    /// Grafana's OAuth login (go-jmespath community v1.1.1); a build
+    /// without the feature `grafana` reports nothing for it.
+    Grafana,
+}
+
+/// The Grafana settings around an expression (`[auth.generic_oauth]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GrafanaOptions {
+    /// The expression must give an array of strings (`groups_attribute_path`,
+    /// `org_attribute_path`); otherwise a role (`role_attribute_path`) when
+    /// [`LintOptions::role`] is a role mapping.
+    pub list: bool,
+    /// `allow_assign_grafana_admin`.
+    pub allow_assign_grafana_admin: bool,
+    /// `role_attribute_strict`.
+    pub role_attribute_strict: bool,
+    /// `skip_org_role_sync`.
+    pub skip_org_role_sync: bool,
+    /// `org_mapping` entries.
+    pub org_mapping: Vec<String>,
+}
+
 /// The context of a lint run.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LintOptions {
+    /// The application (Pangolin unless set).
+    pub target: Target,
+    /// Grafana's settings (with [`Target::Grafana`]).
+    pub grafana: GrafanaOptions,
     /// What the expression is for.
     pub role: ExprRole,
     /// Sample ID-token payloads (JSON objects). None: claims are unknown.
@@ -107,4 +140,7 @@ pub struct LintOptions {
     pub edition: Edition,
     /// The organization id (for org mappings).
     pub org_id: Option<String>,
+    /// A dialect the mapping may move to (Grafana's): where it parses or
+    /// answers otherwise there, a note says so (RM060).
+    pub compare_with: Option<rolemap_engine::Dialect>,
 }

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::options::{Edition, ExprRole, LintOptions};
+use crate::options::{Edition, ExprRole, GrafanaOptions, LintOptions, Target};
 use crate::Severity;
 
 /// The context an example runs in.
@@ -27,6 +27,21 @@ pub struct Example {
     pub edition: Edition,
     /// The org id.
     pub org_id: Option<&'static str>,
+    /// The dialect the example's mapping is compared with, if any.
+    pub compare_with: Option<rolemap_engine::Dialect>,
+    /// Grafana's settings, for a Grafana rule.
+    pub grafana: Option<GrafanaExample>,
+}
+
+/// The Grafana settings of an example.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GrafanaExample {
+    /// A groups or org path.
+    pub list: bool,
+    /// `role_attribute_strict`.
+    pub strict: bool,
+    /// `skip_org_role_sync`.
+    pub skip_sync: bool,
 }
 
 impl Example {
@@ -35,11 +50,33 @@ impl Example {
             source,
             fix,
             role: ExprRole::RoleMapping,
+            compare_with: None,
             claims: "",
             roles: &[],
             edition: Edition::Enterprise,
             org_id: None,
+            grafana: None,
         }
+    }
+    const fn grafana(mut self, list: bool) -> Example {
+        self.grafana = Some(GrafanaExample {
+            list,
+            strict: false,
+            skip_sync: false,
+        });
+        self
+    }
+    const fn strict(mut self) -> Example {
+        if let Some(g) = &mut self.grafana {
+            g.strict = true;
+        }
+        self
+    }
+    const fn skip_sync(mut self) -> Example {
+        if let Some(g) = &mut self.grafana {
+            g.skip_sync = true;
+        }
+        self
     }
     const fn role(mut self, role: ExprRole) -> Example {
         self.role = role;
@@ -55,6 +92,10 @@ impl Example {
     }
     const fn edition(mut self, edition: Edition) -> Example {
         self.edition = edition;
+        self
+    }
+    const fn compare_with(mut self, dialect: rolemap_engine::Dialect) -> Example {
+        self.compare_with = Some(dialect);
         self
     }
     const fn org(mut self, id: &'static str) -> Example {
@@ -80,6 +121,20 @@ impl Example {
             },
             edition: self.edition,
             org_id: self.org_id.map(str::to_string),
+            compare_with: self.compare_with,
+            target: if self.grafana.is_some() {
+                Target::Grafana
+            } else {
+                Target::Pangolin
+            },
+            grafana: self
+                .grafana
+                .map_or_else(GrafanaOptions::default, |g| GrafanaOptions {
+                    list: g.list,
+                    role_attribute_strict: g.strict,
+                    skip_org_role_sync: g.skip_sync,
+                    ..GrafanaOptions::default()
+                }),
         }
     }
 
@@ -96,6 +151,20 @@ impl Example {
         }
         if let Some(id) = self.org_id {
             parts.push(format!("org id `{id}`"));
+        }
+        if let Some(g) = self.grafana {
+            let what = match (g.list, self.role) {
+                (true, _) => "groups_attribute_path",
+                (false, ExprRole::OrgMapping) => "org_mapping",
+                _ => "role_attribute_path",
+            };
+            parts[0] = format!("Grafana, as `{what}`");
+            if g.strict {
+                parts.push("role_attribute_strict = true".into());
+            }
+            if g.skip_sync {
+                parts.push("skip_org_role_sync = true".into());
+            }
         }
         parts.join(", ")
     }
@@ -246,6 +315,36 @@ rules! {
     r("RM059", "dialect-difference", I,
       "On a sample token, jmespath.js (Pangolin) and the JMESPath spec (jmespath.org) answer differently.",
       Example::new("max_by(groups, &name).name || 'Member'", "max_by(groups, &length(name)).name || 'Member'").claims(r#"{"groups":[{"name":"a"}]}"#)),
+    r("RM060", "grafana-difference", I,
+      "Grafana (11.3 and later, go-jmespath community v1.1.1) cannot parse the mapping or answers differently on a sample token: worth knowing before the mapping moves between Pangolin and Grafana.",
+      Example::new("contains(groups, `admin`) && 'Admin' || 'Member'", "contains(groups, 'admin') && 'Admin' || 'Member'").compare_with(rolemap_engine::Dialect::Grafana)),
+    r("RM070", "grafana-fallback-decides-first-source", W,
+      "Grafana: the role mapping gives a valid role even on a source without the claims it tests (a constant fallback such as `|| 'Viewer'`, or the retry on `{\"groups\": []}`), so the role is decided at the first source (the ID token) and userinfo or the access token, where the claims may be, is never read (grafana/grafana#106686).",
+      Example::new("contains(groups[*], 'admin') && 'Admin' || 'Viewer'", "contains(groups[*], 'admin') && 'Admin'").grafana(false)),
+    r("RM071", "grafana-invalid-role", W,
+      "Grafana: a result that is not a role after title-casing (`'Denied'`, `'super-admin'`, `'admin '`): Grafana logs \"invalid role\", tries the next source, then gives auto_assign_org_role (Viewer by default).",
+      Example::new("contains(groups[*], 'admin') && 'Admin' || 'Denied'", "contains(groups[*], 'admin') && 'Admin'").grafana(false)),
+    r("RM072", "grafana-admin-not-allowed", W,
+      "Grafana: `'GrafanaAdmin'` makes the user server admin only with `allow_assign_grafana_admin = true`; without it the user is only Admin.",
+      Example::new("contains(groups[*], 'root') && 'GrafanaAdmin'", "contains(groups[*], 'root') && 'Admin'").grafana(false)),
+    r("RM073", "grafana-unquoted-special-key", E,
+      "Grafana: a claim name with `-`, `:` or `/` unquoted: `my-client` is a SUBTRACTION in Grafana 11.3+ (null, silently) and a syntax error before; `custom:groups` and `https://x/roles` are syntax errors. Double-quote the name.",
+      Example::new("contains(resource_access.my-client.roles[*], 'admin') && 'Admin'", "contains(resource_access.\"my-client\".roles[*], 'admin') && 'Admin'").grafana(false)),
+    r("RM074", "grafana-backtick-literal", E,
+      "Grafana: a backtick literal that is not JSON (`` `admin` ``) is a syntax error in both of Grafana's engines: the search fails at every login. Strings take single quotes.",
+      Example::new("contains(groups[*], `admin`) && 'Admin'", "contains(groups[*], 'admin') && 'Admin'").grafana(false)),
+    r("RM075", "grafana-groups-not-strings", W,
+      "Grafana: a groups or org path must give an array of strings: non-string items (objects) are dropped and any other value is no groups, with no error (grafana/grafana#78977).",
+      Example::new("groups", "groups[*].name").role(ExprRole::Path).claims(r#"{"groups":[{"name":"admins"}]}"#).grafana(true)),
+    r("RM076", "grafana-strict-without-role", W,
+      "Grafana: under `role_attribute_strict` a mapping that can give no role makes the login fail (\"IdP did not return a role attribute\").",
+      Example::new("contains(groups[*], 'admin') && 'Admin'", "contains(groups[*], 'admin') && 'Admin' || 'Viewer'").grafana(false).strict()),
+    r("RM077", "grafana-org-mapping-invalid-role", W,
+      "Grafana: an `org_mapping` entry `group:org:role` whose role is not `None`, `Viewer`, `Editor` or `Admin` (case-sensitive) is Viewer; under `role_attribute_strict` the whole mapping is emptied.",
+      Example::new("admins:1:admin editors:2", "admins:1:Admin editors:2").grafana(false).role(ExprRole::OrgMapping)),
+    r("RM078", "grafana-skip-org-role-sync", W,
+      "Grafana: `skip_org_role_sync` is on beside a role mapping: Grafana never evaluates it.",
+      Example::new("contains(groups[*], 'admin') && 'Admin'", "").grafana(false).skip_sync()),
 }
 
 /// The rule with this code (or name).

@@ -1,7 +1,9 @@
 //! Malformed input never panics: lint, analysis and rendering.
 
 use rolemap_engine::{controls, Dialect, Expression};
-use rolemap_lint::{lint, render, Edition, ExprRole, LintOptions, Severity};
+use rolemap_lint::{
+    lint, render, Edition, ExprRole, GrafanaOptions, LintOptions, Severity, Target,
+};
 use serde_json::json;
 
 const INPUTS: &[&str] = &[
@@ -112,13 +114,22 @@ fn all_options() -> Vec<LintOptions> {
     let mut out = Vec::new();
     for role in [ExprRole::RoleMapping, ExprRole::OrgMapping, ExprRole::Path] {
         for c in [Vec::new(), claims.clone()] {
-            out.push(LintOptions {
-                role,
-                claims: c,
-                roles: Some(vec!["Admin".into(), "admin".into(), "".into()]),
-                edition: Edition::Oss,
-                org_id: Some("home-lab".into()),
-            });
+            for target in [Target::Pangolin, Target::Grafana] {
+                out.push(LintOptions {
+                    role,
+                    claims: c.clone(),
+                    roles: Some(vec!["Admin".into(), "admin".into(), "".into()]),
+                    edition: Edition::Oss,
+                    org_id: Some("home-lab".into()),
+                    compare_with: Some(rolemap_engine::Dialect::Grafana),
+                    target,
+                    grafana: GrafanaOptions {
+                        list: role == ExprRole::Path,
+                        role_attribute_strict: true,
+                        ..GrafanaOptions::default()
+                    },
+                });
+            }
         }
     }
     out
@@ -144,9 +155,16 @@ fn pangolin_text(src: &str, o: &LintOptions) -> Option<String> {
     }
 }
 
+/// The text Grafana's engine parses: none for an empty setting or an
+/// `org_mapping` (entries `claim:org:role`, not an expression).
+fn grafana_text(src: &str, o: &LintOptions) -> Option<String> {
+    let org_mapping = o.role == ExprRole::OrgMapping && !o.grafana.list;
+    (!src.trim().is_empty() && !org_mapping).then(|| src.to_string())
+}
+
 /// Every input gives findings that hold: spans within the source on
-/// character boundaries; an error when jmespath.js (the Pangolin dialect)
-/// cannot parse the text, and no RM001 (syntax) when it can; a drawing that names each
+/// character boundaries; an error when the target's engine (jmespath.js,
+/// or Grafana's) cannot parse the text, and no RM001 (syntax) when it can; a drawing that names each
 /// finding's code and holds no control character (the inputs have CR, NUL).
 #[test]
 fn every_input_gives_sound_findings() {
@@ -166,15 +184,21 @@ fn every_input_gives_sound_findings() {
                 );
             }
             let rm001 = report.diagnostics.iter().find(|d| d.code == "RM001");
-            let Some(text) = pangolin_text(src, o) else {
+            let (text, dialect) = match o.target {
+                Target::Pangolin => (pangolin_text(src, o), Dialect::Pangolin),
+                Target::Grafana => (grafana_text(src, o), Dialect::Grafana),
+            };
+            let Some(text) = text else {
+                // An org_mapping has Grafana's own rules (RM077).
+                let grafana_setting = o.target == Target::Grafana && !src.trim().is_empty();
                 assert!(
-                    report.diagnostics.is_empty(),
+                    grafana_setting || report.diagnostics.is_empty(),
                     "{src:?}: {:?}",
                     report.diagnostics
                 );
                 continue;
             };
-            match Expression::compile(&text, Dialect::Pangolin) {
+            match Expression::compile(&text, dialect) {
                 Ok(_) => {
                     parsed += 1;
                     assert!(rm001.is_none(), "{src:?} ({:?}) parses: {rm001:?}", o.role);

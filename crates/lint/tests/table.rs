@@ -1,6 +1,6 @@
 //! (expression, options) -> the rule codes found, in order.
 
-use rolemap_lint::{lint, Edition, ExprRole, LintOptions};
+use rolemap_lint::{lint, Edition, ExprRole, LintOptions, Target};
 use serde_json::{json, Value};
 
 fn pocket() -> Value {
@@ -34,6 +34,28 @@ impl Opt {
     }
     fn oss(mut self) -> Opt {
         self.0.edition = Edition::Oss;
+        self
+    }
+    /// Grafana's `role_attribute_path` (or a groups path with `list`).
+    fn grafana(mut self) -> Opt {
+        self.0.target = Target::Grafana;
+        self
+    }
+    fn list(mut self) -> Opt {
+        self.0.grafana.list = true;
+        self.0.role = ExprRole::Path;
+        self
+    }
+    fn strict(mut self) -> Opt {
+        self.0.grafana.role_attribute_strict = true;
+        self
+    }
+    fn admin_allowed(mut self) -> Opt {
+        self.0.grafana.allow_assign_grafana_admin = true;
+        self
+    }
+    fn skip_sync(mut self) -> Opt {
+        self.0.grafana.skip_org_role_sync = true;
         self
     }
     fn org(mut self, id: &str) -> Opt {
@@ -133,6 +155,37 @@ fn table() {
         ("constructor && 'Admin' || 'Member'", Opt::new(), &["RM055"]),
         ("sort(levels)[0]", Opt::new().claims(vec![json!({"levels": [10, 9, 1]})]).role(Path), &["RM040", "RM056"]),
         ("'Admin'\r\n", Opt::new(), &["RM057"]),
+        // Grafana (role_attribute_path unless said).
+        ("contains(groups[*], 'admin') && 'Admin'", Opt::new().grafana(), &[]),
+        ("'Admin'", Opt::new().grafana(), &[]),
+        ("", Opt::new().grafana().skip_sync(), &[]),
+        ("contains(groups[*], 'admin') && 'Admin' || 'Viewer'", Opt::new().grafana(), &["RM070"]),
+        ("contains(groups || `[]`, 'admin') && 'Admin' || 'Viewer'", Opt::new().grafana(), &["RM070"]),
+        ("role || 'Viewer'", Opt::new().grafana(), &["RM070"]),
+        ("contains(groups[*], 'admin') && 'Admin' || 'Denied'", Opt::new().grafana(), &["RM071"]),
+        ("contains(groups[*], 'admin') && 'super-admin'", Opt::new().grafana(), &["RM071"]),
+        ("contains(groups[*], 'admin') && 'admin '", Opt::new().grafana(), &["RM071"]),
+        ("contains(groups[*], 'admin') && 'ADMIN' || contains(groups[*], 'ed') && 'editor'", Opt::new().grafana(), &[]),
+        ("contains(groups[*], 'root') && 'GrafanaAdmin'", Opt::new().grafana(), &["RM072"]),
+        ("contains(groups[*], 'root') && 'grafanaadmin'", Opt::new().grafana().admin_allowed(), &[]),
+        ("contains(resource_access.my-client.roles[*], 'admin') && 'Admin'", Opt::new().grafana(), &["RM073"]),
+        ("contains(resource_access.\"my-client\".roles[*], 'admin') && 'Admin'", Opt::new().grafana(), &[]),
+        ("level - offset > `3` && 'Admin'", Opt::new().grafana(), &[]),
+        ("contains(custom:groups, 'admin') && 'Admin'", Opt::new().grafana(), &["RM073"]),
+        ("contains(https://example.com/roles, 'admin') && 'Admin'", Opt::new().grafana(), &["RM073"]),
+        ("contains(\"https://example.com/roles\", 'admin') && 'Admin'", Opt::new().grafana(), &[]),
+        ("contains(groups[*], `admin`) && 'Admin'", Opt::new().grafana(), &["RM074"]),
+        ("contains(groups[*], `\"admin\"`) && 'Admin'", Opt::new().grafana(), &[]),
+        ("contains(groups[*], 'admin') &&", Opt::new().grafana(), &["RM001"]),
+        ("groups", Opt::new().grafana().list().claims(vec![json!({"groups": [{"name": "a"}]})]), &["RM075"]),
+        ("groups", Opt::new().grafana().list().claims(vec![json!({"groups": "a"})]), &["RM075"]),
+        ("groups[*].name", Opt::new().grafana().list().claims(vec![json!({"groups": [{"name": "a"}]})]), &[]),
+        ("groups", Opt::new().grafana().list().pocket(), &[]),
+        ("contains(groups[*], 'admin') && 'Admin'", Opt::new().grafana().strict(), &["RM076"]),
+        ("contains(groups[*], 'admin') && 'Admin' || 'None'", Opt::new().grafana().strict(), &["RM070"]),
+        ("admins:1:admin, editors:2:Editor viewers:3", Opt::new().grafana().role(OrgMapping), &["RM077"]),
+        ("admins:1:Admin editors:2", Opt::new().grafana().role(OrgMapping), &[]),
+        ("contains(groups[*], 'admin') && 'Admin'", Opt::new().grafana().skip_sync(), &["RM078"]),
     ];
     let mut failures = Vec::new();
     for (src, opt, want) in &cases {

@@ -1,4 +1,5 @@
-//! Pangolin login simulator.
+//! Login simulators: Pangolin's OIDC callback and, in [`grafana`], Grafana's
+//! generic OAuth login.
 //!
 //! Pangolin (a self-hosted identity-aware reverse proxy) maps the claims of an
 //! OIDC ID token to organizations and roles with JMESPath expressions that it
@@ -14,6 +15,7 @@
 //! - [`login`]: the login flow itself, step by step, producing an [`Outcome`].
 //! - [`hints`]: causes and fixes for failures and suspicious outcomes.
 //! - [`testfile`]: mapping-test files that assert outcomes (`rolemap test`).
+//! - [`grafana`]: the same for Grafana (settings, claim sources, login, test files).
 //!
 //! ```no_run
 //! use rolemap_simulate::{Config, Options, Simulator};
@@ -34,6 +36,8 @@ pub mod builder;
 pub mod config;
 mod error;
 mod format;
+#[cfg(feature = "grafana")]
+pub mod grafana;
 pub mod hints;
 pub mod js;
 pub mod jwt;

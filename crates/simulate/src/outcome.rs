@@ -774,6 +774,8 @@ pub(crate) struct Logged {
 #[derive(Serialize)]
 struct OutcomeJson<'a> {
     sample: &'a str,
+    target: &'static str,
+    ok: bool,
     status: u16,
     message: &'a str,
     shown: &'a Option<String>,
@@ -795,6 +797,8 @@ impl Serialize for Outcome {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         OutcomeJson {
             sample: &self.sample,
+            target: "pangolin",
+            ok: self.succeeded(),
             status: self.status,
             message: &self.message,
             shown: &self.shown,

@@ -142,6 +142,7 @@ pub fn lint_config(config: &Config, claims: &[Json]) -> Vec<LintItem> {
                 roles: t.roles,
                 edition,
                 org_id: t.org.clone().filter(|_| t.role == ExprRole::OrgMapping),
+                ..LintOptions::default()
             };
             let diagnostics = lint(&t.expression, &opts)
                 .diagnostics

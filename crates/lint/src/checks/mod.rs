@@ -2,6 +2,8 @@
 //! tree and the analysis.
 
 mod calls;
+#[cfg(feature = "grafana")]
+mod grafana;
 mod mapping;
 mod samples;
 mod syntax;
@@ -175,6 +177,16 @@ fn unwrap_builder(src: &str) -> usize {
 }
 
 pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
+    if opts.target == crate::options::Target::Grafana {
+        #[cfg(feature = "grafana")]
+        return grafana::run(src, opts);
+        // Without the Grafana rules, nothing to report on Grafana's settings.
+        #[cfg(not(feature = "grafana"))]
+        return LintReport {
+            diagnostics: Vec::new(),
+            outcome: None,
+        };
+    }
     let base = if opts.role == ExprRole::RoleMapping {
         unwrap_builder(src)
     } else {
@@ -214,6 +226,8 @@ fn check_tree(cx: &mut Ctx<'_>, expr: &Expression) -> Outcome {
     calls::check(cx, expr.ast(), &a);
     mapping::check(cx, expr.ast(), &a);
     syntax::dialects(cx, expr);
+    #[cfg(feature = "grafana")]
+    syntax::grafana(cx);
     samples::check(cx, expr);
     Outcome {
         summary: a.value.to_string(),

@@ -427,6 +427,81 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
     }
 }
 
+/// With `compare_with` (Grafana's engines): where that engine reads the
+/// mapping otherwise than Pangolin's, worth a note when a mapping moves
+/// from one to the other. One note: the parse error, or the first sample on
+/// which the answers differ.
+#[cfg(feature = "grafana")]
+pub(super) fn grafana(cx: &mut Ctx<'_>) {
+    let Some(target) = cx.opts.compare_with.filter(|d| *d != Dialect::Pangolin) else {
+        return;
+    };
+    let text = match (cx.opts.role, cx.opts.org_id.as_deref()) {
+        (ExprRole::OrgMapping, Some(id)) => cx.patched.text.replace(ORG_ID, id),
+        _ => cx.patched.text.clone(),
+    };
+    let help = format!("before the mapping moves, test it with `rolemap eval --dialect {target}`");
+    let whole = cx.span(rolemap_engine::Span::new(0, cx.patched.text.len()));
+    let grafana = match Expression::compile(&text, target) {
+        Ok(g) => g,
+        Err(e) => {
+            let span = if e.span.end <= cx.patched.text.len() {
+                cx.span(e.span)
+            } else {
+                whole
+            };
+            let why = e.js_message.as_deref().unwrap_or(&e.message).to_string();
+            cx.push(
+                diag(
+                    "RM060",
+                    Span::new(span.start, span.end),
+                    format!(
+                        "{} cannot parse this mapping, which Pangolin accepts: {why}",
+                        target.engine()
+                    ),
+                    "Grafana reads this otherwise",
+                )
+                .with_help(help.clone()),
+            );
+            return;
+        }
+    };
+    let Ok(js) = Expression::compile(&text, Dialect::Pangolin) else {
+        return;
+    };
+    let show = |r: Result<Json, rolemap_engine::Error>| match r {
+        Ok(v) => format!("`{v}`"),
+        Err(e) => format!("an error ({})", e.js_message.unwrap_or(e.message)),
+    };
+    for (i, c) in cx.opts.claims.iter().enumerate() {
+        let a = js.search(c).map(|v| v.to_json_with(true));
+        let b = grafana.search_json(c);
+        let same = match (&a, &b) {
+            (Ok(x), Ok(y)) => rolemap_engine::compliance::json_equal(x, y),
+            (Err(_), Err(_)) => true,
+            _ => false,
+        };
+        if !same {
+            cx.push(
+                diag(
+                    "RM060",
+                    Span::new(whole.start, whole.end),
+                    format!(
+                        "Pangolin and {} answer differently on sample #{}: Pangolin gives {}, {target} gives {}",
+                        target.engine(),
+                        i + 1,
+                        show(a),
+                        show(b)
+                    ),
+                    "Grafana answers otherwise",
+                )
+                .with_help(help.clone()),
+            );
+            return;
+        }
+    }
+}
+
 /// (sample index, jmespath.js answer, spec answer) where they differ.
 fn sample_differences(cx: &Ctx<'_>) -> Vec<(usize, String, String)> {
     let text = match (cx.opts.role, cx.opts.org_id.as_deref()) {

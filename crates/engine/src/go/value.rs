@@ -1,0 +1,206 @@
+//! Go values as the Go engines see a JSON document: `nil`, `bool`,
+//! `float64`, `string`, `[]interface{}`, `map[string]interface{}` (keys
+//! kept sorted: Go's maps have no order, and `encoding/json` writes them
+//! sorted), plus expression references.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde_json::Value as Json;
+
+use crate::ast::Node;
+
+/// A Go value.
+#[derive(Clone, Debug)]
+pub(crate) enum GoValue<'a> {
+    Nil,
+    Bool(bool),
+    Number(f64),
+    String(Rc<str>),
+    Array(Rc<Vec<GoValue<'a>>>),
+    Object(Rc<BTreeMap<Rc<str>, GoValue<'a>>>),
+    /// `&expr`: a function of one value.
+    ExprRef(&'a Node),
+}
+
+impl<'a> GoValue<'a> {
+    pub(crate) fn from_json(v: &Json) -> GoValue<'a> {
+        match v {
+            Json::Null => GoValue::Nil,
+            Json::Bool(b) => GoValue::Bool(*b),
+            Json::Number(n) => GoValue::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Json::String(s) => GoValue::String(Rc::from(s.as_str())),
+            Json::Array(items) => {
+                GoValue::Array(Rc::new(items.iter().map(Self::from_json).collect()))
+            }
+            Json::Object(m) => GoValue::Object(Rc::new(
+                m.iter()
+                    .map(|(k, v)| (Rc::from(k.as_str()), Self::from_json(v)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// The JSON of the value; `Err` is `encoding/json`'s message for what
+    /// it cannot write (NaN, infinities, and in the community engine an
+    /// expression reference, a Go func; v0.4.0's is a struct with no
+    /// exported fields: `{}`).
+    pub(crate) fn to_json(&self, community: bool) -> Result<Json, String> {
+        Ok(match self {
+            GoValue::Nil => Json::Null,
+            GoValue::Bool(b) => Json::Bool(*b),
+            GoValue::Number(f) => {
+                super::json::number_text(*f)?;
+                crate::jsnum::to_json_number(*f)
+            }
+            GoValue::String(s) => Json::String(s.to_string()),
+            GoValue::Array(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|v| v.to_json(community))
+                    .collect::<Result<_, _>>()?,
+            ),
+            GoValue::Object(m) => {
+                let mut out = serde_json::Map::with_capacity(m.len());
+                for (k, v) in m.iter() {
+                    out.insert(k.to_string(), v.to_json(community)?);
+                }
+                Json::Object(out)
+            }
+            GoValue::ExprRef(_) if !community => Json::Object(serde_json::Map::new()),
+            GoValue::ExprRef(_) => {
+                return Err(
+                    "json: unsupported type: func(interface {}) (interface {}, error)".into(),
+                )
+            }
+        })
+    }
+
+    /// `json.Marshal`'s text of the value (keys sorted, `-0` kept).
+    pub(crate) fn marshal(&self, community: bool, out: &mut String) -> Result<(), String> {
+        match self {
+            GoValue::Number(f) => out.push_str(&super::json::number_text(*f)?),
+            GoValue::String(s) => super::json::write_string(s, out),
+            GoValue::Array(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.marshal(community, out)?;
+                }
+                out.push(']');
+            }
+            GoValue::Object(m) => {
+                out.push('{');
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    super::json::write_string(k, out);
+                    out.push(':');
+                    v.marshal(community, out)?;
+                }
+                out.push('}');
+            }
+            other => out.push_str(&super::json::marshal(&other.to_json(community)?)?),
+        }
+        Ok(())
+    }
+
+    pub(crate) fn str(s: &str) -> GoValue<'a> {
+        GoValue::String(Rc::from(s))
+    }
+
+    pub(crate) fn array(items: Vec<GoValue<'a>>) -> GoValue<'a> {
+        GoValue::Array(Rc::new(items))
+    }
+
+    /// JMESPath's falsiness as the Go engines test it (`util.IsFalse`).
+    pub(crate) fn is_false(&self) -> bool {
+        match self {
+            GoValue::Nil => true,
+            GoValue::Bool(b) => !b,
+            GoValue::String(s) => s.is_empty(),
+            GoValue::Array(a) => a.is_empty(),
+            GoValue::Object(m) => m.is_empty(),
+            GoValue::Number(_) | GoValue::ExprRef(_) => false,
+        }
+    }
+
+    pub(crate) fn is_nil(&self) -> bool {
+        matches!(self, GoValue::Nil)
+    }
+
+    /// `reflect.DeepEqual` of two values.
+    pub(crate) fn deep_equal(&self, other: &GoValue<'_>) -> bool {
+        match (self, other) {
+            (GoValue::Nil, GoValue::Nil) => true,
+            (GoValue::Bool(a), GoValue::Bool(b)) => a == b,
+            (GoValue::Number(a), GoValue::Number(b)) => a == b,
+            (GoValue::String(a), GoValue::String(b)) => a == b,
+            (GoValue::Array(a), GoValue::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.deep_equal(y))
+            }
+            (GoValue::Object(a), GoValue::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.get(k).is_some_and(|w| v.deep_equal(w)))
+            }
+            _ => false,
+        }
+    }
+
+    /// The Go type name (`%T`) as panics name it.
+    pub(crate) fn go_type(&self, community: bool) -> &'static str {
+        match self {
+            GoValue::Nil => "<nil>",
+            GoValue::Bool(_) => "bool",
+            GoValue::Number(_) => "float64",
+            GoValue::String(_) => "string",
+            GoValue::Array(_) => "[]interface {}",
+            GoValue::Object(_) => "map[string]interface {}",
+            GoValue::ExprRef(_) if community => "func(interface {}) (interface {}, error)",
+            GoValue::ExprRef(_) => "jmespath.expRef",
+        }
+    }
+
+    /// Go's `%v` of the value (what the engines' type errors show).
+    pub(crate) fn go_v(&self) -> String {
+        let mut out = String::new();
+        self.write_v(&mut out);
+        out
+    }
+
+    fn write_v(&self, out: &mut String) {
+        match self {
+            GoValue::Nil => out.push_str("<nil>"),
+            GoValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            GoValue::Number(f) => out.push_str(&super::json::go_float(*f)),
+            GoValue::String(s) => out.push_str(s),
+            GoValue::Array(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    v.write_v(out);
+                }
+                out.push(']');
+            }
+            GoValue::Object(m) => {
+                out.push_str("map[");
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(k);
+                    out.push(':');
+                    v.write_v(out);
+                }
+                out.push(']');
+            }
+            GoValue::ExprRef(_) => out.push_str("0x0"),
+        }
+    }
+}

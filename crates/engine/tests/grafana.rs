@@ -1,0 +1,117 @@
+//! The differences between Grafana's engines and the others that change a
+//! login (../shared/reference/grafana-semantics.md, each checked there by
+//! running the engines).
+
+use rolemap_engine::{search, Dialect, ErrorKind};
+use serde_json::{json, Value};
+
+fn grafana(expr: &str, data: Value) -> Result<Value, ErrorKind> {
+    search(expr, Dialect::Grafana, &data).map_err(|e| e.kind)
+}
+
+fn legacy(expr: &str, data: Value) -> Result<Value, ErrorKind> {
+    search(expr, Dialect::GrafanaLegacy, &data).map_err(|e| e.kind)
+}
+
+#[test]
+fn a_hyphen_subtracts() {
+    assert_eq!(
+        grafana("foo-bar", json!({"foo": 5, "bar": 2})),
+        Ok(json!(3))
+    );
+    assert_eq!(
+        grafana(
+            "resource_access.my-client.roles",
+            json!({"resource_access": {"my-client": {"roles": ["a"]}}})
+        ),
+        Ok(json!(null))
+    );
+    assert_eq!(legacy("foo-bar", json!({})), Err(ErrorKind::Syntax));
+    assert_eq!(grafana("foo-1", json!({})), Err(ErrorKind::Syntax));
+}
+
+#[test]
+fn strings_do_not_add() {
+    assert_eq!(grafana("'a' + 'b'", json!({})), Ok(json!(null)));
+    assert_eq!(grafana("n + 'a'", json!({"n": 1})), Ok(json!(null)));
+}
+
+#[test]
+fn quoteless_backticks_are_errors() {
+    assert_eq!(grafana("`admin`", json!({})), Err(ErrorKind::Syntax));
+    assert_eq!(legacy("`admin`", json!({})), Err(ErrorKind::Syntax));
+    assert_eq!(grafana("`\"admin\"`", json!({})), Ok(json!("admin")));
+}
+
+#[test]
+fn ordering_of_non_numbers_is_null() {
+    assert_eq!(grafana("`[]` < `5`", json!({})), Ok(json!(null)));
+    assert_eq!(legacy("`null` < `5`", json!({})), Ok(json!(null)));
+}
+
+#[test]
+fn raw_strings_and_string_slices() {
+    assert_eq!(grafana(r"'\\'", json!({})), Ok(json!("\\")));
+    // v0.4.0 reads `\'` as an escaped quote: the string never closes
+    // (Debian's `jp` says so too).
+    assert_eq!(legacy(r"'\\'", json!({})), Err(ErrorKind::Syntax));
+    assert_eq!(legacy(r"'a\\b'", json!({})), Ok(json!("a\\\\b")));
+    assert_eq!(grafana("'foo'[:]", json!({})), Ok(json!("foo")));
+    assert_eq!(grafana("'foo'[::-1]", json!({})), Ok(json!("oof")));
+    assert_eq!(legacy("'foo'[:]", json!({})), Ok(json!(null)));
+}
+
+#[test]
+fn let_root_and_functions() {
+    assert_eq!(
+        grafana("lower(x)", json!({"x": "ADMIN"})),
+        Ok(json!("admin"))
+    );
+    assert_eq!(
+        grafana("a[?@ == $.b]", json!({"a": [1, 2], "b": 2})),
+        Ok(json!([2]))
+    );
+    assert_eq!(
+        grafana("let $x = `1` in a[?@ == $x]", json!({"a": [1, 2]})),
+        Ok(json!([1]))
+    );
+    assert_eq!(
+        legacy("lower(x)", json!({"x": "A"})),
+        Err(ErrorKind::UnknownFunction)
+    );
+}
+
+#[test]
+fn the_type_error_of_contains_on_a_missing_claim() {
+    let e = search(
+        "contains(groups[*], 'admin') && 'Admin' || 'Viewer'",
+        Dialect::Grafana,
+        &json!({}),
+    )
+    .expect_err("contains() of null fails");
+    assert_eq!(e.kind, ErrorKind::InvalidType);
+    assert_eq!(
+        e.js_message.as_deref(),
+        Some(r#"invalid type for: <nil>, expected: []functions.JpType{"array", "string"}"#)
+    );
+    assert_eq!(
+        grafana(
+            "contains(groups[*], 'admin') && 'Admin' || 'Viewer'",
+            json!({"groups": []})
+        ),
+        Ok(json!("Viewer"))
+    );
+}
+
+#[test]
+fn numbers_are_float64() {
+    // `*` binds as tightly as a projection (20), `×` as `/` (7).
+    assert_eq!(grafana("`1` / `4` * `2`", json!({})), Ok(json!(0.125)));
+    assert_eq!(grafana("`1` / `4` \u{d7} `2`", json!({})), Ok(json!(0.5)));
+    assert_eq!(grafana("`7` // `2`", json!({})), Ok(json!(3)));
+    assert_eq!(grafana("to_string(`1e21`)", json!({})), Ok(json!("1e+21")));
+    assert_eq!(
+        grafana("`1` / `0`", json!({})).expect_err("+Inf has no JSON"),
+        ErrorKind::Runtime
+    );
+}
