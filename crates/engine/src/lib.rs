@@ -28,6 +28,7 @@ mod eval;
 mod explain;
 mod fast;
 mod functions;
+#[cfg(feature = "grafana")]
 mod go;
 mod js;
 pub use js::OBJECT_PROTOTYPE_NAMES;
@@ -43,6 +44,8 @@ mod sort;
 pub mod sorted;
 mod unicode;
 pub use unicode::js_lowercase;
+#[cfg(feature = "grafana")]
+pub(crate) use unicode::simple_case;
 pub(crate) use unicode::{char_properties, lowercase_char};
 mod value;
 
@@ -63,6 +66,10 @@ pub use value::{Value, ValueKind};
 #[doc(hidden)]
 pub fn parse_both(source: &str, dialect: Dialect) -> (Option<Node>, Result<Node, Error>) {
     let limits = Limits::DEFAULT;
+    if dialect.rules().go.is_some() {
+        // The Go engines' texts never take the fast path.
+        return (None, parse_go(source, dialect, &limits));
+    }
     (
         parse::parse_fast(source, dialect, &limits),
         parse::parse_with_pest(source, dialect, &limits),
@@ -106,7 +113,7 @@ impl Expression {
         limits: Limits,
     ) -> Result<Expression, Error> {
         let ast = match dialect.rules().go {
-            Some(go) => go::parse(source, go, &limits)?,
+            Some(_) => parse_go(source, dialect, &limits)?,
             None => parse::parse(source, dialect, &limits)?,
         };
         if dialect.rules().call_checks == dialect::CallChecks::Compile {
@@ -157,6 +164,7 @@ impl Expression {
     /// the expression.
     #[inline]
     pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
+        #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
             return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace)
                 .map(Value::from_json_owned);
@@ -171,6 +179,7 @@ impl Expression {
 
     /// Evaluates against a value.
     pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
+        #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
             let data = data.to_json_with(false);
             return explain::search_go(self, go, &data);
@@ -187,6 +196,7 @@ impl Expression {
         data: &'a Json,
         tracer: &mut T,
     ) -> Result<Value<'a>, Error> {
+        #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
             return go::search(&self.ast, go, self.limits, data, tracer)
                 .map(Value::from_json_owned);
@@ -197,6 +207,7 @@ impl Expression {
     /// Evaluates and returns plain JSON (numbers and key order as the
     /// dialect's engine would print them).
     pub fn search_json(&self, data: &Json) -> Result<Json, Error> {
+        #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
             return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace);
         }
@@ -208,6 +219,26 @@ impl Expression {
     pub fn explain<'a>(&'a self, data: &'a Json) -> Explained<'a> {
         explain::explain(self, data)
     }
+}
+
+/// Parses `source` in a Go dialect (Grafana's engines).
+#[cfg(feature = "grafana")]
+fn parse_go(source: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
+    let go = dialect.rules().go.expect("a Go dialect");
+    go::parse(source, go, limits)
+}
+
+/// Without the `grafana` feature the Go dialects compile nothing.
+#[cfg(not(feature = "grafana"))]
+fn parse_go(source: &str, dialect: Dialect, _: &Limits) -> Result<Node, Error> {
+    Err(Error::new(
+        ErrorKind::Syntax,
+        format!(
+            "this build has no {} engine (the `grafana` feature of rolemap-engine is off); use the rolemap command",
+            dialect.engine()
+        ),
+        Span::new(0, source.len()),
+    ))
 }
 
 /// Checks function names and argument counts (the spec checks them at compile time).

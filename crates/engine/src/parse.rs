@@ -125,6 +125,7 @@ fn too_deep(limits: &Limits, span: Span) -> Error {
 
 /// Beyond the limits (rolemap's own, not the language's: jmespath.js may
 /// accept the text) the error is a budget error, not a syntax error.
+#[cfg(feature = "grafana")]
 pub(crate) fn too_deep_error(max_depth: u32, span: Span) -> Error {
     too_deep_at(max_depth, span)
 }

@@ -41,10 +41,37 @@ pub(crate) fn go_error(go: impl Into<String>, span: Span) -> Error {
     Error::new(kind, go.clone(), span).with_js(go)
 }
 
-pub(crate) struct Interp<'a, 't, T: Tracer<'a>> {
+/// What the interpreter reports to a [`Tracer`] (one instantiation of
+/// the interpreter for every tracer: the WebAssembly module stays small).
+pub(crate) trait GoTracer<'a> {
+    fn active(&self) -> bool;
+    fn enter(&mut self, node: &'a Node, value: &GoValue<'a>, community: bool);
+    fn exit(&mut self, node: &'a Node, result: &Res<'a>, community: bool);
+}
+
+/// A [`Tracer`] seeing the Go values as JSON values.
+pub(crate) struct Traced<'t, T>(pub &'t mut T);
+
+impl<'a, T: Tracer<'a>> GoTracer<'a> for Traced<'_, T> {
+    fn active(&self) -> bool {
+        T::ACTIVE
+    }
+    fn enter(&mut self, node: &'a Node, value: &GoValue<'a>, community: bool) {
+        self.0.enter(node, &traced(value, community));
+    }
+    fn exit(&mut self, node: &'a Node, result: &Res<'a>, community: bool) {
+        let shown = match result {
+            Ok(v) => Ok(traced(v, community)),
+            Err(e) => Err(e.clone()),
+        };
+        self.0.exit(node, &shown);
+    }
+}
+
+pub(crate) struct Interp<'a, 't> {
     pub rules: &'static GoRules,
     /// Sees every node evaluated (`explain`).
-    pub tracer: &'t mut T,
+    pub tracer: &'t mut dyn GoTracer<'a>,
     pub root: GoValue<'a>,
     /// Variables in scope, innermost last.
     pub bindings: Vec<(Rc<str>, GoValue<'a>)>,
@@ -52,7 +79,7 @@ pub(crate) struct Interp<'a, 't, T: Tracer<'a>> {
     pub limits: Limits,
 }
 
-impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
+impl<'a> Interp<'a, '_> {
     fn step(&mut self, span: Span) -> Result<(), Error> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
@@ -85,17 +112,13 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
 
     pub(crate) fn eval(&mut self, node: &'a Node, value: &GoValue<'a>) -> Res<'a> {
         self.step(node.span)?;
-        if T::ACTIVE {
-            self.tracer
-                .enter(node, &traced(value, self.rules.community));
+        let active = self.tracer.active();
+        if active {
+            self.tracer.enter(node, value, self.rules.community);
         }
         let r = crate::with_stack(&mut || self.eval_node(node, value));
-        if T::ACTIVE {
-            let shown = match &r {
-                Ok(v) => Ok(traced(v, self.rules.community)),
-                Err(e) => Err(e.clone()),
-            };
-            self.tracer.exit(node, &shown);
+        if active {
+            self.tracer.exit(node, &r, self.rules.community);
         }
         r
     }
@@ -148,7 +171,7 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
                 V::array(out)
             }
             NodeKind::MultiHash(kvs) => {
-                let mut out = std::collections::BTreeMap::new();
+                let mut out = crate::sorted::SortedMap::new();
                 for kv in kvs {
                     let v = self.eval(&kv.value, value)?;
                     out.insert(Rc::from(&*kv.key), v);

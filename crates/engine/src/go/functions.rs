@@ -1,7 +1,6 @@
 //! The Go engines' functions: their signatures, their checks (arity, then
 //! each argument's type, at the call), their results and their messages.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::ast::Span;
@@ -9,7 +8,6 @@ use crate::error::Error;
 
 use super::eval::{go_error, Interp, Res};
 use super::value::GoValue as V;
-use crate::eval::Tracer;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum T {
@@ -120,7 +118,7 @@ fn signature(name: &str, community: bool) -> Option<&'static [P]> {
 }
 
 fn type_error(p: &P, arg: &V<'_>, community: bool, span: Span) -> Error {
-    let types: Vec<String> = p.0.iter().map(|t| format!("{:?}", t.go_name())).collect();
+    let types: Vec<String> = p.0.iter().map(|t| format!("\"{}\"", t.go_name())).collect();
     let (word, pkg) = if community {
         ("invalid", "functions.JpType")
     } else {
@@ -203,7 +201,7 @@ fn check(name: &str, sig: &[P], args: &[V<'_>], community: bool, span: Span) -> 
 
 /// Calls `name` with evaluated arguments.
 pub(crate) fn call<'a>(
-    it: &mut Interp<'a, '_, impl Tracer<'a>>,
+    it: &mut Interp<'a, '_>,
     name: &str,
     args: Vec<V<'a>>,
     span: Span,
@@ -315,7 +313,7 @@ pub(crate) fn call<'a>(
         "max_by" | "min_by" => return extreme_by(it, &arr(0), &args[1], name == "max_by", span),
         "sort_by" => return sort_by(it, arr(0), &args[1], span),
         "merge" => {
-            let mut out = BTreeMap::new();
+            let mut out = crate::sorted::SortedMap::new();
             for a in &args {
                 match a {
                     V::Object(m) => out.extend(m.iter().map(|(k, v)| (Rc::clone(k), v.clone()))),
@@ -423,7 +421,7 @@ fn extreme<'a>(a: &[V<'a>], max: bool) -> V<'a> {
 }
 
 fn extreme_by<'a>(
-    it: &mut Interp<'a, '_, impl Tracer<'a>>,
+    it: &mut Interp<'a, '_>,
     a: &[V<'a>],
     e: &V<'a>,
     max: bool,
@@ -465,12 +463,7 @@ fn extreme_by<'a>(
     Ok(best_item)
 }
 
-fn sort_by<'a>(
-    it: &mut Interp<'a, '_, impl Tracer<'a>>,
-    a: Rc<Vec<V<'a>>>,
-    e: &V<'a>,
-    span: Span,
-) -> Res<'a> {
+fn sort_by<'a>(it: &mut Interp<'a, '_>, a: Rc<Vec<V<'a>>>, e: &V<'a>, span: Span) -> Res<'a> {
     let V::ExprRef(e) = e else { return Ok(V::Nil) };
     if a.len() < 2 {
         return Ok(V::Array(a));
@@ -490,7 +483,7 @@ fn sort_by<'a>(
     if !fits {
         return Err(go_error("error in sort_by comparison", span));
     }
-    keyed.sort_by(|(x, _), (y, _)| match (x, y) {
+    crate::sort::sort_by(&mut keyed, |(x, _), (y, _)| match (x, y) {
         (V::Number(p), V::Number(q)) => p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal),
         (V::String(p), V::String(q)) => p.cmp(q),
         _ => std::cmp::Ordering::Equal,
@@ -501,7 +494,7 @@ fn sort_by<'a>(
 fn sort<'a>(a: &[V<'a>]) -> V<'a> {
     let mut items = a.to_vec();
     // sort.Float64Slice puts NaN first; strings compare by bytes.
-    items.sort_by(|x, y| match (x, y) {
+    crate::sort::sort_by(&mut items, |x, y| match (x, y) {
         (V::Number(p), V::Number(q)) => match (p.is_nan(), q.is_nan()) {
             (true, false) => std::cmp::Ordering::Less,
             (false, true) => std::cmp::Ordering::Greater,
@@ -515,14 +508,24 @@ fn sort<'a>(a: &[V<'a>]) -> V<'a> {
 
 /// Go's `strconv.ParseFloat(s, 64)` where it succeeds (decimal forms,
 /// `inf`, `infinity`, `nan` in any case); out of range is a failure.
+/// (Through the engine's own decimal reader: the WebAssembly module
+/// carries one float parser.)
 fn parse_float(s: &str) -> Option<f64> {
     if !crate::jsnum::is_rust_float(s) {
         return None;
     }
-    let f: f64 = s.parse().ok()?;
-    let body = s.trim_start_matches(['+', '-']).to_ascii_lowercase();
-    if f.is_infinite() && !body.starts_with("inf") {
-        return None;
-    }
-    Some(f)
+    let negative = s.starts_with('-');
+    let body = s.trim_start_matches(['+', '-']);
+    let f = if body.eq_ignore_ascii_case("nan") {
+        f64::NAN
+    } else if body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity") {
+        f64::INFINITY
+    } else {
+        let f = crate::jsnum::parse_decimal(body);
+        if f.is_infinite() || f.is_nan() {
+            return None;
+        }
+        f
+    };
+    Some(if negative { -f } else { f })
 }

@@ -47,9 +47,10 @@ pub(crate) fn search<'a, T: crate::eval::Tracer<'a>>(
     tracer: &mut T,
 ) -> Result<Json, Error> {
     let root = value::GoValue::from_json(data);
+    let mut traced = eval::Traced(tracer);
     let mut it = eval::Interp {
         rules,
-        tracer,
+        tracer: &mut traced,
         root: root.clone(),
         bindings: Vec::new(),
         steps: 0,

@@ -404,7 +404,7 @@ impl<'t> Parser<'t> {
                 "value out of range"
             };
             Error::syntax(format!("`{}` is not a number", t.value), t.span)
-                .with_js(format!("strconv.Atoi: parsing {:?}: {why}", t.value))
+                .with_js(format!("strconv.Atoi: parsing \"{}\": {why}", t.value))
         })
     }
 

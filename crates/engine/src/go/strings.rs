@@ -2,14 +2,13 @@
 //! computes them: offsets and widths count bytes, `length` elsewhere counts
 //! code points, `lower`/`upper` map each code point on its own.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::rc::Rc;
 
 use crate::ast::Span;
 
 use super::eval::{go_error, Interp, Res};
 use super::value::GoValue as V;
-use crate::eval::Tracer;
 
 fn integer(v: Option<&V<'_>>) -> Option<i64> {
     match v {
@@ -41,12 +40,7 @@ fn s<'v>(args: &'v [V<'_>], i: usize) -> &'v str {
     }
 }
 
-pub(crate) fn call<'a>(
-    it: &mut Interp<'a, '_, impl Tracer<'a>>,
-    name: &str,
-    args: &[V<'a>],
-    span: Span,
-) -> Res<'a> {
+pub(crate) fn call<'a>(it: &mut Interp<'a, '_>, name: &str, args: &[V<'a>], span: Span) -> Res<'a> {
     Ok(match name {
         "find_first" | "find_last" => {
             let (subject, sub) = (s(args, 0), s(args, 1));
@@ -98,7 +92,7 @@ pub(crate) fn call<'a>(
                     span,
                 ));
             }
-            let mut out = BTreeMap::new();
+            let mut out = SortedMap::new();
             for item in a.iter() {
                 let V::Array(pair) = item else { continue };
                 match pair.as_slice() {
@@ -117,7 +111,7 @@ pub(crate) fn call<'a>(
             if a.is_empty() {
                 return Ok(V::Nil);
             }
-            let mut groups: BTreeMap<Rc<str>, Vec<V<'a>>> = BTreeMap::new();
+            let mut groups: SortedMap<Rc<str>, Vec<V<'a>>> = SortedMap::new();
             for item in a.iter() {
                 let V::String(key) = it.eval(e, item)? else {
                     return Err(go_error(
@@ -125,10 +119,18 @@ pub(crate) fn call<'a>(
                         span,
                     ));
                 };
-                groups.entry(key).or_default().push(item.clone());
+                match groups.get_mut(&*key) {
+                    Some(list) => list.push(item.clone()),
+                    None => {
+                        groups.insert(key, vec![item.clone()]);
+                    }
+                }
             }
             V::Object(Rc::new(
-                groups.into_iter().map(|(k, v)| (k, V::array(v))).collect(),
+                groups
+                    .iter()
+                    .map(|(k, v)| (Rc::clone(k), V::array(v.clone())))
+                    .collect(),
             ))
         }
         "lower" => V::str(&s(args, 0).chars().map(lower).collect::<String>()),
@@ -237,28 +239,15 @@ fn is_go_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}'
-    ) || (c as u32 > 0xff && c.is_whitespace())
+    ) || (c as u32 > 0xff && crate::char_properties(c).1)
 }
 
-/// `unicode.ToLower` of one code point (simple case mapping: a code point
-/// whose full mapping is longer keeps its own where Go's table has none).
 fn lower(c: char) -> char {
-    if c == '\u{130}' {
-        return 'i';
-    }
-    let mut m = c.to_lowercase();
-    match (m.next(), m.next()) {
-        (Some(l), None) => l,
-        _ => c,
-    }
+    crate::simple_case(c, false)
 }
 
 fn upper(c: char) -> char {
-    let mut m = c.to_uppercase();
-    match (m.next(), m.next()) {
-        (Some(u), None) => u,
-        _ => c,
-    }
+    crate::simple_case(c, true)
 }
 
 /// `strings.Replace(s, old, new, n)` (`None`: every occurrence); an empty

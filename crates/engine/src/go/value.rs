@@ -1,14 +1,14 @@
 //! Go values as the Go engines see a JSON document: `nil`, `bool`,
 //! `float64`, `string`, `[]interface{}`, `map[string]interface{}` (keys
-//! kept sorted: Go's maps have no order, and `encoding/json` writes them
+//! kept sorted, in a sorted vector: Go's maps have no order, and `encoding/json` writes them
 //! sorted), plus expression references.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::Value as Json;
 
 use crate::ast::Node;
+use crate::sorted::SortedMap;
 
 /// A Go value.
 #[derive(Clone, Debug)]
@@ -18,7 +18,7 @@ pub(crate) enum GoValue<'a> {
     Number(f64),
     String(Rc<str>),
     Array(Rc<Vec<GoValue<'a>>>),
-    Object(Rc<BTreeMap<Rc<str>, GoValue<'a>>>),
+    Object(Rc<SortedMap<Rc<str>, GoValue<'a>>>),
     /// `&expr`: a function of one value.
     ExprRef(&'a Node),
 }
