@@ -200,6 +200,13 @@ impl<'a> Interp<'a, '_> {
             NodeKind::Compare { op, lhs, rhs } => {
                 let l = self.eval(lhs, value)?;
                 let r = self.eval(rhs, value)?;
+                let sized = op.is_ordering() || (l.fits_output() && r.fits_output());
+                if !sized {
+                    return Err(*crate::limits::too_large(
+                        "a value compared with ==",
+                        node.span,
+                    ));
+                }
                 compare(*op, &l, &r)
             }
             NodeKind::Arithmetic { op, lhs, rhs } => {

@@ -127,7 +127,11 @@ fn type_error(p: &P, arg: &V<'_>, community: bool, span: Span) -> Error {
     go_error(
         format!(
             "{word} type for: {}, expected: []{pkg}{{{}}}",
-            arg.go_v(),
+            if arg.fits_output() {
+                arg.go_v()
+            } else {
+                "(a value over 16 MiB written out)".to_string()
+            },
             types.join(", ")
         ),
         span,
@@ -350,6 +354,9 @@ pub(crate) fn call<'a>(
         "to_string" => match &args[0] {
             V::String(_) => args[0].clone(),
             other => {
+                if !other.fits_output() {
+                    return Err(*crate::limits::too_large("to_string()'s argument", span));
+                }
                 let mut text = String::new();
                 other
                     .marshal(community, &mut text)

@@ -57,6 +57,9 @@ pub(crate) fn search<'a, T: crate::eval::Tracer<'a>>(
         limits,
     };
     let result = it.eval(ast, &root)?;
+    if !result.fits_output() {
+        return Err(*crate::limits::too_large("the result", ast.span));
+    }
     result.to_json(rules.community).map_err(|m| {
         Error::new(
             ErrorKind::Runtime,

@@ -116,6 +116,39 @@ impl<'a> GoValue<'a> {
         GoValue::Array(Rc::new(items))
     }
 
+    /// Whether the value, written out, stays within `budget` (16 per value
+    /// plus the bytes of its strings and keys, as [`crate::MAX_OUTPUT`]
+    /// counts): values share their parts, so `[@, @]` repeated stands for
+    /// far more than memory holds. Stops as soon as the budget is spent.
+    pub(crate) fn fits(&self, budget: &mut u64) -> bool {
+        let cost = 16
+            + match self {
+                GoValue::String(s) => s.len() as u64,
+                _ => 0,
+            };
+        if *budget < cost {
+            return false;
+        }
+        *budget -= cost;
+        match self {
+            GoValue::Array(items) => items.iter().all(|v| v.fits(budget)),
+            GoValue::Object(m) => m.iter().all(|(k, v)| {
+                let k = k.len() as u64;
+                if *budget < k {
+                    return false;
+                }
+                *budget -= k;
+                v.fits(budget)
+            }),
+            _ => true,
+        }
+    }
+
+    /// [`GoValue::fits`] within [`crate::MAX_OUTPUT`].
+    pub(crate) fn fits_output(&self) -> bool {
+        self.fits(&mut crate::MAX_OUTPUT.clone())
+    }
+
     /// JMESPath's falsiness as the Go engines test it (`util.IsFalse`).
     pub(crate) fn is_false(&self) -> bool {
         match self {
