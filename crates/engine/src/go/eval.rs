@@ -238,37 +238,46 @@ impl<'a> Interp<'a, '_> {
                     }
                 }
             }
-            NodeKind::Let { bindings, body } => {
-                let mut bound = Vec::with_capacity(bindings.len());
-                for b in bindings {
-                    let NodeKind::Assign { lhs, rhs } = &b.kind else {
-                        return Err(go_error(
-                            "runtime error: index out of range [1] with length 0 (a binding of `let` must be `$name = expression`)",
-                            b.span,
-                        ));
-                    };
-                    let name: Rc<str> = match &lhs.kind {
-                        NodeKind::Variable(n) | NodeKind::Field { name: n, .. } => Rc::from(&**n),
-                        _ => {
-                            return Err(go_error(
-                                "interface conversion: interface {} is nil, not string (a binding of `let` must be `$name = expression`)",
-                                b.span,
-                            ))
-                        }
-                    };
-                    bound.push((name, self.eval(rhs, value)?));
-                }
-                let depth = self.bindings.len();
-                self.bindings.extend(bound);
-                let r = self.eval(body, value);
-                self.bindings.truncate(depth);
-                r?
-            }
+            NodeKind::Let { bindings, body } => return self.let_expression(bindings, body, value),
             NodeKind::Assign { .. } => {
                 return Err(go_error("Unknown AST node: ASTBinding", node.span))
             }
             NodeKind::Missing => return Err(go_error("Unknown AST node: ASTEmpty", node.span)),
         })
+    }
+
+    /// `let $a = x, ... in body`: the bindings are evaluated in the outer
+    /// scope, then the body in theirs (Go's bindings of `let`).
+    fn let_expression(
+        &mut self,
+        bindings: &'a [Node],
+        body: &'a Node,
+        value: &GoValue<'a>,
+    ) -> Res<'a> {
+        let mut bound = Vec::with_capacity(bindings.len());
+        for b in bindings {
+            let NodeKind::Assign { lhs, rhs } = &b.kind else {
+                return Err(go_error(
+                    "runtime error: index out of range [1] with length 0 (a binding of `let` must be `$name = expression`)",
+                    b.span,
+                ));
+            };
+            let name: Rc<str> = match &lhs.kind {
+                NodeKind::Variable(n) | NodeKind::Field { name: n, .. } => Rc::from(&**n),
+                _ => {
+                    return Err(go_error(
+                        "interface conversion: interface {} is nil, not string (a binding of `let` must be `$name = expression`)",
+                        b.span,
+                    ))
+                }
+            };
+            bound.push((name, self.eval(rhs, value)?));
+        }
+        let depth = self.bindings.len();
+        self.bindings.extend(bound);
+        let r = self.eval(body, value);
+        self.bindings.truncate(depth);
+        r
     }
 
     fn projection(

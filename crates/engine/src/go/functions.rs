@@ -252,24 +252,7 @@ pub(crate) fn call<'a>(
         }
         // Go sums from +0 (Rust's `sum` of floats starts from -0).
         "sum" => V::Number(numbers(&arr(0)).iter().fold(0.0, |t, n| t + n)),
-        "contains" => match &args[0] {
-            V::String(s) => V::Bool(matches!(&args[1], V::String(e) if s.contains(&**e))),
-            V::Array(a) => {
-                let el = &args[1];
-                let mut found = false;
-                for item in a.iter() {
-                    if let Some(why) = uncomparable(item, el) {
-                        return err(&why);
-                    }
-                    if item.deep_equal(el) && !matches!(item, V::Array(_) | V::Object(_)) {
-                        found = true;
-                        break;
-                    }
-                }
-                V::Bool(found)
-            }
-            _ => V::Bool(false),
-        },
+        "contains" => return contains(&args[0], &args[1], span),
         "ends_with" => V::Bool(text(0).ends_with(&*text(1))),
         "starts_with" => V::Bool(text(0).starts_with(&*text(1))),
         "join" => {
@@ -283,20 +266,7 @@ pub(crate) fn call<'a>(
             let parts: Vec<&str> = parts.iter().map(|s| &**s).collect();
             V::str(&parts.join(&*text(0)))
         }
-        "keys" | "values" | "items" => {
-            let V::Object(m) = &args[0] else {
-                return Ok(V::Nil);
-            };
-            V::array(
-                m.iter()
-                    .map(|(k, v)| match name {
-                        "keys" => V::String(Rc::clone(k)),
-                        "values" => v.clone(),
-                        _ => V::array(vec![V::String(Rc::clone(k)), v.clone()]),
-                    })
-                    .collect(),
-            )
-        }
+        "keys" | "values" | "items" => entries(name, &args[0]),
         "length" => V::Number(match &args[0] {
             V::String(s) => s.chars().count() as f64,
             V::Array(a) => a.len() as f64,
@@ -316,25 +286,7 @@ pub(crate) fn call<'a>(
         "max" | "min" => extreme(&arr(0), name == "max"),
         "max_by" | "min_by" => return extreme_by(it, &arr(0), &args[1], name == "max_by", span),
         "sort_by" => return sort_by(it, arr(0), &args[1], span),
-        "merge" => {
-            let mut out = crate::sorted::SortedMap::new();
-            for a in &args {
-                match a {
-                    V::Object(m) => out.extend(m.iter().map(|(k, v)| (Rc::clone(k), v.clone()))),
-                    other => {
-                        let ty = if other.is_nil() {
-                            "nil"
-                        } else {
-                            other.go_type(community)
-                        };
-                        return err(&format!(
-                            "interface conversion: interface {{}} is {ty}, not map[string]interface {{}}"
-                        ));
-                    }
-                }
-            }
-            V::Object(Rc::new(out))
-        }
+        "merge" => return merge(&args, community, span),
         "not_null" => args.iter().find(|a| !a.is_nil()).cloned().unwrap_or(V::Nil),
         "reverse" => match &args[0] {
             V::String(s) => V::str(&s.chars().rev().collect::<String>()),
@@ -351,19 +303,7 @@ pub(crate) fn call<'a>(
             V::ExprRef(_) => return err("unknown type"),
             _ => V::Nil,
         },
-        "to_string" => match &args[0] {
-            V::String(_) => args[0].clone(),
-            other => {
-                if !other.fits_output() {
-                    return Err(*crate::limits::too_large("to_string()'s argument", span));
-                }
-                let mut text = String::new();
-                other
-                    .marshal(community, &mut text)
-                    .map_err(|m| go_error(m, span))?;
-                V::str(&text)
-            }
-        },
+        "to_string" => return to_string(&args[0], community, span),
         "type" => V::str(match &args[0] {
             V::Number(_) => "number",
             V::String(_) => "string",
@@ -375,6 +315,41 @@ pub(crate) fn call<'a>(
         }),
         _ => return super::strings::call(it, name, &args, span),
     })
+}
+
+/// `contains`: a substring of a string (anything else in a string: false),
+/// or an element `==` in Go (which panics on two arrays or two objects).
+fn contains<'a>(subject: &V<'a>, el: &V<'a>, span: Span) -> Res<'a> {
+    Ok(V::Bool(match subject {
+        V::String(s) => matches!(el, V::String(e) if s.contains(&**e)),
+        V::Array(a) => {
+            // In order: a match before an uncomparable pair ends the loop.
+            for item in a.iter() {
+                if let Some(why) = uncomparable(item, el) {
+                    return Err(go_error(why, span));
+                }
+                if !matches!(item, V::Array(_) | V::Object(_)) && item.deep_equal(el) {
+                    return Ok(V::Bool(true));
+                }
+            }
+            false
+        }
+        _ => false,
+    }))
+}
+
+/// `to_string`: a string as it is, anything else as `json.Marshal` writes it.
+fn to_string<'a>(v: &V<'a>, community: bool, span: Span) -> Res<'a> {
+    if let V::String(_) = v {
+        return Ok(v.clone());
+    }
+    if !v.fits_output() {
+        return Err(*crate::limits::too_large("to_string()'s argument", span));
+    }
+    let mut text = String::new();
+    v.marshal(community, &mut text)
+        .map_err(|m| go_error(m, span))?;
+    Ok(V::str(&text))
 }
 
 /// Go panics comparing two values of the same uncomparable type with `==`.
@@ -535,4 +510,45 @@ fn parse_float(s: &str) -> Option<f64> {
         f
     };
     Some(if negative { -f } else { f })
+}
+
+/// `merge`: v0.4.0 checks no argument's type, and panics on one that is
+/// not an object.
+fn merge<'a>(args: &[V<'a>], community: bool, span: Span) -> Res<'a> {
+    let mut out = crate::sorted::SortedMap::new();
+    for a in args {
+        match a {
+            V::Object(m) => out.extend(m.iter().map(|(k, v)| (Rc::clone(k), v.clone()))),
+            other => {
+                let ty = if other.is_nil() {
+                    "nil"
+                } else {
+                    other.go_type(community)
+                };
+                return Err(go_error(
+                    format!(
+                        "interface conversion: interface {{}} is {ty}, not map[string]interface {{}}"
+                    ),
+                    span,
+                ));
+            }
+        }
+    }
+    Ok(V::Object(Rc::new(out)))
+}
+
+/// `keys`, `values` and `items` of an object (in key order).
+fn entries<'a>(name: &str, object: &V<'a>) -> V<'a> {
+    let V::Object(m) = object else {
+        return V::Nil;
+    };
+    V::array(
+        m.iter()
+            .map(|(k, v)| match name {
+                "keys" => V::String(Rc::clone(k)),
+                "values" => v.clone(),
+                _ => V::array(vec![V::String(Rc::clone(k)), v.clone()]),
+            })
+            .collect(),
+    )
 }
