@@ -68,6 +68,14 @@ impl<'a, T: Tracer<'a>> GoTracer<'a> for Traced<'_, T> {
     }
 }
 
+/// Whether the error stands for a Go panic, which no projection stops (the
+/// flatten, filter and `*` projections drop their left side's errors, not
+/// its panics).
+fn is_panic(e: &Error) -> bool {
+    let text = e.js_message.as_deref().unwrap_or_default();
+    text.starts_with("interface conversion:") || text.starts_with("runtime error:")
+}
+
 pub(crate) struct Interp<'a, 't> {
     pub rules: &'static GoRules,
     /// Sees every node evaluated (`explain`).
@@ -318,6 +326,7 @@ impl<'a> Interp<'a, '_> {
                 }
             }
             ProjectionKind::Flatten => match self.eval(lhs, value) {
+                Err(e) if is_panic(&e) => return Err(e),
                 Ok(V::Array(a)) => {
                     let mut out = Vec::with_capacity(a.len());
                     for item in a.iter() {
@@ -331,12 +340,15 @@ impl<'a> Interp<'a, '_> {
                 _ => return Ok(V::Nil),
             },
             ProjectionKind::Values => match self.eval(lhs, value) {
+                Err(e) if is_panic(&e) => return Err(e),
                 Ok(V::Object(m)) => m.values().cloned().collect(),
                 _ => return Ok(V::Nil),
             },
             ProjectionKind::Filter(cond) => {
-                let Ok(V::Array(a)) = self.eval(lhs, value) else {
-                    return Ok(V::Nil);
+                let a = match self.eval(lhs, value) {
+                    Err(e) if is_panic(&e) => return Err(e),
+                    Ok(V::Array(a)) => a,
+                    _ => return Ok(V::Nil),
                 };
                 let mut out = Vec::new();
                 for item in a.iter() {

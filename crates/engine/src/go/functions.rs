@@ -211,9 +211,9 @@ pub(crate) fn call<'a>(
     span: Span,
 ) -> Res<'a> {
     let community = it.rules.community;
-    if name == super::parse::NO_NAME {
+    if let Some(ty) = name.strip_prefix(super::parse::NO_NAME) {
         return Err(go_error(
-            "interface conversion: interface {} is nil, not string",
+            format!("interface conversion: interface {{}} is {ty}, not string"),
             span,
         ));
     }
