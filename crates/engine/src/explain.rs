@@ -14,6 +14,7 @@ use crate::Expression;
 const MAX_CHILDREN: usize = 64;
 
 /// A search in a Go dialect (Grafana's engines), unrecorded.
+#[cfg(feature = "grafana")]
 pub(crate) fn search_go<'a>(
     expr: &'a Expression,
     go: &'static crate::dialect::GoRules,
@@ -219,6 +220,7 @@ pub(crate) fn search_unrecorded<'a>(
     expr: &'a Expression,
     data: &Value<'a>,
 ) -> Result<Value<'a>, Error> {
+    #[cfg(feature = "grafana")]
     if let Some(go) = expr.dialect().rules().go {
         return search_go(expr, go, &data.to_json_with(false));
     }

@@ -31,7 +31,7 @@ pub(crate) fn to_json_number(n: f64) -> Json {
 /// and the decimal exponent `e` with `|n| = 0.digits × 10^e`: the digits
 /// of `zmij` (the shortest, and of those the closest to `n`, as
 /// ECMAScript's Number::toString asks), read back from its text.
-fn shortest_digits(n: f64) -> (String, i32) {
+pub(crate) fn shortest_digits(n: f64) -> (String, i32) {
     let mut buffer = zmij::Buffer::new();
     let text = buffer.format_finite(n.abs());
     let (mantissa, exp) = match text.find(['e', 'E']) {
@@ -149,7 +149,7 @@ pub(crate) fn string_to_number(s: &str) -> f64 {
 /// `float_roundtrip` feature) after rewriting it to JSON's stricter syntax
 /// (no leading zeros, digits on both sides of a `.`): the module then needs
 /// one float parser, not two. serde_json refuses only what overflows.
-fn parse_decimal(s: &str) -> f64 {
+pub(crate) fn parse_decimal(s: &str) -> f64 {
     let (mantissa, exp) = match s.find(['e', 'E']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),

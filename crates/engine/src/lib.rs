@@ -31,9 +31,6 @@ mod fast;
 mod functions;
 #[cfg(feature = "grafana")]
 mod go;
-#[cfg(not(feature = "grafana"))]
-#[path = "no_go.rs"]
-mod go;
 mod js;
 pub use js::OBJECT_PROTOTYPE_NAMES;
 mod jserror;
@@ -48,6 +45,8 @@ mod sort;
 pub mod sorted;
 mod unicode;
 pub use unicode::js_lowercase;
+#[cfg(feature = "grafana")]
+pub(crate) use unicode::simple_case;
 pub(crate) use unicode::{char_properties, lowercase_char};
 mod value;
 
@@ -68,6 +67,10 @@ pub use value::{Value, ValueKind};
 #[doc(hidden)]
 pub fn parse_both(source: &str, dialect: Dialect) -> (Option<Node>, Result<Node, Error>) {
     let limits = Limits::DEFAULT;
+    if dialect.rules().go.is_some() {
+        // The Go engines' texts never take the fast path.
+        return (None, parse_go(source, dialect, &limits));
+    }
     (
         parse::parse_fast(source, dialect, &limits),
         parse::parse_with_pest(source, dialect, &limits),
@@ -111,7 +114,7 @@ impl Expression {
         limits: Limits,
     ) -> Result<Expression, Error> {
         let ast = match dialect.rules().go {
-            Some(go) => go::parse(source, go, &limits)?,
+            Some(_) => parse_go(source, dialect, &limits)?,
             None => parse::parse(source, dialect, &limits)?,
         };
         if dialect.rules().call_checks == dialect::CallChecks::Compile {
@@ -162,6 +165,7 @@ impl Expression {
     /// the expression.
     #[inline]
     pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
+        #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
             return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace)
                 .map(Value::from_json_owned);
@@ -176,6 +180,7 @@ impl Expression {
 
     /// Evaluates against a value.
     pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
+        #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
             let data = data.to_json_with(false);
             return explain::search_go(self, go, &data);
@@ -192,6 +197,7 @@ impl Expression {
         data: &'a Json,
         tracer: &mut T,
     ) -> Result<Value<'a>, Error> {
+        #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
             return go::search(&self.ast, go, self.limits, data, tracer)
                 .map(Value::from_json_owned);
@@ -202,6 +208,7 @@ impl Expression {
     /// Evaluates and returns plain JSON (numbers and key order as the
     /// dialect's engine would print them).
     pub fn search_json(&self, data: &Json) -> Result<Json, Error> {
+        #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
             return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace);
         }
@@ -212,6 +219,47 @@ impl Expression {
     /// Evaluates and records every step (for `explain`).
     pub fn explain<'a>(&'a self, data: &'a Json) -> Explained<'a> {
         explain::explain(self, data)
+    }
+}
+
+/// Parses `source` in a Go dialect (Grafana's engines).
+#[cfg(feature = "grafana")]
+fn parse_go(source: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
+    let go = dialect.rules().go.expect("a Go dialect");
+    go::parse(source, go, limits)
+}
+
+/// Without the `grafana` feature the Go dialects compile nothing: every
+/// expression in them is an [`ErrorKind::Unavailable`] error, so none
+/// reaches a search.
+#[cfg(not(feature = "grafana"))]
+fn parse_go(source: &str, dialect: Dialect, _: &Limits) -> Result<Node, Error> {
+    Err(Error::new(
+        ErrorKind::Unavailable,
+        format!(
+            "this build has no Grafana engine ({}; built without the feature `grafana`): use the rolemap command line for the Grafana dialects",
+            dialect.engine()
+        ),
+        Span::new(0, source.len()),
+    ))
+}
+
+#[cfg(all(test, not(feature = "grafana")))]
+mod without_grafana {
+    use crate::{Dialect, ErrorKind, Expression};
+
+    #[test]
+    fn a_grafana_dialect_is_an_unavailable_error_and_the_others_compile() {
+        for d in [Dialect::Grafana, Dialect::GrafanaLegacy] {
+            let Err(e) = Expression::compile("a.b", d) else {
+                panic!("{d}: compiled without a Go engine");
+            };
+            assert_eq!(e.kind, ErrorKind::Unavailable);
+            assert!(e.message.contains("this build has no Grafana engine"));
+        }
+        for d in [Dialect::Pangolin, Dialect::Spec] {
+            assert!(Expression::compile("a.b", d).is_ok());
+        }
     }
 }
 

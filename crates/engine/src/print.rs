@@ -69,8 +69,11 @@ fn open_bp(node: &Node) -> u8 {
                 _ => 20,
             };
             match rhs.kind {
-                // Nothing on the right: the projection takes what follows.
-                NodeKind::Identity => own,
+                // Nothing on the right: the projection takes the next
+                // postfix whose binding power reaches the projection stop
+                // (10), whatever its own (`(a.*).b`, `(a[?x])[?y]` keep
+                // their parentheses).
+                NodeKind::Identity => own.min(crate::parse::PROJECTION_STOP - 1),
                 // A dangling `.` ended the right side, as after `a.`.
                 NodeKind::Missing => 40,
                 // `.[a]` / `.{k: v}` end the right side.
@@ -368,10 +371,12 @@ impl Printer {
     /// holds no control character (a raw string cannot escape one).
     fn raw(&self, s: &str) -> Option<String> {
         let quotes = s.matches('\'').count();
-        // The community engine reads `\\` as `\`: a backslash stays raw
-        // only in JSON form.
-        if self.dialect.rules().go.is_some_and(|g| g.community) && s.contains('\\') {
-            return None;
+        // The community engine reads `\\` as `\` and `\'` as `'`.
+        if self.dialect.rules().go.is_some_and(|g| g.community) {
+            return Some(format!(
+                "'{}'",
+                s.replace('\\', "\\\\").replace('\'', "\\'")
+            ));
         }
         let ok = !s.ends_with('\\')
             && !s.chars().any(crate::controls::is_control)

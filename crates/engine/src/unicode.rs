@@ -35,6 +35,44 @@ pub(crate) fn lowercase_char(c: char) -> char {
         .unwrap_or(c);
 }
 
+#[cfg(feature = "grafana")]
+/// Go's `unicode.ToLower` / `unicode.ToUpper` of one code point: the
+/// simple case mapping (a character whose full mapping is longer than one
+/// code point keeps itself; U+0130 lowers to `i`). In the WebAssembly
+/// module the browser maps it, so that the module carries no case tables.
+pub(crate) fn simple_case(c: char, upper: bool) -> char {
+    if c.is_ascii() {
+        return if upper {
+            c.to_ascii_uppercase()
+        } else {
+            c.to_ascii_lowercase()
+        };
+    }
+    if c == '\u{130}' && !upper {
+        return 'i';
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    let mapped: String = if upper {
+        c.to_uppercase().collect()
+    } else {
+        c.to_lowercase().collect()
+    };
+    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    let mapped = {
+        let text = c.encode_utf8(&mut [0; 4]).to_string();
+        if upper {
+            browser::to_upper_case(&text)
+        } else {
+            browser::to_lower_case(&text)
+        }
+    };
+    let mut chars = mapped.chars();
+    match (chars.next(), chars.next()) {
+        (Some(m), None) => m,
+        _ => c,
+    }
+}
+
 /// Unicode properties of `c`: (Uppercase, White_Space, Alphabetic or
 /// Numeric), what Rust's `char::is_uppercase`, `is_whitespace` and
 /// `is_alphanumeric` answer. In the WebAssembly module, for a character
@@ -77,6 +115,7 @@ mod browser {
 
     #[wasm_bindgen(inline_js = r"
 export function to_lower_case(s) { return s.toLowerCase(); }
+export function to_upper_case(s) { return s.toUpperCase(); }
 export function char_properties(c) {
   return (/\p{Uppercase}/u.test(c) ? 1 : 0)
     | (/\p{White_Space}/u.test(c) ? 2 : 0)
@@ -89,6 +128,8 @@ export function is_shown_as_is(c) {
     extern "C" {
         /// `s.toLowerCase()`.
         pub fn to_lower_case(s: &str) -> String;
+        /// `s.toUpperCase()`.
+        pub fn to_upper_case(s: &str) -> String;
         /// The Unicode properties of the character `c` (see
         /// [`super::char_properties`]), as bits 1, 2 and 4.
         pub fn char_properties(c: &str) -> u32;

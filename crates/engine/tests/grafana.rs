@@ -115,3 +115,26 @@ fn numbers_are_float64() {
         ErrorKind::Runtime
     );
 }
+
+#[test]
+fn repeated_values_end_with_a_budget_error() {
+    let mut e = "@".to_string();
+    for _ in 0..40 {
+        e.push_str(" | [@, @]");
+    }
+    for d in [Dialect::Grafana, Dialect::GrafanaLegacy] {
+        for text in [
+            e.clone(),
+            format!("({e}) == ({e})"),
+            format!("to_string({e})"),
+        ] {
+            let r = search(&text, d, &json!({})).map_err(|e| e.kind);
+            assert_eq!(r, Err(ErrorKind::BudgetExceeded), "{d}: {text}");
+        }
+    }
+    let mut flat = "@".to_string();
+    for _ in 0..40 {
+        flat.push_str(" | [@, @][]");
+    }
+    assert_eq!(grafana(&flat, json!(1)), Err(ErrorKind::BudgetExceeded));
+}

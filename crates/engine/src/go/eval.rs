@@ -41,10 +41,45 @@ pub(crate) fn go_error(go: impl Into<String>, span: Span) -> Error {
     Error::new(kind, go.clone(), span).with_js(go)
 }
 
-pub(crate) struct Interp<'a, 't, T: Tracer<'a>> {
+/// What the interpreter reports to a [`Tracer`] (one instantiation of
+/// the interpreter for every tracer: the WebAssembly module stays small).
+pub(crate) trait GoTracer<'a> {
+    fn active(&self) -> bool;
+    fn enter(&mut self, node: &'a Node, value: &GoValue<'a>, community: bool);
+    fn exit(&mut self, node: &'a Node, result: &Res<'a>, community: bool);
+}
+
+/// A [`Tracer`] seeing the Go values as JSON values.
+pub(crate) struct Traced<'t, T>(pub &'t mut T);
+
+impl<'a, T: Tracer<'a>> GoTracer<'a> for Traced<'_, T> {
+    fn active(&self) -> bool {
+        T::ACTIVE
+    }
+    fn enter(&mut self, node: &'a Node, value: &GoValue<'a>, community: bool) {
+        self.0.enter(node, &traced(value, community));
+    }
+    fn exit(&mut self, node: &'a Node, result: &Res<'a>, community: bool) {
+        let shown = match result {
+            Ok(v) => Ok(traced(v, community)),
+            Err(e) => Err(e.clone()),
+        };
+        self.0.exit(node, &shown);
+    }
+}
+
+/// Whether the error stands for a Go panic, which no projection stops (the
+/// flatten, filter and `*` projections drop their left side's errors, not
+/// its panics).
+fn is_panic(e: &Error) -> bool {
+    let text = e.js_message.as_deref().unwrap_or_default();
+    text.starts_with("interface conversion:") || text.starts_with("runtime error:")
+}
+
+pub(crate) struct Interp<'a, 't> {
     pub rules: &'static GoRules,
     /// Sees every node evaluated (`explain`).
-    pub tracer: &'t mut T,
+    pub tracer: &'t mut dyn GoTracer<'a>,
     pub root: GoValue<'a>,
     /// Variables in scope, innermost last.
     pub bindings: Vec<(Rc<str>, GoValue<'a>)>,
@@ -52,7 +87,7 @@ pub(crate) struct Interp<'a, 't, T: Tracer<'a>> {
     pub limits: Limits,
 }
 
-impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
+impl<'a> Interp<'a, '_> {
     fn step(&mut self, span: Span) -> Result<(), Error> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
@@ -85,17 +120,13 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
 
     pub(crate) fn eval(&mut self, node: &'a Node, value: &GoValue<'a>) -> Res<'a> {
         self.step(node.span)?;
-        if T::ACTIVE {
-            self.tracer
-                .enter(node, &traced(value, self.rules.community));
+        let active = self.tracer.active();
+        if active {
+            self.tracer.enter(node, value, self.rules.community);
         }
         let r = crate::with_stack(&mut || self.eval_node(node, value));
-        if T::ACTIVE {
-            let shown = match &r {
-                Ok(v) => Ok(traced(v, self.rules.community)),
-                Err(e) => Err(e.clone()),
-            };
-            self.tracer.exit(node, &shown);
+        if active {
+            self.tracer.exit(node, &r, self.rules.community);
         }
         r
     }
@@ -148,7 +179,7 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
                 V::array(out)
             }
             NodeKind::MultiHash(kvs) => {
-                let mut out = std::collections::BTreeMap::new();
+                let mut out = crate::sorted::SortedMap::new();
                 for kv in kvs {
                     let v = self.eval(&kv.value, value)?;
                     out.insert(Rc::from(&*kv.key), v);
@@ -177,6 +208,13 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
             NodeKind::Compare { op, lhs, rhs } => {
                 let l = self.eval(lhs, value)?;
                 let r = self.eval(rhs, value)?;
+                let sized = op.is_ordering() || (l.fits_output() && r.fits_output());
+                if !sized {
+                    return Err(*crate::limits::too_large(
+                        "a value compared with ==",
+                        node.span,
+                    ));
+                }
                 compare(*op, &l, &r)
             }
             NodeKind::Arithmetic { op, lhs, rhs } => {
@@ -208,37 +246,46 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
                     }
                 }
             }
-            NodeKind::Let { bindings, body } => {
-                let mut bound = Vec::with_capacity(bindings.len());
-                for b in bindings {
-                    let NodeKind::Assign { lhs, rhs } = &b.kind else {
-                        return Err(go_error(
-                            "runtime error: index out of range [1] with length 0 (a binding of `let` must be `$name = expression`)",
-                            b.span,
-                        ));
-                    };
-                    let name: Rc<str> = match &lhs.kind {
-                        NodeKind::Variable(n) | NodeKind::Field { name: n, .. } => Rc::from(&**n),
-                        _ => {
-                            return Err(go_error(
-                                "interface conversion: interface {} is nil, not string (a binding of `let` must be `$name = expression`)",
-                                b.span,
-                            ))
-                        }
-                    };
-                    bound.push((name, self.eval(rhs, value)?));
-                }
-                let depth = self.bindings.len();
-                self.bindings.extend(bound);
-                let r = self.eval(body, value);
-                self.bindings.truncate(depth);
-                r?
-            }
+            NodeKind::Let { bindings, body } => return self.let_expression(bindings, body, value),
             NodeKind::Assign { .. } => {
                 return Err(go_error("Unknown AST node: ASTBinding", node.span))
             }
             NodeKind::Missing => return Err(go_error("Unknown AST node: ASTEmpty", node.span)),
         })
+    }
+
+    /// `let $a = x, ... in body`: the bindings are evaluated in the outer
+    /// scope, then the body in theirs (Go's bindings of `let`).
+    fn let_expression(
+        &mut self,
+        bindings: &'a [Node],
+        body: &'a Node,
+        value: &GoValue<'a>,
+    ) -> Res<'a> {
+        let mut bound = Vec::with_capacity(bindings.len());
+        for b in bindings {
+            let NodeKind::Assign { lhs, rhs } = &b.kind else {
+                return Err(go_error(
+                    "runtime error: index out of range [1] with length 0 (a binding of `let` must be `$name = expression`)",
+                    b.span,
+                ));
+            };
+            let name: Rc<str> = match &lhs.kind {
+                NodeKind::Variable(n) | NodeKind::Field { name: n, .. } => Rc::from(&**n),
+                _ => {
+                    return Err(go_error(
+                        "interface conversion: interface {} is nil, not string (a binding of `let` must be `$name = expression`)",
+                        b.span,
+                    ))
+                }
+            };
+            bound.push((name, self.eval(rhs, value)?));
+        }
+        let depth = self.bindings.len();
+        self.bindings.extend(bound);
+        let r = self.eval(body, value);
+        self.bindings.truncate(depth);
+        r
     }
 
     fn projection(
@@ -279,6 +326,7 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
                 }
             }
             ProjectionKind::Flatten => match self.eval(lhs, value) {
+                Err(e) if is_panic(&e) => return Err(e),
                 Ok(V::Array(a)) => {
                     let mut out = Vec::with_capacity(a.len());
                     for item in a.iter() {
@@ -292,12 +340,15 @@ impl<'a, T: Tracer<'a>> Interp<'a, '_, T> {
                 _ => return Ok(V::Nil),
             },
             ProjectionKind::Values => match self.eval(lhs, value) {
+                Err(e) if is_panic(&e) => return Err(e),
                 Ok(V::Object(m)) => m.values().cloned().collect(),
                 _ => return Ok(V::Nil),
             },
             ProjectionKind::Filter(cond) => {
-                let Ok(V::Array(a)) = self.eval(lhs, value) else {
-                    return Ok(V::Nil);
+                let a = match self.eval(lhs, value) {
+                    Err(e) if is_panic(&e) => return Err(e),
+                    Ok(V::Array(a)) => a,
+                    _ => return Ok(V::Nil),
                 };
                 let mut out = Vec::new();
                 for item in a.iter() {

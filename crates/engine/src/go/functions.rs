@@ -1,7 +1,6 @@
 //! The Go engines' functions: their signatures, their checks (arity, then
 //! each argument's type, at the call), their results and their messages.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::ast::Span;
@@ -9,7 +8,6 @@ use crate::error::Error;
 
 use super::eval::{go_error, Interp, Res};
 use super::value::GoValue as V;
-use crate::eval::Tracer;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum T {
@@ -120,7 +118,7 @@ fn signature(name: &str, community: bool) -> Option<&'static [P]> {
 }
 
 fn type_error(p: &P, arg: &V<'_>, community: bool, span: Span) -> Error {
-    let types: Vec<String> = p.0.iter().map(|t| format!("{:?}", t.go_name())).collect();
+    let types: Vec<String> = p.0.iter().map(|t| format!("\"{}\"", t.go_name())).collect();
     let (word, pkg) = if community {
         ("invalid", "functions.JpType")
     } else {
@@ -129,7 +127,11 @@ fn type_error(p: &P, arg: &V<'_>, community: bool, span: Span) -> Error {
     go_error(
         format!(
             "{word} type for: {}, expected: []{pkg}{{{}}}",
-            arg.go_v(),
+            if arg.fits_output() {
+                arg.go_v()
+            } else {
+                "(a value over 16 MiB written out)".to_string()
+            },
             types.join(", ")
         ),
         span,
@@ -203,15 +205,15 @@ fn check(name: &str, sig: &[P], args: &[V<'_>], community: bool, span: Span) -> 
 
 /// Calls `name` with evaluated arguments.
 pub(crate) fn call<'a>(
-    it: &mut Interp<'a, '_, impl Tracer<'a>>,
+    it: &mut Interp<'a, '_>,
     name: &str,
     args: Vec<V<'a>>,
     span: Span,
 ) -> Res<'a> {
     let community = it.rules.community;
-    if name == super::parse::NO_NAME {
+    if let Some(ty) = name.strip_prefix(super::parse::NO_NAME) {
         return Err(go_error(
-            "interface conversion: interface {} is nil, not string",
+            format!("interface conversion: interface {{}} is {ty}, not string"),
             span,
         ));
     }
@@ -250,24 +252,7 @@ pub(crate) fn call<'a>(
         }
         // Go sums from +0 (Rust's `sum` of floats starts from -0).
         "sum" => V::Number(numbers(&arr(0)).iter().fold(0.0, |t, n| t + n)),
-        "contains" => match &args[0] {
-            V::String(s) => V::Bool(matches!(&args[1], V::String(e) if s.contains(&**e))),
-            V::Array(a) => {
-                let el = &args[1];
-                let mut found = false;
-                for item in a.iter() {
-                    if let Some(why) = uncomparable(item, el) {
-                        return err(&why);
-                    }
-                    if item.deep_equal(el) && !matches!(item, V::Array(_) | V::Object(_)) {
-                        found = true;
-                        break;
-                    }
-                }
-                V::Bool(found)
-            }
-            _ => V::Bool(false),
-        },
+        "contains" => return contains(&args[0], &args[1], span),
         "ends_with" => V::Bool(text(0).ends_with(&*text(1))),
         "starts_with" => V::Bool(text(0).starts_with(&*text(1))),
         "join" => {
@@ -281,20 +266,7 @@ pub(crate) fn call<'a>(
             let parts: Vec<&str> = parts.iter().map(|s| &**s).collect();
             V::str(&parts.join(&*text(0)))
         }
-        "keys" | "values" | "items" => {
-            let V::Object(m) = &args[0] else {
-                return Ok(V::Nil);
-            };
-            V::array(
-                m.iter()
-                    .map(|(k, v)| match name {
-                        "keys" => V::String(Rc::clone(k)),
-                        "values" => v.clone(),
-                        _ => V::array(vec![V::String(Rc::clone(k)), v.clone()]),
-                    })
-                    .collect(),
-            )
-        }
+        "keys" | "values" | "items" => entries(name, &args[0]),
         "length" => V::Number(match &args[0] {
             V::String(s) => s.chars().count() as f64,
             V::Array(a) => a.len() as f64,
@@ -314,25 +286,7 @@ pub(crate) fn call<'a>(
         "max" | "min" => extreme(&arr(0), name == "max"),
         "max_by" | "min_by" => return extreme_by(it, &arr(0), &args[1], name == "max_by", span),
         "sort_by" => return sort_by(it, arr(0), &args[1], span),
-        "merge" => {
-            let mut out = BTreeMap::new();
-            for a in &args {
-                match a {
-                    V::Object(m) => out.extend(m.iter().map(|(k, v)| (Rc::clone(k), v.clone()))),
-                    other => {
-                        let ty = if other.is_nil() {
-                            "nil"
-                        } else {
-                            other.go_type(community)
-                        };
-                        return err(&format!(
-                            "interface conversion: interface {{}} is {ty}, not map[string]interface {{}}"
-                        ));
-                    }
-                }
-            }
-            V::Object(Rc::new(out))
-        }
+        "merge" => return merge(&args, community, span),
         "not_null" => args.iter().find(|a| !a.is_nil()).cloned().unwrap_or(V::Nil),
         "reverse" => match &args[0] {
             V::String(s) => V::str(&s.chars().rev().collect::<String>()),
@@ -349,16 +303,7 @@ pub(crate) fn call<'a>(
             V::ExprRef(_) => return err("unknown type"),
             _ => V::Nil,
         },
-        "to_string" => match &args[0] {
-            V::String(_) => args[0].clone(),
-            other => {
-                let mut text = String::new();
-                other
-                    .marshal(community, &mut text)
-                    .map_err(|m| go_error(m, span))?;
-                V::str(&text)
-            }
-        },
+        "to_string" => return to_string(&args[0], community, span),
         "type" => V::str(match &args[0] {
             V::Number(_) => "number",
             V::String(_) => "string",
@@ -370,6 +315,41 @@ pub(crate) fn call<'a>(
         }),
         _ => return super::strings::call(it, name, &args, span),
     })
+}
+
+/// `contains`: a substring of a string (anything else in a string: false),
+/// or an element `==` in Go (which panics on two arrays or two objects).
+fn contains<'a>(subject: &V<'a>, el: &V<'a>, span: Span) -> Res<'a> {
+    Ok(V::Bool(match subject {
+        V::String(s) => matches!(el, V::String(e) if s.contains(&**e)),
+        V::Array(a) => {
+            // In order: a match before an uncomparable pair ends the loop.
+            for item in a.iter() {
+                if let Some(why) = uncomparable(item, el) {
+                    return Err(go_error(why, span));
+                }
+                if !matches!(item, V::Array(_) | V::Object(_)) && item.deep_equal(el) {
+                    return Ok(V::Bool(true));
+                }
+            }
+            false
+        }
+        _ => false,
+    }))
+}
+
+/// `to_string`: a string as it is, anything else as `json.Marshal` writes it.
+fn to_string<'a>(v: &V<'a>, community: bool, span: Span) -> Res<'a> {
+    if let V::String(_) = v {
+        return Ok(v.clone());
+    }
+    if !v.fits_output() {
+        return Err(*crate::limits::too_large("to_string()'s argument", span));
+    }
+    let mut text = String::new();
+    v.marshal(community, &mut text)
+        .map_err(|m| go_error(m, span))?;
+    Ok(V::str(&text))
 }
 
 /// Go panics comparing two values of the same uncomparable type with `==`.
@@ -423,7 +403,7 @@ fn extreme<'a>(a: &[V<'a>], max: bool) -> V<'a> {
 }
 
 fn extreme_by<'a>(
-    it: &mut Interp<'a, '_, impl Tracer<'a>>,
+    it: &mut Interp<'a, '_>,
     a: &[V<'a>],
     e: &V<'a>,
     max: bool,
@@ -465,12 +445,7 @@ fn extreme_by<'a>(
     Ok(best_item)
 }
 
-fn sort_by<'a>(
-    it: &mut Interp<'a, '_, impl Tracer<'a>>,
-    a: Rc<Vec<V<'a>>>,
-    e: &V<'a>,
-    span: Span,
-) -> Res<'a> {
+fn sort_by<'a>(it: &mut Interp<'a, '_>, a: Rc<Vec<V<'a>>>, e: &V<'a>, span: Span) -> Res<'a> {
     let V::ExprRef(e) = e else { return Ok(V::Nil) };
     if a.len() < 2 {
         return Ok(V::Array(a));
@@ -490,7 +465,7 @@ fn sort_by<'a>(
     if !fits {
         return Err(go_error("error in sort_by comparison", span));
     }
-    keyed.sort_by(|(x, _), (y, _)| match (x, y) {
+    crate::sort::sort_by(&mut keyed, |(x, _), (y, _)| match (x, y) {
         (V::Number(p), V::Number(q)) => p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal),
         (V::String(p), V::String(q)) => p.cmp(q),
         _ => std::cmp::Ordering::Equal,
@@ -501,7 +476,7 @@ fn sort_by<'a>(
 fn sort<'a>(a: &[V<'a>]) -> V<'a> {
     let mut items = a.to_vec();
     // sort.Float64Slice puts NaN first; strings compare by bytes.
-    items.sort_by(|x, y| match (x, y) {
+    crate::sort::sort_by(&mut items, |x, y| match (x, y) {
         (V::Number(p), V::Number(q)) => match (p.is_nan(), q.is_nan()) {
             (true, false) => std::cmp::Ordering::Less,
             (false, true) => std::cmp::Ordering::Greater,
@@ -515,14 +490,65 @@ fn sort<'a>(a: &[V<'a>]) -> V<'a> {
 
 /// Go's `strconv.ParseFloat(s, 64)` where it succeeds (decimal forms,
 /// `inf`, `infinity`, `nan` in any case); out of range is a failure.
+/// (Through the engine's own decimal reader: the WebAssembly module
+/// carries one float parser.)
 fn parse_float(s: &str) -> Option<f64> {
     if !crate::jsnum::is_rust_float(s) {
         return None;
     }
-    let f: f64 = s.parse().ok()?;
-    let body = s.trim_start_matches(['+', '-']).to_ascii_lowercase();
-    if f.is_infinite() && !body.starts_with("inf") {
-        return None;
+    let negative = s.starts_with('-');
+    let body = s.trim_start_matches(['+', '-']);
+    let f = if body.eq_ignore_ascii_case("nan") {
+        f64::NAN
+    } else if body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity") {
+        f64::INFINITY
+    } else {
+        let f = crate::jsnum::parse_decimal(body);
+        if f.is_infinite() || f.is_nan() {
+            return None;
+        }
+        f
+    };
+    Some(if negative { -f } else { f })
+}
+
+/// `merge`: v0.4.0 checks no argument's type, and panics on one that is
+/// not an object.
+fn merge<'a>(args: &[V<'a>], community: bool, span: Span) -> Res<'a> {
+    let mut out = crate::sorted::SortedMap::new();
+    for a in args {
+        match a {
+            V::Object(m) => out.extend(m.iter().map(|(k, v)| (Rc::clone(k), v.clone()))),
+            other => {
+                let ty = if other.is_nil() {
+                    "nil"
+                } else {
+                    other.go_type(community)
+                };
+                return Err(go_error(
+                    format!(
+                        "interface conversion: interface {{}} is {ty}, not map[string]interface {{}}"
+                    ),
+                    span,
+                ));
+            }
+        }
     }
-    Some(f)
+    Ok(V::Object(Rc::new(out)))
+}
+
+/// `keys`, `values` and `items` of an object (in key order).
+fn entries<'a>(name: &str, object: &V<'a>) -> V<'a> {
+    let V::Object(m) = object else {
+        return V::Nil;
+    };
+    V::array(
+        m.iter()
+            .map(|(k, v)| match name {
+                "keys" => V::String(Rc::clone(k)),
+                "values" => v.clone(),
+                _ => V::array(vec![V::String(Rc::clone(k)), v.clone()]),
+            })
+            .collect(),
+    )
 }

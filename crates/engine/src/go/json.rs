@@ -116,7 +116,9 @@ fn quote_char(c: char) -> String {
     match c {
         '\'' => "'\\''".into(),
         '"' => "'\"'".into(),
-        c if c.is_control() => format!("{:?}", c),
+        c if (c as u32) < 0x20 || ('\u{7f}'..='\u{9f}').contains(&c) => {
+            format!("'\\x{:02x}'", c as u32)
+        }
         c => format!("'{c}'"),
     }
 }
@@ -147,7 +149,7 @@ fn write(v: &Json, out: &mut String) -> Result<(), String> {
         }
         Json::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort_by(&mut keys, |a, b| a.cmp(b));
             out.push('{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -188,14 +190,16 @@ pub(crate) fn go_float(f: f64) -> String {
     }
     // `strconv.FormatFloat(f, 'g', -1, 64)`: the shortest digits, in
     // exponent form when the exponent is below -4 or from 6 on.
-    let s = format!("{f:e}");
-    let (mant, e) = s.split_once('e').unwrap_or((&s, "0"));
-    let e: i32 = e.parse().unwrap_or(0);
+    let (digits, point) = crate::jsnum::shortest_digits(f);
+    let e = point - 1;
     if (-4..6).contains(&e) {
         return crate::jsnum::to_js_string(f);
     }
-    let sign = if e < 0 { '-' } else { '+' };
-    format!("{mant}e{sign}{:02}", e.abs())
+    let sign = if f < 0.0 { "-" } else { "" };
+    let (first, rest) = digits.split_at(1.min(digits.len()));
+    let dot = if rest.is_empty() { "" } else { "." };
+    let esign = if e < 0 { '-' } else { '+' };
+    format!("{sign}{first}{dot}{rest}e{esign}{:02}", e.abs())
 }
 
 pub(crate) fn write_string(s: &str, out: &mut String) {

@@ -47,15 +47,19 @@ pub(crate) fn search<'a, T: crate::eval::Tracer<'a>>(
     tracer: &mut T,
 ) -> Result<Json, Error> {
     let root = value::GoValue::from_json(data);
+    let mut traced = eval::Traced(tracer);
     let mut it = eval::Interp {
         rules,
-        tracer,
+        tracer: &mut traced,
         root: root.clone(),
         bindings: Vec::new(),
         steps: 0,
         limits,
     };
     let result = it.eval(ast, &root)?;
+    if !result.fits_output() {
+        return Err(*crate::limits::too_large("the result", ast.span));
+    }
     result.to_json(rules.community).map_err(|m| {
         Error::new(
             ErrorKind::Runtime,

@@ -404,7 +404,7 @@ impl<'t> Parser<'t> {
                 "value out of range"
             };
             Error::syntax(format!("`{}` is not a number", t.value), t.span)
-                .with_js(format!("strconv.Atoi: parsing {:?}: {why}", t.value))
+                .with_js(format!("strconv.Atoi: parsing \"{}\": {why}", t.value))
         })
     }
 
@@ -648,7 +648,23 @@ impl<'t> Parser<'t> {
                 value: Json::String(s),
                 ..
             } if !self.rules.community => Arc::from(s.as_str()),
-            _ if !self.rules.community => Arc::from(NO_NAME),
+            // The Go type of what the node holds instead of a name.
+            NodeKind::Compare { .. } if !self.rules.community => {
+                Arc::from(format!("{NO_NAME}jmespath.tokType"))
+            }
+            NodeKind::Index { .. } if !self.rules.community => Arc::from(format!("{NO_NAME}int")),
+            NodeKind::Literal { value, .. } if !self.rules.community => {
+                let ty = match value {
+                    Json::Null => "nil",
+                    Json::Bool(_) => "bool",
+                    Json::Number(_) => "float64",
+                    Json::String(_) => "string",
+                    Json::Array(_) => "[]interface {}",
+                    Json::Object(_) => "map[string]interface {}",
+                };
+                Arc::from(format!("{NO_NAME}{ty}"))
+            }
+            _ if !self.rules.community => Arc::from(format!("{NO_NAME}nil")),
             _ => {
                 // The Go engines name the token two before the argument.
                 let at = self.index.saturating_sub(2);
@@ -677,8 +693,9 @@ impl<'t> Parser<'t> {
     }
 }
 
-/// The name of a call on a node that holds no name (v0.4.0 fails on it
-/// when evaluating the call).
+/// What starts the name of a call on a node that holds no name, followed
+/// by the Go type of what it holds (v0.4.0 panics on it when evaluating
+/// the call).
 pub(crate) const NO_NAME: &str = "\u{0}";
 
 fn field(t: &Token, quoted: bool) -> Node {

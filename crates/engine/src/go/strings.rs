@@ -2,14 +2,13 @@
 //! computes them: offsets and widths count bytes, `length` elsewhere counts
 //! code points, `lower`/`upper` map each code point on its own.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::rc::Rc;
 
 use crate::ast::Span;
 
 use super::eval::{go_error, Interp, Res};
 use super::value::GoValue as V;
-use crate::eval::Tracer;
 
 fn integer(v: Option<&V<'_>>) -> Option<i64> {
     match v {
@@ -41,119 +40,14 @@ fn s<'v>(args: &'v [V<'_>], i: usize) -> &'v str {
     }
 }
 
-pub(crate) fn call<'a>(
-    it: &mut Interp<'a, '_, impl Tracer<'a>>,
-    name: &str,
-    args: &[V<'a>],
-    span: Span,
-) -> Res<'a> {
+pub(crate) fn call<'a>(it: &mut Interp<'a, '_>, name: &str, args: &[V<'a>], span: Span) -> Res<'a> {
     Ok(match name {
-        "find_first" | "find_last" => {
-            let (subject, sub) = (s(args, 0), s(args, 1));
-            if subject.is_empty() || sub.is_empty() {
-                return Ok(V::Nil);
-            }
-            let mut start = 0usize;
-            if args.len() > 2 {
-                let n = integer(args.get(2)).ok_or_else(|| not_integer(name, "start", span))?;
-                start = n.max(0) as usize;
-            }
-            let mut end = subject.len();
-            if args.len() > 3 {
-                let n = integer(args.get(3)).ok_or_else(|| not_integer(name, "end", span))?;
-                if n < 0 {
-                    return Err(go_error(
-                        format!("runtime error: slice bounds out of range [:{n}]"),
-                        span,
-                    ));
-                }
-                end = n.min(subject.len() as i64) as usize;
-            }
-            if start > end {
-                return Err(go_error(
-                    format!("runtime error: slice bounds out of range [{start}:{end}]"),
-                    span,
-                ));
-            }
-            let hay = &subject.as_bytes()[start..end];
-            let found = if name == "find_first" {
-                find(hay, sub.as_bytes())
-            } else {
-                rfind(hay, sub.as_bytes())
-            };
-            match found {
-                Some(off) => V::Number((start + off) as f64),
-                None => V::Nil,
-            }
-        }
-        "from_items" => {
-            let bad =
-                "invalid value, each array must contain two elements, a pair of string and value";
-            let V::Array(a) = &args[0] else {
-                return Ok(V::Nil);
-            };
-            if !a.iter().all(|x| matches!(x, V::Array(_))) {
-                return Err(go_error(
-                    "invalid type, first argument must be an array of arrays",
-                    span,
-                ));
-            }
-            let mut out = BTreeMap::new();
-            for item in a.iter() {
-                let V::Array(pair) = item else { continue };
-                match pair.as_slice() {
-                    [V::String(k), v] => {
-                        out.insert(Rc::clone(k), v.clone());
-                    }
-                    _ => return Err(go_error(bad, span)),
-                }
-            }
-            V::Object(Rc::new(out))
-        }
-        "group_by" => {
-            let (V::Array(a), V::ExprRef(e)) = (&args[0], &args[1]) else {
-                return Ok(V::Nil);
-            };
-            if a.is_empty() {
-                return Ok(V::Nil);
-            }
-            let mut groups: BTreeMap<Rc<str>, Vec<V<'a>>> = BTreeMap::new();
-            for item in a.iter() {
-                let V::String(key) = it.eval(e, item)? else {
-                    return Err(go_error(
-                        "invalid type, the expression must evaluate to a string",
-                        span,
-                    ));
-                };
-                groups.entry(key).or_default().push(item.clone());
-            }
-            V::Object(Rc::new(
-                groups.into_iter().map(|(k, v)| (k, V::array(v))).collect(),
-            ))
-        }
+        "find_first" | "find_last" => return find_in(name, args, span),
+        "from_items" => return from_items(args, span),
+        "group_by" => return group_by(it, args, span),
         "lower" => V::str(&s(args, 0).chars().map(lower).collect::<String>()),
         "upper" => V::str(&s(args, 0).chars().map(upper).collect::<String>()),
-        "pad_left" | "pad_right" => {
-            let text = s(args, 0);
-            let width = integer(args.get(1))
-                .filter(|n| *n >= 0)
-                .ok_or_else(|| not_positive(name, "width", span))?;
-            let pad = if args.len() > 2 { s(args, 2) } else { " " };
-            if pad.len() > 1 {
-                return Err(go_error(
-                    format!("invalid value, the function '{name}' expects its 'pad' argument to be a string of length 1"),
-                    span,
-                ));
-            }
-            let n = (width - text.len() as i64).max(0) as usize;
-            it.budget(n as u64, span)?;
-            let padding = pad.repeat(n);
-            V::str(&if name == "pad_left" {
-                padding + text
-            } else {
-                text.to_string() + &padding
-            })
-        }
+        "pad_left" | "pad_right" => return pad(it, name, args, span),
         "replace" => {
             let (subject, old, new) = (s(args, 0), s(args, 1), s(args, 2));
             let count = if args.len() > 3 {
@@ -168,27 +62,7 @@ pub(crate) fn call<'a>(
             };
             V::str(&go_replace(subject, old, new, count))
         }
-        "split" => {
-            let text = s(args, 0);
-            if text.is_empty() {
-                return Ok(V::array(Vec::new()));
-            }
-            let sep = s(args, 1);
-            let n = if args.len() > 2 {
-                Some(
-                    integer(args.get(2))
-                        .filter(|n| *n >= 0)
-                        .ok_or_else(|| not_positive(name, "count", span))?,
-                )
-            } else {
-                None
-            };
-            if n == Some(0) {
-                return Ok(V::array(vec![V::str(text)]));
-            }
-            let parts = go_split(text, sep, n.map(|n| n as usize + 1));
-            V::array(parts.into_iter().map(V::str).collect())
-        }
+        "split" => return split(name, args, span),
         "trim" | "trim_left" | "trim_right" => {
             let text = s(args, 0);
             let cutset = if args.len() > 1 { s(args, 1) } else { "" };
@@ -237,28 +111,15 @@ fn is_go_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}'
-    ) || (c as u32 > 0xff && c.is_whitespace())
+    ) || (c as u32 > 0xff && crate::char_properties(c).1)
 }
 
-/// `unicode.ToLower` of one code point (simple case mapping: a code point
-/// whose full mapping is longer keeps its own where Go's table has none).
 fn lower(c: char) -> char {
-    if c == '\u{130}' {
-        return 'i';
-    }
-    let mut m = c.to_lowercase();
-    match (m.next(), m.next()) {
-        (Some(l), None) => l,
-        _ => c,
-    }
+    crate::simple_case(c, false)
 }
 
 fn upper(c: char) -> char {
-    let mut m = c.to_uppercase();
-    match (m.next(), m.next()) {
-        (Some(u), None) => u,
-        _ => c,
-    }
+    crate::simple_case(c, true)
 }
 
 /// `strings.Replace(s, old, new, n)` (`None`: every occurrence); an empty
@@ -302,4 +163,161 @@ fn go_split<'s>(s: &'s str, sep: &str, n: Option<usize>) -> Vec<&'s str> {
         return out;
     }
     s.splitn(limit, sep).collect()
+}
+
+/// `find_first` / `find_last`: byte offsets, as Go's `strings.Index`.
+fn find_in<'a>(name: &str, args: &[V<'a>], span: Span) -> Res<'a> {
+    let value = {
+        let (subject, sub) = (s(args, 0), s(args, 1));
+        if subject.is_empty() || sub.is_empty() {
+            return Ok(V::Nil);
+        }
+        let mut start = 0usize;
+        if args.len() > 2 {
+            let n = integer(args.get(2)).ok_or_else(|| not_integer(name, "start", span))?;
+            start = n.max(0) as usize;
+        }
+        let mut end = subject.len();
+        if args.len() > 3 {
+            let n = integer(args.get(3)).ok_or_else(|| not_integer(name, "end", span))?;
+            if n < 0 {
+                return Err(go_error(
+                    format!("runtime error: slice bounds out of range [:{n}]"),
+                    span,
+                ));
+            }
+            end = n.min(subject.len() as i64) as usize;
+        }
+        if start > end {
+            return Err(go_error(
+                format!("runtime error: slice bounds out of range [{start}:{end}]"),
+                span,
+            ));
+        }
+        let hay = &subject.as_bytes()[start..end];
+        let found = if name == "find_first" {
+            find(hay, sub.as_bytes())
+        } else {
+            rfind(hay, sub.as_bytes())
+        };
+        match found {
+            Some(off) => V::Number((start + off) as f64),
+            None => V::Nil,
+        }
+    };
+    Ok(value)
+}
+
+/// `from_items`: pairs of a string and a value.
+fn from_items<'a>(args: &[V<'a>], span: Span) -> Res<'a> {
+    let value = {
+        let bad = "invalid value, each array must contain two elements, a pair of string and value";
+        let V::Array(a) = &args[0] else {
+            return Ok(V::Nil);
+        };
+        if !a.iter().all(|x| matches!(x, V::Array(_))) {
+            return Err(go_error(
+                "invalid type, first argument must be an array of arrays",
+                span,
+            ));
+        }
+        let mut out = SortedMap::new();
+        for item in a.iter() {
+            let V::Array(pair) = item else { continue };
+            match pair.as_slice() {
+                [V::String(k), v] => {
+                    out.insert(Rc::clone(k), v.clone());
+                }
+                _ => return Err(go_error(bad, span)),
+            }
+        }
+        V::Object(Rc::new(out))
+    };
+    Ok(value)
+}
+
+/// `group_by`: the key must be a string; an empty array gives `null`.
+fn group_by<'a>(it: &mut Interp<'a, '_>, args: &[V<'a>], span: Span) -> Res<'a> {
+    let value = {
+        let (V::Array(a), V::ExprRef(e)) = (&args[0], &args[1]) else {
+            return Ok(V::Nil);
+        };
+        if a.is_empty() {
+            return Ok(V::Nil);
+        }
+        let mut groups: SortedMap<Rc<str>, Vec<V<'a>>> = SortedMap::new();
+        for item in a.iter() {
+            let V::String(key) = it.eval(e, item)? else {
+                return Err(go_error(
+                    "invalid type, the expression must evaluate to a string",
+                    span,
+                ));
+            };
+            match groups.get_mut(&*key) {
+                Some(list) => list.push(item.clone()),
+                None => {
+                    groups.insert(key, vec![item.clone()]);
+                }
+            }
+        }
+        V::Object(Rc::new(
+            groups
+                .iter()
+                .map(|(k, v)| (Rc::clone(k), V::array(v.clone())))
+                .collect(),
+        ))
+    };
+    Ok(value)
+}
+
+/// `pad_left` / `pad_right`: the width counts bytes, the pad is one byte.
+fn pad<'a>(it: &mut Interp<'a, '_>, name: &str, args: &[V<'a>], span: Span) -> Res<'a> {
+    let value = {
+        let text = s(args, 0);
+        let width = integer(args.get(1))
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| not_positive(name, "width", span))?;
+        let pad = if args.len() > 2 { s(args, 2) } else { " " };
+        if pad.len() > 1 {
+            return Err(go_error(
+                format!("invalid value, the function '{name}' expects its 'pad' argument to be a string of length 1"),
+                span,
+            ));
+        }
+        let n = (width - text.len() as i64).max(0) as usize;
+        it.budget(n as u64, span)?;
+        let padding = pad.repeat(n);
+        V::str(&if name == "pad_left" {
+            padding + text
+        } else {
+            text.to_string() + &padding
+        })
+    };
+    Ok(value)
+}
+
+/// `split`: `''` gives `[]`, a count of 0 the whole string.
+fn split<'a>(name: &str, args: &[V<'a>], span: Span) -> Res<'a> {
+    let value = {
+        let text = s(args, 0);
+        if text.is_empty() {
+            return Ok(V::array(Vec::new()));
+        }
+        let sep = s(args, 1);
+        let n = if args.len() > 2 {
+            Some(
+                integer(args.get(2))
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| not_positive(name, "count", span))?,
+            )
+        } else {
+            None
+        };
+        if n == Some(0) {
+            return Ok(V::array(vec![V::str(text)]));
+        }
+        let parts = go_split(text, sep, n.map(|n| n as usize + 1));
+        V::array(parts.into_iter().map(V::str).collect())
+    };
+    Ok(value)
 }

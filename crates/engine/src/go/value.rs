@@ -1,14 +1,14 @@
 //! Go values as the Go engines see a JSON document: `nil`, `bool`,
 //! `float64`, `string`, `[]interface{}`, `map[string]interface{}` (keys
-//! kept sorted: Go's maps have no order, and `encoding/json` writes them
+//! kept sorted, in a sorted vector: Go's maps have no order, and `encoding/json` writes them
 //! sorted), plus expression references.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::Value as Json;
 
 use crate::ast::Node;
+use crate::sorted::SortedMap;
 
 /// A Go value.
 #[derive(Clone, Debug)]
@@ -18,7 +18,7 @@ pub(crate) enum GoValue<'a> {
     Number(f64),
     String(Rc<str>),
     Array(Rc<Vec<GoValue<'a>>>),
-    Object(Rc<BTreeMap<Rc<str>, GoValue<'a>>>),
+    Object(Rc<SortedMap<Rc<str>, GoValue<'a>>>),
     /// `&expr`: a function of one value.
     ExprRef(&'a Node),
 }
@@ -114,6 +114,39 @@ impl<'a> GoValue<'a> {
 
     pub(crate) fn array(items: Vec<GoValue<'a>>) -> GoValue<'a> {
         GoValue::Array(Rc::new(items))
+    }
+
+    /// Whether the value, written out, stays within `budget` (16 per value
+    /// plus the bytes of its strings and keys, as [`crate::MAX_OUTPUT`]
+    /// counts): values share their parts, so `[@, @]` repeated stands for
+    /// far more than memory holds. Stops as soon as the budget is spent.
+    pub(crate) fn fits(&self, budget: &mut u64) -> bool {
+        let cost = 16
+            + match self {
+                GoValue::String(s) => s.len() as u64,
+                _ => 0,
+            };
+        if *budget < cost {
+            return false;
+        }
+        *budget -= cost;
+        match self {
+            GoValue::Array(items) => items.iter().all(|v| v.fits(budget)),
+            GoValue::Object(m) => m.iter().all(|(k, v)| {
+                let k = k.len() as u64;
+                if *budget < k {
+                    return false;
+                }
+                *budget -= k;
+                v.fits(budget)
+            }),
+            _ => true,
+        }
+    }
+
+    /// [`GoValue::fits`] within [`crate::MAX_OUTPUT`].
+    pub(crate) fn fits_output(&self) -> bool {
+        self.fits(&mut crate::MAX_OUTPUT.clone())
     }
 
     /// JMESPath's falsiness as the Go engines test it (`util.IsFalse`).
