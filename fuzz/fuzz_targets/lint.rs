@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
             roles: (i != 2).then(|| vec!["Admin".to_string(), "Member".to_string()]),
             edition: [Edition::Oss, Edition::Enterprise, Edition::Cloud][i],
             org_id: Some("home-lab".to_string()),
+            ..LintOptions::default()
         };
         let report = lint(src, &opts);
         for d in &report.diagnostics {
