@@ -1,7 +1,6 @@
 //! `rolemap simulate` and `rolemap test` for a Grafana configuration: the
 //! report of Grafana's OAuth logins.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use rolemap_simulate::grafana::testfile::{run_test_file, GrafanaCaseReport};
@@ -111,37 +110,10 @@ fn details(outcomes: &[GrafanaOutcome], color: bool) -> Shown {
             text.push("\n");
         }
     }
-    let mut order: Vec<(String, String, String)> = Vec::new();
-    let mut samples: BTreeMap<(String, String, String), Vec<&str>> = BTreeMap::new();
-    for o in outcomes {
-        for h in &o.hints {
-            let key = (h.code.to_string(), h.message.clone(), h.fix.clone());
-            if !samples.contains_key(&key) {
-                order.push(key.clone());
-            }
-            samples.entry(key).or_default().push(&o.sample);
-        }
-    }
-    if !order.is_empty() {
-        text.push(shown!["\n", paint(color, Paint::Bold, "Hints:"), "\n"]);
-        for key in &order {
-            let (code, message, fix) = key;
-            let who = samples.get(key).map(|s| s.join(", ")).unwrap_or_default();
-            text.push(shown![
-                "  ",
-                paint(color, Paint::Yellow, format!("[{code}]")),
-                " ",
-                message,
-                "\n    ",
-                paint(color, Paint::Cyan, "fix:"),
-                " ",
-                fix,
-                "\n    ",
-                paint(color, Paint::Dim, Shown::line(&format!("samples: {who}"))),
-                "\n"
-            ]);
-        }
-    }
+    text.push(crate::cmd_simulate::hints_text(
+        outcomes.iter().map(|o| (o.sample.as_str(), &o.hints[..])),
+        color,
+    ));
     text
 }
 

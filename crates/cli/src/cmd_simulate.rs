@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rolemap_simulate::{Config, Options, Outcome, Simulator};
+use rolemap_simulate::{Config, Hint, Options, Outcome, Simulator};
 
 use crate::args::{FailOn, SimulateArgs, SimulateOutput};
 use crate::claims::{FirstLogins, Samples};
@@ -156,43 +156,56 @@ pub fn details(outcomes: &[Outcome], color: bool) -> Shown {
             ]);
         }
     }
-    // hint -> samples
-    let mut hints: BTreeMap<(String, String, String), Vec<&str>> = BTreeMap::new();
-    let mut order: Vec<(String, String, String)> = Vec::new();
-    for o in outcomes {
-        for h in &o.hints {
-            let key = (h.code.to_string(), h.message.clone(), h.fix.clone());
-            if !hints.contains_key(&key) {
-                order.push(key.clone());
+    text.push(hints_text(
+        outcomes.iter().map(|o| (o.sample.as_str(), &o.hints[..])),
+        color,
+    ));
+    text
+}
+
+/// The hints of many logins, each printed once with the samples that got
+/// it (in the order first seen): shared by both targets' text reports.
+pub fn hints_text<'a>(
+    logins: impl IntoIterator<Item = (&'a str, &'a [Hint])>,
+    color: bool,
+) -> Shown {
+    let mut text = Shown::new();
+    let mut hints: BTreeMap<(&str, &str, &str), Vec<&str>> = BTreeMap::new();
+    let mut order: Vec<(&str, &str, &str)> = Vec::new();
+    for (sample, list) in logins {
+        for h in list {
+            let key = (h.code, h.message.as_str(), h.fix.as_str());
+            let samples = hints.entry(key).or_default();
+            if samples.is_empty() {
+                order.push(key);
             }
-            hints.entry(key).or_default().push(&o.sample);
+            samples.push(sample);
         }
     }
-    if !order.is_empty() {
-        text.push("\n");
-        text.push(paint(color, Paint::Bold, "Hints:"));
-        text.push("\n");
-        for key in &order {
-            let samples = hints.get(key).map(|s| s.join(", ")).unwrap_or_default();
-            let (code, message, fix) = key;
-            text.push(shown![
-                "  ",
-                paint(color, Paint::Yellow, format!("[{code}]")),
-                " ",
-                message,
-                "\n    ",
-                paint(color, Paint::Cyan, "fix:"),
-                " ",
-                fix,
-                "\n    ",
-                paint(
-                    color,
-                    Paint::Dim,
-                    Shown::line(&format!("samples: {samples}"))
-                ),
-                "\n",
-            ]);
-        }
+    if order.is_empty() {
+        return text;
+    }
+    text.push(shown!["\n", paint(color, Paint::Bold, "Hints:"), "\n"]);
+    for key in &order {
+        let samples = hints.get(key).map(|s| s.join(", ")).unwrap_or_default();
+        let (code, message, fix) = *key;
+        text.push(shown![
+            "  ",
+            paint(color, Paint::Yellow, format!("[{code}]")),
+            " ",
+            message,
+            "\n    ",
+            paint(color, Paint::Cyan, "fix:"),
+            " ",
+            fix,
+            "\n    ",
+            paint(
+                color,
+                Paint::Dim,
+                Shown::line(&format!("samples: {samples}"))
+            ),
+            "\n",
+        ]);
     }
     text
 }
