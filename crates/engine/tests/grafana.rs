@@ -1,5 +1,5 @@
 //! The differences between Grafana's engines and the others that change a
-//! login (../shared/reference/grafana-semantics.md, each checked there by
+//! login (docs/reference/grafana-semantics.md, each checked there by
 //! running the engines).
 
 use rolemap_engine::{search, Dialect, ErrorKind};
