@@ -207,23 +207,8 @@ pub struct Rules {
     pub expref_objects: bool,
 }
 
-static SPEC: Rules = Rules {
-    lenient_syntax: false,
-    cr_is_whitespace: true,
-    bare_current_argument: false,
-    raw_escapes: RawEscapes::AllQuotes,
-    literal_json: LiteralJson::Strict,
-    call_checks: CallChecks::Compile,
-    ordering: Ordering::NumbersOnly,
-    strings: Strings::CodePoints,
-    numbers: Numbers::Json,
-    prototype_fields: false,
-    js_key_order: false,
-    js_functions: false,
-    js_messages: false,
-    go: None,
-    expref_objects: false,
-};
+/// The specification: also what the Go engines' tables start from.
+static SPEC: Rules = SPEC_FIELDS;
 
 static PANGOLIN: Rules = Rules {
     lenient_syntax: true,
@@ -268,6 +253,8 @@ static GRAFANA_LEGACY: Rules = Rules {
     ..SPEC_FIELDS
 };
 
+/// The specification's rules, as a constant the other tables can start
+/// from (`..SPEC_FIELDS`).
 const SPEC_FIELDS: Rules = Rules {
     lenient_syntax: false,
     cr_is_whitespace: true,
