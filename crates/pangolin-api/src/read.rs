@@ -121,47 +121,32 @@ fn decode<T: DeserializeOwned>(route: &str, data: Json) -> Result<T, ApiError> {
     })
 }
 
-/// Every item of an offset-paged list (`limit`, `offset`).
-fn all_by_offset<T: DeserializeOwned>(
-    client: &Client,
-    path: &str,
-    field: &str,
-    action: &'static str,
-) -> Result<Vec<T>, ApiError> {
-    let limit = client.page_size();
-    let mut items: Vec<T> = Vec::new();
-    loop {
-        let route = format!("{path}?limit={limit}&offset={}", items.len());
-        let mut data = client.get(&route, action)?;
-        let page: Vec<T> = decode(
-            &route,
-            data.get_mut(field).map(Json::take).unwrap_or_default(),
-        )?;
-        let p: Pagination = decode(
-            &route,
-            data.get_mut("pagination")
-                .map(Json::take)
-                .unwrap_or_default(),
-        )?;
-        let got = page.len();
-        items.extend(page);
-        if got == 0 || items.len() as u64 >= p.total {
-            return Ok(items);
-        }
-    }
+/// How a list route pages (the routes differ: the README of the recorded
+/// exchanges).
+#[derive(Clone, Copy)]
+enum Paging {
+    /// `limit` and `offset`.
+    Offset,
+    /// `pageSize` and `page`, from 1.
+    Numbered,
 }
 
-/// Every item of a page-numbered list (`pageSize`, `page` from 1).
-fn all_by_page<T: DeserializeOwned>(
+/// Every item of a paged list: pages are read until one is empty or the
+/// items reach the `pagination.total` the server gives.
+fn all_items<T: DeserializeOwned>(
     client: &Client,
     path: &str,
     field: &str,
     action: &'static str,
+    paging: Paging,
 ) -> Result<Vec<T>, ApiError> {
     let size = client.page_size();
     let mut items: Vec<T> = Vec::new();
     for page_no in 1u64.. {
-        let route = format!("{path}?pageSize={size}&page={page_no}");
+        let route = match paging {
+            Paging::Offset => format!("{path}?limit={size}&offset={}", items.len()),
+            Paging::Numbered => format!("{path}?pageSize={size}&page={page_no}"),
+        };
         let mut data = client.get(&route, action)?;
         let page: Vec<T> = decode(
             &route,
@@ -184,7 +169,7 @@ fn all_by_page<T: DeserializeOwned>(
 
 /// Every IdP of the server (`GET /v1/idp`).
 pub fn list_idps(client: &Client) -> Result<Vec<IdpSummary>, ApiError> {
-    all_by_offset(client, "/idp", "idps", "listIdps")
+    all_items(client, "/idp", "idps", "listIdps", Paging::Offset)
 }
 
 #[derive(Deserialize)]
@@ -250,7 +235,13 @@ pub fn get_idp(client: &Client, id: u64) -> Result<Idp, ApiError> {
 
 /// The IdP's org policies (`GET /v1/idp/:id/org`).
 pub fn list_policies(client: &Client, id: u64) -> Result<Vec<Policy>, ApiError> {
-    all_by_offset(client, &format!("/idp/{id}/org"), "policies", "listIdpOrgs")
+    all_items(
+        client,
+        &format!("/idp/{id}/org"),
+        "policies",
+        "listIdpOrgs",
+        Paging::Offset,
+    )
 }
 
 #[derive(Deserialize)]
@@ -266,11 +257,11 @@ struct RoleRow {
 
 /// Every org with its roles (`GET /v1/orgs`, `GET /v1/org/:id/roles`).
 pub fn list_orgs(client: &Client) -> Result<Vec<Org>, ApiError> {
-    let rows: Vec<OrgRow> = all_by_offset(client, "/orgs", "orgs", "listOrgs")?;
+    let rows: Vec<OrgRow> = all_items(client, "/orgs", "orgs", "listOrgs", Paging::Offset)?;
     let mut orgs = Vec::with_capacity(rows.len());
     for row in rows {
         let path = format!("/org/{}/roles", path_segment(&row.org_id));
-        let roles: Vec<RoleRow> = all_by_page(client, &path, "roles", "listRoles")?;
+        let roles: Vec<RoleRow> = all_items(client, &path, "roles", "listRoles", Paging::Numbered)?;
         orgs.push(Org {
             id: row.org_id,
             roles: roles.into_iter().map(|r| r.name).collect(),
