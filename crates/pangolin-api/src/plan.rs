@@ -201,17 +201,31 @@ fn mapping_change(
     })
 }
 
+/// A change of a plain setting (a path, the scopes, a flag): any
+/// difference counts.
+fn value_change<T: PartialEq + serde::Serialize>(
+    key: &'static str,
+    wire: &'static str,
+    server: &T,
+    file: &T,
+) -> Option<FieldChange> {
+    (server != file).then(|| FieldChange {
+        key,
+        wire,
+        before: json!(server),
+        after: json!(file),
+    })
+}
+
 fn idp_changes(file: &Config, server: &Snapshot) -> Vec<FieldChange> {
     let (f, s) = (&file.idp, &server.idp);
     let mut out = Vec::new();
-    if f.identifier_path != s.identifier_path {
-        out.push(FieldChange {
-            key: "identifier_path",
-            wire: "identifierPath",
-            before: json!(s.identifier_path),
-            after: json!(f.identifier_path),
-        });
-    }
+    out.extend(value_change(
+        "identifier_path",
+        "identifierPath",
+        &s.identifier_path,
+        &f.identifier_path,
+    ));
     out.extend(mapping_change(
         "email_path",
         "emailPath",
@@ -224,22 +238,13 @@ fn idp_changes(file: &Config, server: &Snapshot) -> Vec<FieldChange> {
         s.name_path.as_deref(),
         f.name_path.as_deref(),
     ));
-    if f.scopes != s.scopes {
-        out.push(FieldChange {
-            key: "scopes",
-            wire: "scopes",
-            before: json!(s.scopes),
-            after: json!(f.scopes),
-        });
-    }
-    if f.auto_provision != s.auto_provision {
-        out.push(FieldChange {
-            key: "auto_provision",
-            wire: "autoProvision",
-            before: json!(s.auto_provision),
-            after: json!(f.auto_provision),
-        });
-    }
+    out.extend(value_change("scopes", "scopes", &s.scopes, &f.scopes));
+    out.extend(value_change(
+        "auto_provision",
+        "autoProvision",
+        &s.auto_provision,
+        &f.auto_provision,
+    ));
     out.extend(mapping_change(
         "default_role_mapping",
         "defaultRoleMapping",
