@@ -6,7 +6,7 @@
 // Usage: node simulate.js [users]
 'use strict';
 const jmespath = require('jmespath');
-const { ORG_MAPPING, ROLE_MAPPING, SIM_ORGS, SIM_USERS, orgId, simUser } = require('./common');
+const { ORG_MAPPING, ROLE_MAPPING, SIM_ORGS, SIM_USERS, orgId, simUser, bestOfThree } = require('./common');
 
 const users = Number(process.argv[2] || SIM_USERS);
 const claims = [];
@@ -26,11 +26,5 @@ function run() {
   return members;
 }
 
-let best = Infinity;
-let members = 0;
-for (let r = 0; r < 3; r++) {
-  const t = process.hrtime.bigint();
-  members = run();
-  best = Math.min(best, Number(process.hrtime.bigint() - t));
-}
-console.log(JSON.stringify({ simulate_js: { users, orgs: SIM_ORGS, ns: best, memberships: members } }));
+const { ns, memberships } = bestOfThree(run);
+console.log(JSON.stringify({ simulate_js: { users, orgs: SIM_ORGS, ns, memberships } }));

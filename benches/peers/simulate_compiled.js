@@ -12,7 +12,7 @@
 // Usage: node simulate_compiled.js [users]
 'use strict';
 const fs = require('fs');
-const { ORG_MAPPING, ROLE_MAPPING, SIM_ORGS, SIM_USERS, orgId, simUser } = require('./common');
+const { ORG_MAPPING, ROLE_MAPPING, SIM_ORGS, SIM_USERS, orgId, simUser, bestOfThree } = require('./common');
 
 function loadEngine() {
   const src = fs.readFileSync(require.resolve('jmespath'), 'utf8');
@@ -49,11 +49,5 @@ function run() {
   return members;
 }
 
-let best = Infinity;
-let members = 0;
-for (let r = 0; r < 3; r++) {
-  const t = process.hrtime.bigint();
-  members = run();
-  best = Math.min(best, Number(process.hrtime.bigint() - t));
-}
-console.log(JSON.stringify({ simulate_js_compiled: { users, orgs: SIM_ORGS, ns: best, memberships: members } }));
+const { ns, memberships } = bestOfThree(run);
+console.log(JSON.stringify({ simulate_js_compiled: { users, orgs: SIM_ORGS, ns, memberships } }));
