@@ -31,6 +31,23 @@ impl Limits {
         max_steps: 10_000_000,
         max_built: 1_000_000,
     };
+
+    /// An expression over [`max_expression_len`](Limits::max_expression_len)
+    /// is an [`ErrorKind::BudgetExceeded`] error, before any parser reads it.
+    pub(crate) fn check_length(&self, src: &str) -> Result<(), Error> {
+        if src.len() <= self.max_expression_len {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::BudgetExceeded,
+            format!(
+                "the expression is {} bytes long, over the limit of {} bytes",
+                src.len(),
+                self.max_expression_len
+            ),
+            Span::new(0, src.len()),
+        ))
+    }
 }
 
 /// Largest value a search may give, compare in depth, or turn into a string

@@ -143,17 +143,7 @@ fn too_deep_at(max_depth: u32, span: Span) -> Error {
 /// strings.
 /// Returns the deepest nesting seen.
 fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<u32, Error> {
-    if src.len() > limits.max_expression_len {
-        return Err(Error::new(
-            ErrorKind::BudgetExceeded,
-            format!(
-                "the expression is {} bytes long, over the limit of {} bytes",
-                src.len(),
-                limits.max_expression_len
-            ),
-            Span::new(0, src.len()),
-        ));
-    }
+    limits.check_length(src)?;
     let b = src.as_bytes();
     let mut depth: u32 = 0;
     let mut deepest: u32 = 0;

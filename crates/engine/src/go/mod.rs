@@ -15,24 +15,14 @@ mod value;
 
 use serde_json::Value as Json;
 
-use crate::ast::{Node, Span};
+use crate::ast::Node;
 pub use crate::dialect::GoRules;
 use crate::error::{Error, ErrorKind};
 use crate::limits::Limits;
 
 /// The tree of `src` as the Go engine parses it.
 pub(crate) fn parse(src: &str, rules: &'static GoRules, limits: &Limits) -> Result<Node, Error> {
-    if src.len() > limits.max_expression_len {
-        return Err(Error::new(
-            ErrorKind::BudgetExceeded,
-            format!(
-                "the expression is {} bytes long, over the limit of {} bytes",
-                src.len(),
-                limits.max_expression_len
-            ),
-            Span::new(0, src.len()),
-        ));
-    }
+    limits.check_length(src)?;
     let tokens = lex::tokenize(src, rules)?;
     parse::parse(&tokens, rules, limits.max_depth)
 }
