@@ -21,9 +21,12 @@ use crate::jsnum;
 use crate::limits::Limits;
 use crate::Dialect;
 
+/// The grammar: JMESPath (`jmespath.pest`), and with the `grafana` feature
+/// the tokens of the Go engines (`go.pest`, which reuses its rules).
 #[derive(pest_derive::Parser)]
 #[grammar = "../../grammar/jmespath.pest"]
-struct Grammar;
+#[cfg_attr(feature = "grafana", grammar = "../../grammar/go.pest")]
+pub(crate) struct Grammar;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()

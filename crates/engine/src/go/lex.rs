@@ -1,15 +1,14 @@
-//! The Go engines' lexer: the text becomes tokens first, and the parser
-//! (`parse.rs`) folds them by binding powers. What it reads:
-//!
-//! - names `[A-Za-z_][A-Za-z0-9_]*`; a `-` right before a digit starts a
-//!   number (`-1`), so `a-1` is two tokens and `a - 1` three;
-//! - `'raw'` strings, where `\'` and (in the community engine) `\\` are
-//!   escapes; `` `json` `` literals with `` \` ``; `"quoted"` names read as
-//!   JSON strings;
-//! - in the community engine: `+ - * / // % × ÷ −`, `$`, `$name`, `=`.
+//! The Go engines' tokens, read by the grammar (`grammar/go.pest`, entry
+//! rules `go_community` and `go_legacy`); the parser (`parse.rs`) folds them
+//! by binding powers. A token's value is its text, except that names and
+//! strings are unescaped and a `` `literal` ``'s value is its JSON text.
+
+use pest::iterators::Pair;
+use pest::Parser as _;
 
 use crate::ast::Span;
 use crate::error::Error;
+use crate::parse::{Grammar, Rule};
 
 use super::GoRules;
 
@@ -127,98 +126,21 @@ fn error(message: &str, go: String, at: usize, end: usize) -> Error {
     Error::syntax(message.to_string(), Span::new(at, end.max(at))).with_js(go)
 }
 
-/// The tokens of `src`, ending with [`Tok::Eof`].
+/// The tokens of `src`, ending with [`Tok::Eof`]; the first text no token
+/// of the engine reads is the error.
 pub(crate) fn tokenize(src: &str, rules: &GoRules) -> Result<Vec<Token>, Error> {
+    let entry = if rules.community {
+        Rule::go_community
+    } else {
+        Rule::go_legacy
+    };
+    let pairs = Grammar::parse(entry, src)
+        .unwrap_or_else(|e| unreachable!("grammar: the Go entry rules read any text: {e}"));
     let mut out = Vec::new();
-    let b = src.as_bytes();
-    let mut i = 0;
-    while i < src.len() {
-        let c = src[i..].chars().next().expect("in bounds");
-        let start = i;
-        let w = c.len_utf8();
-        let simple = |tok: Tok, len: usize| Token {
-            tok,
-            value: src[start..start + len].to_string(),
-            span: Span::new(start, start + len),
-        };
-        let two = |second: u8, long: Tok, short: Tok| {
-            if b.get(start + 1) == Some(&second) {
-                simple(long, 2)
-            } else {
-                simple(short, 1)
-            }
-        };
-        let t = match c {
-            'a'..='z' | 'A'..='Z' | '_' => {
-                let end = ident_end(b, i + 1);
-                simple(Tok::UnquotedIdentifier, end - start)
-            }
-            '.' => simple(Tok::Dot, 1),
-            '*' => simple(Tok::Star, 1),
-            ',' => simple(Tok::Comma, 1),
-            ':' => simple(Tok::Colon, 1),
-            '{' => simple(Tok::Lbrace, 1),
-            '}' => simple(Tok::Rbrace, 1),
-            ']' => simple(Tok::Rbracket, 1),
-            '(' => simple(Tok::Lparen, 1),
-            ')' => simple(Tok::Rparen, 1),
-            '@' => simple(Tok::Current, 1),
-            '+' if rules.community => simple(Tok::Plus, 1),
-            '%' if rules.community => simple(Tok::Modulo, 1),
-            '\u{2212}' if rules.community => simple(Tok::Minus, w),
-            '\u{00d7}' if rules.community => simple(Tok::Multiply, w),
-            '\u{00f7}' if rules.community => simple(Tok::Divide, w),
-            '-' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                let end = digits_end(b, i + 1);
-                simple(Tok::Number, end - start)
-            }
-            '-' if rules.community => simple(Tok::Minus, 1),
-            // v0.4.0: a `-` always starts a number, digits or not.
-            '-' => simple(Tok::Number, digits_end(b, i + 1) - start),
-            '0'..='9' => {
-                let end = digits_end(b, i);
-                simple(Tok::Number, end - start)
-            }
-            '/' if rules.community => two(b'/', Tok::Div, Tok::Divide),
-            '[' => match b.get(i + 1) {
-                Some(b'?') => simple(Tok::Filter, 2),
-                Some(b']') => simple(Tok::Flatten, 2),
-                _ => simple(Tok::Lbracket, 1),
-            },
-            '"' => quoted_identifier(src, i)?,
-            '\'' => raw_string(src, i, rules)?,
-            '`' => json_literal(src, i)?,
-            '|' => two(b'|', Tok::Or, Tok::Pipe),
-            '<' => two(b'=', Tok::Lte, Tok::Lt),
-            '>' => two(b'=', Tok::Gte, Tok::Gt),
-            '!' => two(b'=', Tok::Ne, Tok::Not),
-            '$' if rules.community => {
-                let end = ident_end(b, i + 1);
-                let tok = if end == i + 1 { Tok::Root } else { Tok::Varref };
-                simple(tok, end - start)
-            }
-            '=' if rules.community => two(b'=', Tok::Eq, Tok::Assign),
-            '=' => two(b'=', Tok::Eq, Tok::Unknown),
-            '&' => two(b'&', Tok::And, Tok::Expref),
-            ' ' | '\t' | '\n' | '\r' => {
-                i += 1;
-                continue;
-            }
-            _ => {
-                return Err(error(
-                    &format!(
-                        "unexpected character {} (U+{:04X}) for Grafana's engine",
-                        crate::quote::quoted_char(c),
-                        c as u32
-                    ),
-                    format!("SyntaxError: Unknown char: {}", quote_go_rune(c)),
-                    i,
-                    i + w,
-                ))
-            }
-        };
-        i = t.span.end;
-        out.push(t);
+    for pair in pairs.flatten() {
+        if let Some(token) = token(pair, rules)? {
+            out.push(token);
+        }
     }
     out.push(Token {
         tok: Tok::Eof,
@@ -228,18 +150,119 @@ pub(crate) fn tokenize(src: &str, rules: &GoRules) -> Result<Vec<Token>, Error> 
     Ok(out)
 }
 
-fn ident_end(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-        i += 1;
-    }
-    i
+/// The token of one pair (`None` for the entry rule and the end of input).
+fn token(pair: Pair<'_, Rule>, rules: &GoRules) -> Result<Option<Token>, Error> {
+    let text = pair.as_str();
+    let span = Span::new(pair.as_span().start(), pair.as_span().end());
+    let tok = match pair.as_rule() {
+        Rule::go_community | Rule::go_legacy | Rule::EOI => return Ok(None),
+        Rule::identifier => Tok::UnquotedIdentifier,
+        Rule::go_dot => Tok::Dot,
+        Rule::star => Tok::Star,
+        Rule::comma => Tok::Comma,
+        Rule::colon => Tok::Colon,
+        Rule::go_lbrace => Tok::Lbrace,
+        Rule::go_rbrace => Tok::Rbrace,
+        Rule::go_rbracket => Tok::Rbracket,
+        Rule::go_lparen => Tok::Lparen,
+        Rule::go_rparen => Tok::Rparen,
+        Rule::current => Tok::Current,
+        Rule::go_plus => Tok::Plus,
+        Rule::go_modulo => Tok::Modulo,
+        Rule::go_minus | Rule::go_minus_sign => Tok::Minus,
+        Rule::go_multiply_sign => Tok::Multiply,
+        Rule::go_divide | Rule::go_divide_sign => Tok::Divide,
+        Rule::go_div => Tok::Div,
+        Rule::go_community_number | Rule::go_legacy_number => Tok::Number,
+        Rule::filter_open => Tok::Filter,
+        Rule::flatten => Tok::Flatten,
+        Rule::lbracket => Tok::Lbracket,
+        Rule::or => Tok::Or,
+        Rule::pipe => Tok::Pipe,
+        Rule::lte => Tok::Lte,
+        Rule::lt => Tok::Lt,
+        Rule::gte => Tok::Gte,
+        Rule::gt => Tok::Gt,
+        Rule::ne => Tok::Ne,
+        Rule::go_not => Tok::Not,
+        Rule::go_varref => Tok::Varref,
+        Rule::go_root => Tok::Root,
+        Rule::eq => Tok::Eq,
+        Rule::go_assign => Tok::Assign,
+        Rule::go_unknown_assign => Tok::Unknown,
+        Rule::and => Tok::And,
+        Rule::go_expref => Tok::Expref,
+        Rule::go_quoted_identifier => {
+            let value = super::json::parse_string(text).map_err(|go| {
+                Error::syntax(format!("invalid quoted name {text}: {go}"), span).with_js(go)
+            })?;
+            return Ok(Some(Token {
+                tok: Tok::QuotedIdentifier,
+                value,
+                span,
+            }));
+        }
+        Rule::go_community_raw_string | Rule::go_legacy_raw_string => {
+            return Ok(Some(Token {
+                tok: Tok::StringLiteral,
+                value: raw_string_value(&text[1..text.len() - 1], rules),
+                span,
+            }));
+        }
+        Rule::go_json_literal => {
+            return Ok(Some(Token {
+                tok: Tok::JsonLiteral,
+                value: text[1..text.len() - 1].replace("\\`", "`"),
+                span,
+            }));
+        }
+        Rule::go_unclosed => {
+            let delim = text.chars().next().expect("grammar: a quote");
+            return Err(error(
+                &format!("no closing {delim} for the one here"),
+                format!("SyntaxError: Unclosed delimiter: {delim}"),
+                span.start,
+                span.end,
+            ));
+        }
+        Rule::go_unknown_char => {
+            let c = text.chars().next().expect("grammar: one character");
+            return Err(error(
+                &format!(
+                    "unexpected character {} (U+{:04X}) for Grafana's engine",
+                    crate::quote::quoted_char(c),
+                    c as u32
+                ),
+                format!("SyntaxError: Unknown char: {}", quote_go_rune(c)),
+                span.start,
+                span.end,
+            ));
+        }
+        other => unreachable!("grammar: {other:?} is not a Go token"),
+    };
+    Ok(Some(Token {
+        tok,
+        value: text.to_string(),
+        span,
+    }))
 }
 
-fn digits_end(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
+/// A raw string's value: `\'` is `'`, and in the community engine `\\` is
+/// `\`; every other backslash stays.
+fn raw_string_value(body: &str, rules: &GoRules) -> String {
+    let mut value = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            let rest = chars.as_str();
+            if rest.starts_with('\'') || (rules.community && rest.starts_with('\\')) {
+                value.push(chars.next().expect("checked"));
+                continue;
+            }
+        }
+        value.push(c);
     }
-    i
+    value
 }
 
 /// Go's `strconv.QuoteRuneToASCII`.
@@ -258,89 +281,4 @@ pub(crate) fn quote_go_rune(c: char) -> String {
         c if (c as u32) < 0x10000 => format!("'\\u{:04x}'", c as u32),
         c => format!("'\\U{:08x}'", c as u32),
     }
-}
-
-/// The text up to the closing `end`, a backslash escaping the next
-/// character; `None` when the text ends first.
-fn until(src: &str, from: usize, end: u8) -> Option<usize> {
-    let b = src.as_bytes();
-    let mut i = from;
-    while i < b.len() {
-        if b[i] == end {
-            return Some(i);
-        }
-        if b[i] == b'\\' && i + 1 < b.len() {
-            i += 1;
-        }
-        i += 1;
-    }
-    None
-}
-
-fn unclosed(src: &str, start: usize, delim: char) -> Error {
-    error(
-        &format!("no closing {delim} for the one here"),
-        format!("SyntaxError: Unclosed delimiter: {delim}"),
-        start,
-        src.len(),
-    )
-}
-
-fn json_literal(src: &str, start: usize) -> Result<Token, Error> {
-    let close = until(src, start + 1, b'`').ok_or_else(|| unclosed(src, start, '`'))?;
-    Ok(Token {
-        tok: Tok::JsonLiteral,
-        value: src[start + 1..close].replace("\\`", "`"),
-        span: Span::new(start, close + 1),
-    })
-}
-
-fn quoted_identifier(src: &str, start: usize) -> Result<Token, Error> {
-    let close = until(src, start + 1, b'"').ok_or_else(|| unclosed(src, start, '"'))?;
-    let text = &src[start..=close];
-    let value = super::json::parse_string(text).map_err(|go| {
-        Error::syntax(
-            format!("invalid quoted name {text}: {go}"),
-            Span::new(start, close + 1),
-        )
-        .with_js(go)
-    })?;
-    Ok(Token {
-        tok: Tok::QuotedIdentifier,
-        value,
-        span: Span::new(start, close + 1),
-    })
-}
-
-/// A raw string: `\'` is `'`, and in the community engine `\\` is `\`;
-/// every other backslash stays.
-fn raw_string(src: &str, start: usize, rules: &GoRules) -> Result<Token, Error> {
-    let b = src.as_bytes();
-    let mut value = String::new();
-    let mut i = start + 1;
-    let mut chunk = i;
-    loop {
-        if i >= b.len() {
-            return Err(unclosed(src, start, '\''));
-        }
-        match b[i] {
-            b'\'' => break,
-            b'\\'
-                if b.get(i + 1) == Some(&b'\'')
-                    || (rules.community && b.get(i + 1) == Some(&b'\\')) =>
-            {
-                value.push_str(&src[chunk..i]);
-                value.push(b[i + 1] as char);
-                i += 2;
-                chunk = i;
-            }
-            _ => i += 1,
-        }
-    }
-    value.push_str(&src[chunk..i]);
-    Ok(Token {
-        tok: Tok::StringLiteral,
-        value,
-        span: Span::new(start, i + 1),
-    })
 }
