@@ -355,16 +355,19 @@ mod equal_to_the_grammar {
     type Lexed =
         Result<Vec<(&'static str, String, usize, usize)>, (String, Option<String>, usize, usize)>;
 
-    fn old(src: &str, community: bool) -> Lexed {
-        let rules = if community {
+    fn rules(community: bool) -> &'static super::GoRules {
+        if community {
             Dialect::Grafana
         } else {
             Dialect::GrafanaLegacy
         }
         .rules()
         .go
-        .expect("go");
-        super::tokenize(src, rules)
+        .expect("go")
+    }
+
+    fn old(src: &str, community: bool) -> Lexed {
+        super::tokenize(src, rules(community))
             .map(|ts| {
                 ts.into_iter()
                     .map(|t| (t.tok.go_name(community), t.value, t.span.start, t.span.end))
@@ -374,21 +377,36 @@ mod equal_to_the_grammar {
     }
 
     fn new(src: &str, community: bool) -> Lexed {
-        let rules = if community {
-            Dialect::Grafana
-        } else {
-            Dialect::GrafanaLegacy
-        }
-        .rules()
-        .go
-        .expect("go");
-        crate::go::lex::tokenize(src, rules)
+        crate::go::lex::tokenize(src, rules(community))
             .map(|ts| {
                 ts.into_iter()
                     .map(|t| (t.tok.go_name(community), t.value, t.span.start, t.span.end))
                     .collect()
             })
             .map_err(|e| (e.message, e.js_message, e.span.start, e.span.end))
+    }
+
+    type Parsed = Result<String, (crate::ErrorKind, String, Option<String>, usize, usize)>;
+
+    fn parsed(r: Result<crate::Node, crate::Error>) -> Parsed {
+        r.map(|n| format!("{n:?}"))
+            .map_err(|e| (e.kind, e.message, e.js_message, e.span.start, e.span.end))
+    }
+
+    fn old_parse(src: &str, community: bool) -> Parsed {
+        let limits = crate::Limits::default();
+        parsed(limits.check_length(src).and_then(|()| {
+            let tokens = super::tokenize(src, rules(community))?;
+            crate::go::parse_old::parse(&tokens, rules(community), limits.max_depth)
+        }))
+    }
+
+    fn new_parse(src: &str, community: bool) -> Parsed {
+        parsed(crate::go::parse(
+            src,
+            rules(community),
+            &crate::Limits::default(),
+        ))
     }
 
     const PIECES: &[&str] = &[
@@ -536,7 +554,7 @@ mod equal_to_the_grammar {
     }
 
     #[test]
-    fn the_grammar_lexes_as_the_hand_written_lexer() {
+    fn the_grammar_and_parser_read_as_the_hand_written_lexer_and_parser() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         let mut texts = Vec::new();
         for _ in 0..200_000 {
@@ -557,14 +575,11 @@ mod equal_to_the_grammar {
             for community in [true, false] {
                 let (a, b) = (old(t, community), new(t, community));
                 assert_eq!(a, b, "{t:?} community={community}");
+                let (pa, pb) = (old_parse(t, community), new_parse(t, community));
+                assert_eq!(pa, pb, "{t:?} community={community}");
                 if a.is_ok() {
                     oks += 1;
-                    let d = if community {
-                        Dialect::Grafana
-                    } else {
-                        Dialect::GrafanaLegacy
-                    };
-                    if crate::Expression::compile(t, d).is_err() {
+                    if pa.is_err() {
                         parse_errs += 1;
                     }
                 } else {

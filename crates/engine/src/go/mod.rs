@@ -12,6 +12,8 @@ mod lex;
 #[cfg(test)]
 mod lex_old;
 mod parse;
+#[cfg(test)]
+mod parse_old;
 mod strings;
 mod value;
 

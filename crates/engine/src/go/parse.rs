@@ -1,11 +1,13 @@
-//! The Go engines' parser: a Pratt parser over the tokens of `lex.rs`, with
-//! the engines' binding powers (`|` and `=` 1, `||` 2, `&&` 3, comparators
+//! The Go engines' parser: a Pratt parser over the tokens the grammar reads
+//! (`grammar/go.pest`, via `lex.rs`), with the engines' binding powers (`|` and `=` 1, `||` 2, `&&` 3, comparators
 //! 5, `+ -` 6, `× ÷ / // %` 7, `[]` 9, `*` 20, `[?` 21, `.` 40, `!` 45,
 //! `{` 50, `[` 55, `(` 60). Its leniencies are the engines': commas between
 //! a call's arguments, a hash's pairs and `let` bindings may be missing, a
 //! call's arguments may end with a comma, `*` after an operand multiplies
 //! with binding power 20 (so `a[].b * 2` multiplies inside the projection),
-//! and numbers are tokens only in brackets.
+//! and numbers are tokens only in brackets. Which tokens exist is the
+//! grammar's decision (arithmetic, `$`, `=` only in the community engine);
+//! what else differs between the engines is a field of [`GoRules`].
 
 use std::sync::Arc;
 
@@ -62,15 +64,13 @@ fn boxed(n: Node) -> Box<Node> {
 
 impl<'t> Parser<'t> {
     fn bp(&self, tok: Tok) -> u8 {
-        let c = self.rules.community;
         match tok {
-            Tok::Assign if c => 1,
-            Tok::Pipe => 1,
+            Tok::Assign | Tok::Pipe => 1,
             Tok::Or => 2,
             Tok::And => 3,
             Tok::Eq | Tok::Lt | Tok::Lte | Tok::Gt | Tok::Gte | Tok::Ne => 5,
-            Tok::Minus | Tok::Plus if c => 6,
-            Tok::Div | Tok::Divide | Tok::Modulo | Tok::Multiply if c => 7,
+            Tok::Minus | Tok::Plus => 6,
+            Tok::Div | Tok::Divide | Tok::Modulo | Tok::Multiply => 7,
             Tok::Flatten => 9,
             Tok::Star => 20,
             Tok::Filter => 21,
@@ -154,7 +154,6 @@ impl<'t> Parser<'t> {
     }
 
     fn led(&mut self, t: &Token, left: Node) -> Result<Node, Error> {
-        let c = self.rules.community;
         match t.tok {
             Tok::Dot => {
                 if self.current() == Tok::Star {
@@ -195,15 +194,14 @@ impl<'t> Parser<'t> {
                 let rhs = self.projection_rhs(self.bp(Tok::Flatten))?;
                 Ok(projection(ProjectionKind::Flatten, left, rhs, t.span))
             }
+            Tok::Star if !self.rules.star_multiplies => Err(self.unexpected(t)),
             Tok::Plus
             | Tok::Minus
             | Tok::Star
             | Tok::Multiply
             | Tok::Divide
             | Tok::Modulo
-            | Tok::Div
-                if c =>
-            {
+            | Tok::Div => {
                 let rhs = self.expression(self.bp(t.tok))?;
                 let op = match t.tok {
                     Tok::Plus => ArithOp::Add,
@@ -224,7 +222,7 @@ impl<'t> Parser<'t> {
                     span,
                 ))
             }
-            Tok::Assign if c => {
+            Tok::Assign => {
                 let rhs = self.expression(0)?;
                 let span = left.span.to(rhs.span);
                 Ok(Node::new(
@@ -269,19 +267,23 @@ impl<'t> Parser<'t> {
                     t.span.to(close),
                 ))
             }
-            _ => Err(self.syntax(
-                format!("unexpected `{}` here", t.value),
-                format!("Unexpected token: {}", self.name(t.tok)),
-                t.span,
-            )),
+            _ => Err(self.unexpected(t)),
         }
     }
 
+    /// `Unexpected token: X`: a token that cannot follow an operand.
+    fn unexpected(&self, t: &Token) -> Error {
+        self.syntax(
+            format!("unexpected `{}` here", t.value),
+            format!("Unexpected token: {}", self.name(t.tok)),
+            t.span,
+        )
+    }
+
     fn nud(&mut self, t: &Token) -> Result<Node, Error> {
-        let c = self.rules.community;
         let identity = || Node::new(NodeKind::Identity, Span::at(t.span.start));
         Ok(match t.tok {
-            Tok::Varref if c => Node::new(NodeKind::Variable(Arc::from(&t.value[1..])), t.span),
+            Tok::Varref => Node::new(NodeKind::Variable(Arc::from(&t.value[1..])), t.span),
             Tok::JsonLiteral => {
                 let value = super::json::parse_value(&t.value).map_err(|go| {
                     Error::syntax(
@@ -307,7 +309,7 @@ impl<'t> Parser<'t> {
                 },
                 t.span,
             ),
-            Tok::UnquotedIdentifier if c && t.value == "let" && self.current() == Tok::Varref => {
+            Tok::UnquotedIdentifier if t.value == "let" && self.current() == Tok::Varref => {
                 self.let_expression(t.span)?
             }
             Tok::UnquotedIdentifier => field(t, false),
@@ -321,7 +323,7 @@ impl<'t> Parser<'t> {
                 }
                 field(t, true)
             }
-            Tok::Plus | Tok::Minus if c => {
+            Tok::Plus | Tok::Minus => {
                 let operand = self.expression(self.bp(t.tok))?;
                 let span = t.span.to(operand.span);
                 Node::new(
@@ -360,7 +362,7 @@ impl<'t> Parser<'t> {
                 }
             }
             Tok::Current => Node::new(NodeKind::Current, t.span),
-            Tok::Root if c => Node::new(NodeKind::Root, t.span),
+            Tok::Root => Node::new(NodeKind::Root, t.span),
             Tok::Expref => {
                 let e = self.expression(0)?;
                 let span = t.span.to(e.span);
@@ -439,7 +441,7 @@ impl<'t> Parser<'t> {
             match self.current() {
                 Tok::Colon => {
                     index += 1;
-                    if index == 3 && self.rules.community {
+                    if index == 3 && self.rules.third_slice_colon_is_error {
                         let t = self.token(0);
                         return Err(self.syntax(
                             "a slice has at most two `:`".into(),
@@ -638,33 +640,7 @@ impl<'t> Parser<'t> {
                 name,
                 quoted: false,
             } => Arc::clone(name),
-            // v0.4.0 calls whatever name the node holds: `f(a)(b)` is
-            // `f(b)`, `'g'(a)` calls `g`; a node with none fails when
-            // evaluated (see `NO_NAME`).
-            NodeKind::Field { name, .. } | NodeKind::Call { name, .. } if !self.rules.community => {
-                Arc::clone(name)
-            }
-            NodeKind::Literal {
-                value: Json::String(s),
-                ..
-            } if !self.rules.community => Arc::from(s.as_str()),
-            // The Go type of what the node holds instead of a name.
-            NodeKind::Compare { .. } if !self.rules.community => {
-                Arc::from(format!("{NO_NAME}jmespath.tokType"))
-            }
-            NodeKind::Index { .. } if !self.rules.community => Arc::from(format!("{NO_NAME}int")),
-            NodeKind::Literal { value, .. } if !self.rules.community => {
-                let ty = match value {
-                    Json::Null => "nil",
-                    Json::Bool(_) => "bool",
-                    Json::Number(_) => "float64",
-                    Json::String(_) => "string",
-                    Json::Array(_) => "[]interface {}",
-                    Json::Object(_) => "map[string]interface {}",
-                };
-                Arc::from(format!("{NO_NAME}{ty}"))
-            }
-            _ if !self.rules.community => Arc::from(format!("{NO_NAME}nil")),
+            _ if self.rules.call_on_any_node => held_name(&left.kind),
             _ => {
                 // The Go engines name the token two before the argument.
                 let at = self.index.saturating_sub(2);
@@ -690,6 +666,33 @@ impl<'t> Parser<'t> {
             },
             name_span.to(end),
         ))
+    }
+}
+
+/// The name v0.4.0 calls on `node`: whatever name the node holds (`f(a)(b)`
+/// is `f(b)`, `'g'(a)` calls `g`), or for a node that holds none [`NO_NAME`]
+/// and the Go type of what it holds instead (it fails when evaluated).
+fn held_name(node: &NodeKind) -> Arc<str> {
+    match node {
+        NodeKind::Field { name, .. } | NodeKind::Call { name, .. } => Arc::clone(name),
+        NodeKind::Literal {
+            value: Json::String(s),
+            ..
+        } => Arc::from(s.as_str()),
+        NodeKind::Compare { .. } => Arc::from(format!("{NO_NAME}jmespath.tokType")),
+        NodeKind::Index { .. } => Arc::from(format!("{NO_NAME}int")),
+        NodeKind::Literal { value, .. } => {
+            let ty = match value {
+                Json::Null => "nil",
+                Json::Bool(_) => "bool",
+                Json::Number(_) => "float64",
+                Json::String(_) => "string",
+                Json::Array(_) => "[]interface {}",
+                Json::Object(_) => "map[string]interface {}",
+            };
+            Arc::from(format!("{NO_NAME}{ty}"))
+        }
+        _ => Arc::from(format!("{NO_NAME}nil")),
     }
 }
 
