@@ -1,19 +1,16 @@
 //! The Go engines Grafana runs: `github.com/jmespath-community/go-jmespath`
 //! v1.1.1 (Grafana 11.3 and later) and `github.com/jmespath/go-jmespath`
 //! v0.4.0 (Grafana 11.2 and earlier), reproduced from what they do: they
-//! lex first (the grammar's `go.pest`, read in `lex.rs`), parse tokens by binding powers (`parse.rs`) and
+//! lex first (the grammar says which tokens each reads: `grammar/go.pest`,
+//! read in `lex.rs`), parse the tokens by binding powers (`parse.rs`) and
 //! walk the tree on Go values (`eval.rs`, `functions.rs`, `strings.rs`).
-//! What differs between the two is [`GoRules`].
+//! What differs between the two is the grammar's entry rule and [`GoRules`].
 
 mod eval;
 mod functions;
 mod json;
 mod lex;
-#[cfg(test)]
-mod lex_old;
 mod parse;
-#[cfg(test)]
-mod parse_old;
 mod strings;
 mod value;
 
