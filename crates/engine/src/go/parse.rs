@@ -496,11 +496,8 @@ impl<'t> Parser<'t> {
             if !matches!(key.tok, Tok::UnquotedIdentifier | Tok::QuotedIdentifier) {
                 return Err(self.syntax(
                     "expected a key (a name or a \"quoted name\")".into(),
-                    format!(
-                        "Expected {} or {}",
-                        self.name(Tok::QuotedIdentifier),
-                        self.name(Tok::UnquotedIdentifier)
-                    ),
+                    // Both engines write v0.4.0's token names here.
+                    "Expected tQuotedIdentifier or tUnquotedIdentifier".into(),
                     key.span,
                 ));
             }
