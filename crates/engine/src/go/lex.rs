@@ -134,8 +134,15 @@ pub(crate) fn tokenize(src: &str, rules: &GoRules) -> Result<Vec<Token>, Error> 
     } else {
         Rule::go_legacy
     };
-    let pairs = Grammar::parse(entry, src)
-        .unwrap_or_else(|e| unreachable!("grammar: the Go entry rules read any text: {e}"));
+    // The entry rules read any text; pest stops only at its call limit
+    // (set for the other dialects' grammar, which backtracks).
+    let pairs = Grammar::parse(entry, src).map_err(|_| {
+        Error::new(
+            crate::error::ErrorKind::BudgetExceeded,
+            "the parser gave up on this expression: it is too long to read; shorten it",
+            Span::new(0, src.len()),
+        )
+    })?;
     let mut out = Vec::new();
     for pair in pairs.flatten() {
         if let Some(token) = token(pair, rules)? {
@@ -280,5 +287,31 @@ pub(crate) fn quote_go_rune(c: char) -> String {
         ' '..='~' => format!("'{c}'"),
         c if (c as u32) < 0x10000 => format!("'\\u{:04x}'", c as u32),
         c => format!("'\\U{:08x}'", c as u32),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Dialect, Expression, Limits};
+
+    /// The longest text of the costliest tokens (each tried against every
+    /// rule) is read within pest's call limit, so its error is the engine's
+    /// syntax error; past the limit it would be a budget error, not a panic.
+    #[test]
+    fn the_longest_text_of_unknown_characters_is_a_syntax_error() {
+        let max = Limits::default().max_expression_len;
+        for text in ["#".repeat(max), "=".repeat(max), ": ".repeat(max / 2)] {
+            // A syntax error of the other dialects sets pest's process-wide call limit.
+            let _ = Expression::compile("a ||", Dialect::Pangolin);
+            for dialect in [Dialect::Grafana, Dialect::GrafanaLegacy] {
+                let e = Expression::compile(&text, dialect).err();
+                assert_eq!(
+                    e.as_ref().map(|e| e.kind),
+                    Some(crate::ErrorKind::Syntax),
+                    "{dialect}: {}: {e:?}",
+                    &text[..4]
+                );
+            }
+        }
     }
 }
