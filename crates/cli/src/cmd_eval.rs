@@ -185,7 +185,7 @@ impl Eval<'_> {
                     .ok()
                     .and_then(|v| v.as_str())
                     .unwrap_or_default();
-                Shown::json(&format!("{{\"result\":{}}}\n", Json::from(s)))
+                string_line("{\"result\":", s, "}\n")
             }
             OutputFormat::Json => {
                 let v = match &result {
@@ -201,7 +201,7 @@ impl Eval<'_> {
             }
             OutputFormat::Text => match &result {
                 Ok(v) if v.as_str().is_some() => {
-                    Shown::json(&format!("{}\n", Json::from(v.as_str().unwrap_or_default())))
+                    string_line("", v.as_str().unwrap_or_default(), "\n")
                 }
                 Ok(v) => {
                     if let Some(note) = undefined_note(v) {
@@ -241,6 +241,18 @@ impl Eval<'_> {
     }
 }
 
+/// `before`, the JSON string of `s`, then `after`, built in one buffer
+/// (the answer of most documents: a role name, an e-mail address).
+fn string_line(before: &str, s: &str, after: &str) -> Shown {
+    // Writing a string as JSON cannot fail.
+    let quoted = serde_json::to_string(s).unwrap_or_default();
+    Shown::json_owned(if before.is_empty() {
+        quoted + after
+    } else {
+        [before, &quoted, after].concat()
+    })
+}
+
 /// The document of one line of JSON Lines: JSON (built only as far as the
 /// expression reads it), or a JWT.
 fn line_document(name: &str, line: &Line, fields: Option<&[String]>) -> input::Document {
@@ -250,7 +262,8 @@ fn line_document(name: &str, line: &Line, fields: Option<&[String]>) -> input::D
             line.number
         ))
     })?;
-    if input::looks_like_jwt(text) {
+    // A JWT never starts with `{` (nor does a line of whitespace and one).
+    if !text.starts_with('{') && input::looks_like_jwt(text) {
         input::parse_document(text, &format!("{name}:{}", line.number), 0)
     } else if let Some(fields) = fields {
         lazy::parse_object(text, fields).map_err(|e| input::json_failure(&e, name, line.number - 1))

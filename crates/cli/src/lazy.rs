@@ -81,7 +81,7 @@ impl<'de> Visitor<'de> for Members<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(self.fields.len());
         while let Some(key) = map.next_key_seed(Key {
             fields: self.fields,
         })? {

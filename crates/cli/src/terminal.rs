@@ -46,6 +46,15 @@ impl Shown {
         Shown(controls::escape_json(text).into_owned())
     }
 
+    /// [`Shown::json`] of text already owned: kept as it is when it holds
+    /// no control character to escape.
+    pub fn json_owned(text: String) -> Shown {
+        match controls::escape_json(&text) {
+            std::borrow::Cow::Borrowed(_) => Shown(text),
+            std::borrow::Cow::Owned(escaped) => Shown(escaped),
+        }
+    }
+
     /// Text whose every piece was escaped or is this tool's own colour code
     /// (the colouring in [`crate::style`], miette drawing escaped diagnostics).
     pub(crate) fn already_escaped(text: String) -> Shown {

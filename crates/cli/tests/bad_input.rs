@@ -59,6 +59,12 @@ fn cases() -> Vec<Case> {
             expect: &["{}:2:", "invalid JSON"],
         },
         Case {
+            name: "eval --jsonl: an object line that is not UTF-8",
+            file: Some(("latin1.jsonl", b"{\"a\": 1}\n{\"b\": \"\xe9\", \"a\": 2}\n".to_vec())),
+            args: &["eval", "--jsonl", "a", "{}"],
+            expect: &["{}:2:8", "not UTF-8"],
+        },
+        Case {
             name: "eval: malformed JWT (bad base64 in the payload)",
             file: Some(("token.jwt", bad_jwt_payload())),
             args: &["eval", "sub", "{}"],
