@@ -86,7 +86,10 @@ fn root_certs(ca_cert: Option<&PathBuf>) -> Result<RootCerts, ApiError> {
     if let Some(path) = ca_cert {
         let name = path.display();
         let pem = std::fs::read(path).map_err(|e| ApiError::Url {
-            message: format!("--ca-cert {name}: cannot read the file: {e}"),
+            message: format!(
+                "--ca-cert {name}: cannot read the file: {}",
+                rolemap_simulate::read_reason(&e)
+            ),
         })?;
         let before = certs.len();
         for item in ureq::tls::parse_pem(&pem) {

@@ -143,7 +143,12 @@ impl Settings {
             message,
         };
         let text =
-            std::fs::read_to_string(path).map_err(|e| err(format!("cannot read the file: {e}")))?;
+            std::fs::read_to_string(path).map_err(|e| {
+                err(format!(
+                    "cannot read the file: {}",
+                    crate::read_reason(&e)
+                ))
+            })?;
         Settings::parse(path, &text).map_err(err)
     }
 
