@@ -1,6 +1,6 @@
-//! The sample users of `simulate`, streamed in bounded batches: JSON Lines
-//! files (`.jsonl`, `.ndjson`) and stdin are read a line at a time; other
-//! files and folders (one document a file) are loaded whole.
+//! The sample users of `simulate` and `lint --claims`, streamed in bounded
+//! batches: JSON Lines files (`.jsonl`, `.ndjson`) and stdin are read a
+//! line at a time, a folder a file at a time; other files are loaded whole.
 //!
 //! Stdin is told apart by its first non-blank line, so that the first
 //! login is answered before the second line arrives: a whole JSON object
@@ -9,6 +9,7 @@
 //! several lines) is one document (`<stdin>`).
 
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -160,6 +161,11 @@ fn line_sample(line: Line, origin: &Origin) -> Result<Sample, Failure> {
 /// What is being read now.
 enum Current {
     Loaded(std::vec::IntoIter<Sample>),
+    /// A folder: its files still to read, and the samples of the last read.
+    Folder {
+        files: VecDeque<PathBuf>,
+        loaded: std::vec::IntoIter<Sample>,
+    },
     Streamed {
         lines: Lines,
         origin: Arc<Origin>,
@@ -203,6 +209,22 @@ impl Samples {
             };
             let batch: Vec<Item> = match current {
                 Current::Loaded(samples) => samples.by_ref().take(BATCH).map(Item::Ready).collect(),
+                Current::Folder { files, loaded } => {
+                    let mut batch = Vec::new();
+                    while batch.len() < BATCH {
+                        if let Some(s) = loaded.next() {
+                            batch.push(Item::Ready(s));
+                            continue;
+                        }
+                        let Some(file) = files.pop_front() else {
+                            break;
+                        };
+                        *loaded = rolemap_simulate::samples::load_file(&file)
+                            .map_err(|e| Failure::input(e.to_string()))?
+                            .into_iter();
+                    }
+                    batch
+                }
                 Current::Streamed {
                     lines,
                     origin,
@@ -243,7 +265,14 @@ fn open(path: &Path) -> Result<Current, Failure> {
     if path.as_os_str() == "-" {
         return open_stdin();
     }
-    if !is_jsonl(path) || path.is_dir() {
+    if path.is_dir() {
+        let files = rolemap_simulate::samples::sample_files(path).map_err(fail)?;
+        return Ok(Current::Folder {
+            files: files.into(),
+            loaded: Vec::new().into_iter(),
+        });
+    }
+    if !is_jsonl(path) {
         let samples = rolemap_simulate::load_samples(path).map_err(fail)?;
         return Ok(Current::Loaded(samples.into_iter()));
     }
@@ -327,4 +356,86 @@ fn open_stdin() -> Result<Current, Failure> {
         }),
         pending,
     })
+}
+
+/// The samples of `lint --claims`, for the rules to visit as many times
+/// as they need: files are read again for each visit, a batch at a time
+/// (memory does not grow with their number); stdin, which cannot be read
+/// twice, is read once and held.
+pub struct ClaimFiles {
+    paths: Vec<PathBuf>,
+    stdin: Vec<serde_json::Value>,
+    empty: bool,
+}
+
+impl ClaimFiles {
+    /// Reads every sample of `paths` once: the first that cannot be read
+    /// fails here, so that the visits of the rules meet none.
+    pub fn open(paths: &[PathBuf]) -> Result<ClaimFiles, Failure> {
+        let mut stdin = Vec::new();
+        if paths.iter().any(|p| p.as_os_str() == "-") {
+            stdin = crate::input::load_claims(Path::new("-"))?
+                .into_iter()
+                .map(|s| s.claims.as_json().clone())
+                .collect();
+        }
+        let mut files = ClaimFiles {
+            paths: paths.to_vec(),
+            stdin,
+            empty: true,
+        };
+        let mut count = 0usize;
+        files.each(&mut |_, _| {
+            count += 1;
+            ControlFlow::Continue(())
+        })?;
+        files.empty = count == 0;
+        Ok(files)
+    }
+
+    /// Calls `f` with each sample in order until it breaks.
+    fn each(
+        &self,
+        f: &mut dyn FnMut(usize, &serde_json::Value) -> ControlFlow<()>,
+    ) -> Result<(), Failure> {
+        let mut i = 0;
+        for path in &self.paths {
+            if path.as_os_str() == "-" {
+                for c in &self.stdin {
+                    if f(i, c).is_break() {
+                        return Ok(());
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            let mut samples = Samples::from_paths(std::slice::from_ref(path));
+            loop {
+                let batch = samples.next_batch()?;
+                if batch.is_empty() {
+                    break;
+                }
+                for item in batch {
+                    let sample = item.sample().1?;
+                    if f(i, sample.claims.as_json()).is_break() {
+                        return Ok(());
+                    }
+                    i += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl rolemap_lint::ClaimSource for ClaimFiles {
+    fn is_empty(&self) -> bool {
+        self.empty
+    }
+
+    fn visit(&self, f: &mut dyn FnMut(usize, &serde_json::Value) -> ControlFlow<()>) {
+        // Every sample was read once by `open`: a visit meets no error
+        // unless a file changes meanwhile, and then stops there.
+        let _ = self.each(f);
+    }
 }

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use rolemap_lint::{lint, Abs, Edition, ExprRole, LintOptions, LintReport, Severity};
-use serde_json::{json, Value as Json};
+use rolemap_lint::{lint_with_claims, Abs, Edition, ExprRole, LintOptions, LintReport, Severity};
+use serde_json::json;
 
 use crate::args::{DenyLevel, DialectArg, EditionArg, LintArgs, LintAs, OutputFormat};
 use crate::cmd_eval::pretty;
@@ -97,21 +97,16 @@ fn can_give(a: &LintArgs, report: &LintReport) -> Option<String> {
 
 /// Runs `rolemap lint`.
 pub fn run(a: &LintArgs, style: Style) -> CmdResult {
-    let mut claims: Vec<Json> = Vec::new();
-    for path in &a.claims {
-        let samples = crate::input::load_claims(path)?;
-        claims.extend(samples.into_iter().map(|s| s.claims.as_json().clone()));
-    }
+    let claims = crate::claims::ClaimFiles::open(&a.claims)?;
     let opts = LintOptions {
         role: role(a.as_),
-        claims,
         roles: (!a.roles.is_empty()).then(|| a.roles.clone()),
         edition: edition(a.edition),
         org_id: a.org_id.clone(),
         compare_with: a.compare_with.map(DialectArg::dialect),
         ..LintOptions::default()
     };
-    let report = lint(&a.expr, &opts);
+    let report = lint_with_claims(&a.expr, &opts, &claims);
     let deny_warnings = a.deny == Some(DenyLevel::Warnings);
     let failing = report.diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)

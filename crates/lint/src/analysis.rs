@@ -16,6 +16,7 @@
 //! 4 KB to the WebAssembly playground.
 
 use std::fmt;
+use std::ops::ControlFlow;
 
 use indexmap::IndexMap;
 use rolemap_engine::ast::{Comparator, LiteralForm, ProjectionKind};
@@ -23,6 +24,8 @@ use rolemap_engine::sorted::{SortedMap, SortedSet};
 use rolemap_engine::{signature, Dialect, Error, Expression, Node, NodeKind, ParamType};
 use serde::Serialize;
 use serde_json::Value as Json;
+
+use crate::claims::ClaimSource;
 
 /// More known strings than this and a set becomes "any string".
 const MAX_STRINGS: usize = 64;
@@ -690,14 +693,18 @@ pub struct AnalysisOptions<'a> {
 /// Analyses the tree `ast` in `dialect` against the sample claims (none:
 /// the claims are an object with unknown content).
 pub fn analyse(ast: &Node, dialect: Dialect, claims: &[Json], opts: &AnalysisOptions) -> Analysis {
-    let root = root_abs(claims);
+    analyse_from(ast, dialect, &root_abs(claims), opts)
+}
+
+/// [`analyse`] with the claims object as `root` (see [`root_abs`]).
+pub fn analyse_from(ast: &Node, dialect: Dialect, root: &Abs, opts: &AnalysisOptions) -> Analysis {
     let mut it = Interp {
         dialect,
         facts: IndexMap::new(),
         org_id: opts.org_id,
         missing: SortedSet::new(),
     };
-    let value = it.eval(ast, &root, true);
+    let value = it.eval(ast, root, true);
     Analysis {
         facts: it.facts,
         value,
@@ -707,13 +714,19 @@ pub fn analyse(ast: &Node, dialect: Dialect, claims: &[Json], opts: &AnalysisOpt
 
 /// What the claims object can be.
 pub fn root_abs(claims: &[Json]) -> Abs {
+    root_abs_of(&claims)
+}
+
+/// What the claims object can be, over the samples of `claims` (read once).
+pub fn root_abs_of(claims: &dyn ClaimSource) -> Abs {
     if claims.is_empty() {
         return Abs::any_object();
     }
     let mut root = Abs::nothing();
-    for c in claims {
+    claims.visit(&mut |_, c| {
         root.union(&Abs::from_json(c));
-    }
+        ControlFlow::Continue(())
+    });
     root
 }
 

@@ -20,6 +20,7 @@
 
 pub mod analysis;
 mod checks;
+mod claims;
 mod options;
 pub mod registry;
 #[cfg(feature = "miette")]
@@ -31,6 +32,7 @@ use std::fmt;
 use serde::Serialize;
 
 pub use analysis::{possible_values, Abs, Outcome};
+pub use claims::ClaimSource;
 pub use options::{Edition, ExprRole, GrafanaOptions, LintOptions, Target};
 pub use registry::{rule, Rule, RULES};
 #[cfg(feature = "miette")]
@@ -147,7 +149,14 @@ impl LintReport {
 ///
 /// Never panics; a source that does not parse gives a syntax diagnostic.
 pub fn lint(src: &str, opts: &LintOptions) -> LintReport {
-    let mut report = checks::run(src, opts);
+    lint_with_claims(src, opts, &opts.claims.as_slice())
+}
+
+/// [`lint`] over the samples of `claims` instead of `opts.claims` (which
+/// is not read): samples read one at a time from where they are, as many
+/// times as the rules need, so that memory does not grow with their number.
+pub fn lint_with_claims(src: &str, opts: &LintOptions, claims: &dyn ClaimSource) -> LintReport {
+    let mut report = checks::run(src, opts, claims);
     // Every span lies within the source, on character boundaries.
     for d in &mut report.diagnostics {
         let clamp = |mut at: usize| {

@@ -85,46 +85,53 @@ pub fn load_samples(path: &Path) -> Result<Vec<Sample>, SampleError> {
         source,
     })?;
     if meta.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|source| SampleError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let mut files: Vec<PathBuf> = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|source| SampleError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let p = entry.path();
-            let ext = p
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(|e| e.to_ascii_lowercase());
-            let hidden = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'));
-            if !hidden
-                && p.is_file()
-                && ext.is_some_and(|e| SAMPLE_EXTENSIONS.contains(&e.as_str()))
-            {
-                files.push(p);
-            }
-        }
-        if files.is_empty() {
-            return Err(SampleError::EmptyFolder {
-                path: path.to_path_buf(),
-            });
-        }
-        files.sort();
         let mut out = Vec::new();
-        for f in files {
+        for f in sample_files(path)? {
             out.extend(load_file(&f)?);
         }
         Ok(out)
     } else {
         load_file(path)
     }
+}
+
+/// The sample files of a folder, in the order [`load_samples`] reads them
+/// (each read by [`load_file`]): not hidden, with one of
+/// [`SAMPLE_EXTENSIONS`], sorted; none is an error.
+pub fn sample_files(path: &Path) -> Result<Vec<PathBuf>, SampleError> {
+    let entries = std::fs::read_dir(path).map_err(|source| SampleError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| SampleError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let p = entry.path();
+        let ext = p
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if !hidden
+            && p.is_file()
+            && ext.is_some_and(|e| SAMPLE_EXTENSIONS.contains(&e.as_str()))
+        {
+            files.push(p);
+        }
+    }
+    if files.is_empty() {
+        return Err(SampleError::EmptyFolder {
+            path: path.to_path_buf(),
+        });
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// The label of a file: its name.

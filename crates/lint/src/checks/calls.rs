@@ -5,7 +5,7 @@ use rolemap_engine::ast::LiteralForm;
 use rolemap_engine::{signature, Node, NodeKind, ParamType, SIGNATURES};
 use serde_json::Value as Json;
 
-use super::{diag, has_field, key, per_sample, samples_list, Ctx};
+use super::{diag, has_field, key, samples_where, Ctx};
 use crate::analysis::{Abs, Analysis, PROTOTYPE_NAMES};
 use crate::options::ExprRole;
 use crate::text::{did_you_mean, quoted_name, raw_string};
@@ -242,18 +242,13 @@ fn type_issues(cx: &mut Ctx<'_>, ast: &Node, n: &Node, name: &str, args: &[Node]
         let arg_text = cx.text(arg.span).to_string();
         let value = a.facts(arg).map(|f| f.value.clone()).unwrap_or_default();
         if issue.null && has_field(arg) {
-            let samples: Vec<usize> = per_sample(cx, ast)
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| {
-                    s.facts(n)
-                        .is_some_and(|f| f.type_issues.iter().any(|t| t.arg == issue.arg && t.null))
-                })
-                .map(|(i, _)| i)
-                .collect();
+            let samples = samples_where(cx, ast, |s| {
+                s.facts(n)
+                    .is_some_and(|f| f.type_issues.iter().any(|t| t.arg == issue.arg && t.null))
+            });
             let (why, sev) = if cx.has_claims() {
                 (
-                    format!("it is missing (null) in {}", samples_list(&samples)),
+                    format!("it is missing (null) in {}", samples.text()),
                     Severity::Error,
                 )
             } else {

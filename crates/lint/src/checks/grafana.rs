@@ -4,11 +4,14 @@
 //! turn and retries a role search that errs or gives no string on
 //! `{"groups": []}`; these rules follow from that.
 
+use std::ops::ControlFlow;
+
 use rolemap_engine::{Dialect, Expression, Node, NodeKind};
 use serde_json::{json, Value as Json};
 
 use super::{diag, visit};
 use crate::analysis::{self, AnalysisOptions};
+use crate::claims::ClaimSource;
 use crate::options::{ExprRole, LintOptions};
 use crate::{Diagnostic, LintReport, Outcome, Span};
 
@@ -106,7 +109,7 @@ fn unquoted_colon_name(src: &str) -> Option<(usize, usize)> {
 }
 
 /// Lints `src` as a Grafana setting.
-pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
+pub(crate) fn run(src: &str, opts: &LintOptions, claims: &dyn ClaimSource) -> LintReport {
     let mut diags: Vec<Diagnostic> = Vec::new();
     if src.trim().is_empty() {
         // An empty setting is no setting.
@@ -130,11 +133,11 @@ pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
             None
         }
         Ok(expr) => {
-            tree_rules(src, &expr, opts, &mut diags);
-            let a = analysis::analyse(
+            tree_rules(src, &expr, opts, claims, &mut diags);
+            let a = analysis::analyse_from(
                 expr.ast(),
                 Dialect::Grafana,
-                &opts.claims,
+                &analysis::root_abs_of(claims),
                 &AnalysisOptions { org_id: None },
             );
             Some(Outcome {
@@ -215,7 +218,13 @@ fn syntax_rules(src: &str, message: &str, span: Span, diags: &mut Vec<Diagnostic
 }
 
 /// Rules on the parsed expression.
-fn tree_rules(src: &str, expr: &Expression, opts: &LintOptions, diags: &mut Vec<Diagnostic>) {
+fn tree_rules(
+    src: &str,
+    expr: &Expression,
+    opts: &LintOptions,
+    claims: &dyn ClaimSource,
+    diags: &mut Vec<Diagnostic>,
+) {
     let g = &opts.grafana;
     // `my-client`: a subtraction of two fields, written without spaces.
     visit(expr.ast(), &mut |n| {
@@ -248,7 +257,7 @@ fn tree_rules(src: &str, expr: &Expression, opts: &LintOptions, diags: &mut Vec<
         }
     });
     if g.list {
-        list_rules(expr, opts, diags);
+        list_rules(expr, claims, diags);
         return;
     }
     if opts.role != ExprRole::RoleMapping {
@@ -311,9 +320,9 @@ fn role_rules(expr: &Expression, opts: &LintOptions, diags: &mut Vec<Diagnostic>
 }
 
 /// A groups or orgs path on the samples: an array of strings, or not.
-fn list_rules(expr: &Expression, opts: &LintOptions, diags: &mut Vec<Diagnostic>) {
+fn list_rules(expr: &Expression, samples: &dyn ClaimSource, diags: &mut Vec<Diagnostic>) {
     let whole: Span = expr.ast().span.into();
-    for (i, claims) in opts.claims.iter().enumerate() {
+    samples.visit(&mut |i, claims| {
         let problem = match expr.search_json(claims) {
             Ok(Json::Array(items)) if items.iter().any(|v| !v.is_string()) => {
                 Some("items that are not strings (objects?), which Grafana drops")
@@ -333,7 +342,8 @@ fn list_rules(expr: &Expression, opts: &LintOptions, diags: &mut Vec<Diagnostic>
                     "select the names, e.g. `groups[*].name`, or wrap a single value: `[group]`",
                 ),
             );
-            return;
+            return ControlFlow::Break(());
         }
-    }
+        ControlFlow::Continue(())
+    });
 }

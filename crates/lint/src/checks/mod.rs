@@ -12,7 +12,10 @@ use rolemap_engine::sorted::SortedSet;
 use rolemap_engine::{Dialect, Expression, Node, NodeKind};
 use serde_json::Value as Json;
 
+use std::ops::ControlFlow;
+
 use crate::analysis::{self, Analysis, AnalysisOptions};
+use crate::claims::{ClaimSource, SampleList};
 use crate::options::{ExprRole, LintOptions};
 use crate::registry::name_and_severity;
 use crate::text::{sort_by_key, Patched};
@@ -50,6 +53,8 @@ impl Diagnostic {
 /// The state of one lint run.
 pub(crate) struct Ctx<'a> {
     opts: &'a LintOptions,
+    /// The sample claims (`opts.claims` is not read).
+    claims: &'a dyn ClaimSource,
     /// Offset of the expression in the linted text (after a builder header).
     base: usize,
     /// The expression after repairs (quoting, `{{orgId}}`, `\r`).
@@ -134,7 +139,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn has_claims(&self) -> bool {
-        !self.opts.claims.is_empty()
+        !self.claims.is_empty()
     }
 
     /// Whether the value of `n` is known: from the samples, or from literals only.
@@ -176,10 +181,10 @@ fn unwrap_builder(src: &str) -> usize {
     0
 }
 
-pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
+pub(crate) fn run(src: &str, opts: &LintOptions, claims: &dyn ClaimSource) -> LintReport {
     if opts.target == crate::options::Target::Grafana {
         #[cfg(feature = "grafana")]
-        return grafana::run(src, opts);
+        return grafana::run(src, opts, claims);
         // Without the Grafana rules, nothing to report on Grafana's settings.
         #[cfg(not(feature = "grafana"))]
         return LintReport {
@@ -195,6 +200,7 @@ pub(crate) fn run(src: &str, opts: &LintOptions) -> LintReport {
     let expr_text = src.get(base..).unwrap_or("");
     let mut cx = Ctx {
         opts,
+        claims,
         base,
         patched: Patched::new(expr_text),
         diags: Vec::new(),
@@ -222,7 +228,8 @@ fn check_tree(cx: &mut Ctx<'_>, expr: &Expression) -> Outcome {
         _ => None,
     };
     let aopts = AnalysisOptions { org_id };
-    let a = analysis::analyse(expr.ast(), Dialect::Pangolin, &cx.opts.claims, &aopts);
+    let root = analysis::root_abs_of(cx.claims);
+    let a = analysis::analyse_from(expr.ast(), Dialect::Pangolin, &root, &aopts);
     calls::check(cx, expr.ast(), &a);
     mapping::check(cx, expr.ast(), &a);
     syntax::dialects(cx, expr);
@@ -237,32 +244,25 @@ fn check_tree(cx: &mut Ctx<'_>, expr: &Expression) -> Outcome {
     }
 }
 
-/// Per-sample analyses (for "absent from sample #2" messages).
-fn per_sample(cx: &Ctx<'_>, ast: &Node) -> Vec<Analysis> {
+/// The samples whose own analysis (of `ast` on that sample alone) meets
+/// `test` (for "absent from sample #2" messages), one sample at a time.
+fn samples_where(cx: &Ctx<'_>, ast: &Node, test: impl Fn(&Analysis) -> bool) -> SampleList {
     let org_id = match cx.opts.role {
         ExprRole::OrgMapping => cx.opts.org_id.as_deref(),
         _ => None,
     };
-    cx.opts
-        .claims
-        .iter()
-        .map(|c| {
-            analysis::analyse(
-                ast,
-                Dialect::Pangolin,
-                std::slice::from_ref::<Json>(c),
-                &AnalysisOptions { org_id },
-            )
-        })
-        .collect()
-}
-
-/// "sample #1, #3" for a list of 0-based indexes.
-fn samples_list(idx: &[usize]) -> String {
-    let parts: Vec<String> = idx.iter().map(|i| format!("#{}", i + 1)).collect();
-    format!(
-        "sample{} {}",
-        if idx.len() == 1 { "" } else { "s" },
-        parts.join(", ")
-    )
+    let mut list = SampleList::default();
+    cx.claims.visit(&mut |i, c| {
+        let a = analysis::analyse(
+            ast,
+            Dialect::Pangolin,
+            std::slice::from_ref::<Json>(c),
+            &AnalysisOptions { org_id },
+        );
+        if test(&a) {
+            list.push(i);
+        }
+        ControlFlow::Continue(())
+    });
+    list
 }

@@ -3,9 +3,12 @@
 //! miss a failure (a value that grows past the limits, a combination of
 //! claims); running the samples cannot.
 
+use std::ops::ControlFlow;
+
 use rolemap_engine::{ErrorKind, Expression};
 
-use super::{diag, samples_list, Ctx};
+use super::{diag, Ctx};
+use crate::claims::SampleList;
 use crate::Severity;
 
 pub(super) fn check(cx: &mut Ctx<'_>, expr: &Expression) {
@@ -13,18 +16,19 @@ pub(super) fn check(cx: &mut Ctx<'_>, expr: &Expression) {
     if cx.diags.iter().any(|d| d.severity == Severity::Error) {
         return;
     }
-    let mut failing = Vec::new();
+    let mut failing = SampleList::default();
     let mut first = None;
-    for (i, claims) in cx.opts.claims.iter().enumerate() {
+    cx.claims.visit(&mut |i, claims| {
         if let Err(e) = expr.search(claims) {
             failing.push(i);
             first.get_or_insert(e);
         }
-    }
+        ControlFlow::Continue(())
+    });
     let Some(e) = first else {
         return;
     };
-    let who = samples_list(&failing);
+    let who = failing.text();
     let span = cx.span(e.span);
     let d = if e.kind == ErrorKind::BudgetExceeded {
         diag(

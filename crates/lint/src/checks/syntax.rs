@@ -1,6 +1,8 @@
 //! Text-level rules and parsing: carriage returns, `{{orgId}}`, unquoted
 //! special keys, syntax errors, and where jmespath.js and the spec part ways.
 
+use std::ops::ControlFlow;
+
 use rolemap_engine::ast::LiteralForm;
 use rolemap_engine::{print, Dialect, Expression, NodeKind};
 use serde_json::Value as Json;
@@ -239,11 +241,15 @@ fn quote_special_key(cx: &mut Ctx<'_>, pos: usize) -> Option<crate::Diagnostic> 
     if !run.split('.').any(bad_segment) {
         return None;
     }
-    let whole_is_key = cx
-        .opts
-        .claims
-        .iter()
-        .any(|c| c.as_object().is_some_and(|o| o.contains_key(run)));
+    let mut whole_is_key = false;
+    cx.claims.visit(&mut |_, c| {
+        whole_is_key = c.as_object().is_some_and(|o| o.contains_key(run));
+        if whole_is_key {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
     let replacement = if whole_is_key || run.contains("://") || run.starts_with("urn:") {
         quoted_name(run)
     } else {
@@ -386,11 +392,11 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
             );
         }
     }
-    let diffs = sample_differences(cx);
+    let first_difference = first_difference(cx);
     let divergence = [
         "RM050", "RM051", "RM052", "RM053", "RM054", "RM055", "RM056",
     ];
-    let Some((i, js, sp)) = diffs.first().cloned() else {
+    let Some((i, js, sp)) = first_difference else {
         return;
     };
     let note = format!(
@@ -473,7 +479,9 @@ pub(super) fn grafana(cx: &mut Ctx<'_>) {
         Ok(v) => format!("`{v}`"),
         Err(e) => format!("an error ({})", e.js_message.unwrap_or(e.message)),
     };
-    for (i, c) in cx.opts.claims.iter().enumerate() {
+    // The first sample they answer differently.
+    let mut differ = None;
+    cx.claims.visit(&mut |i, c| {
         let a = js.search(c).map(|v| v.to_json_with(true));
         let b = grafana.search_json(c);
         let same = match (&a, &b) {
@@ -481,29 +489,32 @@ pub(super) fn grafana(cx: &mut Ctx<'_>) {
             (Err(_), Err(_)) => true,
             _ => false,
         };
-        if !same {
-            cx.push(
-                diag(
-                    "RM060",
-                    Span::new(whole.start, whole.end),
-                    format!(
-                        "Pangolin and {} answer differently on sample #{}: Pangolin gives {}, {target} gives {}",
-                        target.engine(),
-                        i + 1,
-                        show(a),
-                        show(b)
-                    ),
-                    "Grafana answers otherwise",
-                )
-                .with_help(help.clone()),
-            );
-            return;
+        if same {
+            return ControlFlow::Continue(());
         }
+        differ = Some((i, show(a), show(b)));
+        ControlFlow::Break(())
+    });
+    if let Some((i, a, b)) = differ {
+        cx.push(
+            diag(
+                "RM060",
+                Span::new(whole.start, whole.end),
+                format!(
+                    "Pangolin and {} answer differently on sample #{}: Pangolin gives {a}, {target} gives {b}",
+                    target.engine(),
+                    i + 1,
+                ),
+                "Grafana answers otherwise",
+            )
+            .with_help(help),
+        );
     }
 }
 
-/// (sample index, jmespath.js answer, spec answer) where they differ.
-fn sample_differences(cx: &Ctx<'_>) -> Vec<(usize, String, String)> {
+/// (sample index, jmespath.js answer, spec answer) of the first sample
+/// they differ on.
+fn first_difference(cx: &Ctx<'_>) -> Option<(usize, String, String)> {
     let text = match (cx.opts.role, cx.opts.org_id.as_deref()) {
         (ExprRole::OrgMapping, Some(id)) => cx.patched.text.replace(ORG_ID, id),
         _ => cx.patched.text.clone(),
@@ -512,14 +523,14 @@ fn sample_differences(cx: &Ctx<'_>) -> Vec<(usize, String, String)> {
         Expression::compile(&text, Dialect::Pangolin),
         Expression::compile(&text, Dialect::Spec),
     ) else {
-        return Vec::new();
+        return None;
     };
     let show = |r: Result<Json, rolemap_engine::Error>| match r {
         Ok(v) => format!("`{v}`"),
         Err(e) => format!("an error ({})", e.kind),
     };
-    let mut out = Vec::new();
-    for (i, c) in cx.opts.claims.iter().enumerate() {
+    let mut out = None;
+    cx.claims.visit(&mut |i, c| {
         let a = js.search(c).map(|v| (v.to_json_with(true), v.kind()));
         let b = spec.search_json(c);
         let same = match (&a, &b) {
@@ -543,8 +554,10 @@ fn sample_differences(cx: &Ctx<'_>) -> Vec<(usize, String, String)> {
                 Ok(v) => format!("`{}`", v.to_json_with(true)),
                 Err(e) => format!("an error ({})", e.kind),
             };
-            out.push((i, a_text, show(b)));
+            out = Some((i, a_text, show(b)));
+            return ControlFlow::Break(());
         }
-    }
+        ControlFlow::Continue(())
+    });
     out
 }
