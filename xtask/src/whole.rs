@@ -3,8 +3,10 @@
 //! tokens (one JSON object a line, `target/bench-tokens.jsonl`, made by
 //! `benches/src/bin/tokens.rs`), beside node + jmespath@0.16.0 reading and
 //! evaluating the same file (`benches/peers/eval_lines.js`), in one run,
-//! interleaved round by round: wall time (the best of the rounds) and peak
-//! resident memory (the largest) of each process, and what it wrote.
+//! interleaved round by round: wall time and CPU time (user + system, on
+//! every core; the best of the rounds of each) and peak resident memory
+//! (the largest) of each process, and what it wrote. CPU time moves less
+//! than wall time when other work shares the machine.
 //!
 //! Each command runs under `xtask measure`, a process of its own whose only
 //! child is the command: its `getrusage(RUSAGE_CHILDREN)` peak is then
@@ -35,7 +37,7 @@ const DOCS_MAPPING: &str = "contains(groups, 'admin') && 'Admin' || 'Member'";
 const RSS_GOAL_MB: f64 = 64.0;
 
 /// `xtask measure [--stdin FILE] PROGRAM ARGS...`: runs the command, its
-/// stdout counted and dropped, and prints `{"ns", "max_rss_kb",
+/// stdout counted and dropped, and prints `{"ns", "cpu_ns", "max_rss_kb",
 /// "stdout_bytes", "code"}`.
 pub fn measure(args: &[String]) -> Result<(), String> {
     let (stdin, rest) = match args {
@@ -71,10 +73,12 @@ pub fn measure(args: &[String]) -> Result<(), String> {
     let status = child.wait().map_err(|e| format!("wait: {e}"))?;
     let ns = start.elapsed().as_nanos();
     let usage = getrusage(UsageWho::RUSAGE_CHILDREN).map_err(|e| format!("getrusage: {e}"))?;
+    let tv_ns = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 * 1e9 + t.tv_usec() as f64 * 1e3;
     println!(
         "{}",
         json!({
             "ns": ns as f64,
+            "cpu_ns": tv_ns(usage.user_time()) + tv_ns(usage.system_time()),
             "max_rss_kb": usage.max_rss(),
             "stdout_bytes": bytes,
             "code": status.code(),
@@ -206,13 +210,17 @@ pub fn results(target: &Path, reuse: bool) -> Result<Json, String> {
         for (run, best) in runs.iter().zip(best.iter_mut()) {
             let m = measured(&xtask, run)?;
             let ns = m["ns"].as_f64().unwrap_or(f64::MAX);
+            let cpu = m["cpu_ns"].as_f64().unwrap_or(f64::MAX);
             let rss = m["max_rss_kb"].as_i64().unwrap_or(0);
             if best.is_null() {
-                *best = json!({ "name": run.name, "ns": ns, "max_rss_kb": rss,
+                *best = json!({ "name": run.name, "ns": ns, "cpu_ns": cpu, "max_rss_kb": rss,
                     "stdout_bytes": m["stdout_bytes"], "code": m["code"] });
             } else {
                 if ns < best["ns"].as_f64().unwrap_or(f64::MAX) {
                     best["ns"] = json!(ns);
+                }
+                if cpu < best["cpu_ns"].as_f64().unwrap_or(f64::MAX) {
+                    best["cpu_ns"] = json!(cpu);
                 }
                 if rss > best["max_rss_kb"].as_i64().unwrap_or(0) {
                     best["max_rss_kb"] = json!(rss);
@@ -236,19 +244,28 @@ pub fn table(v: &Json) -> String {
             .and_then(|r| r["ns"].as_f64())
     };
     let node = ns_of("node eval_lines.js");
+    let cpu_of = |name: &str| {
+        runs.iter()
+            .find(|r| r["name"] == name)
+            .and_then(|r| r["cpu_ns"].as_f64())
+    };
+    let node_cpu = cpu_of("node eval_lines.js");
     let _ = writeln!(
         md,
-        "\nwhole process: {} Pocket ID-like tokens (target/bench-tokens.jsonl), `{DOCS_MAPPING}`; best wall time and largest peak RSS of {} interleaved rounds\n",
+        "\nwhole process: {} Pocket ID-like tokens (target/bench-tokens.jsonl), `{DOCS_MAPPING}`; best wall time, best CPU time (user + system, all cores) and largest peak RSS of {} interleaved rounds\n",
         v["tokens"], v["rounds"]
     );
-    let _ = writeln!(md, "| run | time | peak RSS | stdout | vs node |");
-    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(
+        md,
+        "| run | time | CPU time | peak RSS | stdout | vs node | CPU vs node |"
+    );
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
     for r in &runs {
         let ns = r["ns"].as_f64();
-        let vs = match (ns, node) {
-            (Some(a), Some(b)) if r["name"].as_str().is_some_and(|n| n.contains("eval")) => {
-                format!("{:.3}", a / b)
-            }
+        let cpu = r["cpu_ns"].as_f64();
+        let eval = r["name"].as_str().is_some_and(|n| n.contains("eval"));
+        let vs = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) if eval => format!("{:.3}", a / b),
             _ => "–".into(),
         };
         let bytes = r["stdout_bytes"].as_f64().unwrap_or(0.0);
@@ -259,10 +276,13 @@ pub fn table(v: &Json) -> String {
         };
         let _ = writeln!(
             md,
-            "| {} | {} | {:.1} MB | {stdout} | {vs} |",
+            "| {} | {} | {} | {:.1} MB | {stdout} | {} | {} |",
             r["name"].as_str().unwrap_or("?"),
             ns.map_or("–".into(), |n| format!("{:.3} s", n / 1e9)),
+            cpu.map_or("–".into(), |n| format!("{:.3} s", n / 1e9)),
             r["max_rss_kb"].as_f64().unwrap_or(0.0) / 1024.0,
+            vs(ns, node),
+            vs(cpu, node_cpu),
         );
     }
     let _ = writeln!(md);
@@ -272,6 +292,13 @@ pub fn table(v: &Json) -> String {
             "- eval --jsonl: {:.1} times faster than node; goal at least 10: {}",
             b / a,
             if b / a >= 10.0 { "met" } else { "NOT met" }
+        );
+    }
+    if let (Some(a), Some(b)) = (cpu_of("rolemap eval --jsonl"), node_cpu) {
+        let _ = writeln!(
+            md,
+            "- eval --jsonl in CPU time (all its threads against node's): {:.1} times less than node",
+            b / a
         );
     }
     let worst = runs
