@@ -54,12 +54,18 @@ pub fn escape_json(json: &str) -> Cow<'_, str> {
     })
 }
 
+/// `text` with each character that `escaped` flags spelled by `spell`.
+/// Every caller's `escaped` leaves printable ASCII alone, so ASCII text is
+/// checked a byte at a time and only its control bytes are asked about.
 fn escape_with(
     text: &str,
     escaped: impl Fn(char) -> bool,
     spell: impl Fn(&mut String, char),
 ) -> Cow<'_, str> {
-    if !text.chars().any(&escaped) {
+    let plain_ascii = text
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~') || (b.is_ascii() && !escaped(char::from(b))));
+    if plain_ascii || (!text.is_ascii() && !text.chars().any(&escaped)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -115,6 +121,32 @@ mod tests {
         for (raw, shown) in cases {
             assert_eq!(escape(raw), shown);
             assert!(!escape(raw).chars().any(is_control));
+        }
+    }
+
+    #[test]
+    fn every_character_is_escaped_exactly_when_it_is_flagged() {
+        for c in ('\0'..='\u{3000}').chain(['\u{feff}', '\u{10ffff}']) {
+            for text in [c.to_string(), format!("ab{c}\n"), format!("é{c}")] {
+                let flagged = |f: &dyn Fn(char) -> bool| text.chars().any(f);
+                let line = |c: char| is_control(c) || c == '\n' || c == '\t';
+                assert_eq!(
+                    matches!(escape(&text), Cow::Owned(_)),
+                    flagged(&is_control),
+                    "{c:?}"
+                );
+                assert_eq!(
+                    matches!(escape_json(&text), Cow::Owned(_)),
+                    flagged(&is_control),
+                    "{c:?}"
+                );
+                assert_eq!(
+                    matches!(escape_line(&text), Cow::Owned(_)),
+                    flagged(&line),
+                    "{c:?}"
+                );
+                assert!(!escape_line(&text).chars().any(line), "{c:?}");
+            }
         }
     }
 
