@@ -60,7 +60,10 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "eval --jsonl: an object line that is not UTF-8",
-            file: Some(("latin1.jsonl", b"{\"a\": 1}\n{\"b\": \"\xe9\", \"a\": 2}\n".to_vec())),
+            file: Some((
+                "latin1.jsonl",
+                b"{\"a\": 1}\n{\"b\": \"\xe9\", \"a\": 2}\n".to_vec(),
+            )),
             args: &["eval", "--jsonl", "a", "{}"],
             expect: &["{}:2:8", "not UTF-8"],
         },

@@ -153,9 +153,22 @@ fn a_missing_file_is_said_in_the_same_words_by_every_subcommand() {
         &["lint", "a", "--as", "path", "--claims", "missing.json"],
         &["test", "missing.json"],
         &["simulate", "missing.ini"],
-        &["simulate", "examples/grafana-authelia/grafana.ini", "missing.json"],
+        &[
+            "simulate",
+            "examples/grafana-authelia/grafana.ini",
+            "missing.json",
+        ],
         &["test", "missing-grafana/expect.toml"],
-        &["pangolin", "apply", "missing.toml", "--url", "http://127.0.0.1:9", "--idp", "1", "--dry-run"],
+        &[
+            "pangolin",
+            "apply",
+            "missing.toml",
+            "--url",
+            "http://127.0.0.1:9",
+            "--idp",
+            "1",
+            "--dry-run",
+        ],
     ] {
         let r = rolemap(args, "");
         r.code(2);

@@ -118,10 +118,7 @@ pub fn sample_files(path: &Path) -> Result<Vec<PathBuf>, SampleError> {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with('.'));
-        if !hidden
-            && p.is_file()
-            && ext.is_some_and(|e| SAMPLE_EXTENSIONS.contains(&e.as_str()))
-        {
+        if !hidden && p.is_file() && ext.is_some_and(|e| SAMPLE_EXTENSIONS.contains(&e.as_str())) {
             files.push(p);
         }
     }

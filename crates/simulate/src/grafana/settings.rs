@@ -142,13 +142,8 @@ impl Settings {
             path: path.display().to_string(),
             message,
         };
-        let text =
-            std::fs::read_to_string(path).map_err(|e| {
-                err(format!(
-                    "cannot read the file: {}",
-                    crate::read_reason(&e)
-                ))
-            })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| err(format!("cannot read the file: {}", crate::read_reason(&e))))?;
         Settings::parse(path, &text).map_err(err)
     }
 

@@ -165,14 +165,13 @@ pub fn load_samples(path: &Path) -> Result<Vec<GrafanaSample>, String> {
         )
     };
     let read = |p: &Path| {
-        std::fs::read_to_string(p)
-            .map_err(|e| {
-                format!(
-                    "{}: cannot read the file: {}",
-                    p.display(),
-                    crate::read_reason(&e)
-                )
-            })
+        std::fs::read_to_string(p).map_err(|e| {
+            format!(
+                "{}: cannot read the file: {}",
+                p.display(),
+                crate::read_reason(&e)
+            )
+        })
     };
     if path.is_dir() {
         let mut files: Vec<_> = std::fs::read_dir(path)

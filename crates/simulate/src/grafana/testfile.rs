@@ -170,14 +170,13 @@ pub struct GrafanaCaseReport {
 
 /// Runs a Grafana test file: one report per case and sample.
 pub fn run_test_file(path: &Path) -> Result<Vec<GrafanaCaseReport>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| {
-            format!(
-                "{}: cannot read the file: {}",
-                path.display(),
-                crate::read_reason(&e)
-            )
-        })?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{}: cannot read the file: {}",
+            path.display(),
+            crate::read_reason(&e)
+        )
+    })?;
     let file: File =
         toml::from_str(&text).map_err(|e| format!("{}: TOML error: {e}", path.display()))?;
     let base = path
