@@ -1,9 +1,14 @@
 //! Collects the presets of `examples/` into `$OUT_DIR/presets.json`, one
-//! per config file (a TOML or JSON file with an `[idp]` table):
-//! `[{name, configPath, configJson, files: [[path, text], ...]}]`, with the
-//! folder's name (plus the config's name when it is not `pangolin.toml`),
-//! the config's path, the config converted to JSON, and the folder's sample
-//! files (paths relative to the folder, with `/`, sorted by path).
+//! per config file: Pangolin's (a TOML or JSON file with an `[idp]` table)
+//! and Grafana's (a `grafana.ini`, or another `.ini` file):
+//! `[{name, target, configPath, config, files: [[path, text], ...]}]`, with
+//! the folder's name (plus the config's name when it is not
+//! `pangolin.toml` or `grafana.ini`), `pangolin` or `grafana`, the config's
+//! path, its text (Pangolin's converted to JSON), and the folder's sample
+//! files (paths relative to the folder, with `/`, sorted by path). Grafana's
+//! env files and Helm values stay in the command line: the module reads
+//! INI only in its form (an env file has no INI text to edit) and has no
+//! YAML reader.
 //!
 //! The file is data beside the module, not inside it: `cargo xtask
 //! playground` copies it to the site as `examples.json`, which the page
@@ -20,7 +25,7 @@ use std::path::{Path, PathBuf};
 const EMBEDDED: &[&str] = &["json", "jwt", "jsonl", "txt"];
 
 /// Extensions of the files that may be configs.
-const CONFIGS: &[&str] = &["toml", "json"];
+const CONFIGS: &[&str] = &["toml", "json", "ini"];
 
 fn files_under(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -47,10 +52,14 @@ fn files_under(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The file as JSON when it is a simulation config (has an `idp` table).
-fn as_config(path: &Path) -> Option<String> {
+/// The file's target and text when it is a simulation config: Pangolin's
+/// (has an `idp` table; as JSON), or Grafana's (an INI file, as written).
+fn as_config(path: &Path) -> Option<(&'static str, String)> {
     let text = std::fs::read_to_string(path).ok()?;
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if ext == "ini" {
+        return Some(("grafana", text));
+    }
     let value: serde_json::Value = match ext.as_str() {
         "toml" => match toml::from_str(&text) {
             Ok(v) => v,
@@ -63,7 +72,9 @@ fn as_config(path: &Path) -> Option<String> {
         _ => return None,
     };
     if value.get("idp").is_some_and(serde_json::Value::is_object) {
-        serde_json::to_string_pretty(&value).ok()
+        serde_json::to_string_pretty(&value)
+            .ok()
+            .map(|json| ("pangolin", json))
     } else {
         None
     }
@@ -119,23 +130,25 @@ fn main() {
         // By the path the module names them by: `presets::sample_files`
         // relies on this order.
         files.sort();
-        // pangolin.toml first, then the other configs by name.
-        let mut configs: Vec<(String, String)> = candidates
+        // pangolin.toml (or grafana.ini) first, then the other configs by name.
+        let mut configs: Vec<(String, &str, String)> = candidates
             .iter()
-            .filter_map(|f| as_config(f).map(|json| (relative(f, folder), json)))
+            .filter_map(|f| as_config(f).map(|(target, text)| (relative(f, folder), target, text)))
             .collect();
-        configs.sort_by_key(|(p, _)| (!p.starts_with("pangolin."), p.clone()));
-        for (path, json) in configs {
+        let is_main = |path: &str| path == "grafana.ini" || path.starts_with("pangolin.");
+        configs.sort_by_key(|(p, _, _)| (!is_main(p), p.clone()));
+        for (path, target, text) in configs {
             let stem = path.rsplit_once('.').map_or(path.as_str(), |(s, _)| s);
-            let preset = if stem == "pangolin" {
+            let preset = if is_main(&path) {
                 name.clone()
             } else {
                 format!("{name}/{stem}")
             };
             presets.push(serde_json::json!({
                 "name": preset,
+                "target": target,
                 "configPath": path,
-                "configJson": json,
+                "config": text,
                 "files": files,
             }));
         }

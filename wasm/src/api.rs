@@ -50,14 +50,10 @@ pub(crate) fn failure(kind: &str, message: impl Into<String>) -> Json {
     ]))
 }
 
-/// Parses a dialect name; anything unknown is an error naming the choices.
+/// Parses a dialect name; anything unknown is an error naming the choices
+/// (the engine's message).
 fn dialect(name: &str) -> Result<Dialect, Json> {
-    name.parse::<Dialect>().map_err(|_| {
-        failure(
-            "dialect",
-            format!("unknown dialect `{name}`: use `pangolin` or `spec`"),
-        )
-    })
+    name.parse::<Dialect>().map_err(|e| failure("dialect", e))
 }
 
 /// Parses the claims: a JSON object, or a JWT whose payload is used.
@@ -281,8 +277,8 @@ pub fn normalize_config(text: &str, format_name: &str) -> Json {
 /// or a JWT.
 #[derive(serde::Deserialize)]
 pub(crate) struct SampleText {
-    label: String,
-    text: String,
+    pub(crate) label: String,
+    pub(crate) text: String,
 }
 
 /// Parses sample texts with the simulator's own parser.

@@ -5,7 +5,7 @@
 //! wrapper in role mappings), so its spans are over the typed text.
 
 use rolemap_engine::{Dialect, Expression};
-use rolemap_lint::{Edition, ExprRole, LintOptions};
+use rolemap_lint::{Edition, ExprRole, GrafanaOptions, LintOptions, Target};
 use rolemap_simulate::builder::unwrap_role_mapping;
 use serde_json::Value as Json;
 
@@ -30,6 +30,33 @@ struct Options {
     edition: Option<String>,
     /// The organization id, for org mappings.
     org_id: Option<String>,
+    /// `pangolin` (default) or `grafana`: with `grafana`, `field` is the
+    /// setting's key (`role_attribute_path`, `groups_attribute_path`, ...).
+    target: Option<String>,
+    /// Grafana's settings the rules read (with `target: "grafana"`).
+    grafana: GrafanaSettings,
+}
+
+/// The settings of `[auth.generic_oauth]` that Grafana's lint rules read.
+#[derive(Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct GrafanaSettings {
+    allow_assign_grafana_admin: bool,
+    role_attribute_strict: bool,
+    skip_org_role_sync: bool,
+    org_mapping: Vec<String>,
+}
+
+/// What a Grafana setting's expression must give (as `rolemap simulate`
+/// lints the settings of `GrafanaConfig::expressions`): a role, an array of
+/// strings (`list`), a string, or `org_mapping`'s entries.
+fn grafana_role(key: &str) -> (ExprRole, bool) {
+    match key {
+        "role_attribute_path" => (ExprRole::RoleMapping, false),
+        "groups_attribute_path" | "org_attribute_path" => (ExprRole::Path, true),
+        "org_mapping" => (ExprRole::OrgMapping, false),
+        _ => (ExprRole::Path, false),
+    }
 }
 
 /// The expression Pangolin evaluates for a field's text, and the byte
@@ -75,12 +102,21 @@ pub fn lint(text: &str, options_json: &str) -> Json {
         Ok(o) => o,
         Err(e) => return crate::api::failure("options", format!("lint options: {e}")),
     };
-    let role = match options.field.as_deref().unwrap_or("role_mapping") {
-        "org_mapping" => ExprRole::OrgMapping,
-        "identifier_path" | "email_path" | "name_path" | "path" => ExprRole::Path,
-        _ => ExprRole::RoleMapping,
+    let grafana = options.target.as_deref() == Some("grafana");
+    let field = options.field.as_deref().unwrap_or("role_mapping");
+    let (role, list) = match field {
+        _ if grafana => grafana_role(field),
+        "org_mapping" => (ExprRole::OrgMapping, false),
+        "identifier_path" | "email_path" | "name_path" | "path" => (ExprRole::Path, false),
+        _ => (ExprRole::RoleMapping, false),
     };
+    let settings = options.grafana;
     let lint_options = LintOptions {
+        target: if grafana {
+            Target::Grafana
+        } else {
+            Target::Pangolin
+        },
         role,
         claims: options.claims,
         roles: options.roles,
@@ -90,6 +126,13 @@ pub fn lint(text: &str, options_json: &str) -> Json {
             .and_then(|e| e.parse::<Edition>().ok())
             .unwrap_or_default(),
         org_id: options.org_id,
+        grafana: GrafanaOptions {
+            list,
+            allow_assign_grafana_admin: settings.allow_assign_grafana_admin,
+            role_attribute_strict: settings.role_attribute_strict,
+            skip_org_role_sync: settings.skip_org_role_sync,
+            org_mapping: settings.org_mapping,
+        },
         ..LintOptions::default()
     };
     let report = rolemap_lint::lint(text, &lint_options);

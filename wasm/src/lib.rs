@@ -7,14 +7,19 @@
 //! and an `error` of `{kind, message}`. Spans cross as UTF-16 `range`s
 //! (`[start, end)`, the unit of JavaScript strings), beside byte `span`s.
 //!
-//! The functions, as JavaScript sees them: `evaluate`, `explain`, `lint`,
-//! `simulate`, `simulateExample`, `normalizeConfig`, `filterClaims`,
-//! `decodeJwt`, `unwrapRoleMapping`, `examples`, `version`.
+//! The functions, as JavaScript sees them: in both modules `evaluate`,
+//! `explain`, `lint`, `decodeJwt`, `version`; in the Pangolin module
+//! (feature `pangolin`) `simulate`, `simulateExample`, `normalizeConfig`,
+//! `filterClaims`, `unwrapRoleMapping`, `examples`; in the Grafana module
+//! (feature `grafana`) `simulateGrafana`, `readGrafanaIni`,
+//! `grafanaSources`.
 
 #![forbid(unsafe_code)]
 
 pub mod api;
 pub mod diagnostics;
+#[cfg(feature = "grafana")]
+pub mod grafana;
 pub mod presets;
 pub mod utf16;
 
@@ -27,7 +32,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// The value of `expr` on `claims` (a JSON object or a JWT) in `dialect`
-/// (`pangolin` or `spec`): `{ok, value, type, truthy, display, canonical}`.
+/// (`pangolin`, `spec`, and in the Grafana module `grafana` or
+/// `grafana-11.2`): `{ok, value, type, truthy, display, canonical}`.
 #[wasm_bindgen]
 pub fn evaluate(expr: &str, claims: &str, dialect: &str) -> String {
     api::evaluate(expr, claims, dialect).to_string()
@@ -51,6 +57,7 @@ pub fn lint(expr: &str, options: &str) -> String {
 /// Each sample user's login: `config` in `format` (`toml`, `json`, `yaml`),
 /// `samples` a JSON array of `{label, text}` (text: a JSON object or a JWT),
 /// `options` a JSON object (`{"allClaims": true}` ignores the scopes).
+#[cfg(feature = "pangolin")]
 #[wasm_bindgen]
 pub fn simulate(config: &str, format: &str, samples: &str, options: &str) -> String {
     api::simulate(config, format, samples, options).to_string()
@@ -58,6 +65,7 @@ pub fn simulate(config: &str, format: &str, samples: &str, options: &str) -> Str
 
 /// A preset of `presets` (the text of the site's `examples.json`)
 /// simulated from its files, as written.
+#[cfg(feature = "pangolin")]
 #[wasm_bindgen(js_name = simulateExample)]
 pub fn simulate_example(presets: &str, name: &str, options: &str) -> String {
     presets::simulate_example(presets, name, options).to_string()
@@ -65,6 +73,7 @@ pub fn simulate_example(presets: &str, name: &str, options: &str) -> String {
 
 /// A config as JSON in the simulator's schema, builder role mappings
 /// replaced by the value Pangolin stores: `{ok, config, callbackUrl}`.
+#[cfg(feature = "pangolin")]
 #[wasm_bindgen(js_name = normalizeConfig)]
 pub fn normalize_config(config: &str, format: &str) -> String {
     api::normalize_config(config, format).to_string()
@@ -72,6 +81,7 @@ pub fn normalize_config(config: &str, format: &str) -> String {
 
 /// The claims Pangolin receives when `provider` releases only what the
 /// space-separated `scopes` ask for: `{ok, claims, removed}`.
+#[cfg(feature = "pangolin")]
 #[wasm_bindgen(js_name = filterClaims)]
 pub fn filter_claims(provider: &str, scopes: &str, claims: &str) -> String {
     api::filter_claims(provider, scopes, claims).to_string()
@@ -80,6 +90,7 @@ pub fn filter_claims(provider: &str, scopes: &str, claims: &str) -> String {
 /// The expression Pangolin evaluates for a stored role mapping (the part
 /// after `---` of a value stored by the mapping builder; else the trimmed
 /// text): `{ok, expression, fromBuilder, offset, range}`.
+#[cfg(feature = "pangolin")]
 #[wasm_bindgen(js_name = unwrapRoleMapping)]
 pub fn unwrap_role_mapping(text: &str) -> String {
     diagnostics::unwrap(text).to_string()
@@ -92,11 +103,37 @@ pub fn decode_jwt(text: &str) -> String {
 }
 
 /// The presets of `presets` (the text of the site's `examples.json`, made
-/// from `examples/`): `[{ok, name, title, configPath, configJson, config,
-/// error, samples: [{label, path, text}]}]`.
+/// from `examples/`): `[{ok, name, target, title, configPath, samples:
+/// [{label, path, text}], ...}]`, a Pangolin preset with `configJson`,
+/// `config` (normalized) and `error`, a Grafana one with `configText`.
+#[cfg(feature = "pangolin")]
 #[wasm_bindgen]
 pub fn examples(presets: &str) -> String {
     presets::examples(presets).to_string()
+}
+
+/// Each sample user's Grafana login: `config` the text of a grafana.ini
+/// (or an env file, by `file_name`), `samples` a JSON array of
+/// `{label, text}`: `{ok, outcomes}` as `rolemap simulate --output json`.
+#[cfg(feature = "grafana")]
+#[wasm_bindgen(js_name = simulateGrafana)]
+pub fn simulate_grafana(config: &str, file_name: &str, samples: &str) -> String {
+    grafana::simulate_grafana(config, file_name, samples).to_string()
+}
+
+/// The sections of a grafana.ini text, each value as written and as
+/// Grafana reads it.
+#[cfg(feature = "grafana")]
+#[wasm_bindgen(js_name = readGrafanaIni)]
+pub fn read_grafana_ini(text: &str) -> String {
+    grafana::read_ini(text).to_string()
+}
+
+/// A sample's claim sources in the order Grafana's login reads them.
+#[cfg(feature = "grafana")]
+#[wasm_bindgen(js_name = grafanaSources)]
+pub fn grafana_sources(label: &str, text: &str) -> String {
+    grafana::sources(label, text).to_string()
 }
 
 /// The module's version.

@@ -2,21 +2,29 @@
 //! the page fetches as `examples.json` (written by `build.rs`, copied to the
 //! site by `cargo xtask playground`) and hands to [`examples`], so the page
 //! offers exactly the files `rolemap simulate examples/<folder>/<config>.toml`
+//! (or `rolemap simulate examples/<folder>/grafana.ini examples/<folder>/users`)
 //! reads. They are data beside the module, not inside it.
 
-use rolemap_simulate::samples::SAMPLE_EXTENSIONS;
+use rolemap_simulate::samples::{GRAFANA_SAMPLE_EXTENSIONS, SAMPLE_EXTENSIONS};
 use serde_json::Value as Json;
 
 use crate::api::{self, failure, object};
 
+/// The folder of a Grafana example's sample users (a Grafana config names
+/// no samples; `rolemap simulate grafana.ini users` reads this folder).
+const GRAFANA_SAMPLES: &str = "users";
+
 /// A preset as `examples.json` holds it: its name (the folder, plus
-/// `/<config stem>` for a config other than `pangolin.toml`), the config's
-/// path, the config converted to JSON by `build.rs`, and the folder's files
-/// (path relative to the folder, with `/`, and text; sorted by path).
+/// `/<config stem>` for a config other than `pangolin.toml` or
+/// `grafana.ini`), its target (`pangolin` or `grafana`), the config's path,
+/// the config's text (Pangolin's converted to JSON by `build.rs`, Grafana's
+/// INI as written), and the folder's files (path relative to the folder,
+/// with `/`, and text; sorted by path).
 struct Preset<'a> {
     name: &'a str,
+    grafana: bool,
     config_path: &'a str,
-    config_json: &'a str,
+    config: &'a str,
     files: Vec<(&'a str, &'a str)>,
 }
 
@@ -27,10 +35,16 @@ impl<'a> Preset<'a> {
             .iter()
             .map(|f| Some((f[0].as_str()?, f[1].as_str()?)))
             .collect::<Option<Vec<_>>>()?;
+        let grafana = match v["target"].as_str()? {
+            "pangolin" => false,
+            "grafana" => true,
+            _ => return None,
+        };
         Some(Preset {
             name: v["name"].as_str()?,
+            grafana,
             config_path: v["configPath"].as_str()?,
-            config_json: v["configJson"].as_str()?,
+            config: v["config"].as_str()?,
             files,
         })
     }
@@ -81,6 +95,7 @@ fn sample_files<'a>(
     files: &[(&'a str, &'a str)],
     config_path: &str,
     entries: &[String],
+    extensions: &[&str],
 ) -> Vec<(&'a str, &'a str)> {
     let base = match config_path.rfind('/') {
         Some(i) => &config_path[..i],
@@ -102,7 +117,7 @@ fn sample_files<'a>(
                 p.strip_prefix(&prefix).is_some_and(|rest| {
                     !rest.contains('/')
                         && !rest.starts_with('.')
-                        && SAMPLE_EXTENSIONS.contains(&extension(rest).as_str())
+                        && extensions.contains(&extension(rest).as_str())
                 })
             })
             .copied();
@@ -111,15 +126,9 @@ fn sample_files<'a>(
     out
 }
 
-/// A preset's config (as written, as JSON, normalized) and samples
-/// (`{label, path, text}`).
-fn preset_json(preset: &Preset<'_>) -> Json {
-    let normalized = api::normalize_config(preset.config_json, "json");
-    let entries: Vec<String> = match api::parse_config(preset.config_json, "json") {
-        Ok(c) => c.samples,
-        Err(e) => return e,
-    };
-    let samples: Vec<Json> = sample_files(&preset.files, preset.config_path, &entries)
+/// A preset's samples as the page holds them (`{label, path, text}`).
+fn samples_json(files: Vec<(&str, &str)>) -> Json {
+    files
         .into_iter()
         .map(|(p, t)| {
             object(vec![
@@ -128,7 +137,48 @@ fn preset_json(preset: &Preset<'_>) -> Json {
                 ("text", t.into()),
             ])
         })
-        .collect();
+        .collect::<Vec<Json>>()
+        .into()
+}
+
+/// A Grafana preset: its INI text as written and the sample users of its
+/// `users` folder (the module that reads them is the Grafana one).
+fn grafana_preset_json(preset: &Preset<'_>) -> Json {
+    let entries = [GRAFANA_SAMPLES.to_string()];
+    let files = sample_files(
+        &preset.files,
+        preset.config_path,
+        &entries,
+        GRAFANA_SAMPLE_EXTENSIONS,
+    );
+    object(vec![
+        ("ok", true.into()),
+        ("name", preset.name.into()),
+        ("target", "grafana".into()),
+        ("title", preset.name.into()),
+        ("configPath", preset.config_path.into()),
+        ("configText", preset.config.into()),
+        ("samples", samples_json(files)),
+    ])
+}
+
+/// A preset's config (as written, as JSON, normalized) and samples
+/// (`{label, path, text}`).
+fn preset_json(preset: &Preset<'_>) -> Json {
+    if preset.grafana {
+        return grafana_preset_json(preset);
+    }
+    let normalized = api::normalize_config(preset.config, "json");
+    let entries: Vec<String> = match api::parse_config(preset.config, "json") {
+        Ok(c) => c.samples,
+        Err(e) => return e,
+    };
+    let files = sample_files(
+        &preset.files,
+        preset.config_path,
+        &entries,
+        SAMPLE_EXTENSIONS,
+    );
     let title = normalized["config"]["idp"]["name"]
         .as_str()
         .unwrap_or(preset.name)
@@ -136,12 +186,13 @@ fn preset_json(preset: &Preset<'_>) -> Json {
     object(vec![
         ("ok", normalized["ok"].clone()),
         ("name", preset.name.into()),
+        ("target", "pangolin".into()),
         ("title", title.into()),
         ("configPath", preset.config_path.into()),
-        ("configJson", preset.config_json.into()),
+        ("configJson", preset.config.into()),
         ("config", normalized["config"].clone()),
         ("error", normalized["error"].clone()),
-        ("samples", samples.into()),
+        ("samples", samples_json(files)),
     ])
 }
 
@@ -172,7 +223,7 @@ pub fn simulate_example(presets: &str, name: &str, options_json: &str) -> Json {
     let Some(found) = items
         .iter()
         .filter_map(Preset::read)
-        .find(|p| p.name == name)
+        .find(|p| p.name == name && !p.grafana)
     else {
         return failure("preset", format!("no preset named `{name}`"));
     };
@@ -181,7 +232,7 @@ pub fn simulate_example(presets: &str, name: &str, options_json: &str) -> Json {
         return preset;
     }
     let samples = preset["samples"].to_string();
-    api::simulate(found.config_json, "json", &samples, options_json)
+    api::simulate(found.config, "json", &samples, options_json)
 }
 
 #[cfg(test)]
@@ -217,6 +268,25 @@ mod tests {
                 "{p}"
             );
         }
+    }
+
+    #[test]
+    fn grafana_presets_carry_their_ini_and_users() {
+        let all = examples(PRESETS);
+        let keycloak = all
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "grafana-keycloak");
+        let Some(p) = keycloak else {
+            panic!("no grafana-keycloak preset: {all}");
+        };
+        assert_eq!(p["target"], "grafana", "{p}");
+        assert_eq!(p["configPath"], "grafana.ini", "{p}");
+        assert!(p["configText"]
+            .as_str()
+            .is_some_and(|t| t.contains("[auth.generic_oauth]")));
+        assert_eq!(p["samples"][0]["path"], "users/alice.json", "{p}");
     }
 
     #[test]

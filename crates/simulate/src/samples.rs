@@ -78,6 +78,10 @@ impl Sample {
 /// The file extensions read from a folder.
 pub const SAMPLE_EXTENSIONS: &[&str] = &["json", "jwt", "jsonl", "txt"];
 
+/// The extensions of the sample files Grafana's simulation reads from a
+/// folder (one user a file: no JSON Lines).
+pub const GRAFANA_SAMPLE_EXTENSIONS: &[&str] = &["json", "jwt", "txt"];
+
 /// Loads the samples in a file or folder.
 pub fn load_samples(path: &Path) -> Result<Vec<Sample>, SampleError> {
     let meta = std::fs::metadata(path).map_err(|source| SampleError::Io {

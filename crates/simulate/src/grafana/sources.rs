@@ -180,7 +180,7 @@ pub fn load_samples(path: &Path) -> Result<Vec<GrafanaSample>, String> {
             .filter(|p| {
                 p.extension()
                     .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e, "json" | "jwt" | "txt"))
+                    .is_some_and(|e| crate::samples::GRAFANA_SAMPLE_EXTENSIONS.contains(&e))
             })
             .collect();
         files.sort();
