@@ -1,34 +1,38 @@
 // End-to-end test of the playground in headless Chromium (Debian's
 // chromium driven by playwright-core): presets, live results, diagnostics
 // at their place, a failing login as Pangolin's, the share link, a
-// pathological expression, and no request leaving 127.0.0.1.
+// pathological expression, the Grafana target (a preset, its fix, a lint
+// finding, the Grafana dialects and a share link), both modules sent
+// precompressed within their budget, and no request leaving 127.0.0.1. The
+// page is served by the server of `cargo xtask playground --serve`, which
+// `cargo xtask playground --test` starts (PLAYGROUND_URL).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve, required } from './serve.mjs';
+import { required } from './env.mjs';
 
 const site = required('PLAYGROUND_DIR');
 const executablePath = required('CHROMIUM');
+const server = { url: required('PLAYGROUND_URL') };
+const budget = Number(required('PLAYGROUND_MAX_GZIPPED'));
 
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-let server;
 let context;
 let profile;
 const requests = [];
 const outside = [];
 const pageErrors = [];
-/** The headers of every response of the module. */
+/** Every response of a module: its file name and headers. */
 const wasmResponses = [];
 
 before(async () => {
-  server = await serve(site);
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rolemap-e2e-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath,
@@ -45,7 +49,7 @@ before(async () => {
     return route.abort();
   });
   context.on('response', (r) => {
-    if (r.url().endsWith('.wasm')) wasmResponses.push(r.headers());
+    if (r.url().endsWith('.wasm')) wasmResponses.push({ file: r.url().split('/').pop(), headers: r.headers() });
   });
   context.on('request', (r) => {
     const url = r.url();
@@ -55,7 +59,6 @@ before(async () => {
 
 after(async () => {
   if (context) await context.close();
-  if (server) await server.close();
   if (profile) fs.rmSync(profile, { recursive: true, force: true });
 });
 
@@ -206,16 +209,75 @@ test('a worker that stops answering is terminated and restarted', async () => {
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
 
+test('the Grafana target: a preset, its fix, a finding, the Grafana dialects and a share link', async () => {
+  const page = await openPage(`${server.url}index.html`);
+  await page.selectOption('#preset', 'grafana-authelia');
+  await until(async () => page.isChecked('input[name="target"][value="grafana"]'), 'the Grafana target');
+  assert.equal(await page.inputValue('#field-g-role_attribute_path'), "contains(groups[*], 'admins') && 'Admin' || 'Viewer'");
+  assert.equal(await page.isVisible('#pangolin-form'), false, 'the Pangolin form is hidden');
+  assert.equal(await page.isChecked('input[name="dialect"][value="grafana"]'), true);
+  const role = (p, sample) => outcome(p, sample).locator('.role').textContent({ timeout: 1000 });
+  const source = (p, sample) => outcome(p, sample).locator('.role-source').textContent({ timeout: 1000 });
+  // grafana/grafana#106686: the fallback decides at the ID token, which has no groups.
+  await until(async () => (await role(page, 'alice.json')) === 'Viewer', 'alice is Viewer');
+  assert.equal(await source(page, 'alice.json'), 'from id_token');
+  assert.equal(await outcome(page, 'alice.json').locator('li[data-hint="decided-at-first-source"]').count(), 1);
+  await until(async () => (await page.locator('[data-key="g-role_attribute_path"] .diag-item[data-code="RM070"]').count()) === 1, 'the RM070 finding');
+
+  // The fix: no constant fallback, so userinfo decides.
+  const fix = "contains(groups[*], 'admins') && 'Admin'";
+  await typeInto(page, '#field-g-role_attribute_path', fix);
+  await until(async () => (await role(page, 'alice.json')) === 'Admin', 'alice is Admin');
+  assert.equal(await source(page, 'alice.json'), 'from userinfo');
+  await until(async () => (await source(page, 'bob.json')) === 'auto_assign_org_role', 'bob gets auto_assign_org_role');
+
+  // A role Grafana does not have: a finding at its place.
+  await typeInto(page, '#field-g-role_attribute_path', `${fix} || 'Denied'`);
+  const invalid = page.locator('[data-key="g-role_attribute_path"] mark.diag[data-code="RM071"]');
+  await until(async () => (await invalid.count()) > 0, 'the invalid-role finding');
+  assert.match(await invalid.first().textContent(), /Denied/);
+  await typeInto(page, '#field-g-role_attribute_path', fix);
+  await until(async () => (await role(page, 'alice.json')) === 'Admin', 'alice is Admin again');
+
+  // The value panel in Grafana's engines: `'a' + 'b'` is null in 11.3+,
+  // a syntax error in 11.2.
+  await typeInto(page, '#field-g-login_attribute_path', "'a' + 'b'");
+  await page.selectOption('#focus', 'g-login_attribute_path');
+  await until(async () => (await page.locator('#value-json').textContent({ timeout: 1000 })) === 'null', 'null in grafana');
+  await page.check('input[name="dialect"][value="grafana-11.2"]');
+  await until(async () => /syntax/.test(await page.locator('#value-error').textContent({ timeout: 1000 })), 'a syntax error in grafana-11.2');
+  await typeInto(page, '#field-g-login_attribute_path', 'preferred_username');
+
+  // The share link carries the target, the form and the dialect.
+  await page.click('#share');
+  const link = await until(async () => page.locator('#share').getAttribute('data-link'), 'the share link');
+  const again = await openPage(link);
+  assert.equal(await again.isChecked('input[name="target"][value="grafana"]'), true);
+  assert.equal(await again.isChecked('input[name="dialect"][value="grafana-11.2"]'), true);
+  assert.equal(await again.inputValue('#field-g-role_attribute_path'), fix);
+  assert.equal(await again.inputValue('#preset'), 'grafana-authelia');
+  await until(async () => (await role(again, 'alice.json')) === 'Admin', 'alice is Admin after reload');
+  await again.close();
+
+  // Back to Pangolin: its form and dialects.
+  await page.check('input[name="target"][value="pangolin"]');
+  await until(async () => page.isVisible('#pangolin-form'), 'the Pangolin form');
+  assert.equal(await page.isChecked('input[name="dialect"][value="pangolin"]'), true);
+  await page.close();
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
+
 test('no request left 127.0.0.1 during the whole run', () => {
   assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the module was fetched from the local server');
   assert.deepEqual(outside, []);
 });
 
-test('the module came precompressed, within its budget on the wire (xtask MAX_GZIPPED)', () => {
-  assert.ok(wasmResponses.length > 0, 'responses of the module were seen');
-  for (const headers of wasmResponses) {
-    assert.equal(headers['content-encoding'], 'gzip');
+test('both modules came precompressed, each within its budget on the wire (xtask MAX_GZIPPED)', () => {
+  const files = new Set(wasmResponses.map((r) => r.file));
+  assert.deepEqual([...files].sort(), ['rolemap_grafana_bg.wasm', 'rolemap_wasm_bg.wasm']);
+  for (const { file, headers } of wasmResponses) {
+    assert.equal(headers['content-encoding'], 'gzip', file);
     const sent = Number(headers['content-length']);
-    assert.ok(sent > 0 && sent <= 204000, `the module took ${sent} bytes on the wire`);
+    assert.ok(sent > 0 && sent <= budget, `${file} took ${sent} bytes on the wire (budget ${budget})`);
   }
 });

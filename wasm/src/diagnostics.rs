@@ -44,7 +44,8 @@ struct GrafanaSettings {
     allow_assign_grafana_admin: bool,
     role_attribute_strict: bool,
     skip_org_role_sync: bool,
-    org_mapping: Vec<String>,
+    /// `org_mapping` as written (split as Grafana splits it).
+    org_mapping: String,
 }
 
 /// What a Grafana setting's expression must give (as `rolemap simulate`
@@ -111,6 +112,11 @@ pub fn lint(text: &str, options_json: &str) -> Json {
         _ => (ExprRole::RoleMapping, false),
     };
     let settings = options.grafana;
+    #[cfg(feature = "grafana")]
+    let org_mapping = rolemap_simulate::grafana::config::split_list(&settings.org_mapping);
+    // Without Grafana's rules a Grafana setting gets no findings.
+    #[cfg(not(feature = "grafana"))]
+    let org_mapping = Vec::new();
     let lint_options = LintOptions {
         target: if grafana {
             Target::Grafana
@@ -131,7 +137,7 @@ pub fn lint(text: &str, options_json: &str) -> Json {
             allow_assign_grafana_admin: settings.allow_assign_grafana_admin,
             role_attribute_strict: settings.role_attribute_strict,
             skip_org_role_sync: settings.skip_org_role_sync,
-            org_mapping: settings.org_mapping,
+            org_mapping,
         },
         ..LintOptions::default()
     };
@@ -227,6 +233,28 @@ mod tests {
             let r = x["range"][0].as_u64().unwrap_or(0);
             assert!(r <= s, "{d}");
         }
+    }
+
+    #[cfg(feature = "grafana")]
+    #[test]
+    fn grafana_settings_get_grafanas_rules() {
+        let options = r#"{"target": "grafana", "field": "role_attribute_path"}"#;
+        let d = lint(
+            "contains(groups[*], 'admin') && 'Admin' || 'Denied'",
+            options,
+        );
+        let codes: Vec<&str> = d["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x["code"].as_str())
+            .collect();
+        assert!(codes.iter().any(|c| c.starts_with("RM07")), "{d}");
+        let d = lint(
+            "groups",
+            r#"{"target": "grafana", "field": "groups_attribute_path", "grafana": {"orgMapping": "a:1:Denied"}}"#,
+        );
+        assert_eq!(d["ok"], true, "{d}");
     }
 
     #[test]

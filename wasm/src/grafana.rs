@@ -43,7 +43,10 @@ pub fn simulate_grafana(config_text: &str, file_name: &str, samples_json: &str) 
         Ok(s) => s,
         Err(e) => return e,
     };
-    let outcomes: Vec<Json> = samples.iter().map(|s| to_json(&simulate(&cfg, s))).collect();
+    let outcomes: Vec<Json> = samples
+        .iter()
+        .map(|s| to_json(&simulate(&cfg, s)))
+        .collect();
     object(vec![("ok", true.into()), ("outcomes", outcomes.into())])
 }
 
@@ -142,7 +145,10 @@ mod tests {
         let r = simulate_grafana(
             INI,
             "grafana.ini",
-            &sample("bob.json", r#"{"id_token": {"sub": "2"}, "userinfo": {"groups": ["admin"]}}"#),
+            &sample(
+                "bob.json",
+                r#"{"id_token": {"sub": "2"}, "userinfo": {"groups": ["admin"]}}"#,
+            ),
         );
         assert_eq!(r["outcomes"][0]["role"], "Viewer", "{r}");
         assert_eq!(r["outcomes"][0]["role_source"], "id_token", "{r}");

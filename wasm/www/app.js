@@ -4,6 +4,12 @@
 // every change. The whole state lives in the URL fragment, so a link
 // shares it; nothing leaves the page.
 
+import { $, el } from './dom.js';
+import {
+  blankGrafana, grafanaExprFields, grafanaFromIni, grafanaIni, grafanaLintSettings,
+  renderGrafanaForm, renderGrafanaOutcome,
+} from './grafana.js';
+
 const TIMEOUT_MS = 4000;
 const PROVIDERS = [
   ['pocket-id', 'Pocket ID'], ['authentik', 'Authentik'], ['keycloak', 'Keycloak'],
@@ -12,30 +18,13 @@ const PROVIDERS = [
   ['dex', 'Dex'], ['generic', 'Other OIDC provider'],
 ];
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, attrs = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('data-')) e.setAttribute(k, v);
-    else if (k in e) e[k] = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return e;
-};
-
 // ---------------------------------------------------------------- state
 
 function blankState() {
   return {
     v: 1,
     preset: '',
+    target: 'pangolin',
     dialect: 'pangolin',
     allClaims: false,
     focus: 'role',
@@ -52,6 +41,7 @@ function blankState() {
       users: [],
     },
     usersText: '[]',
+    grafana: blankGrafana(),
     samples: [{ label: 'user.json', text: '{\n  "sub": "1",\n  "preferred_username": "alice",\n  "email": "alice@example.com",\n  "groups": ["admin"]\n}' }],
   };
 }
@@ -197,6 +187,7 @@ function evaluate() {
 
 // Every expression field: key -> {label, field kind, get, set, org}
 function exprFields() {
+  if (state.target === 'grafana') return grafanaExprFields(state.grafana);
   const idp = state.config.idp;
   const fields = [
     { key: 'identifier', label: 'Identifier path', field: 'identifier_path', get: () => idp.identifier_path ?? '', set: (v) => { idp.identifier_path = v; } },
@@ -276,8 +267,10 @@ function makeEditor(mount, f, { rows = 2, placeholder = '' } = {}) {
       changed();
     }
   });
-  node.querySelector('.copy').addEventListener('click', () => copyText(textarea.value, `${f.label} copied: paste it into Pangolin's field as is.`));
-  node.querySelector('.copy').setAttribute('aria-label', `Copy ${f.label} for Pangolin`);
+  const app = state.target === 'grafana' ? 'Grafana' : 'Pangolin';
+  const where = state.target === 'grafana' ? 'grafana.ini after `key = `' : "Pangolin's field";
+  node.querySelector('.copy').addEventListener('click', () => copyText(textarea.value, `${f.label} copied: paste it into ${where} as is.`));
+  node.querySelector('.copy').setAttribute('aria-label', `Copy ${f.label} for ${app}`);
   mount.replaceChildren(node);
   editors.set(f.key, { textarea, backdrop, list, field: f });
 }
@@ -393,11 +386,29 @@ async function showDecoded(text, mount) {
     el('pre', { text: JSON.stringify(r.payload, null, 2) })));
 }
 
+function defaultFocus() {
+  return state.target === 'grafana' ? 'g-role_attribute_path' : 'role';
+}
+
+// Shows the form, the dialects and the notes of the current target.
+function showTarget() {
+  const grafana = state.target === 'grafana';
+  for (const r of document.querySelectorAll('input[name="target"]')) r.checked = r.value === state.target;
+  for (const label of document.querySelectorAll('label[data-target]')) label.hidden = label.dataset.target !== state.target;
+  for (const r of document.querySelectorAll('input[name="dialect"]')) r.checked = r.value === state.dialect;
+  $('grafana-form').hidden = !grafana;
+  $('pangolin-form').hidden = grafana;
+  $('all-claims-label').hidden = grafana;
+  $('samples-note').textContent = grafana
+    ? 'Paste a JSON object of claims (the ID token), a whole JWT (decoded here, not verified), or {"id_token": ..., "userinfo": ..., "access_token": ...}: Grafana reads the sources in that order.'
+    : 'Paste a JSON object of claims, or a whole ID token (JWT): it is decoded here, not verified.';
+}
+
 function refreshFocusOptions() {
   const sel = $('focus');
   const fields = exprFields();
   sel.replaceChildren(...fields.map((f) => el('option', { value: f.key, text: f.label })));
-  if (!fields.some((f) => f.key === state.focus)) state.focus = 'role';
+  if (!fields.some((f) => f.key === state.focus)) state.focus = defaultFocus();
   sel.value = state.focus;
 }
 
@@ -419,8 +430,15 @@ function renderAll() {
   $('users').value = state.usersText;
   $('all-claims').checked = state.allClaims;
   $('preset').value = examples.some((e) => e.name === state.preset) ? state.preset : '';
-  for (const r of document.querySelectorAll('input[name="dialect"]')) r.checked = r.value === state.dialect;
+  showTarget();
   editors.clear();
+  if (state.target === 'grafana') {
+    renderGrafanaForm(state.grafana, makeEditor, changed);
+    renderSamples();
+    refreshFocusOptions();
+    refreshSampleOptions();
+    return;
+  }
   const fields = exprFields();
   const byKey = (k) => fields.find((f) => f.key === k);
   makeEditor($('expr-identifier'), byKey('identifier'), { rows: 1 });
@@ -473,7 +491,24 @@ function lintOptions(f) {
   return options;
 }
 
+function buildGrafanaRequest() {
+  const fields = exprFields();
+  const focus = fields.find((f) => f.key === state.focus) || fields[0];
+  const settings = grafanaLintSettings(state.grafana);
+  return {
+    target: 'grafana',
+    ini: grafanaIni(state.grafana),
+    file: state.grafana.file || 'grafana.ini',
+    samples: state.samples.map((s) => ({ label: s.label, text: s.text })),
+    dialect: state.dialect,
+    focusSample: state.focusSample,
+    focus: { key: focus.key, text: focus.get(), field: focus.field },
+    fields: fields.map((f) => ({ key: f.key, text: f.get(), options: { target: 'grafana', field: f.field, grafana: settings } })),
+  };
+}
+
 function buildRequest() {
+  if (state.target === 'grafana') return buildGrafanaRequest();
   const fields = exprFields();
   const focus = fields.find((f) => f.key === state.focus) || fields[3];
   const orgId = focus.org !== undefined ? state.config.orgs[focus.org]?.id : state.config.orgs[0]?.id;
@@ -518,7 +553,7 @@ function renderValue(msg) {
   } else {
     mount.append(el('p', { class: `error-text kind-${v.error.kind}`, id: 'value-error' },
       el('code', { text: v.error.kind }), ` ${v.error.message}`,
-      v.error.jsMessage ? el('span', { class: 'js', text: ` (Pangolin logs: ${v.error.jsMessage})` }) : null));
+      v.error.jsMessage ? el('span', { class: 'js', text: ` (${state.target === 'grafana' ? 'Grafana' : 'Pangolin'} logs: ${v.error.jsMessage})` }) : null));
   }
 }
 
@@ -592,7 +627,8 @@ function renderResults(msg) {
   if (!sim.ok) {
     mount.replaceChildren(el('p', { class: 'error-text', id: 'simulation-error', text: sim.error.message }));
   } else {
-    mount.replaceChildren(...sim.outcomes.map((o) => renderOutcome(o, sim.idpName)));
+    const draw = state.target === 'grafana' ? renderGrafanaOutcome : (o) => renderOutcome(o, sim.idpName);
+    mount.replaceChildren(...sim.outcomes.map(draw));
   }
   renderValue(msg);
   showStatus('', '');
@@ -624,10 +660,35 @@ function changed() {
   evaluate();
 }
 
+// A Grafana preset: its grafana.ini read by the Grafana module into the form.
+async function loadGrafanaPreset(p) {
+  const msg = await ask({ type: 'read-ini', text: p.configText });
+  const r = msg.result;
+  if (!r || !r.ok) {
+    showStatus(`Preset ${p.name}: ${r ? r.error.message : msg.message}`, 'error');
+    return;
+  }
+  state = {
+    ...blankState(),
+    preset: p.name,
+    target: 'grafana',
+    dialect: 'grafana',
+    focus: 'g-role_attribute_path',
+    grafana: grafanaFromIni(r.sections, p.configPath.split('/').pop()),
+    samples: p.samples.map((s) => ({ label: s.label, text: s.text })),
+  };
+  renderAll();
+  changed();
+}
+
 function loadPreset(name) {
   const p = examples.find((e) => e.name === name);
   if (!p || !p.ok) {
     showStatus(p ? `Preset ${name}: ${p.error?.message}` : `No preset ${name}`, 'error');
+    return;
+  }
+  if (p.target === 'grafana') {
+    loadGrafanaPreset(p);
     return;
   }
   const config = structuredClone(p.config);
@@ -635,7 +696,7 @@ function loadPreset(name) {
   state = {
     ...blankState(),
     preset: name,
-    dialect: state.dialect,
+    dialect: state.target === 'pangolin' ? state.dialect : 'pangolin',
     config,
     usersText: JSON.stringify(config.users || [], null, 2),
     samples: p.samples.map((s) => ({ label: s.label, text: s.text })),
@@ -660,6 +721,18 @@ function bind() {
   on('preset', 'change', (e) => { if (e.target.value) loadPreset(e.target.value); });
   for (const r of document.querySelectorAll('input[name="dialect"]')) {
     r.addEventListener('change', () => { if (r.checked) { state.dialect = r.value; changed(); } });
+  }
+  for (const r of document.querySelectorAll('input[name="target"]')) {
+    r.addEventListener('change', () => {
+      if (!r.checked || r.value === state.target) return;
+      state.target = r.value;
+      state.dialect = r.value;
+      state.preset = '';
+      state.focus = defaultFocus();
+      state.focusSample = 0;
+      renderAll();
+      changed();
+    });
   }
   on('add-org', 'click', () => {
     state.config.orgs.push({ id: `org-${state.config.orgs.length + 1}`, roles: ['Member'], role_mapping: null, org_mapping: null, role_mapping_builder: null, linked: true });
@@ -689,12 +762,13 @@ async function main() {
   examples = hello.examples || [];
   $('version-info').textContent = `rolemap ${hello.version}`;
   $('preset').replaceChildren(el('option', { value: '', text: '(custom)' }),
-    ...examples.map((e) => el('option', { value: e.name, text: `${e.title} (${e.name})` })));
+    ...examples.map((e) => el('option', { value: e.name, text: e.target === 'grafana' ? `Grafana: ${e.name}` : `${e.title} (${e.name})` })));
   const m = location.hash.match(/^#s=([A-Za-z0-9_-]+)$/);
   if (m) {
     try {
       const restored = await decodeState(m[1]);
       state = { ...blankState(), ...restored };
+      if (!['pangolin', 'grafana'].includes(state.target)) state.target = 'pangolin';
     } catch (e) {
       showStatus(`The link's state could not be read (${e.message}); starting fresh.`, 'error');
     }

@@ -1,10 +1,23 @@
-// The evaluation worker: loads the rolemap WebAssembly module and answers
+// The evaluation worker: loads the rolemap WebAssembly modules and answers
 // the page's requests. It runs apart from the page so that a slow
 // expression never freezes it: the page terminates and restarts this worker
-// when a request takes too long.
+// when a request takes too long. The Pangolin module loads at start; the
+// Grafana module (Grafana's engines and login) only when a request is for
+// the Grafana target.
 import init, * as rolemap from './pkg/rolemap_wasm.js';
 
 const ready = init();
+
+let grafanaModule = null;
+function grafana() {
+  if (!grafanaModule) {
+    grafanaModule = import('./pkg/rolemap_grafana.js').then(async (m) => {
+      await m.default();
+      return m;
+    });
+  }
+  return grafanaModule;
+}
 
 const call = (fn, ...args) => JSON.parse(fn(...args));
 
@@ -95,10 +108,44 @@ function focusText(focus) {
   return { text: focus.text, note: null };
 }
 
-function explainPhase(req, claims) {
+function explainPhase(req, claims, mod = rolemap) {
   if (!req.focus || !claims.ok) return { id: req.id, phase: 'explain', explain: null };
-  const r = call(rolemap.explain, req.focusEvaluated, JSON.stringify(claims.claims), req.dialect);
+  const r = call(mod.explain, req.focusEvaluated, JSON.stringify(claims.claims), req.dialect);
   return { id: req.id, phase: 'explain', explain: r };
+}
+
+// A Grafana request: every setting linted (with every source's claims of
+// every sample), every login simulated, and the focused setting evaluated
+// on the first claim source of the focused sample (the one Grafana reads
+// first).
+function runGrafana(g, req) {
+  const out = { id: req.id, phase: 'main' };
+  const sources = req.samples.map((s) => call(g.grafanaSources, s.label, s.text));
+  const claims = sources.filter((r) => r.ok).flatMap((r) => r.sources.map((x) => x.claims));
+  out.lint = req.fields.map((f) => ({
+    key: f.key,
+    result: f.text.trim() === '' ? { ok: true, diagnostics: [] }
+      : call(g.lint, f.text, JSON.stringify({ ...f.options, claims })),
+  }));
+  out.simulation = call(g.simulateGrafana, req.ini, req.file, JSON.stringify(req.samples));
+  const focus = sources[req.focusSample];
+  const sample = req.samples[req.focusSample];
+  if (!focus) {
+    out.claims = { ok: true, claims: {}, removed: [] };
+  } else if (!focus.ok) {
+    out.claims = focus;
+  } else if (focus.sources.length === 0) {
+    out.claims = { ok: false, error: { message: `${sample.label}: no claim source Grafana can read` } };
+  } else {
+    const first = focus.sources[0];
+    out.claims = { ok: true, claims: first.claims, removed: [] };
+    out.focusNote = `On the ${first.source} claims of ${sample.label}, the first source Grafana reads.`;
+  }
+  req.focusEvaluated = req.focus ? req.focus.text : '';
+  if (req.focus && out.claims.ok) {
+    out.value = call(g.evaluate, req.focusEvaluated, JSON.stringify(out.claims.claims), req.dialect);
+  }
+  return out;
 }
 
 self.onmessage = async (event) => {
@@ -116,6 +163,18 @@ self.onmessage = async (event) => {
     }
     if (req.type === 'decode') {
       self.postMessage({ id: req.id, phase: 'decode', result: call(rolemap.decodeJwt, req.text) });
+      return;
+    }
+    if (req.type === 'read-ini') {
+      const g = await grafana();
+      self.postMessage({ id: req.id, phase: 'read-ini', result: call(g.readGrafanaIni, req.text) });
+      return;
+    }
+    if (req.target === 'grafana') {
+      const g = await grafana();
+      const main = runGrafana(g, req);
+      self.postMessage(main);
+      self.postMessage(explainPhase(req, main.claims, g));
       return;
     }
     const main = run(req);

@@ -346,16 +346,125 @@ fn without_names(module: &[u8]) -> Result<wasm_encoder::Module, String> {
     Ok(out)
 }
 
-/// Sizes of the built module, in bytes: raw, as the page downloads it
-/// (its precompressed `.gz`), and gzipped on the fly at the best level.
-pub fn wasm_sizes() -> Result<(u64, u64, u64), String> {
-    let wasm = site_dir().join("pkg/rolemap_wasm_bg.wasm");
-    let bytes = read(&wasm)?;
-    let gz = gz_path(&wasm);
-    let sent = std::fs::metadata(&gz)
-        .map_err(|e| format!("{}: {e}: run `cargo xtask playground`", gz.display()))?
-        .len();
-    Ok((bytes.len() as u64, sent, gzip_best_len(&bytes)?))
+/// One of the page's WebAssembly modules: `pkg/<name>.js` (wasm-bindgen's
+/// glue) and `pkg/<name>_bg.wasm` (with its `.gz`), built from
+/// `rolemap-wasm` with `features`.
+pub struct Module {
+    /// The file name stem.
+    pub name: &'static str,
+    /// Cargo's feature arguments for `rolemap-wasm`.
+    features: &'static [&'static str],
+}
+
+/// The page's modules: the Pangolin module, loaded at start, and the
+/// Grafana module, which the worker loads only when the Grafana target is
+/// chosen. Each is within [`MAX_GZIPPED`] on its own.
+pub const MODULES: [Module; 2] = [
+    Module {
+        name: "rolemap_wasm",
+        features: &["--no-default-features", "--features", "pangolin"],
+    },
+    Module {
+        name: "rolemap_grafana",
+        features: &["--no-default-features", "--features", "grafana"],
+    },
+];
+
+impl Module {
+    /// The optimised module in the site.
+    pub fn wasm(&self) -> PathBuf {
+        site_dir()
+            .join("pkg")
+            .join(format!("{}_bg.wasm", self.name))
+    }
+
+    /// Sizes of the built module, in bytes: raw, as the page downloads it
+    /// (its precompressed `.gz`), and gzipped on the fly at the best level.
+    pub fn sizes(&self) -> Result<(u64, u64, u64), String> {
+        let wasm = self.wasm();
+        let bytes = read(&wasm)?;
+        let gz = gz_path(&wasm);
+        let sent = std::fs::metadata(&gz)
+            .map_err(|e| format!("{}: {e}: run `cargo xtask playground`", gz.display()))?
+            .len();
+        Ok((bytes.len() as u64, sent, gzip_best_len(&bytes)?))
+    }
+
+    /// Compiles the module; gives cargo's JSON messages.
+    fn compile(&self) -> Result<String, String> {
+        let mut args = vec![
+            "build",
+            "--package",
+            "rolemap-wasm",
+            "--lib",
+            "--target",
+            TARGET,
+            "--profile",
+            "wasm-playground",
+        ];
+        args.extend(self.features);
+        for setting in PROFILE {
+            args.push("--config");
+            args.push(setting);
+        }
+        args.extend(BUILD_STD);
+        // Cargo's messages on stdout name the build script's output folder,
+        // which holds the presets (`presets.json`).
+        args.push("--message-format=json-render-diagnostics");
+        eprintln!("+ RUSTC_BOOTSTRAP=1 cargo {}", args.join(" "));
+        let out = Command::new("cargo")
+            .args(&args)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .current_dir(root())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "the wasm build of {} failed ({})",
+                self.name, out.status
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Compiles the module into `pkg` (wasm-bindgen), shrinks it (wasm-opt),
+    /// lays its functions out for gzip and compresses it; gives cargo's
+    /// JSON messages.
+    fn build(&self, wasm_opt_tool: &Path, pkg: &Path) -> Result<String, String> {
+        let messages = self.compile()?;
+        let wasm = target_dir()
+            .join(TARGET)
+            .join("wasm-playground")
+            .join("rolemap_wasm.wasm");
+        let wasm_arg = wasm.display().to_string();
+        let pkg_arg = pkg.display().to_string();
+        run(
+            "wasm-bindgen",
+            &[
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-dir",
+                &pkg_arg,
+                "--out-name",
+                self.name,
+                &wasm_arg,
+            ],
+        )?;
+        let module = self.wasm();
+        wasm_opt(wasm_opt_tool, &module, WASM_OPT_ARGS)?;
+        let in_module = |e: String| format!("{}: {e}", module.display());
+        let bytes = read(&module)?;
+        let mut named = without_names(&bytes).map_err(in_module)?;
+        named.section(&crate::layout::name_section(&bytes).map_err(in_module)?);
+        write(&module, named.finish())?;
+        wasm_opt(wasm_opt_tool, &module, LAYOUT_ARGS)?;
+        let stripped = without_names(&read(&module)?).map_err(in_module)?;
+        write(&module, stripped.finish())?;
+        precompress(&module)?;
+        Ok(messages)
+    }
 }
 
 /// The presets file the wasm crate's build script wrote, found in cargo's
@@ -379,73 +488,24 @@ fn presets_file(messages: &str) -> Result<PathBuf, String> {
         .ok_or_else(|| "the wasm build wrote no presets.json (wasm/build.rs)".to_string())
 }
 
-/// Builds the site into [`site_dir`]; fails when the module is over budget.
+/// Builds the site into [`site_dir`]; fails when a module is over budget.
 pub fn build() -> Result<PathBuf, String> {
     ensure_tools()?;
     let wasm_opt_tool = ensure_wasm_opt()?;
-    let mut args = vec![
-        "build",
-        "--package",
-        "rolemap-wasm",
-        "--lib",
-        "--target",
-        TARGET,
-        "--profile",
-        "wasm-playground",
-    ];
-    for setting in PROFILE {
-        args.push("--config");
-        args.push(setting);
-    }
-    args.extend(BUILD_STD);
-    // Cargo's messages on stdout name the build script's output folder,
-    // which holds the presets (`presets.json`).
-    args.push("--message-format=json-render-diagnostics");
-    eprintln!("+ RUSTC_BOOTSTRAP=1 cargo {}", args.join(" "));
-    let out = Command::new("cargo")
-        .args(&args)
-        .env("RUSTC_BOOTSTRAP", "1")
-        .current_dir(root())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("the wasm build failed ({})", out.status));
-    }
-    let presets = presets_file(&String::from_utf8_lossy(&out.stdout))?;
-    let wasm = target_dir()
-        .join(TARGET)
-        .join("wasm-playground")
-        .join("rolemap_wasm.wasm");
     let site = site_dir();
     let pkg = site.join("pkg");
     if pkg.exists() {
         std::fs::remove_dir_all(&pkg)
             .map_err(|e| format!("cannot empty {}: {e}", pkg.display()))?;
     }
-    let wasm_arg = wasm.display().to_string();
-    let pkg_arg = pkg.display().to_string();
-    run(
-        "wasm-bindgen",
-        &[
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-dir",
-            &pkg_arg,
-            &wasm_arg,
-        ],
-    )?;
-    let module = pkg.join("rolemap_wasm_bg.wasm");
-    wasm_opt(&wasm_opt_tool, &module, WASM_OPT_ARGS)?;
-    let in_module = |e: String| format!("{}: {e}", module.display());
-    let bytes = read(&module)?;
-    let mut named = without_names(&bytes).map_err(in_module)?;
-    named.section(&crate::layout::name_section(&bytes).map_err(in_module)?);
-    write(&module, named.finish())?;
-    wasm_opt(&wasm_opt_tool, &module, LAYOUT_ARGS)?;
-    let stripped = without_names(&read(&module)?).map_err(in_module)?;
-    write(&module, stripped.finish())?;
+    let mut presets = None;
+    for module in &MODULES {
+        let messages = module.build(&wasm_opt_tool, &pkg)?;
+        if presets.is_none() {
+            presets = Some(presets_file(&messages)?);
+        }
+    }
+    let presets = presets.ok_or("no module was built")?;
     copy_dir(&root().join("wasm/www"), &site)?;
     let examples = site.join("examples.json");
     std::fs::copy(&presets, &examples).map_err(|e| {
@@ -455,19 +515,26 @@ pub fn build() -> Result<PathBuf, String> {
             examples.display()
         )
     })?;
-    precompress(&module)?;
-    let (raw, gz, on_the_fly) = wasm_sizes()?;
-    eprintln!(
-        "playground: {} (rolemap_wasm_bg.wasm: {raw} bytes; {gz} bytes as sent, precompressed \
-         (.wasm.gz) = {:.1} KiB; {on_the_fly} bytes gzipped on the fly at gzip's best level)",
-        site.display(),
-        gz as f64 / 1024.0
-    );
-    if gz > MAX_GZIPPED {
+    let mut over = Vec::new();
+    for module in &MODULES {
+        let (raw, gz, on_the_fly) = module.sizes()?;
+        eprintln!(
+            "playground: {}_bg.wasm: {raw} bytes; {gz} bytes as sent, precompressed (.wasm.gz) \
+             = {:.1} KiB; {on_the_fly} bytes gzipped on the fly at gzip's best level",
+            module.name,
+            gz as f64 / 1024.0
+        );
+        if gz > MAX_GZIPPED {
+            over.push(format!("{} is {gz} bytes gzipped", module.name));
+        }
+    }
+    eprintln!("playground: {}", site.display());
+    if !over.is_empty() {
         return Err(format!(
-            "the wasm module is {gz} bytes gzipped, over the budget of {MAX_GZIPPED} bytes: \
-             find what grew (`twiggy top` on a build with names) and make it smaller; the \
-             README's Playground section lists what keeps the module small"
+            "{}, over the budget of {MAX_GZIPPED} bytes: find what grew (`twiggy top` on a \
+             build with names) and make it smaller; the README's Playground section lists \
+             what keeps the modules small",
+            over.join("; ")
         ));
     }
     Ok(site)
@@ -567,17 +634,34 @@ fn respond(mut stream: TcpStream, site: &Path) {
     }
 }
 
-/// Serves `site` on 127.0.0.1:`port` until interrupted.
-fn serve(site: &Path, port: u16) -> Result<(), String> {
+/// Listens on 127.0.0.1:`port` (0: any free port) and serves `site` from a
+/// thread of its own; gives the port. The one static server of the
+/// playground: `--serve` runs it, and the end-to-end test drives the page
+/// through it.
+fn start(site: &Path, port: u16) -> Result<u16, String> {
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the server's address: {e}"))?
+        .port();
+    let site = site.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let site = site.clone();
+            std::thread::spawn(move || respond(stream, &site));
+        }
+    });
+    Ok(port)
+}
+
+/// Serves `site` on 127.0.0.1:`port` until interrupted.
+fn serve(site: &Path, port: u16) -> Result<(), String> {
+    let port = start(site, port)?;
     println!("playground: http://127.0.0.1:{port}/  (Ctrl-C stops)");
-    for stream in listener.incoming().flatten() {
-        let site = site.to_path_buf();
-        std::thread::spawn(move || respond(stream, &site));
+    loop {
+        std::thread::park();
     }
-    Ok(())
 }
 
 /// `cargo xtask playground [--serve] [--port N] [--test]` (`--test`: build,
@@ -644,9 +728,10 @@ fn ensure_chromium() -> Result<PathBuf, String> {
     }
 }
 
-/// The playground's tests, after the cargo tests: builds the site, then runs
+/// The playground's tests, after the cargo tests: builds the site, serves it
+/// (the server of `--serve`, on a free port, `PLAYGROUND_URL`), then runs
 /// `wasm/e2e` with node's test runner (the end-to-end test in headless
-/// Chromium, and the agreement test of the page's simulator with
+/// Chromium, and the agreement test of the page's simulators with
 /// `rolemap simulate --output json`). Every prerequisite is installed or
 /// the run fails; nothing is skipped.
 pub fn test() -> (Tally, Result<(), String>) {
@@ -658,11 +743,21 @@ pub fn test() -> (Tally, Result<(), String>) {
                 rolemap.display().to_string(),
             );
             let examples = root().join("examples").display().to_string();
+            let budget = MAX_GZIPPED.to_string();
+            let url = match start(Path::new(&site), 0) {
+                Ok(port) => format!("http://127.0.0.1:{port}/"),
+                Err(e) => {
+                    let r = Err(e);
+                    return (Tally::of(&r), r);
+                }
+            };
             tally::run_counted(
                 "node",
                 &["--test", "--test-concurrency=1", "wasm/e2e/"],
                 &[
                     ("PLAYGROUND_DIR", &site),
+                    ("PLAYGROUND_URL", &url),
+                    ("PLAYGROUND_MAX_GZIPPED", &budget),
                     ("ROLEMAP_BIN", &rolemap),
                     ("CHROMIUM", &chromium),
                     ("EXAMPLES_DIR", &examples),
