@@ -101,11 +101,11 @@ for (const preset of presets.filter((p) => p.target !== 'grafana')) {
       const expected = cli(configPath, allClaims ? ['--all-claims'] : []);
       const options = JSON.stringify({ allClaims });
       // As written (the preset's own files)...
-      const fromFiles = call(wasm.simulateExample, presetsText, preset.name, options);
+      const samples = JSON.stringify(preset.samples.map((s) => ({ label: s.label, text: s.text })));
+      const fromFiles = call(wasm.simulate, preset.configJson, 'json', samples, options);
       assert.equal(fromFiles.ok, true, JSON.stringify(fromFiles.error));
       // ...and as the page holds it (normalized config, sample texts).
-      const fromPage = call(wasm.simulate, JSON.stringify(preset.config), 'json',
-        JSON.stringify(preset.samples.map((s) => ({ label: s.label, text: s.text }))), options);
+      const fromPage = call(wasm.simulate, JSON.stringify(preset.config), 'json', samples, options);
       assert.equal(fromPage.ok, true, JSON.stringify(fromPage.error));
       for (const got of [fromFiles.outcomes, fromPage.outcomes]) {
         assert.equal(got.length, expected.length, 'number of samples');

@@ -249,7 +249,7 @@ pub(crate) fn parse_config(text: &str, format_name: &str) -> Result<Config, Json
     Ok(config)
 }
 
-/// `normalizeConfig(text, format)`: the config as JSON in the simulator's
+/// The config as JSON in the simulator's
 /// own schema, with role mappings written with the mapping builder replaced
 /// by the value Pangolin's UI stores (what the admin would see and paste).
 pub fn normalize_config(text: &str, format_name: &str) -> Json {
@@ -264,21 +264,49 @@ pub fn normalize_config(text: &str, format_name: &str) -> Json {
         }
     }
     match serde_json::to_value(&config) {
-        Ok(v) => object(vec![
-            ("ok", true.into()),
-            ("config", v),
-            ("callbackUrl", config.callback_url().into()),
-        ]),
+        Ok(v) => object(vec![("ok", true.into()), ("config", v)]),
         Err(e) => failure("config", e.to_string()),
     }
 }
 
 /// One sample as the page holds it: a label and the text of a JSON object
 /// or a JWT.
-#[derive(serde::Deserialize)]
 pub(crate) struct SampleText {
     pub(crate) label: String,
     pub(crate) text: String,
+}
+
+impl SampleText {
+    /// The samples of a JSON array of `{label, text}` (read through the
+    /// JSON reader the module has anyway, not a deserializer of its own);
+    /// an error is a `samples` failure saying what is expected.
+    pub(crate) fn read_all(json: &str) -> Result<Vec<SampleText>, Json> {
+        let bad = |why: String| {
+            failure(
+                "samples",
+                format!("samples must be a JSON array of {{label, text}}: {why}"),
+            )
+        };
+        let items = match serde_json::from_slice::<Json>(json.as_bytes()) {
+            Ok(Json::Array(items)) => items,
+            Ok(_) => return Err(bad("not an array".into())),
+            Err(e) => return Err(bad(e.to_string())),
+        };
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut item)| {
+                let mut field = |key: &str| match item.get_mut(key).map(Json::take) {
+                    Some(Json::String(s)) => Ok(s),
+                    _ => Err(bad(format!("sample #{} has no string `{key}`", i + 1))),
+                };
+                Ok(SampleText {
+                    label: field("label")?,
+                    text: field("text")?,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Parses sample texts with the simulator's own parser.
@@ -336,7 +364,6 @@ pub(crate) fn run_simulation(config: &Config, samples: &[Sample], all_claims: bo
         ("ok", true.into()),
         ("outcomes", outcomes.into()),
         ("idpName", config.idp.display_name().into()),
-        ("callbackUrl", config.callback_url().into()),
     ])
 }
 
@@ -353,14 +380,9 @@ pub fn simulate(
         Ok(c) => c,
         Err(e) => return e,
     };
-    let texts: Vec<SampleText> = match serde_json::from_slice(samples_json.as_bytes()) {
+    let texts = match SampleText::read_all(samples_json) {
         Ok(t) => t,
-        Err(e) => {
-            return failure(
-                "samples",
-                format!("samples must be a JSON array of {{label, text}}: {e}"),
-            )
-        }
+        Err(e) => return e,
     };
     let samples = match parse_sample_texts(&texts) {
         Ok(s) => s,

@@ -5,16 +5,18 @@
 //! wrapper in role mappings), so its spans are over the typed text.
 
 use rolemap_engine::{Dialect, Expression};
-use rolemap_lint::{Edition, ExprRole, GrafanaOptions, LintOptions, Target};
+#[cfg(feature = "grafana")]
+use rolemap_lint::{GrafanaOptions, Target};
+use rolemap_lint::{Edition, ExprRole, LintOptions};
 use rolemap_simulate::builder::unwrap_role_mapping;
 use serde_json::Value as Json;
 
 use crate::api::{object, pair, to_json};
 use crate::utf16;
 
-/// Options of [`lint`], from JSON.
-#[derive(Default, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+/// Options of [`lint`], from JSON (read through the JSON reader the module
+/// has anyway, not a deserializer of their own).
+#[derive(Default)]
 struct Options {
     /// `pangolin` (default) or `spec`: with `spec`, a text the spec's
     /// grammar rejects gets one more finding.
@@ -28,19 +30,86 @@ struct Options {
     roles: Option<Vec<String>>,
     /// `oss`, `enterprise` or `cloud`.
     edition: Option<String>,
-    /// The organization id, for org mappings.
+    /// The organization id, for org mappings (`orgId`).
     org_id: Option<String>,
-    /// `pangolin` (default) or `grafana`: with `grafana`, `field` is the
-    /// setting's key (`role_attribute_path`, `groups_attribute_path`, ...).
-    target: Option<String>,
-    /// Grafana's settings the rules read (with `target: "grafana"`).
-    grafana: GrafanaSettings,
 }
 
-/// The settings of `[auth.generic_oauth]` that Grafana's lint rules read.
-#[derive(Default, serde::Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct GrafanaSettings {
+/// A JSON object's fields, taken one by one with their expected type; a
+/// field of another type is an error naming it.
+struct Fields(serde_json::Map<String, Json>);
+
+impl Fields {
+    fn take(&mut self, key: &str) -> Option<Json> {
+        self.0.remove(key).filter(|v| !v.is_null())
+    }
+
+    fn string(&mut self, key: &str) -> Result<Option<String>, String> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s)),
+            Some(_) => Err(format!("`{key}` must be a string")),
+        }
+    }
+
+    fn array(&mut self, key: &str) -> Result<Option<Vec<Json>>, String> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Json::Array(items)) => Ok(Some(items)),
+            Some(_) => Err(format!("`{key}` must be an array")),
+        }
+    }
+
+    #[cfg(feature = "grafana")]
+    fn flag(&mut self, key: &str) -> Result<bool, String> {
+        match self.take(key) {
+            None => Ok(false),
+            Some(Json::Bool(b)) => Ok(b),
+            Some(_) => Err(format!("`{key}` must be true or false")),
+        }
+    }
+
+    fn object(value: Json, what: &str) -> Result<Fields, String> {
+        match value {
+            Json::Object(m) => Ok(Fields(m)),
+            _ => Err(format!("{what} must be a JSON object")),
+        }
+    }
+}
+
+impl Options {
+    fn read(text: &str) -> Result<Options, String> {
+        let value: Json = serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())?;
+        let mut f = Fields::object(value, "the options")?;
+        let roles = match f.array("roles")? {
+            None => None,
+            Some(items) => Some(
+                items
+                    .into_iter()
+                    .map(|r| match r {
+                        Json::String(s) => Ok(s),
+                        _ => Err("`roles` must be an array of strings".to_string()),
+                    })
+                    .collect::<Result<Vec<String>, String>>()?,
+            ),
+        };
+        Ok(Options {
+            dialect: f.string("dialect")?,
+            field: f.string("field")?,
+            claims: f.array("claims")?.unwrap_or_default(),
+            roles,
+            edition: f.string("edition")?,
+            org_id: f.string("orgId")?,
+        })
+    }
+}
+
+/// What Grafana's lint rules are told (`lintGrafana`'s options): the
+/// setting's key (`field`), the samples' claims (every source), and the
+/// settings the rules read.
+#[cfg(feature = "grafana")]
+struct GrafanaLintOptions {
+    field: String,
+    claims: Vec<Json>,
     allow_assign_grafana_admin: bool,
     role_attribute_strict: bool,
     skip_org_role_sync: bool,
@@ -48,15 +117,45 @@ struct GrafanaSettings {
     org_mapping: String,
 }
 
-/// What a Grafana setting's expression must give (as `rolemap simulate`
-/// lints the settings of `GrafanaConfig::expressions`): a role, an array of
-/// strings (`list`), a string, or `org_mapping`'s entries.
-fn grafana_role(key: &str) -> (ExprRole, bool) {
-    match key {
-        "role_attribute_path" => (ExprRole::RoleMapping, false),
-        "groups_attribute_path" | "org_attribute_path" => (ExprRole::Path, true),
-        "org_mapping" => (ExprRole::OrgMapping, false),
-        _ => (ExprRole::Path, false),
+#[cfg(feature = "grafana")]
+impl GrafanaLintOptions {
+    fn read(text: &str) -> Result<GrafanaLintOptions, String> {
+        let value: Json = serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())?;
+        let mut f = Fields::object(value, "the options")?;
+        Ok(GrafanaLintOptions {
+            field: f.string("field")?.unwrap_or_default(),
+            claims: f.array("claims")?.unwrap_or_default(),
+            allow_assign_grafana_admin: f.flag("allowAssignGrafanaAdmin")?,
+            role_attribute_strict: f.flag("roleAttributeStrict")?,
+            skip_org_role_sync: f.flag("skipOrgRoleSync")?,
+            org_mapping: f.string("orgMapping")?.unwrap_or_default(),
+        })
+    }
+
+    /// The linter's options: what the setting's expression must give (as
+    /// `rolemap simulate` lints the settings of `GrafanaConfig::expressions`):
+    /// a role, an array of strings (`list`), a string, or `org_mapping`'s
+    /// entries.
+    fn lint_options(self) -> LintOptions {
+        let (role, list) = match self.field.as_str() {
+            "role_attribute_path" => (ExprRole::RoleMapping, false),
+            "groups_attribute_path" | "org_attribute_path" => (ExprRole::Path, true),
+            "org_mapping" => (ExprRole::OrgMapping, false),
+            _ => (ExprRole::Path, false),
+        };
+        LintOptions {
+            target: Target::Grafana,
+            role,
+            claims: self.claims,
+            grafana: GrafanaOptions {
+                list,
+                allow_assign_grafana_admin: self.allow_assign_grafana_admin,
+                role_attribute_strict: self.role_attribute_strict,
+                skip_org_role_sync: self.skip_org_role_sync,
+                org_mapping: rolemap_simulate::grafana::config::split_list(&self.org_mapping),
+            },
+            ..LintOptions::default()
+        }
     }
 }
 
@@ -95,53 +194,8 @@ pub fn unwrap(text: &str) -> Json {
     ])
 }
 
-/// `lint(text, options)`: `{ok, diagnostics, outcome}`, each diagnostic
-/// with its byte `span` and UTF-16 `range` in `text`; `outcome` is what the
-/// expression can return (absent when it does not parse).
-pub fn lint(text: &str, options_json: &str) -> Json {
-    let options: Options = match serde_json::from_slice(options_json.as_bytes()) {
-        Ok(o) => o,
-        Err(e) => return crate::api::failure("options", format!("lint options: {e}")),
-    };
-    let grafana = options.target.as_deref() == Some("grafana");
-    let field = options.field.as_deref().unwrap_or("role_mapping");
-    let (role, list) = match field {
-        _ if grafana => grafana_role(field),
-        "org_mapping" => (ExprRole::OrgMapping, false),
-        "identifier_path" | "email_path" | "name_path" | "path" => (ExprRole::Path, false),
-        _ => (ExprRole::RoleMapping, false),
-    };
-    let settings = options.grafana;
-    #[cfg(feature = "grafana")]
-    let org_mapping = rolemap_simulate::grafana::config::split_list(&settings.org_mapping);
-    // Without Grafana's rules a Grafana setting gets no findings.
-    #[cfg(not(feature = "grafana"))]
-    let org_mapping = Vec::new();
-    let lint_options = LintOptions {
-        target: if grafana {
-            Target::Grafana
-        } else {
-            Target::Pangolin
-        },
-        role,
-        claims: options.claims,
-        roles: options.roles,
-        edition: options
-            .edition
-            .as_deref()
-            .and_then(|e| e.parse::<Edition>().ok())
-            .unwrap_or_default(),
-        org_id: options.org_id,
-        grafana: GrafanaOptions {
-            list,
-            allow_assign_grafana_admin: settings.allow_assign_grafana_admin,
-            role_attribute_strict: settings.role_attribute_strict,
-            skip_org_role_sync: settings.skip_org_role_sync,
-            org_mapping,
-        },
-        ..LintOptions::default()
-    };
-    let report = rolemap_lint::lint(text, &lint_options);
+/// A lint report as the page reads it: `{ok, diagnostics, outcome}`.
+fn report_json(text: &str, report: &rolemap_lint::LintReport, mut extra: Vec<Json>) -> Json {
     let mut diagnostics: Vec<Json> = report
         .diagnostics
         .iter()
@@ -156,16 +210,53 @@ pub fn lint(text: &str, options_json: &str) -> Json {
             )
         })
         .collect();
+    diagnostics.append(&mut extra);
+    object(vec![
+        ("ok", true.into()),
+        ("diagnostics", diagnostics.into()),
+        ("outcome", to_json(&report.outcome)),
+    ])
+}
+
+/// `lint(text, options)`: `{ok, diagnostics, outcome}` for a Pangolin
+/// field, each diagnostic with its byte `span` and UTF-16 `range` in
+/// `text`; `outcome` is what the expression can return (absent when it
+/// does not parse).
+pub fn lint(text: &str, options_json: &str) -> Json {
+    let options = match Options::read(options_json) {
+        Ok(o) => o,
+        Err(e) => return crate::api::failure("options", format!("lint options: {e}")),
+    };
+    let field = options.field.as_deref().unwrap_or("role_mapping");
+    let role = match field {
+        "org_mapping" => ExprRole::OrgMapping,
+        "identifier_path" | "email_path" | "name_path" | "path" => ExprRole::Path,
+        _ => ExprRole::RoleMapping,
+    };
+    let lint_options = LintOptions {
+        role,
+        claims: options.claims,
+        roles: options.roles,
+        edition: options
+            .edition
+            .as_deref()
+            .and_then(|e| e.parse::<Edition>().ok())
+            .unwrap_or_default(),
+        org_id: options.org_id,
+        ..LintOptions::default()
+    };
+    let report = rolemap_lint::lint(text, &lint_options);
+    let mut extra = Vec::new();
     let spec = options
         .dialect
         .as_deref()
         .and_then(|d| d.parse::<Dialect>().ok())
         == Some(Dialect::Spec);
     if spec && !report.has_errors() {
-        let (expr, offset) = evaluated_text(text, options.field.as_deref().unwrap_or(""));
+        let (expr, offset) = evaluated_text(text, field);
         if let Err(e) = Expression::compile(&expr, Dialect::Spec) {
             let (start, end) = (offset + e.span.start, offset + e.span.end);
-            diagnostics.push(diagnostic(
+            extra.push(diagnostic(
                 text,
                 [e.kind.as_str(), "spec-syntax", "error"],
                 format!("the JMESPath spec rejects this: {}", e.message),
@@ -175,11 +266,21 @@ pub fn lint(text: &str, options_json: &str) -> Json {
             ));
         }
     }
-    object(vec![
-        ("ok", true.into()),
-        ("diagnostics", diagnostics.into()),
-        ("outcome", to_json(&report.outcome)),
-    ])
+    report_json(text, &report, extra)
+}
+
+/// `lintGrafana(text, options)`: `{ok, diagnostics, outcome}` for a
+/// Grafana setting's text (`options`: `{field, claims,
+/// allowAssignGrafanaAdmin, roleAttributeStrict, skipOrgRoleSync,
+/// orgMapping}`, `field` the setting's key).
+#[cfg(feature = "grafana")]
+pub fn lint_grafana(text: &str, options_json: &str) -> Json {
+    let options = match GrafanaLintOptions::read(options_json) {
+        Ok(o) => o,
+        Err(e) => return crate::api::failure("options", format!("lint options: {e}")),
+    };
+    let report = rolemap_lint::lint(text, &options.lint_options());
+    report_json(text, &report, Vec::new())
 }
 
 /// One diagnostic as the page reads it: `{code, name, severity, message,
@@ -235,11 +336,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn bad_options_are_an_error_naming_the_field() {
+        for (options, says) in [
+            ("[]", "JSON object"),
+            (r#"{"field": 1}"#, "`field`"),
+            (r#"{"claims": {}}"#, "`claims`"),
+            (r#"{"roles": [1]}"#, "`roles`"),
+            ("{", "EOF"),
+        ] {
+            let d = lint("a", options);
+            assert_eq!(d["error"]["kind"], "options", "{options}: {d}");
+            let message = d["error"]["message"].as_str().unwrap_or("");
+            assert!(message.contains(says), "{options}: {d}");
+        }
+        let d = lint("a", r#"{"orgId": "x", "roles": ["Admin"], "dialect": null}"#);
+        assert_eq!(d["ok"], true, "{d}");
+    }
+
     #[cfg(feature = "grafana")]
     #[test]
     fn grafana_settings_get_grafanas_rules() {
-        let options = r#"{"target": "grafana", "field": "role_attribute_path"}"#;
-        let d = lint(
+        let options = r#"{"field": "role_attribute_path"}"#;
+        let d = lint_grafana(
             "contains(groups[*], 'admin') && 'Admin' || 'Denied'",
             options,
         );
@@ -249,12 +368,14 @@ mod tests {
             .flatten()
             .filter_map(|x| x["code"].as_str())
             .collect();
-        assert!(codes.iter().any(|c| c.starts_with("RM07")), "{d}");
-        let d = lint(
-            "groups",
-            r#"{"target": "grafana", "field": "groups_attribute_path", "grafana": {"orgMapping": "a:1:Denied"}}"#,
+        assert!(codes.contains(&"RM071"), "{d}");
+        let d = lint_grafana(
+            "a:1:Denied",
+            r#"{"field": "org_mapping", "orgMapping": "a:1:Denied"}"#,
         );
         assert_eq!(d["ok"], true, "{d}");
+        let d = lint_grafana("a", r#"{"field": "org_mapping", "skipOrgRoleSync": 1}"#);
+        assert_eq!(d["error"]["kind"], "options", "{d}");
     }
 
     #[test]

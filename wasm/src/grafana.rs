@@ -23,9 +23,7 @@ fn config(text: &str, file_name: &str) -> Result<GrafanaConfig, Json> {
 /// The samples as Grafana's login reads them (claims, a JWT, or an object
 /// of `id_token`, `userinfo`, `access_token`).
 fn samples(samples_json: &str) -> Result<Vec<GrafanaSample>, Json> {
-    let texts: Vec<SampleText> = serde_json::from_slice(samples_json.as_bytes())
-        .map_err(|e| failure("samples", format!("samples: {e}")))?;
-    texts
+    SampleText::read_all(samples_json)?
         .iter()
         .map(|s| GrafanaSample::from_text(&s.label, &s.text).map_err(|e| failure("sample", e)))
         .collect()

@@ -8,11 +8,11 @@
 //! (`[start, end)`, the unit of JavaScript strings), beside byte `span`s.
 //!
 //! The functions, as JavaScript sees them: in both modules `evaluate`,
-//! `explain`, `lint`, `decodeJwt`, `version`; in the Pangolin module
-//! (feature `pangolin`) `simulate`, `simulateExample`, `normalizeConfig`,
-//! `filterClaims`, `unwrapRoleMapping`, `examples`; in the Grafana module
-//! (feature `grafana`) `simulateGrafana`, `readGrafanaIni`,
-//! `grafanaSources`.
+//! `explain`, `decodeJwt`, `version`; in the Pangolin module (feature
+//! `pangolin`) `lint`, `simulate`, `filterClaims`, `unwrapRoleMapping`,
+//! `examples`; in the Grafana module (feature `grafana`) `lintGrafana`,
+//! `simulateGrafana`, `readGrafanaIni`, `grafanaSources`. Each module
+//! carries only its target's linter entry and simulator.
 
 #![forbid(unsafe_code)]
 
@@ -49,6 +49,7 @@ pub fn explain(expr: &str, claims: &str, dialect: &str) -> String {
 /// The diagnostics of `expr`: `options` is a JSON object
 /// (`{"dialect": "pangolin", "field": "role_mapping"}`); gives
 /// `{ok, diagnostics: [{code, severity, message, label, help, span, range}]}`.
+#[cfg(feature = "pangolin")]
 #[wasm_bindgen]
 pub fn lint(expr: &str, options: &str) -> String {
     diagnostics::lint(expr, options).to_string()
@@ -61,22 +62,6 @@ pub fn lint(expr: &str, options: &str) -> String {
 #[wasm_bindgen]
 pub fn simulate(config: &str, format: &str, samples: &str, options: &str) -> String {
     api::simulate(config, format, samples, options).to_string()
-}
-
-/// A preset of `presets` (the text of the site's `examples.json`)
-/// simulated from its files, as written.
-#[cfg(feature = "pangolin")]
-#[wasm_bindgen(js_name = simulateExample)]
-pub fn simulate_example(presets: &str, name: &str, options: &str) -> String {
-    presets::simulate_example(presets, name, options).to_string()
-}
-
-/// A config as JSON in the simulator's schema, builder role mappings
-/// replaced by the value Pangolin stores: `{ok, config, callbackUrl}`.
-#[cfg(feature = "pangolin")]
-#[wasm_bindgen(js_name = normalizeConfig)]
-pub fn normalize_config(config: &str, format: &str) -> String {
-    api::normalize_config(config, format).to_string()
 }
 
 /// The claims Pangolin receives when `provider` releases only what the
@@ -127,6 +112,16 @@ pub fn simulate_grafana(config: &str, file_name: &str, samples: &str) -> String 
 #[wasm_bindgen(js_name = readGrafanaIni)]
 pub fn read_grafana_ini(text: &str) -> String {
     grafana::read_ini(text).to_string()
+}
+
+/// The diagnostics of a Grafana setting's text: `options` is a JSON object
+/// (`{"field": "role_attribute_path", "claims": [...],
+/// "allowAssignGrafanaAdmin": false, ...}`); gives `{ok, diagnostics}` as
+/// [`lint`] does.
+#[cfg(feature = "grafana")]
+#[wasm_bindgen(js_name = lintGrafana)]
+pub fn lint_grafana(expr: &str, options: &str) -> String {
+    diagnostics::lint_grafana(expr, options).to_string()
 }
 
 /// A sample's claim sources in the order Grafana's login reads them.

@@ -212,29 +212,6 @@ pub fn examples(presets: &str) -> Json {
     }
 }
 
-/// `simulateExample(presets, name, options)`: a preset of `examples.json`'s
-/// text simulated from its files as written (the agreement test compares
-/// this with `rolemap simulate`).
-pub fn simulate_example(presets: &str, name: &str, options_json: &str) -> Json {
-    let items = match read_presets(presets) {
-        Ok(items) => items,
-        Err(e) => return e,
-    };
-    let Some(found) = items
-        .iter()
-        .filter_map(Preset::read)
-        .find(|p| p.name == name && !p.grafana)
-    else {
-        return failure("preset", format!("no preset named `{name}`"));
-    };
-    let preset = preset_json(&found);
-    if preset["ok"] != true {
-        return preset;
-    }
-    let samples = preset["samples"].to_string();
-    api::simulate(found.config, "json", &samples, options_json)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,11 +267,22 @@ mod tests {
     }
 
     #[test]
-    fn a_preset_simulates() {
-        let r = simulate_example(PRESETS, "pocket-id", "{}");
-        assert_eq!(r["ok"], true, "{r}");
-        let r = simulate_example(PRESETS, "no-such-preset", "{}");
-        assert_eq!(r["error"]["kind"], "preset", "{r}");
+    fn a_preset_simulates_as_written_and_as_the_page_holds_it() {
+        let all = examples(PRESETS);
+        let Some(p) = all
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "pocket-id")
+        else {
+            panic!("no pocket-id preset: {all}");
+        };
+        let samples = p["samples"].to_string();
+        let config = p["configJson"].as_str().unwrap_or("");
+        let written = api::simulate(config, "json", &samples, "{}");
+        assert_eq!(written["ok"], true, "{written}");
+        let held = api::simulate(&p["config"].to_string(), "json", &samples, "{}");
+        assert_eq!(held["outcomes"], written["outcomes"]);
     }
 
     #[test]

@@ -503,7 +503,7 @@ function buildGrafanaRequest() {
     dialect: state.dialect,
     focusSample: state.focusSample,
     focus: { key: focus.key, text: focus.get(), field: focus.field },
-    fields: fields.map((f) => ({ key: f.key, text: f.get(), options: { target: 'grafana', field: f.field, grafana: settings } })),
+    fields: fields.map((f) => ({ key: f.key, text: f.get(), options: { field: f.field, ...settings } })),
   };
 }
 

@@ -125,7 +125,7 @@ function runGrafana(g, req) {
   out.lint = req.fields.map((f) => ({
     key: f.key,
     result: f.text.trim() === '' ? { ok: true, diagnostics: [] }
-      : call(g.lint, f.text, JSON.stringify({ ...f.options, claims })),
+      : call(g.lintGrafana, f.text, JSON.stringify({ ...f.options, claims })),
   }));
   out.simulation = call(g.simulateGrafana, req.ini, req.file, JSON.stringify(req.samples));
   const focus = sources[req.focusSample];

@@ -38,6 +38,7 @@ mod json_text;
 pub use json_text::json_text;
 mod jsnum;
 mod limits;
+#[cfg_attr(not(feature = "pest-dialects"), allow(dead_code))]
 mod parse;
 mod print;
 pub mod quote;
@@ -115,7 +116,7 @@ impl Expression {
     ) -> Result<Expression, Error> {
         let ast = match dialect.rules().go {
             Some(_) => parse_go(source, dialect, &limits)?,
-            None => parse::parse(source, dialect, &limits)?,
+            None => parse_pest(source, dialect, &limits)?,
         };
         if dialect.rules().call_checks == dialect::CallChecks::Compile {
             check_calls(&ast)?;
@@ -222,6 +223,27 @@ impl Expression {
     }
 }
 
+/// Parses `source` in a dialect pest's parser reads (Pangolin's, the spec's).
+#[cfg(feature = "pest-dialects")]
+fn parse_pest(source: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
+    parse::parse(source, dialect, limits)
+}
+
+/// Without the `pest-dialects` feature only the Go dialects compile: every
+/// expression in another dialect is an [`ErrorKind::Unavailable`] error, so
+/// none reaches a search.
+#[cfg(not(feature = "pest-dialects"))]
+fn parse_pest(source: &str, dialect: Dialect, _: &Limits) -> Result<Node, Error> {
+    Err(Error::new(
+        ErrorKind::Unavailable,
+        format!(
+            "this build has no {} engine (built without the feature `pest-dialects`): use the rolemap command line for this dialect",
+            dialect.engine()
+        ),
+        Span::new(0, source.len()),
+    ))
+}
+
 /// Parses `source` in a Go dialect (Grafana's engines).
 #[cfg(feature = "grafana")]
 fn parse_go(source: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
@@ -244,7 +266,7 @@ fn parse_go(source: &str, dialect: Dialect, _: &Limits) -> Result<Node, Error> {
     ))
 }
 
-#[cfg(all(test, not(feature = "grafana")))]
+#[cfg(all(test, not(feature = "grafana"), feature = "pest-dialects"))]
 mod without_grafana {
     use crate::{Dialect, ErrorKind, Expression};
 
@@ -259,6 +281,27 @@ mod without_grafana {
         }
         for d in [Dialect::Pangolin, Dialect::Spec] {
             assert!(Expression::compile("a.b", d).is_ok());
+        }
+    }
+}
+
+#[cfg(all(test, feature = "grafana", not(feature = "pest-dialects")))]
+mod without_pest_dialects {
+    use crate::{Dialect, ErrorKind, Expression};
+
+    #[test]
+    fn pangolin_and_spec_are_unavailable_errors_and_the_go_dialects_compile() {
+        for d in [Dialect::Pangolin, Dialect::Spec] {
+            let Err(e) = Expression::compile("a.b", d) else {
+                panic!("{d}: compiled without pest's parser");
+            };
+            assert_eq!(e.kind, ErrorKind::Unavailable);
+            assert!(e.message.contains("pest-dialects"), "{}", e.message);
+        }
+        for d in [Dialect::Grafana, Dialect::GrafanaLegacy] {
+            let compiled = Expression::compile("a.b", d).expect("a Go dialect compiles");
+            let data = serde_json::json!({"a": {"b": 1}});
+            assert_eq!(compiled.search_json(&data).ok(), Some(serde_json::json!(1)));
         }
     }
 }
