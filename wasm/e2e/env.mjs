@@ -1,7 +1,7 @@
 // What `cargo xtask playground --test` hands the tests: the built site
 // (PLAYGROUND_DIR), the address of the server that serves it
 // (PLAYGROUND_URL: the server of `cargo xtask playground --serve`, the
-// playground's only one), the modules' size budget, the `rolemap` binary,
+// playground's only one), the modules' size budgets, the `rolemap` binary,
 // Chromium and the examples.
 
 /** The environment variable `name`, or a failure naming it (never a skip). */

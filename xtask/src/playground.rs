@@ -27,12 +27,12 @@ use crate::{root, run};
 /// The wasm target.
 const TARGET: &str = "wasm32-unknown-unknown";
 
-/// The size budget of the gzipped module, as the page downloads it (the
-/// precompressed `rolemap_wasm_bg.wasm.gz`, see [`precompress`]). The goal
-/// is 200,000 bytes; the module is 203,110 (the README's Playground section
-/// says what grew), so the build fails above 204,000 until it is trimmed
-/// back.
-const MAX_GZIPPED: u64 = 204_000;
+/// The goal for each gzipped module, as the page downloads it (the
+/// precompressed `<module>_bg.wasm.gz`, see [`precompress`]): 200,000
+/// bytes. The Grafana module meets it; the Pangolin module is 202,856 (the
+/// README's Playground section says what it holds), so its budget stays
+/// 204,000 until it is trimmed back.
+const MAX_GZIPPED: u64 = 200_000;
 
 /// `--config` settings defining the `wasm-playground` profile.
 const PROFILE: &[&str] = &[
@@ -354,19 +354,23 @@ pub struct Module {
     pub name: &'static str,
     /// Cargo's feature arguments for `rolemap-wasm`.
     features: &'static [&'static str],
+    /// The most bytes it may take gzipped: the build fails above it.
+    budget: u64,
 }
 
 /// The page's modules: the Pangolin module, loaded at start, and the
 /// Grafana module, which the worker loads only when the Grafana target is
-/// chosen. Each is within [`MAX_GZIPPED`] on its own.
+/// chosen. Each is within its budget on its own.
 pub const MODULES: [Module; 2] = [
     Module {
         name: "rolemap_wasm",
         features: &["--no-default-features", "--features", "pangolin"],
+        budget: 204_000,
     },
     Module {
         name: "rolemap_grafana",
         features: &["--no-default-features", "--features", "grafana"],
+        budget: MAX_GZIPPED,
     },
 ];
 
@@ -524,16 +528,19 @@ pub fn build() -> Result<PathBuf, String> {
             module.name,
             gz as f64 / 1024.0
         );
-        if gz > MAX_GZIPPED {
-            over.push(format!("{} is {gz} bytes gzipped", module.name));
+        if gz > module.budget {
+            over.push(format!(
+                "{} is {gz} bytes gzipped, over its budget of {} bytes",
+                module.name, module.budget
+            ));
         }
     }
     eprintln!("playground: {}", site.display());
     if !over.is_empty() {
         return Err(format!(
-            "{}, over the budget of {MAX_GZIPPED} bytes: find what grew (`twiggy top` on a \
-             build with names) and make it smaller; the README's Playground section lists \
-             what keeps the modules small",
+            "{}: find what grew (`twiggy top` on a build with names) and make it smaller \
+             (the goal is {MAX_GZIPPED} bytes); the README's Playground section lists what \
+             keeps the modules small",
             over.join("; ")
         ));
     }
@@ -743,7 +750,14 @@ pub fn test() -> (Tally, Result<(), String>) {
                 rolemap.display().to_string(),
             );
             let examples = root().join("examples").display().to_string();
-            let budget = MAX_GZIPPED.to_string();
+            // `{"<module>_bg.wasm": budget, ...}`, for the end-to-end test.
+            let budgets = serde_json::Value::Object(
+                MODULES
+                    .iter()
+                    .map(|m| (format!("{}_bg.wasm", m.name), m.budget.into()))
+                    .collect(),
+            )
+            .to_string();
             let url = match start(Path::new(&site), 0) {
                 Ok(port) => format!("http://127.0.0.1:{port}/"),
                 Err(e) => {
@@ -757,7 +771,7 @@ pub fn test() -> (Tally, Result<(), String>) {
                 &[
                     ("PLAYGROUND_DIR", &site),
                     ("PLAYGROUND_URL", &url),
-                    ("PLAYGROUND_MAX_GZIPPED", &budget),
+                    ("PLAYGROUND_BUDGETS", &budgets),
                     ("ROLEMAP_BIN", &rolemap),
                     ("CHROMIUM", &chromium),
                     ("EXAMPLES_DIR", &examples),
