@@ -1,83 +1,75 @@
 //! Collects the presets of `examples/` into `$OUT_DIR/presets.json`, one
-//! per config file: Pangolin's (a TOML or JSON file with an `[idp]` table)
-//! and Grafana's (a `grafana.ini`, or another `.ini` file):
-//! `[{name, target, configPath, config, files: [[path, text], ...]}]`, with
-//! the folder's name (plus the config's name when it is not
-//! `pangolin.toml` or `grafana.ini`), `pangolin` or `grafana`, the config's
-//! path, its text (Pangolin's converted to JSON), and the folder's sample
-//! files (paths relative to the folder, with `/`, sorted by path). Grafana's
-//! env files and Helm values stay in the command line: the module reads
-//! INI only in its form (an env file has no INI text to edit) and has no
-//! YAML reader.
+//! per config file, as the page reads them (`cargo xtask playground`
+//! copies the file to the site as `examples.json`, which the page fetches):
+//! Pangolin's (a TOML or JSON file with an `[idp]` table) and Grafana's (a
+//! `grafana.ini`, or another `.ini` file). Each is `{ok, name, target,
+//! title, configPath, samples: [{label, path, text}], ...}`: the folder's
+//! name (plus the config's name when it is not `pangolin.toml` or
+//! `grafana.ini`), `pangolin` or `grafana`, the config's path in the folder
+//! and the sample users the command line reads for it (a Pangolin config's
+//! `samples`, a Grafana config's `users` folder). A Pangolin preset adds
+//! `configJson` (the config as written, converted to JSON), `config` (read
+//! by the simulator, role mappings of the mapping builder replaced by the
+//! value Pangolin stores: what the page edits) and `error` (why it does not
+//! load); a Grafana one adds `configText` (the INI as written). Grafana's
+//! env files and Helm values stay in the command line: the page's form
+//! edits INI, and the module has no YAML reader.
 //!
-//! The file is data beside the module, not inside it: `cargo xtask
-//! playground` copies it to the site as `examples.json`, which the page
-//! fetches and hands to the module (2 KB less gzipped WebAssembly); the
-//! crate's own tests read it from `OUT_DIR`. The conversion to JSON happens
-//! here, at build time, so that the module needs no TOML parser: the
-//! simulator reads the JSON with its own schema and checks.
+//! The presets are data beside the module, made here with the simulator's
+//! own reader, so that the module needs neither a TOML parser nor the
+//! config's serializer.
 
 use std::path::{Path, PathBuf};
 
-/// Extensions of the files collected as they are (samples, JSON configs).
-/// TOML files are read here: configs are collected as JSON, mapping-test
-/// files (`expect.toml`) are left out.
-const EMBEDDED: &[&str] = &["json", "jwt", "jsonl", "txt"];
+use rolemap_simulate::samples::{GRAFANA_SAMPLE_EXTENSIONS, SAMPLE_EXTENSIONS};
+use rolemap_simulate::Config;
+use serde_json::{json, Value as Json};
 
-/// Extensions of the files that may be configs.
-const CONFIGS: &[&str] = &["toml", "json", "ini"];
+/// The folder of a Grafana example's sample users (a Grafana config names
+/// no samples; `rolemap simulate grafana.ini users` reads this folder).
+const GRAFANA_SAMPLES: &str = "users";
 
-fn files_under(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            files_under(&path, exts, out);
-        } else if path
+/// The files directly in `dir` (or `dir` itself when it is a file) with
+/// one of `exts`, hidden ones left out, sorted by name: the sample files
+/// the simulator reads for a path.
+fn sample_files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    if dir.is_file() {
+        return vec![dir.to_path_buf()];
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let ext = p
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| exts.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(path);
-        }
-    }
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        p.is_file() && !name.starts_with('.') && exts.contains(&ext.as_str())
+    });
+    files.sort();
+    files
 }
 
-/// The file's target and text when it is a simulation config: Pangolin's
-/// (has an `idp` table; as JSON), or Grafana's (an INI file, as written).
-fn as_config(path: &Path) -> Option<(&'static str, String)> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    if ext == "ini" {
-        return Some(("grafana", text));
-    }
-    let value: serde_json::Value = match ext.as_str() {
-        "toml" => match toml::from_str(&text) {
-            Ok(v) => v,
-            Err(e) => {
-                println!("cargo:warning={}: {e}", path.display());
-                return None;
-            }
-        },
-        "json" => serde_json::from_str(&text).ok()?,
-        _ => return None,
-    };
-    if value.get("idp").is_some_and(serde_json::Value::is_object) {
-        serde_json::to_string_pretty(&value)
-            .ok()
-            .map(|json| ("pangolin", json))
-    } else {
-        None
-    }
+/// `{label, path, text}` of each sample file (`path` relative to the
+/// example's folder, with `/`).
+fn samples_json(files: &[PathBuf], folder: &Path) -> Json {
+    files
+        .iter()
+        .map(|f| {
+            println!("cargo:rerun-if-changed={}", f.display());
+            let text = std::fs::read_to_string(f).unwrap_or_else(|e| {
+                println!("cargo:warning={}: {e}", f.display());
+                String::new()
+            });
+            let label = f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            json!({"label": label, "path": relative(f, folder), "text": text})
+        })
+        .collect()
 }
 
 fn relative(file: &Path, base: &Path) -> String {
@@ -89,6 +81,92 @@ fn relative(file: &Path, base: &Path) -> String {
                 .join("/")
         })
         .unwrap_or_default()
+}
+
+/// A Pangolin preset of the config `file` (a TOML or JSON file with an
+/// `idp` table), or `None` when the file is no such config.
+fn pangolin_preset(name: &str, file: &Path, folder: &Path) -> Option<Json> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let ext = file.extension()?.to_str()?.to_ascii_lowercase();
+    let written: Json = match ext.as_str() {
+        "toml" => match toml::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                println!("cargo:warning={}: {e}", file.display());
+                return None;
+            }
+        },
+        "json" => serde_json::from_str(&text).ok()?,
+        _ => return None,
+    };
+    if !written.get("idp").is_some_and(Json::is_object) {
+        return None;
+    }
+    let config_json = serde_json::to_string_pretty(&written).ok()?;
+    let mut preset = json!({
+        "name": name,
+        "target": "pangolin",
+        "title": name,
+        "configPath": relative(file, folder),
+        "configJson": config_json,
+        "config": null,
+        "error": null,
+        "samples": [],
+    });
+    match Config::load(file) {
+        Ok(mut config) => {
+            for org in &mut config.orgs {
+                if org.role_mapping_builder.is_some() {
+                    org.role_mapping = org.stored_role_mapping();
+                    org.role_mapping_builder = None;
+                }
+            }
+            let files: Vec<PathBuf> = config
+                .sample_paths()
+                .iter()
+                .flat_map(|p| sample_files(p, SAMPLE_EXTENSIONS))
+                .collect();
+            preset["ok"] = true.into();
+            if let Some(title) = &config.idp.name {
+                preset["title"] = title.as_str().into();
+            }
+            preset["config"] = serde_json::to_value(&config).unwrap_or(Json::Null);
+            preset["samples"] = samples_json(&files, folder);
+        }
+        Err(e) => {
+            preset["ok"] = false.into();
+            preset["error"] = json!({"kind": "config", "message": e.to_string()});
+        }
+    }
+    Some(preset)
+}
+
+/// A Grafana preset of the INI file `file`: its text as written and the
+/// sample users of the folder's `users`.
+fn grafana_preset(name: &str, file: &Path, folder: &Path) -> Option<Json> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let files = sample_files(&folder.join(GRAFANA_SAMPLES), GRAFANA_SAMPLE_EXTENSIONS);
+    Some(json!({
+        "ok": true,
+        "name": name,
+        "target": "grafana",
+        "title": name,
+        "configPath": relative(file, folder),
+        "configText": text,
+        "samples": samples_json(&files, folder),
+    }))
+}
+
+/// The configs of an example's folder (not recursive), `pangolin.toml` and
+/// `grafana.ini` first, then the others by name.
+fn configs(folder: &Path) -> Vec<PathBuf> {
+    let main = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        name == "grafana.ini" || name.starts_with("pangolin.")
+    };
+    let mut files = sample_files(folder, &["toml", "json", "ini"]);
+    files.sort_by_key(|p| (!main(p), p.clone()));
+    files
 }
 
 fn main() {
@@ -106,56 +184,30 @@ fn main() {
     folders.sort();
     let mut presets = Vec::new();
     for folder in &folders {
+        println!("cargo:rerun-if-changed={}", folder.display());
         let name = folder
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut paths = Vec::new();
-        files_under(folder, EMBEDDED, &mut paths);
-        let mut candidates = Vec::new();
-        files_under(folder, CONFIGS, &mut candidates);
-        candidates.sort();
-        if paths.is_empty() && candidates.is_empty() {
-            continue;
-        }
-        println!("cargo:rerun-if-changed={}", folder.display());
-        let mut files = Vec::new();
-        for file in &paths {
+        for file in configs(folder) {
             println!("cargo:rerun-if-changed={}", file.display());
-            match std::fs::read_to_string(file) {
-                Ok(text) => files.push((relative(file, folder), text)),
-                Err(e) => println!("cargo:warning={}: {e}", file.display()),
-            }
-        }
-        // By the path the module names them by: `presets::sample_files`
-        // relies on this order.
-        files.sort();
-        // pangolin.toml (or grafana.ini) first, then the other configs by name.
-        let mut configs: Vec<(String, &str, String)> = candidates
-            .iter()
-            .filter_map(|f| as_config(f).map(|(target, text)| (relative(f, folder), target, text)))
-            .collect();
-        let is_main = |path: &str| path == "grafana.ini" || path.starts_with("pangolin.");
-        configs.sort_by_key(|(p, _, _)| (!is_main(p), p.clone()));
-        for (path, target, text) in configs {
-            let stem = path.rsplit_once('.').map_or(path.as_str(), |(s, _)| s);
-            let preset = if is_main(&path) {
+            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let preset_name = if stem == "pangolin" || stem == "grafana" {
                 name.clone()
             } else {
                 format!("{name}/{stem}")
             };
-            presets.push(serde_json::json!({
-                "name": preset,
-                "target": target,
-                "configPath": path,
-                "config": text,
-                "files": files,
-            }));
+            let is_ini = file.extension().is_some_and(|e| e == "ini");
+            let preset = if is_ini {
+                grafana_preset(&preset_name, &file, folder)
+            } else {
+                pangolin_preset(&preset_name, &file, folder)
+            };
+            presets.extend(preset);
         }
     }
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("presets.json");
-    let text = serde_json::Value::Array(presets).to_string();
-    if let Err(e) = std::fs::write(&out, text) {
+    if let Err(e) = std::fs::write(&out, Json::Array(presets).to_string()) {
         println!("cargo:warning=cannot write {}: {e}", out.display());
     }
 }

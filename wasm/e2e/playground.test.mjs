@@ -239,6 +239,7 @@ test('the Grafana target: a preset, its fix, a finding, the Grafana dialects and
   assert.match(await invalid.first().textContent(), /Denied/);
   await typeInto(page, '#field-g-role_attribute_path', fix);
   await until(async () => (await role(page, 'alice.json')) === 'Admin', 'alice is Admin again');
+  await page.screenshot({ path: path.join(site, 'screenshot-grafana.png'), fullPage: true });
 
   // The value panel in Grafana's engines: `'a' + 'b'` is null in 11.3+,
   // a syntax error in 11.2.

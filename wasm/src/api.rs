@@ -249,26 +249,6 @@ pub(crate) fn parse_config(text: &str, format_name: &str) -> Result<Config, Json
     Ok(config)
 }
 
-/// The config as JSON in the simulator's
-/// own schema, with role mappings written with the mapping builder replaced
-/// by the value Pangolin's UI stores (what the admin would see and paste).
-pub fn normalize_config(text: &str, format_name: &str) -> Json {
-    let mut config = match parse_config(text, format_name) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    for org in &mut config.orgs {
-        if org.role_mapping_builder.is_some() {
-            org.role_mapping = org.stored_role_mapping();
-            org.role_mapping_builder = None;
-        }
-    }
-    match serde_json::to_value(&config) {
-        Ok(v) => object(vec![("ok", true.into()), ("config", v)]),
-        Err(e) => failure("config", e.to_string()),
-    }
-}
-
 /// One sample as the page holds it: a label and the text of a JSON object
 /// or a JWT.
 pub(crate) struct SampleText {

@@ -5,13 +5,13 @@
 //! wrapper in role mappings), so its spans are over the typed text.
 
 use rolemap_engine::{Dialect, Expression};
+use rolemap_lint::{Edition, ExprRole, LintOptions};
 #[cfg(feature = "grafana")]
 use rolemap_lint::{GrafanaOptions, Target};
-use rolemap_lint::{Edition, ExprRole, LintOptions};
 use rolemap_simulate::builder::unwrap_role_mapping;
 use serde_json::Value as Json;
 
-use crate::api::{object, pair, to_json};
+use crate::api::{object, pair};
 use crate::utf16;
 
 /// Options of [`lint`], from JSON (read through the JSON reader the module
@@ -194,7 +194,7 @@ pub fn unwrap(text: &str) -> Json {
     ])
 }
 
-/// A lint report as the page reads it: `{ok, diagnostics, outcome}`.
+/// A lint report as the page reads it: `{ok, diagnostics}`.
 fn report_json(text: &str, report: &rolemap_lint::LintReport, mut extra: Vec<Json>) -> Json {
     let mut diagnostics: Vec<Json> = report
         .diagnostics
@@ -214,14 +214,11 @@ fn report_json(text: &str, report: &rolemap_lint::LintReport, mut extra: Vec<Jso
     object(vec![
         ("ok", true.into()),
         ("diagnostics", diagnostics.into()),
-        ("outcome", to_json(&report.outcome)),
     ])
 }
 
-/// `lint(text, options)`: `{ok, diagnostics, outcome}` for a Pangolin
-/// field, each diagnostic with its byte `span` and UTF-16 `range` in
-/// `text`; `outcome` is what the expression can return (absent when it
-/// does not parse).
+/// `lint(text, options)`: `{ok, diagnostics}` for a Pangolin field, each
+/// diagnostic with its byte `span` and UTF-16 `range` in `text`.
 pub fn lint(text: &str, options_json: &str) -> Json {
     let options = match Options::read(options_json) {
         Ok(o) => o,
@@ -269,7 +266,7 @@ pub fn lint(text: &str, options_json: &str) -> Json {
     report_json(text, &report, extra)
 }
 
-/// `lintGrafana(text, options)`: `{ok, diagnostics, outcome}` for a
+/// `lintGrafana(text, options)`: `{ok, diagnostics}` for a
 /// Grafana setting's text (`options`: `{field, claims,
 /// allowAssignGrafanaAdmin, roleAttributeStrict, skipOrgRoleSync,
 /// orgMapping}`, `field` the setting's key).
@@ -350,7 +347,10 @@ mod tests {
             let message = d["error"]["message"].as_str().unwrap_or("");
             assert!(message.contains(says), "{options}: {d}");
         }
-        let d = lint("a", r#"{"orgId": "x", "roles": ["Admin"], "dialect": null}"#);
+        let d = lint(
+            "a",
+            r#"{"orgId": "x", "roles": ["Admin"], "dialect": null}"#,
+        );
         assert_eq!(d["ok"], true, "{d}");
     }
 

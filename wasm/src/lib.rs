@@ -9,8 +9,8 @@
 //!
 //! The functions, as JavaScript sees them: in both modules `evaluate`,
 //! `explain`, `decodeJwt`, `version`; in the Pangolin module (feature
-//! `pangolin`) `lint`, `simulate`, `filterClaims`, `unwrapRoleMapping`,
-//! `examples`; in the Grafana module (feature `grafana`) `lintGrafana`,
+//! `pangolin`) `lint`, `simulate`, `filterClaims`, `unwrapRoleMapping`; in
+//! the Grafana module (feature `grafana`) `lintGrafana`,
 //! `simulateGrafana`, `readGrafanaIni`, `grafanaSources`. Each module
 //! carries only its target's linter entry and simulator.
 
@@ -20,7 +20,6 @@ pub mod api;
 pub mod diagnostics;
 #[cfg(feature = "grafana")]
 pub mod grafana;
-pub mod presets;
 pub mod utf16;
 
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -85,16 +84,6 @@ pub fn unwrap_role_mapping(text: &str) -> String {
 #[wasm_bindgen(js_name = decodeJwt)]
 pub fn decode_jwt(text: &str) -> String {
     api::decode(text).to_string()
-}
-
-/// The presets of `presets` (the text of the site's `examples.json`, made
-/// from `examples/`): `[{ok, name, target, title, configPath, samples:
-/// [{label, path, text}], ...}]`, a Pangolin preset with `configJson`,
-/// `config` (normalized) and `error`, a Grafana one with `configText`.
-#[cfg(feature = "pangolin")]
-#[wasm_bindgen]
-pub fn examples(presets: &str) -> String {
-    presets::examples(presets).to_string()
 }
 
 /// Each sample user's Grafana login: `config` the text of a grafana.ini

@@ -21,15 +21,15 @@ function grafana() {
 
 const call = (fn, ...args) => JSON.parse(fn(...args));
 
-// The presets: examples/ as data (`examples.json`, written beside the
-// module at build time), read by the module. Without them the page still
-// works, with no preset to pick.
+// The presets: examples/ as data (`examples.json`, made at build time by
+// `wasm/build.rs` with the simulator's own reader). Without them the page
+// still works, with no preset to pick.
 async function examples() {
   try {
     const response = await fetch('examples.json');
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const presets = call(rolemap.examples, await response.text());
-    if (!Array.isArray(presets)) throw new Error(presets.error.message);
+    const presets = await response.json();
+    if (!Array.isArray(presets)) throw new Error('not a list of presets: rebuild the playground (`cargo xtask playground`)');
     return presets;
   } catch (e) {
     console.warn(`rolemap: no presets: examples.json: ${e.message}`);
