@@ -166,7 +166,8 @@ fn test() -> ExitCode {
         &["test", "--workspace", "--doc"],
         &[],
     ));
-    // The engine as the playground's module has it: no Grafana engine.
+    // The engine as the playground's Pangolin module has it: no Grafana
+    // engine.
     part(tally::run_counted(
         "cargo",
         &[
@@ -174,8 +175,32 @@ fn test() -> ExitCode {
             "-p",
             "rolemap-engine",
             "--no-default-features",
+            "--features",
+            "pest-dialects",
             "--lib",
         ],
+        &[],
+    ));
+    // As the Grafana module has it: the Go engines only.
+    part(tally::run_counted(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "rolemap-engine",
+            "--no-default-features",
+            "--features",
+            "grafana",
+            "--lib",
+            "without_pest_dialects",
+        ],
+        &[],
+    ));
+    // The module's code for both targets (the workspace builds only the
+    // default, Pangolin's).
+    part(tally::run_counted(
+        "cargo",
+        &["test", "-p", "rolemap-wasm", "--all-features"],
         &[],
     ));
     part(playground::test());
