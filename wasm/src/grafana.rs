@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use rolemap_simulate::grafana::config::boolean;
 use rolemap_simulate::grafana::{ini, simulate, GrafanaConfig, GrafanaSample, Settings, Source};
 use serde_json::Value as Json;
 
@@ -49,8 +50,9 @@ pub fn simulate_grafana(config_text: &str, file_name: &str, samples_json: &str) 
 }
 
 /// `readGrafanaIni(text)`: the sections of an INI text as Grafana reads
-/// them, `{ok, sections: [{name, entries: [{key, raw, value, line}]}]}`,
-/// each value both as written (`raw`) and as Grafana sees it.
+/// them, `{ok, sections: [{name, entries: [{key, raw, value, flag,
+/// line}]}]}`, each value as written (`raw`), as Grafana sees it, and as
+/// a boolean setting reads it (`flag`).
 pub fn read_ini(text: &str) -> Json {
     match ini::parse(text) {
         Ok(sections) => {
@@ -65,6 +67,7 @@ pub fn read_ini(text: &str) -> Json {
                                 ("key", e.key.as_str().into()),
                                 ("raw", e.raw.as_str().into()),
                                 ("value", e.value.as_str().into()),
+                                ("flag", boolean(Some(&e.value)).into()),
                                 ("line", e.line.into()),
                             ])
                         })
@@ -175,6 +178,9 @@ mod tests {
         assert_eq!(entry["key"], "role_attribute_path", "{r}");
         assert_eq!(entry["raw"], "\"'Admin'\" ; comment", "{r}");
         assert_eq!(entry["value"], "'Admin'", "{r}");
+        assert_eq!(entry["flag"], false, "{r}");
+        let r = read_ini("[auth.generic_oauth]\nrole_attribute_strict = True\n");
+        assert_eq!(r["sections"][1]["entries"][0]["flag"], true, "{r}");
         assert_eq!(read_ini("[x")["ok"], false);
     }
 

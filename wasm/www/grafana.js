@@ -34,9 +34,6 @@ const USERS = [
 ];
 const FORM_KEYS = new Set([...EXPRESSIONS, ...TEXTS, ...FLAGS].map(([k]) => k));
 
-// go-ini's true words (`MustBool`), for a preset's flags.
-const TRUE_WORDS = new Set(['1', 't', 'T', 'true', 'TRUE', 'True', 'y', 'Y', 'yes', 'YES', 'Yes', 'on', 'ON', 'On']);
-
 export function blankGrafana() {
   return {
     file: 'grafana.ini',
@@ -68,7 +65,7 @@ export function grafanaFromIni(sections, file) {
   for (const section of sections) {
     for (const e of section.entries) {
       if (section.name === 'auth.generic_oauth') {
-        if (FLAGS.some(([k]) => k === e.key)) g.flags[e.key] = TRUE_WORDS.has(e.value.trim());
+        if (FLAGS.some(([k]) => k === e.key)) g.flags[e.key] = e.flag;
         else if (FORM_KEYS.has(e.key)) g.settings[e.key] = e.raw;
         else other.push(`${e.key} = ${e.raw}`);
       } else if (section.name === 'users' && USERS.some(([k]) => k === e.key)) {

@@ -76,7 +76,7 @@ pub struct GrafanaConfig {
 }
 
 /// go-ini's boolean words (`MustBool`); anything else is false.
-fn boolean(v: Option<&str>) -> bool {
+pub fn boolean(v: Option<&str>) -> bool {
     matches!(
         v.map(str::trim),
         Some(
