@@ -1,6 +1,7 @@
 //! `cargo xtask playground [--serve] [--port N] [--test]`: builds the playground (the
-//! `rolemap-wasm` module and the static page of `wasm/www/`) into
-//! `target/playground/`, and with `--serve` serves it on 127.0.0.1.
+//! two modules of `rolemap-wasm`, see [`MODULES`], the presets and the static page of
+//! `wasm/www/`) into `target/playground/`, and with `--serve` serves it on 127.0.0.1
+//! (the playground's one server; `--test` drives the page through it).
 //!
 //! Installs what is missing: the `wasm32-unknown-unknown` target (rustup),
 //! `wasm-bindgen-cli` at exactly the version of the `wasm-bindgen` crate
