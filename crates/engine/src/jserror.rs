@@ -16,6 +16,7 @@
 use std::ops::Range;
 
 use crate::lexical::{closing_quote, quoted_end};
+use crate::precedence::PROJECTION_STOP;
 use crate::{js, jsnum};
 
 /// What jmespath.js throws where its parser reads a token the lexer left
@@ -106,6 +107,25 @@ impl Kind {
             Kind::Colon | Kind::Literal | Kind::Undefined | Kind::Unknown => return None,
             _ => 0,
         })
+    }
+
+    /// Whether jmespath.js's `nud` reads the token (it starts an operand).
+    fn starts_operand(self) -> bool {
+        matches!(
+            self,
+            Kind::Literal
+                | Kind::Unquoted
+                | Kind::Quoted
+                | Kind::Current
+                | Kind::Not
+                | Kind::Star
+                | Kind::Filter
+                | Kind::Lbrace
+                | Kind::Flatten
+                | Kind::Lbracket
+                | Kind::Expref
+                | Kind::Lparen
+        )
     }
 }
 
@@ -250,7 +270,10 @@ pub(crate) fn lexical_error(src: &str) -> Option<String> {
             b'[' if b.get(i + 1) == Some(&b'?') => i += 2,
             c if c.is_ascii_alphanumeric() || b"_.*,:{}[]()@-<>=!&| \t\n".contains(&c) => i += 1,
             _ => {
+                // JavaScript indexes UTF-16 units: beyond the BMP it names
+                // the first half of a surrogate pair, shown as U+FFFD.
                 let c = src[i..].chars().next()?;
+                let c = if c.len_utf16() == 1 { c } else { '\u{fffd}' };
                 return Some(format!("Unknown character:{c}"));
             }
         }
@@ -258,23 +281,31 @@ pub(crate) fn lexical_error(src: &str) -> Option<String> {
     None
 }
 
-/// `JSON.parse(text)`'s error message, as V8 words the common cases.
+/// `JSON.parse(text)`'s error message, as V8 (Node 20) words the common
+/// cases; the rest get its generic wording.
 fn json_parse_error(text: &str) -> Option<String> {
     let err = serde_json::from_slice::<serde::de::IgnoredAny>(text.as_bytes()).err()?;
-    // serde_json reports a line and a column; V8 an offset in UTF-16 units.
-    let mut pos = 0;
-    for (i, line) in text.split('\n').enumerate() {
-        if i + 1 == err.line() {
-            pos += line
-                .chars()
-                .take(err.column().saturating_sub(1))
-                .map(char::len_utf16)
-                .sum::<usize>();
-            break;
-        }
-        pos += js::utf16_len(line) + 1;
-    }
     let msg = err.to_string();
+    // serde_json reports a line and a column (0 on the line's `\n`, else
+    // the 1-based column of the character it stopped after); V8 an offset
+    // in UTF-16 units.
+    let line_start: usize = text
+        .split('\n')
+        .take(err.line().saturating_sub(1))
+        .map(|l| js::utf16_len(l) + 1)
+        .sum();
+    let line = text.split('\n').nth(err.line().saturating_sub(1)).unwrap_or("");
+    let column: usize = line
+        .chars()
+        .take(err.column().saturating_sub(1))
+        .map(char::len_utf16)
+        .sum();
+    let mut pos = (line_start + column).saturating_sub(usize::from(err.column() == 0));
+    // A control character: serde_json has read it, V8 names its position.
+    if msg.starts_with("control character") && err.column() > 0 {
+        pos += 1;
+    }
+    let at = |what: &str| format!("{what} in JSON at position {pos}");
     Some(if msg.starts_with("EOF while parsing a string") {
         format!(
             "Unterminated string in JSON at position {}",
@@ -283,21 +314,55 @@ fn json_parse_error(text: &str) -> Option<String> {
     } else if msg.starts_with("EOF") {
         "Unexpected end of JSON input".to_string()
     } else if msg.starts_with("invalid escape") {
-        format!("Bad escaped character in JSON at position {pos}")
+        at("Bad escaped character")
     } else if msg.starts_with("control character") {
-        format!("Bad control character in string literal in JSON at position {pos}")
+        at("Bad control character in string literal")
     } else if msg.starts_with("key must be a string") {
-        format!("Expected property name or '}}' in JSON at position {pos}")
+        at("Expected property name or '}'")
+    } else if msg.starts_with("trailing characters") {
+        format!("Unexpected non-whitespace character after JSON at position {pos}")
+    } else if msg.starts_with("expected `,` or `]`") {
+        format!("Expected ',' or ']' after array element in JSON at position {pos}")
+    } else if msg.starts_with("expected `,` or `}`") {
+        format!("Expected ',' or '}}' after property value in JSON at position {pos}")
+    } else if msg.starts_with("expected `:`") {
+        format!("Expected ':' after property name in JSON at position {pos}")
     } else {
-        format!("Unexpected token in JSON at position {pos}")
+        unexpected_token(text, pos)
     })
+}
+
+/// V8's message for a character `JSON.parse` cannot start a value with, at
+/// UTF-16 offset `pos`: the text quoted whole when short, else ten units
+/// either side.
+fn unexpected_token(text: &str, pos: usize) -> String {
+    const CONTEXT: usize = 10;
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let Some(&unit) = units.get(pos) else {
+        return "Unexpected end of JSON input".to_string();
+    };
+    let c = String::from_utf16_lossy(&[unit]);
+    let slice = |from: usize, to: usize| String::from_utf16_lossy(&units[from..to.min(units.len())]);
+    let len = units.len();
+    if len <= 2 * CONTEXT {
+        format!("Unexpected token '{c}', \"{text}\" is not valid JSON")
+    } else if pos < CONTEXT {
+        let s = slice(0, pos + CONTEXT);
+        format!("Unexpected token '{c}', \"{s}\"... is not valid JSON")
+    } else if pos >= len - CONTEXT {
+        let s = slice(pos - CONTEXT, len);
+        format!("Unexpected token '{c}', ...\"{s}\" is not valid JSON")
+    } else {
+        let s = slice(pos - CONTEXT, pos + CONTEXT);
+        format!("Unexpected token '{c}', ...\"{s}\"... is not valid JSON")
+    }
 }
 
 /// An open bracket of the text before the failure, as jmespath.js reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Open {
-    /// `(`: parentheses or a call's arguments.
-    Paren,
+    /// `(`: a call's arguments (`call`) or parentheses.
+    Paren { call: bool },
     /// `[` of a multi-select list.
     List,
     /// `[?`.
@@ -310,10 +375,11 @@ enum Open {
     Hash { value: bool },
 }
 
-/// What jmespath.js was reading where the text reached `at`.
+/// What jmespath.js was reading where the text reached a token.
+#[derive(Default)]
 struct Reading {
-    /// The innermost open bracket.
-    open: Option<Open>,
+    /// The open brackets, innermost last.
+    stack: Vec<Open>,
     /// The token before.
     prev: Option<Kind>,
     /// The token before that.
@@ -321,66 +387,180 @@ struct Reading {
     /// Whether the token before ends a projection's token (`*`, `[*]`,
     /// `[]`, a filter, a slice): its right side comes next.
     projecting: bool,
+    /// Whether the token before is a bare `@` argument (jmespath.js takes
+    /// it alone: the next argument starts after it).
+    bare_current: bool,
 }
 
-/// Reads the tokens of `src` before `at`.
-fn reading(src: &str, at: usize) -> Reading {
-    let mut stack: Vec<Open> = Vec::new();
-    let mut prev = None;
-    let mut prev2 = None;
-    let mut projecting = false;
-    let mut i = 0;
-    loop {
-        let t = token_at(src, i);
-        if t.text.start >= at || t.kind == Kind::Eof || t.kind == Kind::Unknown {
-            break;
+impl Reading {
+    fn open(&self) -> Option<Open> {
+        self.stack.last().copied()
+    }
+
+    /// Whether a key of a multi-select hash comes next.
+    fn at_key(&self) -> bool {
+        self.open() == Some(Open::Hash { value: false })
+    }
+
+    /// Whether jmespath.js reads the next token with `led` (a complete
+    /// operand is before it, and it binds).
+    fn after_operand(&self) -> bool {
+        !self.projecting
+            && !self.bare_current
+            && !self.at_key()
+            && self.prev.is_some_and(ends_operand)
+            && !(self.prev == Some(Kind::Star) && self.open() == Some(Open::StarIndex))
+    }
+
+    /// Whether jmespath.js's `nud` reads the next token (an operand must
+    /// start there).
+    fn wants_operand(&self) -> bool {
+        match self.prev {
+            None => true,
+            Some(k) => {
+                matches!(
+                    k,
+                    Kind::Pipe
+                        | Kind::Or
+                        | Kind::And
+                        | Kind::Compare(_)
+                        | Kind::Lparen
+                        | Kind::Filter
+                        | Kind::Comma
+                        | Kind::Not
+                        | Kind::Expref
+                ) || (k == Kind::Lbracket && self.open() == Some(Open::List))
+                    || (k == Kind::Colon && self.open() == Some(Open::Hash { value: true }))
+            }
         }
-        i = t.text.end;
+    }
+
+    /// Where jmespath.js fails at `t` (which starts at or before pest's
+    /// failure), its message: the checks its parser makes on reading a
+    /// token, which pest's grammar leaves to the lowering or to a later
+    /// token.
+    fn fails_at(&self, src: &str, t: &Token) -> Option<String> {
+        let next = || token_at(src, t.text.end);
+        // After a `.` that no name, `*`, `[` or `{` follows, jmespath.js's
+        // right side is nothing and the token binds to what is before.
+        let dangling = self.prev == Some(Kind::Dot)
+            && !matches!(
+                t.kind,
+                Kind::Unquoted | Kind::Quoted | Kind::Star | Kind::Lbracket | Kind::Lbrace
+            );
+        if self.projecting {
+            let stops = t.kind.bp().is_some_and(|bp| bp < PROJECTION_STOP);
+            if !stops && !matches!(t.kind, Kind::Lbracket | Kind::Filter | Kind::Dot) {
+                return Some(projection_error(src, t));
+            }
+        }
+        if self.after_operand() || dangling {
+            match t.kind {
+                Kind::Lbracket => return index_error(src, t),
+                // `{`, `!` and `*` bind, but `led` has no case for them
+                // and names the token after them.
+                Kind::Lbrace | Kind::Not | Kind::Star => return Some(invalid_token(src, &next())),
+                _ => {}
+            }
+        }
+        if t.kind == Kind::Quoted
+            && !self.at_key()
+            && (!self.after_operand() || matches!(self.open(), Some(Open::Paren { .. } | Open::List)))
+            && next().kind == Kind::Lparen
+        {
+            return Some("Quoted identifier not allowed for function names.".to_string());
+        }
+        if let (Kind::Current, Some(Open::Paren { call })) = (t.kind, self.open()) {
+            // A bare `@` is a whole argument: the next one starts after it.
+            let item_start = self.is_bare_current();
+            let mut n = next();
+            if call && n.kind == Kind::Comma {
+                n = token_at(src, n.text.end);
+            }
+            let fine = n.kind.starts_operand() || matches!(n.kind, Kind::Rparen | Kind::Current);
+            if item_start && !fine {
+                return Some(invalid_token(src, &n));
+            }
+        }
+        None
+    }
+
+    /// Whether the `@` token that comes next is a bare argument.
+    fn is_bare_current(&self) -> bool {
+        let Some(Open::Paren { call }) = self.open() else {
+            return false;
+        };
+        matches!(self.prev, Some(Kind::Lparen)) || self.bare_current
+            || (call && self.prev == Some(Kind::Comma))
+            || self.after_operand()
+    }
+
+    /// Takes in the token `t`.
+    fn step(&mut self, src: &str, t: &Token) {
+        let bare = t.kind == Kind::Current && self.is_bare_current();
         let mut closed = None;
         match t.kind {
-            Kind::Lparen => stack.push(Open::Paren),
-            Kind::Filter => stack.push(Open::Filter),
-            Kind::Lbrace => stack.push(Open::Hash { value: false }),
+            Kind::Lparen => self.stack.push(Open::Paren {
+                call: self.after_operand(),
+            }),
+            Kind::Filter => self.stack.push(Open::Filter),
+            Kind::Lbrace => self.stack.push(Open::Hash { value: false }),
             Kind::Lbracket => {
-                let next = token_at(src, i);
-                stack.push(match next.kind {
+                let next = token_at(src, t.text.end);
+                let open = match next.kind {
+                    // `.[` is always a list.
+                    _ if self.prev == Some(Kind::Dot) => Open::List,
                     Kind::Number | Kind::Colon => Open::Index { colons: 0 },
                     Kind::Star if token_at(src, next.text.end).kind == Kind::Rbracket => {
                         Open::StarIndex
                     }
                     _ => Open::List,
-                });
+                };
+                self.stack.push(open);
             }
-            Kind::Colon => match stack.last_mut() {
+            Kind::Colon => match self.stack.last_mut() {
                 Some(Open::Hash { value }) => *value = true,
                 Some(Open::Index { colons }) => *colons = colons.saturating_add(1),
                 _ => {}
             },
             Kind::Comma => {
-                if let Some(Open::Hash { value }) = stack.last_mut() {
+                if let Some(Open::Hash { value }) = self.stack.last_mut() {
                     *value = false;
                 }
             }
-            Kind::Rbracket | Kind::Rparen | Kind::Rbrace => closed = stack.pop(),
+            Kind::Rbracket | Kind::Rparen | Kind::Rbrace => closed = self.stack.pop(),
             _ => {}
         }
-        projecting = match t.kind {
+        self.projecting = match t.kind {
             Kind::Flatten => true,
-            Kind::Star => stack.last() != Some(&Open::StarIndex),
+            Kind::Star => self.open() != Some(Open::StarIndex),
             Kind::Rbracket => matches!(
                 closed,
                 Some(Open::Filter | Open::StarIndex | Open::Index { colons: 1.. })
             ),
             _ => false,
         };
-        prev2 = prev;
-        prev = Some(t.kind);
+        self.bare_current = bare;
+        self.prev2 = self.prev;
+        self.prev = Some(t.kind);
     }
-    Reading {
-        open: stack.last().copied(),
-        prev,
-        prev2,
-        projecting,
+}
+
+/// Reads the tokens of `src` up to the one at `at`: what jmespath.js was
+/// reading there, or its message where it fails before.
+fn reading(src: &str, at: usize) -> Result<(Reading, Token), String> {
+    let mut r = Reading::default();
+    let mut i = 0;
+    loop {
+        let t = token_at(src, i);
+        if let Some(message) = r.fails_at(src, &t) {
+            return Err(message);
+        }
+        if t.text.start >= at || matches!(t.kind, Kind::Eof | Kind::Unknown | Kind::Undefined) {
+            return Ok((r, t));
+        }
+        i = t.text.end;
+        r.step(src, &t);
     }
 }
 
@@ -420,29 +600,15 @@ fn projection_error(src: &str, t: &Token) -> String {
 /// jmespath.js's message for a text that pest's grammar rejects at `at`
 /// (and whose tokens jmespath.js reads: see [`lexical_error`]).
 pub(crate) fn syntax_message(src: &str, at: usize) -> String {
-    let t = token_at(src, at);
+    let (r, t) = match reading(src, at) {
+        Ok(found) => found,
+        Err(message) => return message,
+    };
     if t.kind == Kind::Undefined {
         return CRASH.to_string();
     }
-    let r = reading(src, at);
-    let wants_operand = match r.prev {
-        None => true,
-        Some(k) => matches!(
-            k,
-            Kind::Pipe
-                | Kind::Or
-                | Kind::And
-                | Kind::Compare(_)
-                | Kind::Lparen
-                | Kind::Filter
-                | Kind::Comma
-                | Kind::Not
-                | Kind::Expref
-        ) || (k == Kind::Lbracket && r.open == Some(Open::List))
-            || (k == Kind::Colon && r.open == Some(Open::Hash { value: true })),
-    };
     let key = matches!(r.prev, Some(Kind::Unquoted | Kind::Quoted));
-    match r.open {
+    match r.open() {
         // A name right after a complete value starts the next key (the `,`
         // between pairs is optional to jmespath.js): `:` is due.
         Some(Open::Hash { value: true }) if key && r.prev2.is_some_and(ends_operand) => {
@@ -466,25 +632,14 @@ pub(crate) fn syntax_message(src: &str, at: usize) -> String {
         Some(Open::StarIndex) if r.prev == Some(Kind::Star) => return expected("Rbracket", &t),
         _ => {}
     }
-    if r.projecting {
-        match t.kind.bp() {
-            Some(bp) if bp < crate::precedence::PROJECTION_STOP => {}
-            _ if matches!(t.kind, Kind::Lbracket | Kind::Filter | Kind::Dot) => {}
-            _ => return projection_error(src, &t),
-        }
-    }
-    if wants_operand {
-        if t.kind == Kind::Rbracket && r.prev == Some(Kind::Comma) && r.open == Some(Open::List) {
+    if r.wants_operand() {
+        if t.kind == Kind::Rbracket && r.prev == Some(Kind::Comma) && r.open() == Some(Open::List)
+        {
             return "Unexpected token Rbracket".to_string();
         }
         return invalid_token(src, &t);
     }
-    // A complete operand before: `{`, `!` and `*` bind, but jmespath.js's
-    // `led` has no case for them and names the token after them.
-    if matches!(t.kind, Kind::Lbrace | Kind::Not | Kind::Star) {
-        return invalid_token(src, &token_at(src, t.text.end));
-    }
-    match r.open {
+    match r.open() {
         None => format!(
             "Unexpected token type: {}, value: {}",
             t.kind.name(),
@@ -494,7 +649,7 @@ pub(crate) fn syntax_message(src: &str, at: usize) -> String {
         Some(Open::Hash { .. }) => {
             format!("Expecting an identifier token, got: {}", t.kind.name())
         }
-        Some(Open::Paren | Open::List) => invalid_token(src, &t),
+        Some(Open::Paren { .. } | Open::List) => invalid_token(src, &t),
     }
 }
 
@@ -511,10 +666,23 @@ pub(crate) fn juxtaposed_message(src: &str, next: usize, projecting: bool) -> St
 }
 
 /// jmespath.js's message for `[` read as an index after an expression
-/// where a list follows (`a[b]`): it wants `*` after the `[` at `at`.
-pub(crate) fn expected_star(src: &str, at: usize) -> String {
-    let t = token_at(src, at + 1);
-    expected("Star", &t)
+/// where a list follows (`a[b]`, the `[` at `at`).
+pub(crate) fn expected_star(src: &str, at: usize) -> Option<String> {
+    index_error(src, &token_at(src, at))
+}
+
+/// What jmespath.js's `led` throws for the `[` token `t` after an operand,
+/// if anything: an index or a slice, or `[*]`, must follow.
+fn index_error(src: &str, t: &Token) -> Option<String> {
+    let n = token_at(src, t.text.end);
+    match n.kind {
+        Kind::Number | Kind::Colon => None,
+        Kind::Star => {
+            let close = token_at(src, n.text.end);
+            (close.kind != Kind::Rbracket).then(|| expected("Rbracket", &close))
+        }
+        _ => Some(expected("Star", &n)),
+    }
 }
 
 #[cfg(test)]

@@ -551,11 +551,16 @@ impl<'s> Lower<'s> {
                 ))
             }
             Rule::bracket => self.bracket(p, left, ops),
-            Rule::multi_list => Err(Error::syntax(
-                "a multi-select list `[a, b]` cannot follow an expression here; write `.[a, b]`",
-                span,
-            )
-            .with_js(jserror::expected_star(self.src, span.start))),
+            Rule::multi_list => {
+                let error = Error::syntax(
+                    "a multi-select list `[a, b]` cannot follow an expression here; write `.[a, b]`",
+                    span,
+                );
+                Err(match jserror::expected_star(self.src, span.start) {
+                    Some(js) => error.with_js(js),
+                    None => error,
+                })
+            }
             Rule::call => self.call(p, left),
             _ => Err(Error::syntax(format!("unexpected `{}`", p.as_str()), span)),
         }
