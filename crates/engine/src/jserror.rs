@@ -236,10 +236,7 @@ fn token_at(src: &str, mut i: usize) -> Token {
             (kind, i + len)
         }
     };
-    Token {
-        kind,
-        text: i..end,
-    }
+    Token { kind, text: i..end }
 }
 
 /// What jmespath.js throws while reading the tokens of `src`, if anything:
@@ -294,7 +291,10 @@ fn json_parse_error(text: &str) -> Option<String> {
         .take(err.line().saturating_sub(1))
         .map(|l| js::utf16_len(l) + 1)
         .sum();
-    let line = text.split('\n').nth(err.line().saturating_sub(1)).unwrap_or("");
+    let line = text
+        .split('\n')
+        .nth(err.line().saturating_sub(1))
+        .unwrap_or("");
     let column: usize = line
         .chars()
         .take(err.column().saturating_sub(1))
@@ -342,7 +342,8 @@ fn unexpected_token(text: &str, pos: usize) -> String {
         return "Unexpected end of JSON input".to_string();
     };
     let c = String::from_utf16_lossy(&[unit]);
-    let slice = |from: usize, to: usize| String::from_utf16_lossy(&units[from..to.min(units.len())]);
+    let slice =
+        |from: usize, to: usize| String::from_utf16_lossy(&units[from..to.min(units.len())]);
     let len = units.len();
     if len <= 2 * CONTEXT {
         format!("Unexpected token '{c}', \"{text}\" is not valid JSON")
@@ -405,11 +406,9 @@ impl Reading {
     /// Whether jmespath.js reads the next token with `led` (a complete
     /// operand is before it, and it binds).
     fn after_operand(&self) -> bool {
-        !self.projecting
-            && !self.bare_current
-            && !self.at_key()
-            && self.prev.is_some_and(ends_operand)
-            && !(self.prev == Some(Kind::Star) && self.open() == Some(Open::StarIndex))
+        let star_of_index = self.prev == Some(Kind::Star) && self.open() == Some(Open::StarIndex);
+        let open = self.projecting || self.bare_current || self.at_key() || star_of_index;
+        !open && self.prev.is_some_and(ends_operand)
     }
 
     /// Whether jmespath.js's `nud` reads the next token (an operand must
@@ -465,7 +464,8 @@ impl Reading {
         }
         if t.kind == Kind::Quoted
             && !self.at_key()
-            && (!self.after_operand() || matches!(self.open(), Some(Open::Paren { .. } | Open::List)))
+            && (!self.after_operand()
+                || matches!(self.open(), Some(Open::Paren { .. } | Open::List)))
             && next().kind == Kind::Lparen
         {
             return Some("Quoted identifier not allowed for function names.".to_string());
@@ -490,7 +490,8 @@ impl Reading {
         let Some(Open::Paren { call }) = self.open() else {
             return false;
         };
-        matches!(self.prev, Some(Kind::Lparen)) || self.bare_current
+        matches!(self.prev, Some(Kind::Lparen))
+            || self.bare_current
             || (call && self.prev == Some(Kind::Comma))
             || self.after_operand()
     }
@@ -633,8 +634,7 @@ pub(crate) fn syntax_message(src: &str, at: usize) -> String {
         _ => {}
     }
     if r.wants_operand() {
-        if t.kind == Kind::Rbracket && r.prev == Some(Kind::Comma) && r.open() == Some(Open::List)
-        {
+        if t.kind == Kind::Rbracket && r.prev == Some(Kind::Comma) && r.open() == Some(Open::List) {
             return "Unexpected token Rbracket".to_string();
         }
         return invalid_token(src, &t);
@@ -695,7 +695,10 @@ mod tests {
     #[test]
     fn messages_are_jmespath_js_messages() {
         for (src, want) in [
-            ("`{a}`", "Expected property name or '}' in JSON at position 1"),
+            (
+                "`{a}`",
+                "Expected property name or '}' in JSON at position 1",
+            ),
             ("\"abc", "Unterminated string in JSON at position 4"),
             ("`[1,`", "Unexpected end of JSON input"),
             ("a\rb", "Unknown character:\r"),
@@ -703,7 +706,10 @@ mod tests {
             ("a == 'é' || é", "Unknown character:é"),
             ("@=", "Cannot read properties of undefined (reading 'type')"),
             ("[1", "Expected Rbracket, got: EOF"),
-            ("a[1:b]", "Syntax error, unexpected token: undefined(undefined)"),
+            (
+                "a[1:b]",
+                "Syntax error, unexpected token: undefined(undefined)",
+            ),
             ("foo[?a==]", "Invalid token (Rbracket): \"]\""),
             ("a b", "Unexpected token type: UnquotedIdentifier, value: b"),
             ("{a: b c}", "Expected Colon, got: Rbrace"),
@@ -720,12 +726,20 @@ mod tests {
             ("a[*] `1`", "Sytanx error, unexpected token: 1(Literal)"),
             ("{a: b", "Expecting an identifier token, got: EOF"),
             ("a[b]", "Expected Star, got: UnquotedIdentifier"),
-            ("\"f\"(a)", "Quoted identifier not allowed for function names."),
+            (
+                "\"f\"(a)",
+                "Quoted identifier not allowed for function names.",
+            ),
             ("[a {b: c}]", "Invalid token (UnquotedIdentifier): \"b\""),
             ("[a[*] 'x']", "Sytanx error, unexpected token: x(Literal)"),
         ] {
             let e = Expression::compile(src, Dialect::Pangolin).expect_err(src);
-            assert_eq!(e.js_message.as_deref(), Some(want), "{src:?}: {}", e.message);
+            assert_eq!(
+                e.js_message.as_deref(),
+                Some(want),
+                "{src:?}: {}",
+                e.message
+            );
         }
         for src in ["a[?b == 'x'].c", "`\"a\"` && 'it\\'s'", "\"a b\"", "[]"] {
             assert_eq!(super::lexical_error(src), None, "{src:?}");

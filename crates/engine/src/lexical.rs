@@ -75,9 +75,16 @@ mod tests {
 
     #[test]
     fn quoted_parts_end_at_their_unescaped_closing_quote() {
-        let cases: &[(&str, &[(Range<usize>, Quoted)])] = &[
-            ("a == 'x' || \"y\"", &[(5..8, Quoted::Raw), (12..15, Quoted::Name)]),
-            (r"'it\'s' `\``", &[(0..7, Quoted::Raw), (8..12, Quoted::Literal)]),
+        type Parts = &'static [(Range<usize>, Quoted)];
+        let cases: &[(&str, Parts)] = &[
+            (
+                "a == 'x' || \"y\"",
+                &[(5..8, Quoted::Raw), (12..15, Quoted::Name)],
+            ),
+            (
+                r"'it\'s' `\``",
+                &[(0..7, Quoted::Raw), (8..12, Quoted::Literal)],
+            ),
             (r#""a\\" b"#, &[(0..5, Quoted::Name)]),
             ("'open", &[(0..5, Quoted::Raw)]),
             ("x '\\", &[(2..4, Quoted::Raw)]),
