@@ -19,6 +19,9 @@
 
 #![forbid(unsafe_code)]
 
+// pest's derived parser, built without pest's `std` feature, names `alloc`.
+extern crate alloc;
+
 pub mod ast;
 mod compile;
 pub mod compliance;
