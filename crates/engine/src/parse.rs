@@ -178,11 +178,16 @@ fn parse_range(
 
 /// pest's parse of a whole expression, within [`PEST_CALL_LIMIT`].
 fn grammar_parse(text: &str) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
-    // pest's call limit is process-wide; every parse in this process is the
-    // grammar's, so it is set once, before the first.
+    set_call_limit();
+    Grammar::parse(Rule::root, text)
+}
+
+/// Sets pest's call limit to [`PEST_CALL_LIMIT`] before the first parse of
+/// either grammar (this one's and the Go engines' tokens). The limit is
+/// process-wide, and every pest parse in this crate wants the same one.
+pub(crate) fn set_call_limit() {
     static CALL_LIMIT: std::sync::Once = std::sync::Once::new();
     CALL_LIMIT.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(PEST_CALL_LIMIT)));
-    Grammar::parse(Rule::root, text)
 }
 
 /// Rule calls one pest parse may make. Some texts make the grammar
