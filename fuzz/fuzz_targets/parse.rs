@@ -1,8 +1,7 @@
 //! Parses arbitrary text in every dialect (Grafana's included). A parsed expression must print to
 //! canonical text that parses back to the same tree (up to the form of
 //! literals: the printer may write a raw string `'…'` as a JSON literal
-//! `` `"…"` ``), and printing must be idempotent. Where the parser's fast
-//! path takes the text, pest alone must give the same tree, spans included.
+//! `` `"…"` ``), and printing must be idempotent.
 #![no_main]
 #![forbid(unsafe_code)]
 
@@ -14,16 +13,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for dialect in Dialect::ALL {
-        if let (Some(fast), pest) = rolemap_engine::parse_both(src, dialect) {
-            match pest {
-                Ok(tree) => assert_eq!(
-                    format!("{fast:?}"),
-                    format!("{tree:?}"),
-                    "{dialect}: the fast path and pest give other trees for {src:?}"
-                ),
-                Err(e) => panic!("{dialect}: the fast path takes {src:?}, pest rejects it: {e}"),
-            }
-        }
         let Ok(expr) = Expression::compile(src, dialect) else {
             continue;
         };

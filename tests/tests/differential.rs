@@ -264,9 +264,11 @@ fn check_all(cases: &[Case], indexes: &[usize], dir: &str, env: &str, test: &str
     let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut parse_messages: Vec<String> = Vec::new();
     let mut errors = 0;
+    let mut syntax_errors = 0;
     for ((index, c), js) in indexes.iter().zip(cases).zip(&answers) {
-        if matches!(js, JsOutcome::Error { .. }) {
+        if let JsOutcome::Error { kind, .. } = js {
             errors += 1;
+            syntax_errors += usize::from(kind == "syntax");
         }
         match compare(c, js) {
             Verdict::Agree => {}
@@ -294,6 +296,10 @@ fn check_all(cases: &[Case], indexes: &[usize], dir: &str, env: &str, test: &str
         cases.len(),
         js_time.as_secs_f64(),
         rust_time.as_secs_f64()
+    );
+    println!(
+        "syntax errors: {syntax_errors} in jmespath.js, {} with jmespath.js's message",
+        syntax_errors - parse_messages.len()
     );
     if !parse_messages.is_empty() {
         println!(

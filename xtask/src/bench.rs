@@ -327,7 +327,9 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         }
     }
     let _ = writeln!(md);
-    for (op, goal) in [("parse", 2.0), ("eval", 0.2)] {
+    // Parsing is pest's grammar alone (one parser): at most 6 times
+    // jmespath.rs's hand-written parser (README, "Performance").
+    for (op, goal) in [("parse", 6.0), ("eval", 0.2)] {
         if let Some((r, name)) = worst.get(op) {
             let _ = writeln!(
                 md,

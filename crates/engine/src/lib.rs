@@ -19,6 +19,9 @@
 
 #![forbid(unsafe_code)]
 
+// pest's derived parser, built without pest's `std` feature, names `alloc`.
+extern crate alloc;
+
 pub mod ast;
 mod compile;
 pub mod compliance;
@@ -27,7 +30,6 @@ pub mod dialect;
 mod error;
 mod eval;
 mod explain;
-mod fast;
 mod functions;
 #[cfg(feature = "grafana")]
 mod go;
@@ -37,9 +39,14 @@ mod jserror;
 mod json_text;
 pub use json_text::json_text;
 mod jsnum;
+/// Where the quoted parts of an expression's text are (the linter reads
+/// its text with the parser's scanner).
+#[doc(hidden)]
+pub mod lexical;
 mod limits;
 #[cfg_attr(not(feature = "pest-dialects"), allow(dead_code))]
 mod parse;
+mod precedence;
 mod print;
 pub mod quote;
 mod sort;
@@ -62,21 +69,6 @@ pub use functions::{signature, ParamType, Signature, SIGNATURES};
 pub use limits::{Limits, MAX_OUTPUT};
 pub use print::print;
 pub use value::{Value, ValueKind};
-
-/// For tests of the parser: the tree the fast path gives for `source`
-/// (`None` when it leaves the text to pest) and what pest alone gives.
-#[doc(hidden)]
-pub fn parse_both(source: &str, dialect: Dialect) -> (Option<Node>, Result<Node, Error>) {
-    let limits = Limits::DEFAULT;
-    if dialect.rules().go.is_some() {
-        // The Go engines' texts never take the fast path.
-        return (None, parse_go(source, dialect, &limits));
-    }
-    (
-        parse::parse_fast(source, dialect, &limits),
-        parse::parse_with_pest(source, dialect, &limits),
-    )
-}
 
 /// Stack left when a recursion over values grows the stack (see `stacker`).
 pub(crate) const STACK_RED_ZONE: usize = 256 * 1024;

@@ -1,11 +1,8 @@
 //! From text to [`Node`]: the pest grammar (`grammar/jmespath.pest`), the
 //! Pratt parser for binary operators, and the lowering of pest's pairs into
-//! the typed tree.
-//!
-//! Binding powers (shared by every reference engine): `|` 1, `||` 2, `&&` 3,
-//! comparators 5, `[]` 9, `[*]` and slices 20, `[?` 21, `.` 40, `!` 45,
-//! `[` 55, `(` 60. A projection's right side takes every following postfix
-//! whose binding power is above the projection's own, and stops at 10.
+//! the typed tree, folded with the binding powers of [`crate::precedence`].
+//! A projection's right side takes every following postfix whose binding
+//! power reaches [`bp::PROJECTION_STOP`].
 
 use std::sync::{Arc, LazyLock};
 
@@ -19,7 +16,8 @@ use crate::dialect::{LiteralJson, RawEscapes, Rules};
 use crate::error::{Error, ErrorKind};
 use crate::jsnum;
 use crate::limits::Limits;
-use crate::Dialect;
+use crate::precedence as bp;
+use crate::{jserror, lexical, Dialect};
 
 /// The grammar: JMESPath (`jmespath.pest`), and with the `grafana` feature
 /// the tokens of the Go engines (`go.pest`, which reuses its rules).
@@ -41,66 +39,10 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::gte, Assoc::Left))
 });
 
-// The postfix binding powers, shared with the fast path (`fast.rs`).
-pub(crate) const BP_FLATTEN: u8 = 9;
-pub(crate) const BP_STAR: u8 = 20;
-pub(crate) const BP_FILTER: u8 = 21;
-pub(crate) const BP_DOT: u8 = 40;
-pub(crate) const BP_NOT: u8 = 45;
-pub(crate) const BP_BRACKET: u8 = 55;
-pub(crate) const BP_CALL: u8 = 60;
-pub(crate) const PROJECTION_STOP: u8 = 10;
-
-/// Parses `src` in `dialect` into a tree. The WebAssembly module leaves
-/// out the fast path (pest alone gives the same trees, checked by the tests
-/// and the `parse` fuzz target): it parses a few short expressions per
-/// keystroke, where the fast path's speed does not show but its code does.
-#[inline]
+/// Parses `src` in `dialect` into a tree.
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
-    parse_with(src, dialect, limits, !cfg!(target_arch = "wasm32"))
-}
-
-/// The fast path's tree of `src` (after the same checks of length, depth
-/// and characters), `None` where it leaves the text to pest.
-pub(crate) fn parse_fast(src: &str, dialect: Dialect, limits: &Limits) -> Option<Node> {
-    if let Some(node) = dotted_names(src, limits) {
-        return Some(node);
-    }
-    let rules = dialect.rules();
-    prescan(src, rules, limits).ok()?;
-    crate::fast::parse(src, rules, limits.max_depth)
-}
-
-/// The fast path's shortcut for `name.name...` within the limits.
-#[inline]
-fn dotted_names(src: &str, limits: &Limits) -> Option<Node> {
-    if src.len() > limits.max_expression_len {
-        return None;
-    }
-    crate::fast::dotted_names(src, limits.max_depth)
-}
-
-/// Parses `src` with pest alone (what the fast path must agree with).
-pub(crate) fn parse_with_pest(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
-    parse_with(src, dialect, limits, false)
-}
-
-#[inline]
-fn parse_with(src: &str, dialect: Dialect, limits: &Limits, fast: bool) -> Result<Node, Error> {
-    if fast {
-        if let Some(node) = dotted_names(src, limits) {
-            return Ok(node);
-        }
-    }
     let rules = dialect.rules();
     let parsed = prescan(src, rules, limits).and_then(|deepest| {
-        // The common case: the hand-written fast path (`fast.rs`) gives the
-        // tree pest would give; pest decides everything else.
-        if fast {
-            if let Some(node) = crate::fast::parse(src, rules, limits.max_depth) {
-                return Ok(node);
-            }
-        }
         let parse = || parse_range(src, 0, src.len(), rules, limits.max_depth);
         if deepest > DEEP_NESTING {
             stacker::grow(PARSE_STACK, parse)
@@ -110,8 +52,12 @@ fn parse_with(src: &str, dialect: Dialect, limits: &Limits, fast: bool) -> Resul
     });
     let node = match parsed {
         Ok(node) => node,
+        // jmespath.js reads every token before it parses: a lexical error
+        // is its message wherever the text fails.
         Err(mut e) if rules.js_messages && e.kind == ErrorKind::Syntax => {
-            e.js_message = crate::jserror::parse_error(src);
+            if let Some(lexical) = jserror::lexical_error(src) {
+                e.js_message = Some(lexical);
+            }
             return Err(e);
         }
         Err(e) => return Err(e),
@@ -160,10 +106,7 @@ fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<u32, Error> {
         let at = i - 1;
         match c {
             b'\'' | b'"' | b'`' => {
-                while i < b.len() && b[i] != c {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
+                i = lexical::quoted_end(b, at);
                 continue;
             }
             b'&' if b.get(i) == Some(&b'&') => {
@@ -178,8 +121,7 @@ fn prescan(src: &str, rules: &Rules, limits: &Limits) -> Result<u32, Error> {
                 return Err(Error::syntax(
                     "a carriage return (\\r) is not white space for jmespath.js: remove it (Windows line endings?)",
                     Span::new(at, at + 1),
-                )
-                .with_js("Unknown character:\r"))
+                ))
             }
             b'\r' => continue,
             // `(`, `[`, `{`, `!` and `&` alone: one level deeper.
@@ -220,9 +162,7 @@ fn parse_range(
     max_depth: u32,
 ) -> Result<Node, Error> {
     let text = &src[start..end];
-    static CALL_LIMIT: std::sync::Once = std::sync::Once::new();
-    CALL_LIMIT.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(PEST_CALL_LIMIT)));
-    let mut pairs = Grammar::parse(Rule::root, text).map_err(|e| pest_error(e, text, start))?;
+    let mut pairs = grammar_parse(text).map_err(|e| pest_error(e, src, start, rules))?;
     let expr = pairs
         .next()
         .ok_or_else(|| Error::syntax("empty expression", Span::new(start, end)))?;
@@ -236,13 +176,30 @@ fn parse_range(
     .expression(expr)
 }
 
-/// Rule calls one pest parse may make. Text that needs more makes the
-/// grammar backtrack without end (unclosed `[` and `&` nested tens deep can
-/// take 2^n tries): it gets an error instead of a hang. Ordinary text needs
-/// a few dozen calls a byte (and seldom reaches pest: see `fast.rs`).
+/// pest's parse of a whole expression, within [`PEST_CALL_LIMIT`].
+fn grammar_parse(text: &str) -> Result<Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    set_call_limit();
+    Grammar::parse(Rule::root, text)
+}
+
+/// Sets pest's call limit to [`PEST_CALL_LIMIT`] before the first parse of
+/// either grammar (this one's and the Go engines' tokens). The limit is
+/// process-wide, and every pest parse in this crate wants the same one.
+pub(crate) fn set_call_limit() {
+    static CALL_LIMIT: std::sync::Once = std::sync::Once::new();
+    CALL_LIMIT.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(PEST_CALL_LIMIT)));
+}
+
+/// Rule calls one pest parse may make. Some texts make the grammar
+/// backtrack without end (unclosed `[` and `&` nested tens deep take 2^n
+/// tries): they get an error instead of a hang. A text within the length
+/// limit that parses needs far fewer.
 const PEST_CALL_LIMIT: usize = 4_000_000;
 
-fn pest_error(e: pest::error::Error<Rule>, text: &str, offset: usize) -> Error {
+/// The error for pest's failure on `src[offset..]`: where it stopped, what
+/// it found and expected there, and in jmespath.js's dialect its message.
+fn pest_error(e: pest::error::Error<Rule>, src: &str, offset: usize, rules: &Rules) -> Error {
+    let text = &src[offset..];
     use pest::error::{ErrorVariant, InputLocation};
     if let ErrorVariant::CustomError { message } = &e.variant {
         if message.contains("limit reached") {
@@ -288,7 +245,12 @@ fn pest_error(e: pest::error::Error<Rule>, text: &str, offset: usize) -> Error {
     } else {
         format!("{what}; expected {}", join_or(&expected))
     };
-    Error::syntax(message, span)
+    let error = Error::syntax(message, span);
+    if rules.js_messages {
+        error.with_js(jserror::syntax_message(src, offset + pos))
+    } else {
+        error
+    }
 }
 
 fn join_or(items: &[&str]) -> String {
@@ -322,6 +284,9 @@ fn rule_names(rule: Rule) -> &'static [&'static str] {
         Rule::multi_hash => &["`{`"],
         Rule::comma | Rule::trailing_comma => &["`,`"],
         Rule::colon => &["`:`"],
+        Rule::rbracket => &["`]`"],
+        Rule::rparen => &["`)`"],
+        Rule::rbrace => &["`}`"],
         Rule::number => &["a number"],
         Rule::star => &["`*`"],
         Rule::current => &["`@`"],
@@ -358,16 +323,16 @@ impl<'i> Ops<'i> {
 
 fn postfix_bp(rule: Rule) -> u8 {
     match rule {
-        Rule::dot => BP_DOT,
-        Rule::flatten => BP_FLATTEN,
-        Rule::filter => BP_FILTER,
-        Rule::bracket | Rule::multi_list => BP_BRACKET,
-        Rule::call => BP_CALL,
+        Rule::dot => bp::DOT,
+        Rule::flatten => bp::FLATTEN,
+        Rule::filter => bp::FILTER,
+        Rule::bracket | Rule::multi_list => bp::BRACKET,
+        Rule::call => bp::CALL,
         _ => 0,
     }
 }
 
-pub(crate) fn boxed(n: Node) -> Box<Node> {
+fn boxed(n: Node) -> Box<Node> {
     Box::new(n)
 }
 
@@ -387,14 +352,14 @@ pub(crate) fn projection(kind: ProjectionKind, lhs: Node, rhs: Node, op: Span) -
 
 /// Whether a `number` token is a plain integer (`-` then digits); the
 /// grammar also matches runs such as `1-2` (jmespath.js leniency).
-pub(crate) fn is_plain_int(text: &str) -> bool {
+fn is_plain_int(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The value of a raw string's body (between the quotes), as `rules` read
 /// its `\'` escapes.
-pub(crate) fn raw_string_value(rules: &Rules, body: &str) -> String {
+fn raw_string_value(rules: &Rules, body: &str) -> String {
     if !body.contains('\\') {
         return body.to_string();
     }
@@ -488,7 +453,7 @@ impl<'s> Lower<'s> {
         };
         let node = if first.as_rule() == Rule::not {
             let start = self.span(&first).start;
-            let inner = self.unary(ops, BP_NOT)?;
+            let inner = self.unary(ops, bp::NOT)?;
             let span = Span::new(start, inner.span.end);
             Node::new(NodeKind::Not(boxed(inner)), span)
         } else {
@@ -525,16 +490,16 @@ impl<'s> Lower<'s> {
             Rule::raw_string | Rule::json_literal => self.literal(p)?,
             Rule::current => Node::new(NodeKind::Current, span),
             Rule::star => {
-                let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
+                let rhs = self.projection_rhs(ops, bp::STAR, span.end)?;
                 projection(ProjectionKind::Values, identity(), rhs, span)
             }
             Rule::flatten => {
-                let rhs = self.projection_rhs(ops, BP_FLATTEN, span.end)?;
+                let rhs = self.projection_rhs(ops, bp::FLATTEN, span.end)?;
                 projection(ProjectionKind::Flatten, identity(), rhs, span)
             }
             Rule::filter => {
                 let cond = self.filter_condition(p)?;
-                let rhs = self.projection_rhs(ops, BP_FILTER, span.end)?;
+                let rhs = self.projection_rhs(ops, bp::FILTER, span.end)?;
                 projection(ProjectionKind::Filter(boxed(cond)), identity(), rhs, span)
             }
             Rule::bracket => self.bracket(p, identity(), ops)?,
@@ -560,11 +525,11 @@ impl<'s> Lower<'s> {
                 let target = p.into_inner().next().expect("grammar: dot has a target");
                 match target.as_rule() {
                     Rule::star => {
-                        let rhs = self.projection_rhs(ops, BP_DOT, span.end)?;
+                        let rhs = self.projection_rhs(ops, bp::DOT, span.end)?;
                         Ok(projection(ProjectionKind::Values, left, rhs, span))
                     }
                     _ => {
-                        let rhs = self.dot_rhs(target, ops, BP_DOT)?;
+                        let rhs = self.dot_rhs(target, ops, bp::DOT)?;
                         let s = left.span.to(rhs.span);
                         Ok(Node::new(
                             NodeKind::Subexpr {
@@ -577,12 +542,12 @@ impl<'s> Lower<'s> {
                 }
             }
             Rule::flatten => {
-                let rhs = self.projection_rhs(ops, BP_FLATTEN, span.end)?;
+                let rhs = self.projection_rhs(ops, bp::FLATTEN, span.end)?;
                 Ok(projection(ProjectionKind::Flatten, left, rhs, span))
             }
             Rule::filter => {
                 let cond = self.filter_condition(p)?;
-                let rhs = self.projection_rhs(ops, BP_FILTER, span.end)?;
+                let rhs = self.projection_rhs(ops, bp::FILTER, span.end)?;
                 Ok(projection(
                     ProjectionKind::Filter(boxed(cond)),
                     left,
@@ -591,14 +556,16 @@ impl<'s> Lower<'s> {
                 ))
             }
             Rule::bracket => self.bracket(p, left, ops),
-            Rule::multi_list => Err(Error::syntax(
-                "a multi-select list `[a, b]` cannot follow an expression here; write `.[a, b]`",
-                span,
-            )
-            .with_js(format!(
-                "Expected Star, got: {}",
-                js_token_name(p.as_str()[1..].trim_start())
-            ))),
+            Rule::multi_list => {
+                let error = Error::syntax(
+                    "a multi-select list `[a, b]` cannot follow an expression here; write `.[a, b]`",
+                    span,
+                );
+                Err(match jserror::expected_star(self.src, span.start) {
+                    Some(js) => error.with_js(js),
+                    None => error,
+                })
+            }
             Rule::call => self.call(p, left),
             _ => Err(Error::syntax(format!("unexpected `{}`", p.as_str()), span)),
         }
@@ -614,7 +581,7 @@ impl<'s> Lower<'s> {
                 self.leds(field, ops, rbp)
             }
             Rule::star => {
-                let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
+                let rhs = self.projection_rhs(ops, bp::STAR, span.end)?;
                 let identity = Node::new(NodeKind::Identity, Span::at(span.start));
                 let node = projection(ProjectionKind::Values, identity, rhs, span);
                 self.leds(node, ops, rbp)
@@ -642,7 +609,7 @@ impl<'s> Lower<'s> {
         let Some(rule) = ops.peek() else {
             return Ok(identity);
         };
-        if postfix_bp(rule) < PROJECTION_STOP {
+        if postfix_bp(rule) < bp::PROJECTION_STOP {
             return Ok(identity);
         }
         let p = ops.next().expect("peeked");
@@ -692,12 +659,12 @@ impl<'s> Lower<'s> {
                 ))
             }
             Rule::star => {
-                let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
+                let rhs = self.projection_rhs(ops, bp::STAR, span.end)?;
                 Ok(projection(ProjectionKind::List, left, rhs, span))
             }
             _ => {
                 let slice = self.slice(inner)?;
-                let rhs = self.projection_rhs(ops, BP_STAR, span.end)?;
+                let rhs = self.projection_rhs(ops, bp::STAR, span.end)?;
                 Ok(projection(ProjectionKind::Slice(slice), left, rhs, span))
             }
         }
@@ -754,6 +721,7 @@ impl<'s> Lower<'s> {
         for q in pairs {
             match q.as_rule() {
                 Rule::comma => need_comma = false,
+                Rule::rbracket | Rule::rparen | Rule::rbrace => {}
                 Rule::trailing_comma => {
                     self.lenient(&format!("a trailing `,` in {what}"), self.span(&q))?
                 }
@@ -790,10 +758,12 @@ impl<'s> Lower<'s> {
             Tail::Plain => matches!(c, b'{' | b'!' | b'*'),
         };
         if fails {
+            let projecting = matches!(prev, Tail::OpenProjection);
             return Err(Error::syntax(
                 "a `,` is missing here, and without it jmespath.js reads this as part of the previous item",
                 Span::new(next, next + 1),
-            ));
+            )
+            .with_js(jserror::juxtaposed_message(self.src, next, projecting)));
         }
         Ok(())
     }
@@ -819,7 +789,9 @@ impl<'s> Lower<'s> {
         self.separated(p.into_inner(), "a multi-select hash", |kv| {
             let mut inner = kv.into_inner();
             let key = inner.next().expect("grammar: key");
-            let value = inner.next().expect("grammar: value");
+            let value = inner
+                .find(|q| q.as_rule() == Rule::expression)
+                .expect("grammar: value");
             let key_span = self.span(&key);
             let (key, quoted) = match key.as_rule() {
                 Rule::identifier => (Arc::from(key.as_str()), false),
@@ -988,16 +960,10 @@ impl<'s> Lower<'s> {
         let span = self.span(&p);
         let text = p.as_str();
         let name: String = serde_json::from_slice(text.as_bytes()).map_err(|e| {
-            let err = Error::syntax(
+            Error::syntax(
                 format!("invalid quoted name {text}: {}", json_error_text(&e)),
                 span,
-            );
-            // What jmespath.js throws, in its dialect only.
-            if self.rules.js_messages {
-                err.with_js(format!("SyntaxError: {}", json_error_text(&e)))
-            } else {
-                err
-            }
+            )
         })?;
         Ok(Node::new(
             NodeKind::Field {
@@ -1036,22 +1002,15 @@ impl<'s> Lower<'s> {
 }
 
 /// The value of a JSON literal's body (between the backticks), as `rules` read it.
-pub(crate) fn json_literal(rules: &Rules, body: &str, span: Span) -> Result<Json, Error> {
+fn json_literal(rules: &Rules, body: &str, span: Span) -> Result<Json, Error> {
     let bad = |e: serde_json::Error| {
-        let err = Error::syntax(
+        Error::syntax(
             format!(
                 "invalid JSON in literal: {}; a string needs double quotes inside the backticks: `\"text\"`, or use 'text'",
                 json_error_text(&e)
             ),
             span,
-        );
-        // What jmespath.js throws, in its dialect only (it reads `Admin`
-        // as a string: the spec's error is not its).
-        if rules.js_messages {
-            err.with_js(format!("SyntaxError: {}", json_error_text(&e)))
-        } else {
-            err
-        }
+        )
     };
     match rules.literal_json {
         LiteralJson::Strict => {
@@ -1119,7 +1078,7 @@ fn ends_open(src: &str, node: &Node) -> bool {
 }
 
 /// jmespath.js's test for whether a literal's text is JSON or a bare string.
-fn looks_like_json(s: &str) -> bool {
+pub(crate) fn looks_like_json(s: &str) -> bool {
     match s.as_bytes().first() {
         None => false,
         Some(b'[' | b'{' | b'"') => true,
@@ -1136,24 +1095,5 @@ fn json_error_text(e: &serde_json::Error) -> String {
     match s.find(" at line ") {
         Some(i) => s[..i].to_string(),
         None => s,
-    }
-}
-
-/// jmespath.js's name for the token starting `text`.
-fn js_token_name(text: &str) -> &'static str {
-    match text.as_bytes().first() {
-        None => "EOF",
-        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => "UnquotedIdentifier",
-        Some(b'"') => "QuotedIdentifier",
-        Some(b'\'' | b'`') => "Literal",
-        Some(b'@') => "Current",
-        Some(b'[') => "Lbracket",
-        Some(b'{') => "Lbrace",
-        Some(b'(') => "Lparen",
-        Some(b'&') => "Expref",
-        Some(b'!') => "Not",
-        Some(b'*') => "Star",
-        Some(b'0'..=b'9' | b'-') => "Number",
-        _ => "Unknown",
     }
 }

@@ -4,8 +4,9 @@
 //! same tree. Control characters ([`crate::controls`]) are written as JSON
 //! escapes, so the text holds none.
 
-use crate::ast::{ArithOp, LiteralForm, Node, NodeKind, ProjectionKind, Slice};
+use crate::ast::{LiteralForm, Node, NodeKind, ProjectionKind, Slice};
 use crate::dialect::{Dialect, RawEscapes};
+use crate::precedence as bp;
 
 /// The canonical text of `node` for `dialect`.
 pub fn print(node: &Node, dialect: Dialect) -> String {
@@ -26,21 +27,40 @@ struct Printer {
 /// holds together when something is to its left); atoms bind tightest.
 fn formed_bp(node: &Node) -> u8 {
     match &node.kind {
-        NodeKind::Pipe(..) => 1,
-        NodeKind::Or(..) => 2,
-        NodeKind::And(..) => 3,
-        NodeKind::Compare { .. } => 5,
-        NodeKind::Let { .. } | NodeKind::Assign { .. } => 1,
-        NodeKind::Arithmetic { op, .. } => arith_bp(*op),
-        NodeKind::Subexpr { .. } => 40,
-        NodeKind::Index { .. } => 55,
-        NodeKind::Projection { kind, lhs, .. } if !is_identity(lhs) => match kind {
-            ProjectionKind::Flatten => 9,
-            ProjectionKind::Filter(_) => 21,
-            ProjectionKind::Values => 40,
-            ProjectionKind::List | ProjectionKind::Slice(_) => 55,
-        },
-        _ => 100,
+        NodeKind::Pipe(..) => bp::PIPE,
+        NodeKind::Or(..) => bp::OR,
+        NodeKind::And(..) => bp::AND,
+        NodeKind::Compare { .. } => bp::COMPARE,
+        NodeKind::Let { .. } | NodeKind::Assign { .. } => bp::ASSIGN,
+        NodeKind::Arithmetic { op, .. } => bp::arithmetic(*op),
+        NodeKind::Subexpr { .. } => bp::DOT,
+        NodeKind::Index { .. } => bp::BRACKET,
+        NodeKind::Projection { kind, lhs, .. } if !is_identity(lhs) => token_bp(kind),
+        _ => ATOM,
+    }
+}
+
+/// Binds tighter than any operator: a name, a literal, a call, a list.
+const ATOM: u8 = 100;
+
+/// The binding power of a projection's token written after its left side.
+fn token_bp(kind: &ProjectionKind) -> u8 {
+    match kind {
+        ProjectionKind::Flatten => bp::FLATTEN,
+        ProjectionKind::Filter(_) => bp::FILTER,
+        ProjectionKind::Values => bp::DOT,
+        ProjectionKind::List | ProjectionKind::Slice(_) => bp::BRACKET,
+    }
+}
+
+/// The binding power a projection's right side is parsed with (`.*` after
+/// a left side has the dot's, `*` alone, `[*]` and slices the star's).
+fn rhs_bp(kind: &ProjectionKind, lhs: &Node) -> u8 {
+    match kind {
+        ProjectionKind::Flatten => bp::FLATTEN,
+        ProjectionKind::Filter(_) => bp::FILTER,
+        ProjectionKind::Values if !is_identity(lhs) => bp::DOT,
+        _ => bp::STAR,
     }
 }
 
@@ -49,48 +69,34 @@ fn formed_bp(node: &Node) -> u8 {
 /// of `!`, the right side of a binary operator). `u8::MAX` when closed.
 fn open_bp(node: &Node) -> u8 {
     match &node.kind {
-        NodeKind::Pipe(_, r) => open_bp(r).min(1),
-        NodeKind::Or(_, r) => open_bp(r).min(2),
-        NodeKind::And(_, r) => open_bp(r).min(3),
-        NodeKind::Compare { rhs, .. } => open_bp(rhs).min(5),
+        NodeKind::Pipe(_, r) => open_bp(r).min(bp::PIPE),
+        NodeKind::Or(_, r) => open_bp(r).min(bp::OR),
+        NodeKind::And(_, r) => open_bp(r).min(bp::AND),
+        NodeKind::Compare { rhs, .. } => open_bp(rhs).min(bp::COMPARE),
         NodeKind::ExprRef(_) | NodeKind::Let { .. } | NodeKind::Assign { .. } => 0,
-        NodeKind::Arithmetic { op, rhs, .. } => open_bp(rhs).min(arith_bp(*op)),
-        NodeKind::Unary { operand, .. } => open_bp(operand).min(6),
-        NodeKind::Not(e) => open_bp(e).min(45),
+        NodeKind::Arithmetic { op, rhs, .. } => open_bp(rhs).min(bp::arithmetic(*op)),
+        NodeKind::Unary { operand, .. } => open_bp(operand).min(bp::ADD),
+        NodeKind::Not(e) => open_bp(e).min(bp::NOT),
         NodeKind::Subexpr { rhs, .. } => match rhs.kind {
             NodeKind::MultiList(_) | NodeKind::MultiHash(_) => u8::MAX,
-            _ => open_bp(rhs).min(40),
+            _ => open_bp(rhs).min(bp::DOT),
         },
         NodeKind::Projection { kind, lhs, rhs } => {
-            let own = match kind {
-                ProjectionKind::Flatten => 9,
-                ProjectionKind::Filter(_) => 21,
-                ProjectionKind::Values if !is_identity(lhs) => 40,
-                _ => 20,
-            };
+            let own = rhs_bp(kind, lhs);
             match rhs.kind {
                 // Nothing on the right: the projection takes the next
-                // postfix whose binding power reaches the projection stop
-                // (10), whatever its own (`(a.*).b`, `(a[?x])[?y]` keep
-                // their parentheses).
-                NodeKind::Identity => own.min(crate::parse::PROJECTION_STOP - 1),
+                // postfix whose binding power reaches the projection stop,
+                // whatever its own (`(a.*).b`, `(a[?x])[?y]` keep their
+                // parentheses).
+                NodeKind::Identity => own.min(bp::PROJECTION_STOP - 1),
                 // A dangling `.` ended the right side, as after `a.`.
-                NodeKind::Missing => 40,
+                NodeKind::Missing => bp::DOT,
                 // `.[a]` / `.{k: v}` end the right side.
                 NodeKind::MultiList(_) | NodeKind::MultiHash(_) => u8::MAX,
                 _ => own.min(open_bp(rhs)),
             }
         }
         _ => u8::MAX,
-    }
-}
-
-/// The binding power of an arithmetic operator (the Go engines').
-fn arith_bp(op: ArithOp) -> u8 {
-    match op {
-        ArithOp::Add | ArithOp::Subtract => 6,
-        ArithOp::Star => 20,
-        _ => 7,
     }
 }
 
@@ -150,13 +156,13 @@ impl Printer {
                 self.push(name);
             }
             NodeKind::Arithmetic { op, lhs, rhs } => {
-                self.infix(lhs, &format!(" {} ", op.as_str()), rhs, arith_bp(*op))
+                self.infix(lhs, &format!(" {} ", op.as_str()), rhs, bp::arithmetic(*op))
             }
             NodeKind::Unary { minus, operand } => {
                 self.push(if *minus { "-" } else { "+" });
-                self.expr(operand, 6);
+                self.expr(operand, bp::ADD);
             }
-            NodeKind::Assign { lhs, rhs } => self.infix(lhs, " = ", rhs, 1),
+            NodeKind::Assign { lhs, rhs } => self.infix(lhs, " = ", rhs, bp::ASSIGN),
             NodeKind::Let { bindings, body } => {
                 self.push("let ");
                 self.list(bindings);
@@ -165,15 +171,15 @@ impl Printer {
             }
             NodeKind::Field { name, quoted } => self.name(name, *quoted),
             NodeKind::Literal { value, form } => self.literal(value, *form),
-            NodeKind::Pipe(l, r) => self.infix(l, " | ", r, 1),
-            NodeKind::Or(l, r) => self.infix(l, " || ", r, 2),
-            NodeKind::And(l, r) => self.infix(l, " && ", r, 3),
+            NodeKind::Pipe(l, r) => self.infix(l, " | ", r, bp::PIPE),
+            NodeKind::Or(l, r) => self.infix(l, " || ", r, bp::OR),
+            NodeKind::And(l, r) => self.infix(l, " && ", r, bp::AND),
             NodeKind::Compare { op, lhs, rhs } => {
-                self.infix(lhs, &format!(" {} ", op.as_str()), rhs, 5)
+                self.infix(lhs, &format!(" {} ", op.as_str()), rhs, bp::COMPARE)
             }
             NodeKind::Not(e) => {
                 self.push("!");
-                self.expr(e, 45);
+                self.expr(e, bp::NOT);
             }
             NodeKind::ExprRef(e) => {
                 self.push("&");
@@ -212,38 +218,26 @@ impl Printer {
                 self.push(")");
             }
             NodeKind::Subexpr { lhs, rhs } => {
-                self.base(lhs, 40);
+                self.base(lhs, bp::DOT);
                 self.push(".");
                 if !matches!(rhs.kind, NodeKind::Missing) {
-                    self.expr(rhs, 40);
+                    self.expr(rhs, bp::DOT);
                 }
             }
             NodeKind::Index { lhs, index } => {
                 if !is_identity(lhs) {
-                    self.base(lhs, 55);
+                    self.base(lhs, bp::BRACKET);
                 }
                 self.push(&format!("[{index}]"));
             }
             NodeKind::Projection { kind, lhs, rhs } => {
-                let rbp = match kind {
-                    ProjectionKind::Flatten => 9,
-                    ProjectionKind::Filter(_) => 21,
-                    ProjectionKind::Values if !is_identity(lhs) => 40,
-                    _ => 20,
-                };
                 if is_identity(lhs) {
                     self.projection_token(kind, true);
                 } else {
-                    let token_bp = match kind {
-                        ProjectionKind::Flatten => 9,
-                        ProjectionKind::Filter(_) => 21,
-                        ProjectionKind::Values => 40,
-                        _ => 55,
-                    };
-                    self.base(lhs, token_bp);
+                    self.base(lhs, token_bp(kind));
                     self.projection_token(kind, false);
                 }
-                self.projection_rhs(rhs, rbp);
+                self.projection_rhs(rhs);
             }
         }
     }
@@ -257,7 +251,7 @@ impl Printer {
         // head of a right side after `.` (`a[*].(b[?x].).` is a call).
         let ended = matches!(&lhs.kind, NodeKind::Projection { rhs, .. }
             if matches!(rhs.kind, NodeKind::Missing));
-        if open_bp(lhs) < bp || (formed_bp(lhs) < bp.min(40) && !(ended && bp == 40)) {
+        if open_bp(lhs) < bp || (formed_bp(lhs) < bp.min(bp::DOT) && !(ended && bp == bp::DOT)) {
             self.push("(");
             self.expr(lhs, 0);
             self.push(")");
@@ -292,7 +286,7 @@ impl Printer {
         }
     }
 
-    fn projection_rhs(&mut self, rhs: &Node, _rbp: u8) {
+    fn projection_rhs(&mut self, rhs: &Node) {
         if is_identity(rhs) {
             return;
         }

@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use rolemap_engine::lexical::Quoted;
+
 /// What a byte of the source is part of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Region {
@@ -16,37 +18,25 @@ pub enum Region {
     Literal,
 }
 
-/// The regions of `src`, as (range, region) in order.
+/// The regions of `src`, as (range, region) in order: the quoted parts as
+/// the engine's parser finds them, and the code between them.
 pub fn regions(src: &str) -> Vec<(Range<usize>, Region)> {
-    let b = src.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
     let mut code_start = 0;
-    while i < b.len() {
-        let region = match b[i] {
-            b'\'' => Region::Raw,
-            b'"' => Region::Quoted,
-            b'`' => Region::Literal,
-            _ => {
-                i += 1;
-                continue;
-            }
+    for (range, quoted) in rolemap_engine::lexical::quoted_parts(src) {
+        if code_start < range.start {
+            out.push((code_start..range.start, Region::Code));
+        }
+        code_start = range.end;
+        let region = match quoted {
+            Quoted::Raw => Region::Raw,
+            Quoted::Name => Region::Quoted,
+            Quoted::Literal => Region::Literal,
         };
-        if code_start < i {
-            out.push((code_start..i, Region::Code));
-        }
-        let q = b[i];
-        let start = i;
-        i += 1;
-        while i < b.len() && b[i] != q {
-            i += if b[i] == b'\\' { 2 } else { 1 };
-        }
-        i = (i + 1).min(b.len());
-        out.push((start..i, region));
-        code_start = i;
+        out.push((range, region));
     }
-    if code_start < b.len() {
-        out.push((code_start..b.len(), Region::Code));
+    if code_start < src.len() {
+        out.push((code_start..src.len(), Region::Code));
     }
     out
 }

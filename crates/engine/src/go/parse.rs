@@ -63,22 +63,25 @@ fn boxed(n: Node) -> Box<Node> {
 }
 
 impl<'t> Parser<'t> {
+    /// go-jmespath's `bindingPowers` (the engine's one table).
     fn bp(&self, tok: Tok) -> u8 {
+        use crate::precedence as bp;
         match tok {
-            Tok::Assign | Tok::Pipe => 1,
-            Tok::Or => 2,
-            Tok::And => 3,
-            Tok::Eq | Tok::Lt | Tok::Lte | Tok::Gt | Tok::Gte | Tok::Ne => 5,
-            Tok::Minus | Tok::Plus => 6,
-            Tok::Div | Tok::Divide | Tok::Modulo | Tok::Multiply => 7,
-            Tok::Flatten => 9,
-            Tok::Star => 20,
-            Tok::Filter => 21,
-            Tok::Dot => 40,
-            Tok::Not => 45,
-            Tok::Lbrace => 50,
-            Tok::Lbracket => 55,
-            Tok::Lparen => 60,
+            Tok::Assign => bp::ASSIGN,
+            Tok::Pipe => bp::PIPE,
+            Tok::Or => bp::OR,
+            Tok::And => bp::AND,
+            Tok::Eq | Tok::Lt | Tok::Lte | Tok::Gt | Tok::Gte | Tok::Ne => bp::COMPARE,
+            Tok::Minus | Tok::Plus => bp::ADD,
+            Tok::Div | Tok::Divide | Tok::Modulo | Tok::Multiply => bp::MULTIPLY,
+            Tok::Flatten => bp::FLATTEN,
+            Tok::Star => bp::STAR,
+            Tok::Filter => bp::FILTER,
+            Tok::Dot => bp::DOT,
+            Tok::Not => bp::NOT,
+            Tok::Lbrace => bp::LBRACE,
+            Tok::Lbracket => bp::BRACKET,
+            Tok::Lparen => bp::CALL,
             _ => 0,
         }
     }
@@ -560,7 +563,7 @@ impl<'t> Parser<'t> {
 
     fn projection_rhs(&mut self, bp: u8) -> Result<Node, Error> {
         let t = self.token(0).clone();
-        if self.bp(t.tok) < 10 {
+        if self.bp(t.tok) < crate::precedence::PROJECTION_STOP {
             return Ok(Node::new(NodeKind::Identity, Span::at(t.span.start)));
         }
         match t.tok {
