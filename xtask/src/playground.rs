@@ -370,13 +370,11 @@ pub const MODULES: [Module; 2] = [
     Module {
         name: "rolemap_grafana",
         features: &["--no-default-features", "--features", "grafana"],
-        // 209,949 bytes: the Go engines' tokens are read by the grammar
-        // (`grammar/go.pest`), loaded by the same pest derive as
-        // `jmespath.pest`, so pest's whole parser is in this module again
-        // (195,045 before). A derive of its own for the Go rules (with the
-        // rules both share in a file of their own) is the way back to
-        // MAX_GZIPPED.
-        budget: 211_000,
+        // 204,752 bytes: the Go engines' tokens are read by pest
+        // (`grammar/go.pest` over `grammar/tokens.pest`, a derive of its
+        // own), which brought pest's runtime into this module (195,045
+        // with the hand-written lexer). Over MAX_GZIPPED until trimmed.
+        budget: 205_000,
     },
 ];
 

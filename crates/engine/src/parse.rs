@@ -19,12 +19,12 @@ use crate::limits::Limits;
 use crate::precedence as bp;
 use crate::{jserror, lexical, Dialect};
 
-/// The grammar: JMESPath (`jmespath.pest`), and with the `grafana` feature
-/// the tokens of the Go engines (`go.pest`, which reuses its rules).
+/// The grammar: JMESPath (`jmespath.pest`) over the tokens it shares with
+/// the Go engines (`tokens.pest`).
 #[derive(pest_derive::Parser)]
+#[grammar = "../../grammar/tokens.pest"]
 #[grammar = "../../grammar/jmespath.pest"]
-#[cfg_attr(feature = "grafana", grammar = "../../grammar/go.pest")]
-pub(crate) struct Grammar;
+struct Grammar;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()

@@ -8,7 +8,14 @@ use pest::Parser as _;
 
 use crate::ast::Span;
 use crate::error::Error;
-use crate::parse::{Grammar, Rule};
+
+/// The Go engines' tokens (`go.pest`) over the tokens they share with
+/// JMESPath's grammar (`tokens.pest`): a derive of its own, so that a build
+/// with only the Go engines carries only their parser.
+#[derive(pest_derive::Parser)]
+#[grammar = "../../grammar/tokens.pest"]
+#[grammar = "../../grammar/go.pest"]
+struct Grammar;
 
 use super::GoRules;
 
