@@ -11,9 +11,9 @@
 //! The analysis also records, per node, the possible values and whether a
 //! function call may raise a type error; the lint rules read these facts.
 //!
-//! Sets and maps are filled with `extend` or `insert`, not `collect`:
-//! collecting into a B-tree sorts first, and every type sorted adds about
-//! 4 KB to the WebAssembly playground.
+//! Sets and maps are filled with `extend` or `insert`, not `collect`
+//! (collecting into a B-tree sorts first): the WebAssembly playground holds
+//! no instantiation of the standard library's sort for their types.
 
 use std::fmt;
 use std::ops::ControlFlow;
