@@ -265,15 +265,23 @@ pub fn run_loaded(path: &Path, file: TestFile) -> Result<TestReport, Error> {
     // file, not in the mapping.
     for (i, case) in file.cases.iter().enumerate() {
         for (j, code) in case.hints.iter().enumerate() {
-            if !crate::HINT_CODES.contains(&code.as_str()) {
-                let near = crate::HINT_CODES
+            let codes = crate::HintCode::PANGOLIN;
+            if !codes.iter().any(|c| c == code.as_str()) {
+                let near = codes
                     .iter()
-                    .map(|c| (strsim::levenshtein(c, code), c))
+                    .map(|c| (strsim::levenshtein(c.as_str(), code), c))
                     .min_by_key(|(d, _)| *d)
                     .filter(|(d, _)| *d <= 3);
                 let fix = match near {
                     Some((_, c)) => format!("did you mean `{c}`?"),
-                    None => format!("use one of: {}", crate::HINT_CODES.join(", ")),
+                    None => format!(
+                        "use one of: {}",
+                        codes
+                            .iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 };
                 return Err(invalid(
                     path,
@@ -530,7 +538,7 @@ pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
         }
     }
     for code in &case.hints {
-        if !outcome.hints.iter().any(|h| h.code == code) {
+        if !outcome.hints.iter().any(|h| h.code == code.as_str()) {
             let got = if outcome.hints.is_empty() {
                 "no hint was reported".to_string()
             } else {
