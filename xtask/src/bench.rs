@@ -252,8 +252,6 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         "cargo",
         &["bench", "-q", "-p", "rolemap-benches", "--bench", "paired"],
     )?;
-    let rounds = &paired["rounds"];
-    let paired = &paired["paired"];
     let sim_args = [
         "bench",
         "-q",
@@ -279,10 +277,25 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         "node",
         &["benches/peers/simulate_compiled.js"],
     )?;
-    let crit = target.join("criterion");
-    let (js_t, py_t) = (peer_table(&js), peer_table(&py));
+    let mut md = engine_table(&target.join("criterion"), &js, &py, &paired)?;
+    simulate_table(&mut md, &sim, &sim_js, &sim_jsc);
+    md.push_str(&whole::table(&whole::results(t, reuse)?));
+    println!("{md}");
+    let out = target.join("bench-table.md");
+    std::fs::write(&out, &md).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!("table written to {}", out.display());
+    Ok(())
+}
 
+/// The table of the engine benchmarks: criterion's medians (`crit`) beside
+/// the peers' timings (`js`, `py`) and the paired ratios, then whether
+/// each operation's goal is met.
+fn engine_table(crit: &Path, js: &Json, py: &Json, paired: &Json) -> Result<String, String> {
+    let rounds = &paired["rounds"];
+    let paired = &paired["paired"];
     let mut md = String::new();
+    let (js_t, py_t) = (peer_table(js), peer_table(py));
+
     let _ = writeln!(md, "Machine: {}", machine());
     let _ = writeln!(
         md,
@@ -300,8 +313,8 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let mut worst: BTreeMap<&str, (f64, String)> = BTreeMap::new();
     for name in workload_names()? {
         for op in OPS {
-            let ours = criterion_median(&crit, &name, "rolemap", op);
-            let rs = criterion_median(&crit, &name, "jmespath.rs", op);
+            let ours = criterion_median(crit, &name, "rolemap", op);
+            let rs = criterion_median(crit, &name, "jmespath.rs", op);
             let pr = paired[&name][op]["ratio"].as_f64();
             let j = js_t.get(&name).and_then(|r| r.get(op)).copied();
             let p = py_t.get(&name).and_then(|r| r.get(op)).copied();
@@ -338,6 +351,13 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             );
         }
     }
+    Ok(md)
+}
+
+/// The table of the simulate benchmark (`sim`) beside node's runs
+/// (`sim_js` re-parsed as Pangolin does, `sim_jsc` compiled once), then
+/// whether its goals are met.
+fn simulate_table(md: &mut String, sim: &Json, sim_js: &Json, sim_jsc: &Json) {
     let s = &sim["simulate"];
     let sj = &sim_js["simulate_js"];
     let (rust_ns, engine_ns, js_ns) = (
@@ -415,10 +435,4 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             if r <= 0.05 { "met" } else { "NOT met" }
         );
     }
-    md.push_str(&whole::table(&whole::results(t, reuse)?));
-    println!("{md}");
-    let out = target.join("bench-table.md");
-    std::fs::write(&out, &md).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    eprintln!("table written to {}", out.display());
-    Ok(())
 }

@@ -335,23 +335,22 @@ fn toml_expressions(text: &str) -> Vec<String> {
 
 type Seeds = Vec<(&'static str, BTreeSet<Vec<u8>>)>;
 
-fn collect_seeds() -> Result<Seeds, String> {
-    let root = root();
-    let mut parse = BTreeSet::new();
-    let mut eval = BTreeSet::new();
-    let mut lint = BTreeSet::new();
-    let mut config = BTreeSet::new();
-    let mut jwt = BTreeSet::new();
-    let mut claims = BTreeSet::new();
+/// A seed of the targets that read an expression and a JSON document: the
+/// two joined by a NUL byte.
+fn pair(expr: &str, json: &[u8]) -> Vec<u8> {
+    let mut v = expr.as_bytes().to_vec();
+    v.push(0);
+    v.extend_from_slice(json);
+    v
+}
 
-    let pair = |expr: &str, json: &[u8]| {
-        let mut v = expr.as_bytes().to_vec();
-        v.push(0);
-        v.extend_from_slice(json);
-        v
-    };
-
-    // Compliance suites: [{given, cases: [{expression, ...}]}].
+/// The compliance suites' expressions (`parse`) and each with its document
+/// (`eval`); the suites are `[{given, cases: [{expression, ...}]}]`.
+fn compliance_seeds(
+    root: &Path,
+    parse: &mut BTreeSet<Vec<u8>>,
+    eval: &mut BTreeSet<Vec<u8>>,
+) -> Result<(), String> {
     for path in files(&root.join("tests/compliance"), &["json"]) {
         let text = read(&path)?;
         let Ok(Json::Array(groups)) = serde_json::from_slice::<Json>(&text) else {
@@ -376,6 +375,19 @@ fn collect_seeds() -> Result<Seeds, String> {
             }
         }
     }
+    Ok(())
+}
+
+fn collect_seeds() -> Result<Seeds, String> {
+    let root = root();
+    let mut parse = BTreeSet::new();
+    let mut eval = BTreeSet::new();
+    let mut lint = BTreeSet::new();
+    let mut config = BTreeSet::new();
+    let mut jwt = BTreeSet::new();
+    let mut claims = BTreeSet::new();
+
+    compliance_seeds(&root, &mut parse, &mut eval)?;
 
     // Examples: configs (and their expressions), users, tokens.
     let mut users: Vec<Vec<u8>> = Vec::new();

@@ -7,6 +7,8 @@
 //!   tasks need), then runs every test, and ends with one line `N passed, N
 //!   failed` over all its parts ([`tally`]). A missing prerequisite that
 //!   cannot be installed is a failure, never a skip.
+//! - `lengths`: fails when a function is longer than 120 lines, tests
+//!   aside (see [`lengths`]); `test` runs it.
 //! - `bench [seconds] [--table] [--whole]`: every benchmark beside the peer engines, printed as
 //!   a markdown table of ratios (see `bench.rs`); `--whole` only the
 //!   whole-process runs. `measure` is its helper (see `whole.rs`).
@@ -21,6 +23,7 @@
 mod bench;
 mod fuzz;
 mod layout;
+mod lengths;
 mod playground;
 mod tally;
 mod whole;
@@ -205,6 +208,8 @@ fn test() -> ExitCode {
     ));
     part(playground::test());
     part(fuzz::run_ci());
+    let lengths = lengths::main();
+    part((Tally::of(&lengths), lengths));
     for e in &errors {
         eprintln!("xtask: {e}");
     }
@@ -224,7 +229,8 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::main(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("measure") => whole::measure(&args[1..]),
-        _ => Err("usage: cargo xtask test | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...] | cargo xtask bench [seconds] [--table] [--whole]".into()),
+        Some("lengths") => lengths::main(),
+        _ => Err("usage: cargo xtask test | cargo xtask lengths | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...] | cargo xtask bench [seconds] [--table] [--whole]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -68,6 +68,77 @@ fn minor_faults() -> u64 {
         .unwrap_or(0)
 }
 
+/// `simulate-time <users> [par|seq]`: `simulate_all`'s time, its drop's
+/// and its page faults, three runs each on all threads and on one.
+fn simulate_time(mode: &str, args: &[String]) {
+    eprintln!(
+        "size of Outcome {} bytes, Membership {} bytes",
+        std::mem::size_of::<rolemap_simulate::Outcome>(),
+        std::mem::size_of::<rolemap_simulate::Membership>()
+    );
+    let users: usize = mode.parse().unwrap_or(100_000);
+    let config = sim_config();
+    let samples = sim_samples(users);
+    let thresholds: Vec<usize> = match args.get(2).map(String::as_str) {
+        Some("par") => vec![64],
+        Some("seq") => vec![usize::MAX],
+        _ => vec![64, usize::MAX],
+    };
+    for threshold in thresholds {
+        let options = Options {
+            parallel_threshold: threshold,
+            ..Options::default()
+        };
+        for _ in 0..3 {
+            let faults = minor_faults();
+            let t = std::time::Instant::now();
+            let simulator = Simulator::new(&config);
+            let outcomes = simulator.simulate_all(black_box(&samples), &options);
+            let t1 = t.elapsed();
+            drop(black_box(outcomes));
+            eprintln!(
+                "threshold {threshold}: simulate_all {t1:?}, drop {:?}, {} page faults",
+                t.elapsed() - t1,
+                minor_faults() - faults
+            );
+        }
+    }
+}
+
+/// `compare <users> [rounds]`: the best of interleaved runs of the engine
+/// loop and of `simulate_all` (one thread, all threads), as ratios.
+fn compare(mode: &str, args: &[String]) {
+    // Interleaved runs of the engine loop and of `simulate_all` on one
+    // thread: the best of each, for a ratio that a loaded machine
+    // disturbs less than separate runs.
+    let users: usize = mode.parse().unwrap_or(100_000);
+    let rounds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let claims: Vec<serde_json::Value> = (0..users).map(sim_user).collect();
+    let config = sim_config();
+    let samples = sim_samples(users);
+    let one_thread = Options {
+        parallel_threshold: usize::MAX,
+        ..Options::default()
+    };
+    let (mut engine, mut sim, mut par) = (f64::MAX, f64::MAX, f64::MAX);
+    for _ in 0..rounds {
+        let t = std::time::Instant::now();
+        black_box(engine_loop(black_box(&claims)));
+        engine = engine.min(t.elapsed().as_secs_f64());
+        for (best, options) in [(&mut sim, &one_thread), (&mut par, &Options::default())] {
+            let t = std::time::Instant::now();
+            let outcomes = Simulator::new(&config).simulate_all(black_box(&samples), options);
+            drop(black_box(outcomes));
+            *best = best.min(t.elapsed().as_secs_f64());
+        }
+    }
+    eprintln!(
+        "best of {rounds}: engine loop {engine:.3} s, simulate_all one thread {sim:.3} s ({:.2}x), all threads {par:.3} s ({:.2}x)",
+        sim / engine,
+        par / engine
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(name), Some(mode)) = (args.first(), args.get(1)) else {
@@ -75,71 +146,10 @@ fn main() {
         std::process::exit(2);
     };
     if name == "simulate-time" {
-        eprintln!(
-            "size of Outcome {} bytes, Membership {} bytes",
-            std::mem::size_of::<rolemap_simulate::Outcome>(),
-            std::mem::size_of::<rolemap_simulate::Membership>()
-        );
-        let users: usize = mode.parse().unwrap_or(100_000);
-        let config = sim_config();
-        let samples = sim_samples(users);
-        let thresholds: Vec<usize> = match args.get(2).map(String::as_str) {
-            Some("par") => vec![64],
-            Some("seq") => vec![usize::MAX],
-            _ => vec![64, usize::MAX],
-        };
-        for threshold in thresholds {
-            let options = Options {
-                parallel_threshold: threshold,
-                ..Options::default()
-            };
-            for _ in 0..3 {
-                let faults = minor_faults();
-                let t = std::time::Instant::now();
-                let simulator = Simulator::new(&config);
-                let outcomes = simulator.simulate_all(black_box(&samples), &options);
-                let t1 = t.elapsed();
-                drop(black_box(outcomes));
-                eprintln!(
-                    "threshold {threshold}: simulate_all {t1:?}, drop {:?}, {} page faults",
-                    t.elapsed() - t1,
-                    minor_faults() - faults
-                );
-            }
-        }
-        return;
+        return simulate_time(mode, &args);
     }
     if name == "compare" {
-        // Interleaved runs of the engine loop and of `simulate_all` on one
-        // thread: the best of each, for a ratio that a loaded machine
-        // disturbs less than separate runs.
-        let users: usize = mode.parse().unwrap_or(100_000);
-        let rounds: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
-        let claims: Vec<serde_json::Value> = (0..users).map(sim_user).collect();
-        let config = sim_config();
-        let samples = sim_samples(users);
-        let one_thread = Options {
-            parallel_threshold: usize::MAX,
-            ..Options::default()
-        };
-        let (mut engine, mut sim, mut par) = (f64::MAX, f64::MAX, f64::MAX);
-        for _ in 0..rounds {
-            let t = std::time::Instant::now();
-            black_box(engine_loop(black_box(&claims)));
-            engine = engine.min(t.elapsed().as_secs_f64());
-            for (best, options) in [(&mut sim, &one_thread), (&mut par, &Options::default())] {
-                let t = std::time::Instant::now();
-                let outcomes = Simulator::new(&config).simulate_all(black_box(&samples), options);
-                drop(black_box(outcomes));
-                *best = best.min(t.elapsed().as_secs_f64());
-            }
-        }
-        eprintln!(
-            "best of {rounds}: engine loop {engine:.3} s, simulate_all one thread {sim:.3} s ({:.2}x), all threads {par:.3} s ({:.2}x)",
-            sim / engine,
-            par / engine
-        );
-        return;
+        return compare(mode, &args);
     }
     if name == "engine-loop" {
         let users: usize = mode.parse().unwrap_or(1000);

@@ -174,7 +174,7 @@ pub fn hints_text<'a>(
     let mut order: Vec<(&str, &str, &str)> = Vec::new();
     for (sample, list) in logins {
         for h in list {
-            let key = (h.code, h.message.as_str(), h.fix.as_str());
+            let key = (h.code.as_str(), h.message.as_str(), h.fix.as_str());
             let samples = hints.entry(key).or_default();
             if samples.is_empty() {
                 order.push(key);

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use rolemap_simulate::same_user::SAME_USER_TOGETHER;
-use rolemap_simulate::Outcome;
+use rolemap_simulate::{HintCode, Outcome};
 
 use crate::cmd_simulate::{failure_detail, status_word};
 use crate::style::{paint, Paint};
@@ -133,7 +133,7 @@ impl Summary {
         for h in &o.hints {
             // Each `same-user` hint names its samples: counted together.
             let message = match h.code {
-                "same-user" => SAME_USER_TOGETHER,
+                HintCode::SameUser => SAME_USER_TOGETHER,
                 _ => &h.message,
             };
             self.hints

@@ -555,46 +555,8 @@ fn apply<'a, T: Tracer<'a>>(
             let (s, p) = (a0.as_str().unwrap_or(""), args[1].as_str().unwrap_or(""));
             Value::bool(s.ends_with(p))
         }
-        Func::Join => {
-            let glue = a0.as_str().unwrap_or("");
-            let mut out = String::new();
-            if let View::Arr(items) = args[1].view() {
-                let glue_bytes = glue.len() as u64 * items.len() as u64;
-                if !args[1].fits_output(crate::MAX_OUTPUT.saturating_sub(glue_bytes)) {
-                    return Err(crate::limits::too_large("join()'s result", op.span));
-                }
-                let mut first = true;
-                for v in items.iter() {
-                    if let Some(s) = v.as_str() {
-                        if !first {
-                            out.push_str(glue);
-                        }
-                        first = false;
-                        out.push_str(s);
-                    }
-                }
-            }
-            Value::string(out)
-        }
-        Func::Keys | Func::Values => match a0.view() {
-            View::Obj(o) => {
-                let entries = o.ordered(it.rules.js_key_order);
-                it.build(entries.len(), op)?;
-                Value::array(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| {
-                            if func == Func::Keys {
-                                Value::string(k)
-                            } else {
-                                v
-                            }
-                        })
-                        .collect(),
-                )
-            }
-            _ => Value::null(),
-        },
+        Func::Join => join(op, args)?,
+        Func::Keys | Func::Values => entries(it, op, a0, func == Func::Keys)?,
         Func::Length => Value::num(match a0.view() {
             View::Str(s) => match it.rules.strings {
                 crate::dialect::Strings::Utf16 => js::utf16_len(s),
@@ -604,84 +566,17 @@ fn apply<'a, T: Tracer<'a>>(
             View::Obj(o) => o.len(),
             _ => 0,
         } as f64),
-        Func::Map => {
-            let expr = a0.expref_op();
-            let View::Arr(items) = args[1].view() else {
-                // Not reached: the argument is an array.
-                return Ok(Value::array(Vec::new()));
-            };
-            it.build(items.len(), op)?;
-            let mut out: SmallVec<[Value<'a>; 16]> = SmallVec::new();
-            out.reserve_exact(items.len());
-            for v in items.iter() {
-                out.push(match expr {
-                    Some(e) => it.eval(e, &v)?,
-                    None => Value::null(),
-                });
-            }
-            Value::array_from(&mut out)
-        }
+        Func::Map => map(it, op, args)?,
         Func::Max | Func::Min => extreme(a0, func == Func::Max, js_rules),
         Func::MaxBy | Func::MinBy => by_key(it, op, args, func == Func::MaxBy)?,
-        Func::Merge => {
-            let mut out = crate::value::ObjectBuilder::new(it.rules.prototype_fields, 0);
-            for arg in args.iter() {
-                for (k, v) in enumerable(arg, it.rules.js_key_order) {
-                    out.set(k, v)
-                        .map_err(|e| Box::new(crate::Error { span: op.span, ..e }))?;
-                }
-            }
-            it.build(out.len(), op)?;
-            out.finish()
-        }
+        Func::Merge => merge(it, op, args)?,
         Func::NotNull => args
             .iter()
             .find(|v| !v.is_null())
             .cloned()
             .unwrap_or_else(Value::null),
-        Func::Reverse => match a0.view() {
-            View::Str(s) if it.rules.strings == crate::dialect::Strings::Utf16 => {
-                // UTF-16 code units reversed: a surrogate pair becomes two lone
-                // surrogates, which a Rust string holds as U+FFFD each.
-                let mut units: Vec<u16> = s.encode_utf16().collect();
-                units.reverse();
-                Value::string(
-                    char::decode_utf16(units)
-                        .map(|c| c.unwrap_or('\u{fffd}'))
-                        .collect::<String>(),
-                )
-            }
-            View::Str(s) => Value::string(s.chars().rev().collect::<String>()),
-            View::Arr(items) => {
-                it.build(items.len(), op)?;
-                let mut v: Vec<Value<'a>> = items.iter().collect();
-                v.reverse();
-                Value::array(v)
-            }
-            _ => Value::null(),
-        },
-        Func::Sort => {
-            let mut items = a0.array_items().unwrap_or_default();
-            it.build(items.len(), op)?;
-            if js_rules {
-                if !a0.fits_output(crate::MAX_OUTPUT) {
-                    return Err(crate::limits::too_large(
-                        "sort()'s argument",
-                        c.args[0].span,
-                    ));
-                }
-                // Array.prototype.sort without a comparator: by string form, UTF-16 order.
-                let mut keyed: Vec<(String, Value<'a>)> = items
-                    .into_iter()
-                    .map(|v| (js::to_js_string(&v).unwrap_or_default(), v))
-                    .collect();
-                crate::sort::sort_by(&mut keyed, |a, b| js::utf16_cmp(&a.0, &b.0));
-                items = keyed.into_iter().map(|(_, v)| v).collect();
-            } else {
-                crate::sort::sort_by(&mut items, spec_order);
-            }
-            Value::array(items)
-        }
+        Func::Reverse => reverse(it, op, a0)?,
+        Func::Sort => sort(it, op, c, a0)?,
         Func::SortBy => sort_by(it, op, args)?,
         Func::ToArray => match a0.view() {
             View::Arr(_) => a0.clone(),
@@ -701,23 +596,7 @@ fn apply<'a, T: Tracer<'a>>(
             },
             _ => Value::string(js::compact_json(a0)),
         },
-        Func::ToNumber => match a0.view() {
-            View::Num(_) => a0.clone(),
-            View::Str(s) if js_rules => {
-                let n = crate::jsnum::string_to_number(s);
-                if n.is_nan() {
-                    Value::null()
-                } else {
-                    Value::num(n)
-                }
-            }
-            View::Str(s) => match serde_json::from_slice::<serde_json::Number>(s.trim().as_bytes())
-            {
-                Ok(n) => Value::num(n.as_f64().unwrap_or(f64::NAN)),
-                Err(_) => Value::null(),
-            },
-            _ => Value::null(),
-        },
+        Func::ToNumber => to_number(a0, js_rules),
         Func::Type => match type_of(a0, js_rules) {
             Some(t) => Value::string(match t {
                 P::ExprRef => "expref",
@@ -725,6 +604,162 @@ fn apply<'a, T: Tracer<'a>>(
             }),
             None => Value::undefined(),
         },
+    })
+}
+
+/// `join(glue, strings)`: the array's strings (others skipped) with `glue`
+/// between them.
+fn join<'a>(op: &Op, args: &[Value<'a>]) -> Res<'a> {
+    let glue = args[0].as_str().unwrap_or("");
+    let mut out = String::new();
+    if let View::Arr(items) = args[1].view() {
+        let glue_bytes = glue.len() as u64 * items.len() as u64;
+        if !args[1].fits_output(crate::MAX_OUTPUT.saturating_sub(glue_bytes)) {
+            return Err(crate::limits::too_large("join()'s result", op.span));
+        }
+        let mut first = true;
+        for v in items.iter() {
+            if let Some(s) = v.as_str() {
+                if !first {
+                    out.push_str(glue);
+                }
+                first = false;
+                out.push_str(s);
+            }
+        }
+    }
+    Ok(Value::string(out))
+}
+
+/// `map(&expr, array)`: `expr` applied to each element.
+fn map<'a, T: Tracer<'a>>(it: &mut Interp<'a, '_, T>, op: &'a Op, args: &[Value<'a>]) -> Res<'a> {
+    let expr = args[0].expref_op();
+    let View::Arr(items) = args[1].view() else {
+        // Not reached: the argument is an array.
+        return Ok(Value::array(Vec::new()));
+    };
+    it.build(items.len(), op)?;
+    let mut out: SmallVec<[Value<'a>; 16]> = SmallVec::new();
+    out.reserve_exact(items.len());
+    for v in items.iter() {
+        out.push(match expr {
+            Some(e) => it.eval(e, &v)?,
+            None => Value::null(),
+        });
+    }
+    Ok(Value::array_from(&mut out))
+}
+
+/// `merge(objects...)`: their enumerable entries, a later key replacing an
+/// earlier one.
+fn merge<'a, T: Tracer<'a>>(it: &mut Interp<'a, '_, T>, op: &'a Op, args: &[Value<'a>]) -> Res<'a> {
+    let mut out = crate::value::ObjectBuilder::new(it.rules.prototype_fields, 0);
+    for arg in args.iter() {
+        for (k, v) in enumerable(arg, it.rules.js_key_order) {
+            out.set(k, v)
+                .map_err(|e| Box::new(crate::Error { span: op.span, ..e }))?;
+        }
+    }
+    it.build(out.len(), op)?;
+    Ok(out.finish())
+}
+
+/// `sort(array)`: jmespath.js sorts by string form in UTF-16 order, the
+/// spec numbers or strings in their order.
+fn sort<'a, T: Tracer<'a>>(
+    it: &mut Interp<'a, '_, T>,
+    op: &'a Op,
+    c: &'a CallOp,
+    a0: &Value<'a>,
+) -> Res<'a> {
+    let mut items = a0.array_items().unwrap_or_default();
+    it.build(items.len(), op)?;
+    if it.rules.js_functions {
+        if !a0.fits_output(crate::MAX_OUTPUT) {
+            return Err(crate::limits::too_large(
+                "sort()'s argument",
+                c.args[0].span,
+            ));
+        }
+        // Array.prototype.sort without a comparator: by string form, UTF-16 order.
+        let mut keyed: Vec<(String, Value<'a>)> = items
+            .into_iter()
+            .map(|v| (js::to_js_string(&v).unwrap_or_default(), v))
+            .collect();
+        crate::sort::sort_by(&mut keyed, |a, b| js::utf16_cmp(&a.0, &b.0));
+        items = keyed.into_iter().map(|(_, v)| v).collect();
+    } else {
+        crate::sort::sort_by(&mut items, spec_order);
+    }
+    Ok(Value::array(items))
+}
+
+/// `reverse(string | array)`: jmespath.js reverses a string's UTF-16 code
+/// units, the spec its code points.
+fn reverse<'a, T: Tracer<'a>>(it: &mut Interp<'a, '_, T>, op: &'a Op, a0: &Value<'a>) -> Res<'a> {
+    Ok(match a0.view() {
+        View::Str(s) if it.rules.strings == crate::dialect::Strings::Utf16 => {
+            // UTF-16 code units reversed: a surrogate pair becomes two lone
+            // surrogates, which a Rust string holds as U+FFFD each.
+            let mut units: Vec<u16> = s.encode_utf16().collect();
+            units.reverse();
+            Value::string(
+                char::decode_utf16(units)
+                    .map(|c| c.unwrap_or('\u{fffd}'))
+                    .collect::<String>(),
+            )
+        }
+        View::Str(s) => Value::string(s.chars().rev().collect::<String>()),
+        View::Arr(items) => {
+            it.build(items.len(), op)?;
+            let mut v: Vec<Value<'a>> = items.iter().collect();
+            v.reverse();
+            Value::array(v)
+        }
+        _ => Value::null(),
+    })
+}
+
+/// `to_number(value)`: a number as it is, a string read as jmespath.js
+/// (JavaScript's `Number`) or the spec (a JSON number) reads it, else null.
+fn to_number<'a>(a0: &Value<'a>, js_rules: bool) -> Value<'a> {
+    match a0.view() {
+        View::Num(_) => a0.clone(),
+        View::Str(s) if js_rules => {
+            let n = crate::jsnum::string_to_number(s);
+            if n.is_nan() {
+                Value::null()
+            } else {
+                Value::num(n)
+            }
+        }
+        View::Str(s) => match serde_json::from_slice::<serde_json::Number>(s.trim().as_bytes()) {
+            Ok(n) => Value::num(n.as_f64().unwrap_or(f64::NAN)),
+            Err(_) => Value::null(),
+        },
+        _ => Value::null(),
+    }
+}
+
+/// `keys(object)` (`keys`) or `values(object)`, in the dialect's key order.
+fn entries<'a, T: Tracer<'a>>(
+    it: &mut Interp<'a, '_, T>,
+    op: &'a Op,
+    a0: &Value<'a>,
+    keys: bool,
+) -> Res<'a> {
+    Ok(match a0.view() {
+        View::Obj(o) => {
+            let entries = o.ordered(it.rules.js_key_order);
+            it.build(entries.len(), op)?;
+            Value::array(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| if keys { Value::string(k) } else { v })
+                    .collect(),
+            )
+        }
+        _ => Value::null(),
     })
 }
 

@@ -1,10 +1,10 @@
 //! Stable sorting, the same everywhere; in the WebAssembly module through
 //! one instantiation of the standard library's sort.
 //!
-//! Each element type sorted with `slice::sort_by` adds a copy of the
-//! standard library's sort (about 4 KB) to the module. There the elements
-//! are sorted by sorting their indices (one copy of the sort, for `usize`,
-//! with the comparison behind a `dyn`) and then moved into that order. A
+//! In the module the standard library's sort is instantiated once, for
+//! `usize`, whatever the element type: the elements are sorted by sorting
+//! their indices (the comparison behind a `dyn`) and then moved into that
+//! order. A
 //! stable sort by a comparison that is a total preorder has exactly one
 //! result, so both ways give the same order; natively `slice::sort_by`
 //! runs as before.

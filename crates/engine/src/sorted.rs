@@ -3,8 +3,8 @@
 //! serializing exactly as they do.
 //!
 //! Why not the B-trees: each key and value type instantiates the standard
-//! library's B-tree code (node splitting, merging, navigation), about 25 KB
-//! of the WebAssembly playground for the few types the crates use. The sets
+//! library's B-tree code (node splitting, merging, navigation) in the
+//! WebAssembly playground; these instantiate none. The sets
 //! and maps here are small (the keys of a claims document, the strings a
 //! mapping can yield, the scopes of an IdP, a config's expression texts),
 //! where a sorted vector is as fast: `litemap`'s `LiteMap` (a set is a

@@ -8,7 +8,7 @@
 /// included). Natively Rust's `str::to_lowercase`, which implements the
 /// same mapping; in the WebAssembly module the browser's own
 /// `String.prototype.toLowerCase`, so that the module carries no Unicode
-/// case tables (about 12 KB). ASCII text is lowered without either.
+/// case tables. ASCII text is lowered without either.
 pub fn js_lowercase(s: &str) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();

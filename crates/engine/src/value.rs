@@ -131,7 +131,7 @@ fn add(used: &mut u64, n: usize, max: u64) -> bool {
 
 /// Adds what the parts of `v` take written out to `used` (`v` itself is
 /// counted by its caller); `false` as soon as that is over `max`. Walks by
-/// reference, without allocating: a small result costs a few instructions.
+/// reference and allocates nothing.
 fn output_within(v: &Value<'_>, used: &mut u64, max: u64, depth: u32) -> bool {
     // Values nest as deeply as the input and the expression make them.
     if depth % OUTPUT_STACK_CHECK_EVERY == OUTPUT_STACK_CHECK_EVERY - 1 {

@@ -11,15 +11,15 @@
 //! The analysis also records, per node, the possible values and whether a
 //! function call may raise a type error; the lint rules read these facts.
 //!
-//! Sets and maps are filled with `extend` or `insert`, not `collect`:
-//! collecting into a B-tree sorts first, and every type sorted adds about
-//! 4 KB to the WebAssembly playground.
+//! Sets and maps are filled with `extend` or `insert`, not `collect`
+//! (collecting into a B-tree sorts first): the WebAssembly playground holds
+//! no instantiation of the standard library's sort for their types.
 
 use std::fmt;
 use std::ops::ControlFlow;
 
 use indexmap::IndexMap;
-use rolemap_engine::ast::{Comparator, LiteralForm, ProjectionKind};
+use rolemap_engine::ast::{Comparator, KeyValue, LiteralForm, ProjectionKind};
 use rolemap_engine::sorted::{SortedMap, SortedSet};
 use rolemap_engine::{signature, Dialect, Error, Expression, Node, NodeKind, ParamType};
 use serde::Serialize;
@@ -825,71 +825,13 @@ impl Interp<'_> {
             }
             NodeKind::Index { lhs, index } => {
                 let l = self.eval(lhs, cur, at_root);
-                let mut out = Abs::nothing();
-                if let Some(a) = &l.array {
-                    out = a.element();
-                    if !a.may_be_nonempty {
-                        out = Abs::nothing();
-                    }
-                    // Out of range, unless every array is long enough.
-                    let within = match usize::try_from(*index) {
-                        Ok(i) => i < a.min_len,
-                        Err(_) => {
-                            usize::try_from(index.unsigned_abs()).is_ok_and(|i| i <= a.min_len)
-                        }
-                    };
-                    if !within {
-                        out.null = true;
-                    }
-                }
-                if !l.without_array().is_nothing() {
-                    out.null = true;
-                }
-                out
+                element(&l, *index)
             }
             NodeKind::Projection { kind, lhs, rhs } => {
                 self.projection(kind, lhs, rhs, cur, at_root)
             }
-            NodeKind::MultiList(items) => {
-                let mut elements = Abs::nothing();
-                for item in items {
-                    let v = if cur.may_be_non_null() {
-                        self.eval(item, &cur.without_null(), at_root)
-                    } else {
-                        Abs::nothing()
-                    };
-                    elements.union(&v);
-                }
-                let mut out = if cur.may_be_non_null() {
-                    Abs::array_of(Some(elements), items.is_empty(), Some(items.len()))
-                } else {
-                    Abs::nothing()
-                };
-                out.null |= cur.null;
-                out
-            }
-            NodeKind::MultiHash(kvs) => {
-                let mut fields = SortedMap::new();
-                for kv in kvs {
-                    let v = if cur.may_be_non_null() {
-                        self.eval(&kv.value, &cur.without_null(), at_root)
-                    } else {
-                        Abs::nothing()
-                    };
-                    fields.insert(kv.key.to_string(), v);
-                }
-                let mut out = Abs::nothing();
-                if cur.may_be_non_null() {
-                    out.object = Some(Box::new(ObjectInfo {
-                        may_be_empty: fields.is_empty(),
-                        fields,
-                        maybe_absent: SortedSet::new(),
-                        open: false,
-                    }));
-                }
-                out.null |= cur.null;
-                out
-            }
+            NodeKind::MultiList(items) => self.multi_list(items, cur, at_root),
+            NodeKind::MultiHash(kvs) => self.multi_hash(kvs, cur, at_root),
             NodeKind::Not(e) => {
                 let v = self.eval(e, cur, at_root);
                 Abs {
@@ -958,6 +900,50 @@ impl Interp<'_> {
                 Abs::nothing()
             }
         }
+    }
+
+    /// `[a, b, ...]`: an array of their values, or null of null.
+    fn multi_list(&mut self, items: &[Node], cur: &Abs, at_root: bool) -> Abs {
+        let mut elements = Abs::nothing();
+        for item in items {
+            let v = if cur.may_be_non_null() {
+                self.eval(item, &cur.without_null(), at_root)
+            } else {
+                Abs::nothing()
+            };
+            elements.union(&v);
+        }
+        let mut out = if cur.may_be_non_null() {
+            Abs::array_of(Some(elements), items.is_empty(), Some(items.len()))
+        } else {
+            Abs::nothing()
+        };
+        out.null |= cur.null;
+        out
+    }
+
+    /// `{k: a, ...}`: an object of their values, or null of null.
+    fn multi_hash(&mut self, kvs: &[KeyValue], cur: &Abs, at_root: bool) -> Abs {
+        let mut fields = SortedMap::new();
+        for kv in kvs {
+            let v = if cur.may_be_non_null() {
+                self.eval(&kv.value, &cur.without_null(), at_root)
+            } else {
+                Abs::nothing()
+            };
+            fields.insert(kv.key.to_string(), v);
+        }
+        let mut out = Abs::nothing();
+        if cur.may_be_non_null() {
+            out.object = Some(Box::new(ObjectInfo {
+                may_be_empty: fields.is_empty(),
+                fields,
+                maybe_absent: SortedSet::new(),
+                open: false,
+            }));
+        }
+        out.null |= cur.null;
+        out
     }
 
     fn field(&mut self, node: &Node, name: &str, cur: &Abs, at_root: bool) -> Abs {
@@ -1131,50 +1117,13 @@ impl Interp<'_> {
         if args.len() < fixed || (!sig.variadic && args.len() > fixed) {
             return Abs::nothing();
         }
-        let mut issues = Vec::new();
-        let mut valid: Vec<Abs> = Vec::new();
+        // jmespath.js checks the types of the fixed parameters only.
         let checked = if self.dialect == Dialect::Pangolin {
             fixed
         } else {
             args.len()
         };
-        for (i, v) in values.iter().enumerate() {
-            let types = sig
-                .params
-                .get(i.min(fixed.saturating_sub(1)))
-                .copied()
-                .unwrap_or(&[]);
-            if types.contains(&ParamType::ExprRef) {
-                valid.push(Abs::nothing());
-                if !matches!(args.get(i).map(|a| &a.kind), Some(NodeKind::ExprRef(_))) {
-                    issues.push(TypeIssue {
-                        function: name.to_string(),
-                        arg: i,
-                        rejected: v.to_string(),
-                        always: true,
-                        null: v.null,
-                    });
-                }
-                continue;
-            }
-            let mut ok = Abs::nothing();
-            let mut rest = v.clone();
-            for t in types {
-                let (y, n) = rest.split(*t);
-                ok.union(&y);
-                rest = n;
-            }
-            if i < checked && !rest.is_nothing() {
-                issues.push(TypeIssue {
-                    function: name.to_string(),
-                    arg: i,
-                    rejected: rest.to_string(),
-                    always: ok.is_nothing(),
-                    null: rest.null,
-                });
-            }
-            valid.push(if i < checked { ok } else { v.clone() });
-        }
+        let (valid, issues) = check_arguments(name, sig.params, args, &values, checked);
         let never = valid
             .iter()
             .zip(args)
@@ -1189,10 +1138,16 @@ impl Interp<'_> {
         if never {
             return Abs::nothing();
         }
+        self.result(sig.name, args, &values, &valid)
+    }
+
+    /// What the call of `func` gives, from its arguments' `values` and the
+    /// part of each its parameter accepts (`valid`).
+    fn result(&mut self, func: &str, args: &[Node], values: &[Abs], valid: &[Abs]) -> Abs {
         let a0 = valid.first().cloned().unwrap_or_default();
         let elem_of = |a: &Abs| a.array.as_ref().map_or(Abs::nothing(), |x| x.element());
         let js = self.dialect == Dialect::Pangolin;
-        match sig.name {
+        match func {
             "abs" | "ceil" | "floor" | "length" | "sum" => Abs::number(),
             "avg" => {
                 let mut r = Abs::number();
@@ -1270,7 +1225,7 @@ impl Interp<'_> {
             "not_null" => {
                 let mut r = Abs::nothing();
                 let mut all_null = true;
-                for v in &values {
+                for v in values {
                     r.union(&v.without_null());
                     all_null &= v.null;
                 }
@@ -1306,6 +1261,58 @@ impl Interp<'_> {
             _ => Abs::any_json(),
         }
     }
+}
+
+/// The part of each argument its parameter accepts (for the first
+/// `checked`; the rest as they are), and the arguments a type error can
+/// reject.
+fn check_arguments(
+    name: &str,
+    params: &[&[ParamType]],
+    args: &[Node],
+    values: &[Abs],
+    checked: usize,
+) -> (Vec<Abs>, Vec<TypeIssue>) {
+    let fixed = params.len();
+    let mut issues = Vec::new();
+    let mut valid: Vec<Abs> = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let types = params
+            .get(i.min(fixed.saturating_sub(1)))
+            .copied()
+            .unwrap_or(&[]);
+        if types.contains(&ParamType::ExprRef) {
+            valid.push(Abs::nothing());
+            if !matches!(args.get(i).map(|a| &a.kind), Some(NodeKind::ExprRef(_))) {
+                issues.push(TypeIssue {
+                    function: name.to_string(),
+                    arg: i,
+                    rejected: v.to_string(),
+                    always: true,
+                    null: v.null,
+                });
+            }
+            continue;
+        }
+        let mut ok = Abs::nothing();
+        let mut rest = v.clone();
+        for t in types {
+            let (y, n) = rest.split(*t);
+            ok.union(&y);
+            rest = n;
+        }
+        if i < checked && !rest.is_nothing() {
+            issues.push(TypeIssue {
+                function: name.to_string(),
+                arg: i,
+                rejected: rest.to_string(),
+                always: ok.is_nothing(),
+                null: rest.null,
+            });
+        }
+        valid.push(if i < checked { ok } else { v.clone() });
+    }
+    (valid, issues)
 }
 
 impl Abs {
@@ -1447,4 +1454,28 @@ fn compare(op: Comparator, l: &Abs, r: &Abs, dialect: Dialect) -> Abs {
         };
     }
     Abs::boolean()
+}
+
+/// `l[index]`: the element of an array `l` may be, null where the index may
+/// be out of range or `l` may be something else.
+fn element(l: &Abs, index: i64) -> Abs {
+    let mut out = Abs::nothing();
+    if let Some(a) = &l.array {
+        out = a.element();
+        if !a.may_be_nonempty {
+            out = Abs::nothing();
+        }
+        // Out of range, unless every array is long enough.
+        let within = match usize::try_from(index) {
+            Ok(i) => i < a.min_len,
+            Err(_) => usize::try_from(index.unsigned_abs()).is_ok_and(|i| i <= a.min_len),
+        };
+        if !within {
+            out.null = true;
+        }
+    }
+    if !l.without_array().is_nothing() {
+        out.null = true;
+    }
+    out
 }

@@ -155,9 +155,9 @@ pub fn quoted_name(s: &str) -> String {
 
 /// Sorts `items` by `key`, equal keys keeping their order (as
 /// `slice::sort_by_key` does). An insertion sort, for the short or nearly
-/// sorted lists of this crate (edits, diagnostics): each use of the standard
-/// library's sort adds about 4 KB to the WebAssembly playground, this one a
-/// few hundred bytes.
+/// sorted lists of this crate (edits, diagnostics), so that the WebAssembly
+/// playground holds no instantiation of the standard library's sort for
+/// their types.
 pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
     for i in 1..items.len() {
         let mut j = i;

@@ -553,143 +553,164 @@ impl Config {
         }
         self.validate_server(&invalid)?;
         for (i, org) in self.orgs.iter().enumerate() {
-            let key = |k: &str| format!("orgs[{i}].{k}");
-            if org.plan.is_some() && self.pangolin.edition != Edition::Cloud {
-                return Err(invalid(
-                    key("plan"),
-                    "is set, but only Pangolin Cloud orgs have plans",
-                    "remove it, or set `[pangolin] edition = \"cloud\"`".into(),
-                ));
-            }
-            if org.id.is_empty() {
-                return Err(invalid(
-                    key("id"),
-                    "is empty",
-                    "give the org's id, e.g. \"home-lab\"".into(),
-                ));
-            }
-            if self.orgs[..i].iter().any(|o| o.id == org.id) {
-                return Err(invalid(
-                    key("id"),
-                    &format!("repeats the org id `{}`", org.id),
-                    "list each org once".into(),
-                ));
-            }
-            if org.role_mapping.is_some() && org.role_mapping_builder.is_some() {
-                return Err(invalid(
-                    key("role_mapping_builder"),
-                    "is set together with `role_mapping`",
-                    "keep only one of them".into(),
-                ));
-            }
-            if !org.linked
-                && (org.role_mapping.is_some()
-                    || org.org_mapping.is_some()
-                    || org.role_mapping_builder.is_some())
-            {
-                return Err(invalid(
-                    key("linked"),
-                    "is false but the org has a policy (role or org mapping)",
-                    "an org with a policy is linked: remove `linked = false` or the mappings"
-                        .into(),
-                ));
-            }
-            if let Some(b) = &org.role_mapping_builder {
-                if b.claim_path.trim().is_empty() {
-                    return Err(invalid(
-                        key("role_mapping_builder.claim_path"),
-                        "is empty",
-                        "name the claim holding the groups, e.g. \"groups\"".into(),
-                    ));
-                }
-                if b.rules.is_empty() {
-                    return Err(invalid(
-                        key("role_mapping_builder.rules"),
-                        "is empty",
-                        "add a rule such as { match = \"admins\", roles = [\"Admin\"] }".into(),
-                    ));
-                }
-                for (j, r) in b.rules.iter().enumerate() {
-                    if r.roles.is_empty() {
-                        return Err(invalid(
-                            key(&format!("role_mapping_builder.rules[{j}].roles")),
-                            "is empty",
-                            "list the role names this rule gives".into(),
-                        ));
-                    }
-                }
-            }
+            self.validate_org(i, org, &invalid)?;
         }
         for (i, user) in self.users.iter().enumerate() {
-            let key = |k: &str| format!("users[{i}].{k}");
-            if user.identifier.is_empty() {
-                return Err(invalid(
-                    key("identifier"),
-                    "is empty",
-                    "give the user's Pangolin username".into(),
-                ));
-            }
-            if self.users[..i].iter().any(|u| {
-                u.identifier == user.identifier && self.idp_key(u.idp) == self.idp_key(user.idp)
-            }) {
-                return Err(invalid(
-                    key("identifier"),
-                    &format!("repeats the user `{}` of the same IdP", user.identifier),
-                    "list each user once (a username can repeat only across IdPs: set `idp`)"
-                        .into(),
-                ));
-            }
-            let all = user
-                .manual_orgs
-                .iter()
-                .map(|m| ("manual_orgs", m))
-                .chain(user.auto_orgs.iter().map(|m| ("auto_orgs", m)));
-            let mut seen: Vec<&str> = Vec::new();
-            for (list, m) in all {
-                let k = key(list);
-                if seen.contains(&m.org.as_str()) {
-                    return Err(invalid(
-                        k,
-                        &format!("lists the org `{}` twice", m.org),
-                        "a user has one membership per org: keep one entry".into(),
-                    ));
-                }
-                seen.push(&m.org);
-                match self.org(&m.org) {
-                    None if self.pangolin.edition != Edition::Cloud => {
-                        return Err(invalid(
-                            k,
-                            &format!("names the org `{}` which is not in [[orgs]]", m.org),
-                            format!(
-                                "add an [[orgs]] entry with id = \"{}\" or fix the name",
-                                m.org
-                            ),
-                        ));
-                    }
-                    None => {}
-                    Some(org) => {
-                        if let Some(r) = m.roles.iter().find(|r| !org.roles.contains(r)) {
-                            return Err(invalid(
-                                k,
-                                &format!(
-                                    "gives the role `{r}` which the org `{}` does not have",
-                                    m.org
-                                ),
-                                format!(
-                                    "use one of {} or add `{r}` to the org's roles",
-                                    quoted_list(&org.roles)
-                                ),
-                            ));
-                        }
-                    }
-                }
-            }
+            self.validate_user(i, user, &invalid)?;
         }
         Ok(())
     }
 }
 
 impl Config {
+    /// The checks of the `i`th org: its id, plan, policy and builder.
+    fn validate_org(
+        &self,
+        i: usize,
+        org: &OrgSettings,
+        invalid: &dyn Fn(String, &str, String) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let key = |k: &str| format!("orgs[{i}].{k}");
+        if org.plan.is_some() && self.pangolin.edition != Edition::Cloud {
+            return Err(invalid(
+                key("plan"),
+                "is set, but only Pangolin Cloud orgs have plans",
+                "remove it, or set `[pangolin] edition = \"cloud\"`".into(),
+            ));
+        }
+        if org.id.is_empty() {
+            return Err(invalid(
+                key("id"),
+                "is empty",
+                "give the org's id, e.g. \"home-lab\"".into(),
+            ));
+        }
+        if self.orgs[..i].iter().any(|o| o.id == org.id) {
+            return Err(invalid(
+                key("id"),
+                &format!("repeats the org id `{}`", org.id),
+                "list each org once".into(),
+            ));
+        }
+        if org.role_mapping.is_some() && org.role_mapping_builder.is_some() {
+            return Err(invalid(
+                key("role_mapping_builder"),
+                "is set together with `role_mapping`",
+                "keep only one of them".into(),
+            ));
+        }
+        if !org.linked
+            && (org.role_mapping.is_some()
+                || org.org_mapping.is_some()
+                || org.role_mapping_builder.is_some())
+        {
+            return Err(invalid(
+                key("linked"),
+                "is false but the org has a policy (role or org mapping)",
+                "an org with a policy is linked: remove `linked = false` or the mappings".into(),
+            ));
+        }
+        if let Some(b) = &org.role_mapping_builder {
+            if b.claim_path.trim().is_empty() {
+                return Err(invalid(
+                    key("role_mapping_builder.claim_path"),
+                    "is empty",
+                    "name the claim holding the groups, e.g. \"groups\"".into(),
+                ));
+            }
+            if b.rules.is_empty() {
+                return Err(invalid(
+                    key("role_mapping_builder.rules"),
+                    "is empty",
+                    "add a rule such as { match = \"admins\", roles = [\"Admin\"] }".into(),
+                ));
+            }
+            for (j, r) in b.rules.iter().enumerate() {
+                if r.roles.is_empty() {
+                    return Err(invalid(
+                        key(&format!("role_mapping_builder.rules[{j}].roles")),
+                        "is empty",
+                        "list the role names this rule gives".into(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The checks of the `i`th existing user: its identifier and
+    /// memberships naming known orgs and roles.
+    fn validate_user(
+        &self,
+        i: usize,
+        user: &ExistingUser,
+        invalid: &dyn Fn(String, &str, String) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let key = |k: &str| format!("users[{i}].{k}");
+        if user.identifier.is_empty() {
+            return Err(invalid(
+                key("identifier"),
+                "is empty",
+                "give the user's Pangolin username".into(),
+            ));
+        }
+        if self.users[..i].iter().any(|u| {
+            u.identifier == user.identifier && self.idp_key(u.idp) == self.idp_key(user.idp)
+        }) {
+            return Err(invalid(
+                key("identifier"),
+                &format!("repeats the user `{}` of the same IdP", user.identifier),
+                "list each user once (a username can repeat only across IdPs: set `idp`)".into(),
+            ));
+        }
+        let all = user
+            .manual_orgs
+            .iter()
+            .map(|m| ("manual_orgs", m))
+            .chain(user.auto_orgs.iter().map(|m| ("auto_orgs", m)));
+        let mut seen: Vec<&str> = Vec::new();
+        for (list, m) in all {
+            let k = key(list);
+            if seen.contains(&m.org.as_str()) {
+                return Err(invalid(
+                    k,
+                    &format!("lists the org `{}` twice", m.org),
+                    "a user has one membership per org: keep one entry".into(),
+                ));
+            }
+            seen.push(&m.org);
+            match self.org(&m.org) {
+                None if self.pangolin.edition != Edition::Cloud => {
+                    return Err(invalid(
+                        k,
+                        &format!("names the org `{}` which is not in [[orgs]]", m.org),
+                        format!(
+                            "add an [[orgs]] entry with id = \"{}\" or fix the name",
+                            m.org
+                        ),
+                    ));
+                }
+                None => {}
+                Some(org) => {
+                    if let Some(r) = m.roles.iter().find(|r| !org.roles.contains(r)) {
+                        return Err(invalid(
+                            k,
+                            &format!(
+                                "gives the role `{r}` which the org `{}` does not have",
+                                m.org
+                            ),
+                            format!(
+                                "use one of {} or add `{r}` to the org's roles",
+                                quoted_list(&org.roles)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The checks of `[pangolin]` and of the identity-provider mode.
     fn validate_server(
         &self,

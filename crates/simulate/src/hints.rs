@@ -1,108 +1,18 @@
 //! Hints: for each failure or suspicious outcome, the cause and the fix.
 //!
-//! Every hint has a stable `code` (usable in mapping-test files), a
-//! `message` naming the cause and a `fix`. The codes:
-//!
-//! | code | when |
-//! |---|---|
-//! | `scope-removed-claim` | an expression reads a claim the configured scopes do not release |
-//! | `missing-claim` | an expression reads a claim the token does not have, and it mattered |
-//! | `null-argument` | `contains(groups, ..)` (or `starts_with`/`ends_with`) threw on a missing claim |
-//! | `double-quoted-string` | `"admin"` in double quotes is a field lookup, not a string |
-//! | `identifier-missing` | the identifier path gives a falsy value (HTTP 400) |
-//! | `identifier-not-string` | the identifier is an array, number, object... (HTTP 500) |
-//! | `email-not-string` | a truthy non-string email (HTTP 500) |
-//! | `email-error-swallowed` | the email/name path threw; Pangolin stores no email nor name |
-//! | `unprovisioned` | auto provisioning is off and the user does not exist or has no org |
-//! | `user-other-idp` | a user with this username exists, but is a local user or one of another IdP: not found |
-//! | `same-user` | two samples' identifiers are equal once lower-cased: one Pangolin user, the later login re-syncs it |
-//! | `email-erased` | a successful login stores no e-mail (the path gives nothing), erasing a stored one |
-//! | `name-erased` | likewise for the name |
-//! | `username-mismatch` | an existing user's username differs from the lower-cased identifier |
-//! | `role-case` | a role name differs only in case from an org role |
-//! | `role-whitespace` | before 1.17, a role name with spaces around it |
-//! | `role-array-before-1-17` | before 1.17, an array result becomes `String(array)` |
-//! | `org-id-in-role-mapping` | `{{orgId}}` left in a role mapping (no substitution there) |
-//! | `oss-first-role-only` | only the first role name is kept (open source, an unlicensed enterprise install, a cloud plan without full RBAC) |
-//! | `org-mapping-not-boolean` | an org mapping gave a truthy value that is neither `true` nor the org id |
-//! | `no-role-mapping` | an org has no role mapping (policy nor default) |
-//! | `no-orgs` | auto provisioning is on but there is no org |
-//! | `builder-apostrophes` | a builder value with two or more `'`, misread by jmespath 0.16.0 |
-//! | `auto-membership-removed` | an auto-provisioned membership no longer matched and is removed |
-//! | `manual-membership-untouched` | a mapping matched an org where the user was added by hand: roles not updated |
-//! | `entra-groups-overage` | Entra ID sent a groups overage claim instead of `groups` |
-//! | `budget-exceeded` | an expression exceeded rolemap's evaluation budget (it multiplies its input) |
-//! | `over-limits` | an expression is over rolemap's length or nesting limits: not checked, the real outcome is unknown |
+//! Every hint has a stable `code` (a [`HintCode`], usable in mapping-test
+//! files; its documentation says when each applies), a `message` naming the
+//! cause and a `fix`.
 
 use rolemap_engine::ast::{Node, NodeKind};
 use rolemap_engine::quote::{quoted, quoted_list};
-use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::config::{Config, Edition, Provider};
-use crate::login::Compiled;
-use crate::outcome::{Change, Decision, OrgInfo, Outcome, Step, TraceValue};
+use crate::data::{Hint, HintCode, Site, SiteResult};
+use crate::outcome::{Change, Decision, OrgInfo, OrgTrace, Outcome, Step, TraceValue};
 use crate::samples::Claims;
 use crate::scopes;
-
-/// A cause and its fix.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Hint {
-    /// Stable identifier of the kind of hint.
-    pub code: &'static str,
-    /// The cause.
-    pub message: String,
-    /// The fix.
-    pub fix: String,
-}
-
-impl std::fmt::Display for Hint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.message, self.fix)
-    }
-}
-
-/// Which expression a site is, as hints name it (`the {label} reads it`).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Label<'s> {
-    Identifier,
-    Email,
-    Name,
-    /// The org mapping of the org with this id.
-    OrgMapping(&'s str),
-    /// The role mapping of the org with this id.
-    RoleMapping(&'s str),
-}
-
-impl std::fmt::Display for Label<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Label::Identifier => f.write_str("identifier path"),
-            Label::Email => f.write_str("email path"),
-            Label::Name => f.write_str("name path"),
-            Label::OrgMapping(org) => write!(f, "org mapping of `{org}`"),
-            Label::RoleMapping(org) => write!(f, "role mapping of `{org}`"),
-        }
-    }
-}
-
-/// An expression evaluated during the login.
-pub(crate) struct Site<'s> {
-    pub label: Label<'s>,
-    pub compiled: &'s Compiled,
-    pub result: SiteResult,
-}
-
-/// What the evaluation gave.
-pub(crate) enum SiteResult {
-    Value {
-        truthy: bool,
-    },
-    Error {
-        kind: &'static str,
-        js_message: Option<String>,
-    },
-}
 
 /// Everything the hints look at.
 pub(crate) struct Input<'a> {
@@ -124,44 +34,10 @@ pub(crate) struct Input<'a> {
     pub misread: &'a [Vec<String>],
 }
 
-/// Every hint code the simulator reports (what a test file's `hints` may
-/// name).
-pub const HINT_CODES: &[&str] = &[
-    "auto-membership-removed",
-    "budget-exceeded",
-    "builder-apostrophes",
-    "double-quoted-string",
-    "email-erased",
-    "email-error-swallowed",
-    "email-not-string",
-    "entra-groups-overage",
-    "identifier-missing",
-    "identifier-not-string",
-    "manual-membership-untouched",
-    "missing-claim",
-    "name-erased",
-    "no-orgs",
-    "no-role-mapping",
-    "null-argument",
-    "org-id-in-role-mapping",
-    "org-mapping-not-boolean",
-    "oss-first-role-only",
-    "over-limits",
-    "role-array-before-1-17",
-    "role-case",
-    "role-whitespace",
-    "same-user",
-    "scope-removed-claim",
-    "unprovisioned",
-    "user-other-idp",
-    "username-mismatch",
-];
-
 struct Hints(Vec<Hint>);
 
 impl Hints {
-    fn push(&mut self, code: &'static str, message: String, fix: String) {
-        debug_assert!(HINT_CODES.contains(&code), "{code} is not in HINT_CODES");
+    fn push(&mut self, code: HintCode, message: String, fix: String) {
         if !self
             .0
             .iter()
@@ -259,9 +135,32 @@ fn json_truthy(v: &Json) -> bool {
 
 /// Computes the hints of one simulated login.
 pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
-    let mut h = Hints(Vec::new());
-    let config = input.config;
-    let idp = &config.idp;
+    let mut hints = Hints(Vec::new());
+    let h = &mut hints;
+    site_hints(h, input);
+    failure_hints(h, input);
+    username_hints(h, input);
+    stored_profile_hints(h, input);
+    let outcome = input.outcome;
+    // Per org (the usual steps give no hint: skipped unseen).
+    for (i, step) in outcome.trace.marked() {
+        if quiet_step(step, outcome.trace.info(i)) {
+            continue;
+        }
+        let Some(t) = outcome.trace.get(i) else {
+            continue;
+        };
+        role_hints(h, input, &t);
+        org_selection_hints(h, input, &t);
+    }
+    setup_hints(h, input);
+    hints.0
+}
+
+/// The hints of the evaluated expressions: claims they read that the token
+/// lacks, and errors whose cause is known.
+fn site_hints(h: &mut Hints, input: &Input<'_>) {
+    let idp = &input.config.idp;
     let provider = idp.provider;
     let outcome = input.outcome;
     let failed = !outcome.succeeded();
@@ -271,7 +170,6 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     // claim hint: the per-site look-ups below are skipped.
     let all_read_claims_present = input.all_read_claims_present;
 
-    // Claims read by the expressions that were evaluated.
     for site in input.sites {
         let Some(ast) = site.compiled.ast() else {
             continue;
@@ -293,7 +191,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             if let Some(r) = outcome.removed_claims.iter().find(|r| r.claim == field) {
                 hinted_claims.push(field.to_string());
                 h.push(
-                    "scope-removed-claim",
+                    HintCode::ScopeRemovedClaim,
                     format!(
                         "the ID token has no `{field}` claim: the scopes `{}` do not release it (the {} reads it)",
                         idp.scopes, site.label
@@ -306,7 +204,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             } else if mattered && input.original.get(field).is_none() {
                 hinted_claims.push(field.to_string());
                 h.push(
-                    "missing-claim",
+                    HintCode::MissingClaim,
                     format!(
                         "the ID token has no `{field}` claim (the {} reads it)",
                         site.label
@@ -321,11 +219,11 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                 .is_some_and(|m| m.contains("received type null"))
                 || *kind == "invalid-type";
             if null_arg {
-                null_argument_hint(&mut h, site, ast, input.claims);
+                null_argument_hint(h, site, ast, input.claims);
             }
             if *kind == "budget-exceeded" {
                 h.push(
-                    "budget-exceeded",
+                    HintCode::BudgetExceeded,
                     format!(
                         "the {} exceeded rolemap's evaluation budget: jmespath.js has no budget, so at this login Pangolin would go on building the result until it runs out of memory or time, rather than showing an error page",
                         site.label
@@ -335,19 +233,24 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             }
         }
         if site.compiled.quoted_operand {
-            double_quoted_hint(&mut h, site, ast, input.claims);
+            double_quoted_hint(h, site, ast, input.claims);
         }
     }
+}
 
+/// The hints of a login that failed on an expression's value or error.
+fn failure_hints(h: &mut Hints, input: &Input<'_>) {
+    let idp = &input.config.idp;
+    let outcome = input.outcome;
     if let Some(e) = &outcome.error {
         match (e.step.as_str(), e.kind.as_str()) {
             ("identifier_path", "type-error") => h.push(
-                "identifier-not-string",
+                HintCode::IdentifierNotString,
                 format!("{} (identifier path `{}`)", e.message, idp.identifier_path),
                 "point the identifier path at a string claim such as `preferred_username`, `email` or `sub` (or pick one element: `groups[0]`)".into(),
             ),
             (_, "over-limits") => h.push(
-                "over-limits",
+                HintCode::OverLimits,
                 format!(
                     "rolemap did not check the expression of `{}`: it is over rolemap's limits (length or nesting), not jmespath.js's, so Pangolin may accept it and this login's real outcome is unknown",
                     e.step
@@ -355,7 +258,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
                 "split the expression or simplify it; no real mapping comes near these limits".into(),
             ),
             ("email_path", "type-error") => h.push(
-                "email-not-string",
+                HintCode::EmailNotString,
                 format!("{} (email path `{}`)", e.message, idp.email_path.as_deref().unwrap_or_default()),
                 "point the email path at a string claim such as `email`".into(),
             ),
@@ -364,7 +267,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     }
     if outcome.status == 400 {
         h.push(
-            "identifier-missing",
+            HintCode::IdentifierMissing,
             format!(
                 "the identifier path `{}` gives no value (null, \"\", false or 0) for this token",
                 idp.identifier_path
@@ -374,7 +277,7 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
     }
     if let Some(e) = &outcome.swallowed_error {
         h.push(
-            "email-error-swallowed",
+            HintCode::EmailErrorSwallowed,
             format!(
                 "the {} threw ({}); Pangolin swallows it and stores no email and no name",
                 e.step.replace('_', " "),
@@ -383,143 +286,152 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             format!("fix the expression `{}`", e.expression),
         );
     }
+}
 
-    username_hints(&mut h, input);
-    stored_profile_hints(&mut h, input);
-
-    // Per org (the usual steps give no hint: skipped unseen).
-    for (i, step) in outcome.trace.marked() {
-        if quiet_step(step, outcome.trace.info(i)) {
-            continue;
-        }
-        let Some(t) = outcome.trace.get(i) else {
-            continue;
-        };
-        let org = if t.missing.is_empty() {
-            None
-        } else {
-            config.org(t.org)
-        };
-        for m in t.missing {
-            if let Some(r) = org.and_then(|o| {
-                o.roles
-                    .iter()
-                    .find(|r| crate::js::to_lower(r) == crate::js::to_lower(m) && *r != m)
-            }) {
-                h.push(
-                    "role-case",
-                    format!("the role mapping gives `{m}` but the org `{}` has the role `{r}`: role names are matched case-sensitively", t.org),
-                    format!("write '{r}' in the role mapping"),
-                );
-            } else if let Some(r) = org.and_then(|o| {
-                o.roles
-                    .iter()
-                    .find(|r| r.as_str() == crate::js::trim(m) && *r != m)
-            }) {
-                h.push(
-                    "role-whitespace",
-                    format!("the role name {} has spaces around it; before 1.17 Pangolin does not trim role names", quoted(m)),
-                    format!("write '{r}' without spaces, or upgrade to Pangolin 1.17 or later"),
-                );
-            }
-        }
-        if !config.pangolin.version.normalises_roles() && t.role_mapping_type == Some("array") {
+/// The hints of an org's role names: ones the org lacks but nearly has,
+/// results older releases misread, and roles an edition drops.
+fn role_hints(h: &mut Hints, input: &Input<'_>, t: &OrgTrace<'_>) {
+    let config = input.config;
+    let org = if t.missing.is_empty() {
+        None
+    } else {
+        config.org(t.org)
+    };
+    for m in t.missing {
+        if let Some(r) = org.and_then(|o| {
+            o.roles
+                .iter()
+                .find(|r| crate::js::to_lower(r) == crate::js::to_lower(m) && *r != m)
+        }) {
             h.push(
-                "role-array-before-1-17",
-                format!("the role mapping of `{}` gives an array; Pangolin {} uses `String(result)` as ONE role name (`['Admin', 'Member']` becomes \"Admin,Member\")", t.org, config.pangolin.version),
-                "return a single string, or upgrade to Pangolin 1.17 or later (arrays of role names)".into(),
+                HintCode::RoleCase,
+                format!("the role mapping gives `{m}` but the org `{}` has the role `{r}`: role names are matched case-sensitively", t.org),
+                format!("write '{r}' in the role mapping"),
             );
-        }
-        if t.role_mapping.is_some_and(|r| r.contains("{{orgId}}")) {
+        } else if let Some(r) = org.and_then(|o| {
+            o.roles
+                .iter()
+                .find(|r| r.as_str() == crate::js::trim(m) && *r != m)
+        }) {
             h.push(
-                "org-id-in-role-mapping",
-                format!("the role mapping of `{}` contains `{{{{orgId}}}}`, which is only replaced in org mappings", t.org),
-                "move the org test into the org mapping (e.g. `contains(groups, '{{orgId}}')`) and keep role names in the role mapping".into(),
+                HintCode::RoleWhitespace,
+                format!("the role name {} has spaces around it; before 1.17 Pangolin does not trim role names", quoted(m)),
+                format!("write '{r}' without spaces, or upgrade to Pangolin 1.17 or later"),
             );
-        }
-        if !t.dropped.is_empty() {
-            let (who, fix) = match config.pangolin.edition {
-                Edition::Oss => ("the open-source edition", "put the role that matters first, or run a licensed enterprise install (all roles are assigned)".to_string()),
-                Edition::Enterprise => ("an unlicensed enterprise install", "put the role that matters first, or add a valid license (`license = true`)".to_string()),
-                Edition::Cloud => ("an org whose plan lacks full RBAC", format!("put the role that matters first, or move `{}` to a plan with full RBAC (tier1, tier2, tier3 or enterprise)", t.org)),
-            };
-            h.push(
-                "oss-first-role-only",
-                format!(
-                    "{who} keeps only the first role name ({}) for `{}`, before it looks for the names in the org; dropped: {}",
-                    quoted(t.roles.first().map_or("", String::as_str)),
-                    t.org,
-                    quoted_list(t.dropped)
-                ),
-                fix,
-            );
-        }
-        if t.org_matched == Some(false) {
-            let function = t.org_mapping_type == Some("function");
-            let truthy = match &t.org_mapping_value {
-                Some(TraceValue::Bool(b)) => *b,
-                Some(TraceValue::Str(s)) => !s.is_empty(),
-                Some(TraceValue::Json(v)) => json_truthy(v),
-                None => false,
-            };
-            if function || truthy {
-                let v = t
-                    .org_mapping_value
-                    .as_ref()
-                    .map_or(Json::Null, TraceValue::to_json);
-                let v = &v;
-                let near = v.as_str().filter(|s| {
-                    crate::js::to_lower(crate::js::trim(s)) == crate::js::to_lower(t.org)
-                });
-                let (message, fix) = match near {
-                    Some(s) => (
-                        format!("the org mapping of `{}` gives {}, which differs from the org id `{}` in case or spaces: only an exact match selects the org", t.org, quoted(s), t.org),
-                        format!("return exactly '{}' (or `true`)", t.org),
-                    ),
-                    None => (
-                        format!(
-                            "the org mapping of `{}` gives {}, which is truthy but neither `true` nor the org id: the org is NOT selected",
-                            t.org,
-                            if function { "a JavaScript function".to_string() } else { v.to_string() }
-                        ),
-                        "make it return a boolean (e.g. `contains(groups, 'x')`) or the org id (`'{{orgId}}'`)".into(),
-                    ),
-                };
-                h.push("org-mapping-not-boolean", message, fix);
-            }
-        }
-        if t.decision == Decision::NoRoleMapping {
-            h.push(
-                "no-role-mapping",
-                format!("the org `{}` has no role mapping and the IdP has no default role mapping: the org is skipped", t.org),
-                "set a default role mapping (e.g. 'Member') or a role mapping in the org's policy".into(),
-            );
-        }
-        match t.change {
-            Some(Change::Removed) => h.push(
-                "auto-membership-removed",
-                format!("the auto-provisioned membership in `{}` no longer matches and is removed", t.org),
-                "if the user must keep it, fix the mappings or add the membership by hand (manual memberships are never removed)".into(),
-            ),
-            Some(Change::ManualUntouched) if t.decision == Decision::Member => {
-                let manual = input
-                    .config
-                    .user(outcome.identifier.as_deref().unwrap_or_default())
-                    .and_then(|u| u.manual_orgs.iter().find(|m| *m.org == *t.org));
-                if manual.is_some_and(|m| m.roles != t.kept) {
-                    h.push(
-                        "manual-membership-untouched",
-                        format!("the mappings give {} in `{}`, but the user was added there by hand: Pangolin keeps the manual roles", quoted_list(t.kept), t.org),
-                        "change the roles by hand, or remove the manual membership so auto provisioning manages it".into(),
-                    );
-                }
-            }
-            _ => {}
         }
     }
+    if !config.pangolin.version.normalises_roles() && t.role_mapping_type == Some("array") {
+        h.push(
+            HintCode::RoleArrayBefore117,
+            format!("the role mapping of `{}` gives an array; Pangolin {} uses `String(result)` as ONE role name (`['Admin', 'Member']` becomes \"Admin,Member\")", t.org, config.pangolin.version),
+            "return a single string, or upgrade to Pangolin 1.17 or later (arrays of role names)".into(),
+        );
+    }
+    if t.role_mapping.is_some_and(|r| r.contains("{{orgId}}")) {
+        h.push(
+            HintCode::OrgIdInRoleMapping,
+            format!("the role mapping of `{}` contains `{{{{orgId}}}}`, which is only replaced in org mappings", t.org),
+            "move the org test into the org mapping (e.g. `contains(groups, '{{orgId}}')`) and keep role names in the role mapping".into(),
+        );
+    }
+    if !t.dropped.is_empty() {
+        let (who, fix) = match config.pangolin.edition {
+            Edition::Oss => ("the open-source edition", "put the role that matters first, or run a licensed enterprise install (all roles are assigned)".to_string()),
+            Edition::Enterprise => ("an unlicensed enterprise install", "put the role that matters first, or add a valid license (`license = true`)".to_string()),
+            Edition::Cloud => ("an org whose plan lacks full RBAC", format!("put the role that matters first, or move `{}` to a plan with full RBAC (tier1, tier2, tier3 or enterprise)", t.org)),
+        };
+        h.push(
+            HintCode::OssFirstRoleOnly,
+            format!(
+                "{who} keeps only the first role name ({}) for `{}`, before it looks for the names in the org; dropped: {}",
+                quoted(t.roles.first().map_or("", String::as_str)),
+                t.org,
+                quoted_list(t.dropped)
+            ),
+            fix,
+        );
+    }
+}
+
+/// The hints of whether an org was selected and what became of the
+/// membership.
+fn org_selection_hints(h: &mut Hints, input: &Input<'_>, t: &OrgTrace<'_>) {
+    let outcome = input.outcome;
+    if t.org_matched == Some(false) {
+        let function = t.org_mapping_type == Some("function");
+        let truthy = match &t.org_mapping_value {
+            Some(TraceValue::Bool(b)) => *b,
+            Some(TraceValue::Str(s)) => !s.is_empty(),
+            Some(TraceValue::Json(v)) => json_truthy(v),
+            None => false,
+        };
+        if function || truthy {
+            let v = t
+                .org_mapping_value
+                .as_ref()
+                .map_or(Json::Null, TraceValue::to_json);
+            let v = &v;
+            let near = v
+                .as_str()
+                .filter(|s| crate::js::to_lower(crate::js::trim(s)) == crate::js::to_lower(t.org));
+            let (message, fix) = match near {
+                Some(s) => (
+                    format!("the org mapping of `{}` gives {}, which differs from the org id `{}` in case or spaces: only an exact match selects the org", t.org, quoted(s), t.org),
+                    format!("return exactly '{}' (or `true`)", t.org),
+                ),
+                None => (
+                    format!(
+                        "the org mapping of `{}` gives {}, which is truthy but neither `true` nor the org id: the org is NOT selected",
+                        t.org,
+                        if function { "a JavaScript function".to_string() } else { v.to_string() }
+                    ),
+                    "make it return a boolean (e.g. `contains(groups, 'x')`) or the org id (`'{{orgId}}'`)".into(),
+                ),
+            };
+            h.push(HintCode::OrgMappingNotBoolean, message, fix);
+        }
+    }
+    if t.decision == Decision::NoRoleMapping {
+        h.push(
+            HintCode::NoRoleMapping,
+            format!("the org `{}` has no role mapping and the IdP has no default role mapping: the org is skipped", t.org),
+            "set a default role mapping (e.g. 'Member') or a role mapping in the org's policy".into(),
+        );
+    }
+    match t.change {
+        Some(Change::Removed) => h.push(
+            HintCode::AutoMembershipRemoved,
+            format!("the auto-provisioned membership in `{}` no longer matches and is removed", t.org),
+            "if the user must keep it, fix the mappings or add the membership by hand (manual memberships are never removed)".into(),
+        ),
+        Some(Change::ManualUntouched) if t.decision == Decision::Member => {
+            let manual = input
+                .config
+                .user(outcome.identifier.as_deref().unwrap_or_default())
+                .and_then(|u| u.manual_orgs.iter().find(|m| *m.org == *t.org));
+            if manual.is_some_and(|m| m.roles != t.kept) {
+                h.push(
+                    HintCode::ManualMembershipUntouched,
+                    format!("the mappings give {} in `{}`, but the user was added there by hand: Pangolin keeps the manual roles", quoted_list(t.kept), t.org),
+                    "change the roles by hand, or remove the manual membership so auto provisioning manages it".into(),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The hints of the setup rather than of one expression: no org, builder
+/// values jmespath 0.16.0 misreads, Entra ID's groups overage.
+fn setup_hints(h: &mut Hints, input: &Input<'_>) {
+    let config = input.config;
+    let idp = &config.idp;
+    let outcome = input.outcome;
+    let failed = !outcome.succeeded();
+    let provider = idp.provider;
     if idp.auto_provision && config.orgs.is_empty() {
         h.push(
-            "no-orgs",
+            HintCode::NoOrgs,
             "auto provisioning is on but the config lists no org".into(),
             "add the server's orgs as [[orgs]] entries".into(),
         );
@@ -534,14 +446,14 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             .all(|(_, s)| matches!(s, Step::NotLinked { .. }))
     {
         h.push(
-            "no-orgs",
+            HintCode::NoOrgs,
             "cloud edition: no org is linked to this identity provider".into(),
             "link the org to the IdP (an org policy), or set `linked = true`".into(),
         );
     }
     for bad in input.misread {
         h.push(
-            "builder-apostrophes",
+            HintCode::BuilderApostrophes,
             format!("the mapping builder writes each `'` as `\\'`, but jmespath 0.16.0 unescapes only the first one: {} are misread", quoted_list(bad)),
             "avoid values with two or more apostrophes, or write the role mapping by hand with `` `\"...\"` `` JSON literals".into(),
         );
@@ -555,12 +467,11 @@ pub(crate) fn collect(input: &Input<'_>) -> Vec<Hint> {
             .is_some()
     {
         h.push(
-            "entra-groups-overage",
+            HintCode::EntraGroupsOverage,
             "the user is in too many groups (over 200): Entra ID sent `_claim_names` instead of `groups`".into(),
             "map on app roles (`roles`) instead, or limit the groups claim to groups assigned to the application".into(),
         );
     }
-    h.0
 }
 
 /// Whether the per-org hints have nothing to say of `step`: an org whose
@@ -607,7 +518,7 @@ fn null_argument_hint(h: &mut Hints, site: &Site<'_>, ast: &Node, claims: &Claim
         };
         let fixed = format!("{before}{arg_text} || {fallback}{after}");
         h.push(
-            "null-argument",
+            HintCode::NullArgument,
             format!(
                 "`{call_text}` in the {} throws on a missing `{root}` claim (a type error), so the whole login fails instead of falling through to `||`",
                 site.label
@@ -644,7 +555,7 @@ fn double_quoted_hint(h: &mut Hints, site: &Site<'_>, ast: &Node, claims: &Claim
             if let NodeKind::Field { name, quoted: true } = &c.kind {
                 if claims.get(name).is_none() {
                     h.push(
-                        "double-quoted-string",
+                        HintCode::DoubleQuotedString,
                         format!(
                             "`\"{name}\"` in the {} is a field lookup (null), not a string",
                             site.label
@@ -668,14 +579,14 @@ fn stored_profile_hints(h: &mut Hints, input: &Input<'_>) {
     let user = outcome.identifier.as_deref().and_then(|i| config.user(i));
     for (code, field, path, value, stored) in [
         (
-            "email-erased",
+            HintCode::EmailErased,
             "e-mail",
             &config.idp.email_path,
             &outcome.email,
             user.and_then(|u| u.email.as_deref()),
         ),
         (
-            "name-erased",
+            HintCode::NameErased,
             "name",
             &config.idp.name_path,
             &outcome.name,
@@ -713,7 +624,7 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
     };
     if outcome.message.starts_with("User with username") {
         h.push(
-            "unprovisioned",
+            HintCode::Unprovisioned,
             format!("auto provisioning is off and no Pangolin user `{identifier}` with an org membership exists"),
             format!("create the user `{identifier}` in Pangolin and add it to an org, or turn on auto provisioning"),
         );
@@ -727,7 +638,7 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
             _ => "a local user".to_string(),
         };
         h.push(
-            "user-other-idp",
+            HintCode::UserOtherIdp,
             format!("the existing user `{identifier}` is {whose}, not of this IdP ({}): Pangolin looks users up by username AND IdP, so this login does not find them", config.idp.id),
             if config.idp.auto_provision {
                 format!("expect a second user `{identifier}` (usernames can repeat across IdPs), or remove the other user")
@@ -740,7 +651,7 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
     for u in &config.users {
         if crate::js::to_lower(&u.identifier) == identifier {
             h.push(
-                "username-mismatch",
+                HintCode::UsernameMismatch,
                 format!("the existing user `{}` differs from the lower-cased identifier `{identifier}`: Pangolin looks the user up by exact username", u.identifier),
                 format!("rename the Pangolin user to `{identifier}`"),
             );
@@ -752,7 +663,7 @@ fn username_hints(h: &mut Hints, input: &Input<'_>) {
         for (claim, v) in input.original.as_map() {
             if v.as_str().is_some_and(|s| crate::js::to_lower(s) == wanted) {
                 h.push(
-                    "username-mismatch",
+                    HintCode::UsernameMismatch,
                     format!(
                         "the existing user `{}` matches the claim `{claim}`, but the identifier path `{}` gives `{identifier}`: Pangolin looks the user up by the identifier",
                         u.identifier, config.idp.identifier_path

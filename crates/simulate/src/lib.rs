@@ -14,6 +14,8 @@
 //! - [`scopes`]: which claims the provider releases for the configured scopes.
 //! - [`login`]: the login flow itself, step by step, producing an [`Outcome`].
 //! - [`hints`]: causes and fixes for failures and suspicious outcomes.
+//! - [`data`]: what those modules share (a [`Hint`] and its [`HintCode`], a
+//!   compiled expression, the record of one evaluation).
 //! - [`testfile`]: mapping-test files that assert outcomes (`rolemap test`).
 //! - [`grafana`]: the same for Grafana (settings, claim sources, login, test files).
 //!
@@ -34,6 +36,7 @@
 
 pub mod builder;
 pub mod config;
+pub mod data;
 mod error;
 mod format;
 #[cfg(feature = "grafana")]
@@ -52,9 +55,9 @@ pub mod testfile;
 pub mod version;
 
 pub use config::{Config, Edition, Provider};
+pub use data::{Hint, HintCode};
 pub use error::{read_reason, ConfigError, Error, SampleError};
 pub use format::Format;
-pub use hints::{Hint, HINT_CODES};
 pub use jwt::{decode_jwt, DecodedJwt, JwtError};
 pub use login::{simulate, simulate_all, Options, Simulator};
 pub use outcome::{Membership, Memberships, OrgTrace, Outcome, Trace, TraceValue};

@@ -36,7 +36,8 @@ use serde_json::Value as Json;
 
 use crate::builder::{unwrap_role_mapping, Unwrapped};
 use crate::config::{Config, Edition, ExistingUser, OrgSettings};
-use crate::hints::{self, Label, Site, SiteResult};
+use crate::data::{Compiled, EngineFailure, Evaluated, Label, Site, SiteResult};
+use crate::hints;
 use crate::js;
 use crate::outcome::{
     self, msg_no_policies, msg_shown, msg_unprovisioned, Change, Decision, Detail, ExprFailure,
@@ -63,68 +64,6 @@ impl Default for Options {
         Options {
             all_claims: false,
             parallel_threshold: 64,
-        }
-    }
-}
-
-/// An expression compiled once: the result of compiling, kept so that a
-/// syntax error surfaces only when Pangolin would reach the expression.
-pub(crate) struct Compiled {
-    /// The expression text, shared with the traces that show it.
-    pub text: Arc<str>,
-    pub result: Result<Expression, EngineFailure>,
-    /// Whether the double-quoted-string hint can apply to it (see
-    /// [`hints::has_quoted_operand`]), found once rather than per sample.
-    pub quoted_operand: bool,
-}
-
-/// An engine error, kept in a form that can be cloned.
-#[derive(Clone, Debug)]
-pub(crate) struct EngineFailure {
-    pub kind: &'static str,
-    pub message: String,
-    pub js_message: Option<String>,
-    pub span: [usize; 2],
-}
-
-/// The result of an evaluation (a failure boxed: results are moved around
-/// per evaluation, failures are rare).
-pub(crate) type Evaluated<'a> = Result<Value<'a>, Box<EngineFailure>>;
-
-impl EngineFailure {
-    fn from_engine(e: &rolemap_engine::Error) -> EngineFailure {
-        EngineFailure {
-            kind: e.kind.as_str(),
-            message: e.message.clone(),
-            js_message: e.js_message.clone(),
-            span: [e.span.start, e.span.end],
-        }
-    }
-
-    fn into_failure(self, step: &str, expression: &str) -> ExprFailure {
-        ExprFailure {
-            step: step.to_string(),
-            expression: expression.to_string(),
-            kind: self.kind.to_string(),
-            message: self.message,
-            js_message: self.js_message,
-            span: self.span,
-        }
-    }
-}
-
-impl Compiled {
-    pub(crate) fn ast(&self) -> Option<&rolemap_engine::ast::Node> {
-        self.result.as_ref().ok().map(Expression::ast)
-    }
-
-    /// Evaluates against `claims`.
-    fn eval<'a>(&'a self, claims: &'a Json) -> Evaluated<'a> {
-        match &self.result {
-            Ok(expr) => expr
-                .search(claims)
-                .map_err(|e| Box::new(EngineFailure::from_engine(&e))),
-            Err(e) => Err(Box::new(e.clone())),
         }
     }
 }
@@ -182,105 +121,132 @@ fn or_else<'a>(
     }
 }
 
+/// Compiles each distinct expression text once.
+#[derive(Default)]
+struct Compiler {
+    cache: SortedMap<String, Arc<Compiled>>,
+}
+
+impl Compiler {
+    /// `text` compiled, or the failure kept for when Pangolin reaches it.
+    fn compile(&mut self, text: &str) -> Arc<Compiled> {
+        if let Some(c) = self.cache.get(text) {
+            return Arc::clone(c);
+        }
+        let result = Expression::compile(text, Dialect::Pangolin).map_err(|e| {
+            let mut f = EngineFailure::from_engine(&e);
+            // Over rolemap's own length or nesting limits, not
+            // jmespath.js's: not a failure Pangolin is known to have.
+            if e.kind == ErrorKind::BudgetExceeded {
+                f.kind = "over-limits";
+            }
+            f
+        });
+        let c = Arc::new(Compiled {
+            text: Arc::from(text),
+            quoted_operand: result
+                .as_ref()
+                .is_ok_and(|e| hints::has_quoted_operand(e.ast())),
+            result,
+        });
+        self.cache.insert(text.to_string(), Arc::clone(&c));
+        c
+    }
+}
+
+/// The expressions of the `i`th org of `config` resolved (the org's own or
+/// the IdP's default) and compiled, and what its trace shows of them.
+fn plan_org<'c>(
+    config: &'c Config,
+    i: usize,
+    org: &'c OrgSettings,
+    compiler: &mut Compiler,
+) -> (OrgInfo, OrgPlan<'c>) {
+    let idp = &config.idp;
+    let mut compile = |t: &str| compiler.compile(t);
+    let (source, text) = or_else(
+        org.org_mapping.as_deref(),
+        idp.default_org_mapping.as_deref(),
+    );
+    let org_mapping = text.map(|t| (source, compile(&t.replace("{{orgId}}", &org.id))));
+    let stored = org.stored_role_mapping();
+    let (source, text) = or_else(stored.as_deref(), idp.default_role_mapping.as_deref());
+    let role_mapping = text.map(|t| {
+        let unwrapped = unwrap_role_mapping(t);
+        let compiled = compile(&unwrapped.expression);
+        (
+            source,
+            RolePlan {
+                unwrapped,
+                compiled,
+            },
+        )
+    });
+    let info = OrgInfo {
+        id: org.id.clone(),
+        roles: org.roles.clone(),
+        org_mapping: org_mapping
+            .as_ref()
+            .map(|(source, c)| (*source, Arc::clone(&c.text))),
+        role_mapping_stored: role_mapping
+            .as_ref()
+            .and_then(|_| or_else(stored.as_deref(), idp.default_role_mapping.as_deref()).1)
+            .map(Arc::from),
+        role_mapping_has_org_id: role_mapping
+            .as_ref()
+            .is_some_and(|(_, r)| r.compiled.text.contains("{{orgId}}")),
+        role_mapping: role_mapping.as_ref().map(|(source, r)| {
+            (
+                *source,
+                Arc::clone(&r.compiled.text),
+                r.unwrapped.from_builder,
+            )
+        }),
+        reason_false: not_matched_reason("false", &org.id),
+        reason_member: org
+            .roles
+            .iter()
+            .map(|r| format!("mapped to [{}]", quoted(r)))
+            .collect(),
+    };
+    let plan = OrgPlan {
+        org,
+        first: config.orgs[..i]
+            .iter()
+            .position(|o| o.id == org.id)
+            .unwrap_or(i),
+        org_mapping: org_mapping.map(|(_, c)| c),
+        role_mapping: role_mapping.map(|(_, r)| r),
+    };
+    (info, plan)
+}
+
 impl<'c> Simulator<'c> {
     /// Compiles every expression of `config` once.
     pub fn new(config: &'c Config) -> Simulator<'c> {
-        let mut cache: SortedMap<String, Arc<Compiled>> = SortedMap::new();
-        let mut compile = |text: &str| -> Arc<Compiled> {
-            if let Some(c) = cache.get(text) {
-                return Arc::clone(c);
-            }
-            let result = Expression::compile(text, Dialect::Pangolin).map_err(|e| {
-                let mut f = EngineFailure::from_engine(&e);
-                // Over rolemap's own length or nesting limits, not
-                // jmespath.js's: not a failure Pangolin is known to have.
-                if e.kind == ErrorKind::BudgetExceeded {
-                    f.kind = "over-limits";
-                }
-                f
-            });
-            let c = Arc::new(Compiled {
-                text: Arc::from(text),
-                quoted_operand: result
-                    .as_ref()
-                    .is_ok_and(|e| hints::has_quoted_operand(e.ast())),
-                result,
-            });
-            cache.insert(text.to_string(), Arc::clone(&c));
-            c
-        };
+        let mut compiler = Compiler::default();
         let idp = &config.idp;
         let scopes = Scopes::parse(&idp.scopes);
         let scope_filter = ScopeFilter::new(idp.provider, &scopes);
-        let identifier = compile(&idp.identifier_path);
+        let identifier = compiler.compile(&idp.identifier_path);
         let email = idp
             .email_path
             .as_deref()
             .filter(|s| !s.is_empty())
-            .map(&mut compile);
+            .map(|t| compiler.compile(t));
         let name = idp
             .name_path
             .as_deref()
             .filter(|s| !s.is_empty())
-            .map(&mut compile);
+            .map(|t| compiler.compile(t));
         let mut orgs = Vec::new();
         let mut infos = Vec::new();
         for (i, org) in config.orgs.iter().enumerate() {
-            let (source, text) = or_else(
-                org.org_mapping.as_deref(),
-                idp.default_org_mapping.as_deref(),
-            );
-            let org_mapping = text.map(|t| (source, compile(&t.replace("{{orgId}}", &org.id))));
-            let stored = org.stored_role_mapping();
-            let (source, text) = or_else(stored.as_deref(), idp.default_role_mapping.as_deref());
-            let role_mapping = text.map(|t| {
-                let unwrapped = unwrap_role_mapping(t);
-                let compiled = compile(&unwrapped.expression);
-                (
-                    source,
-                    RolePlan {
-                        unwrapped,
-                        compiled,
-                    },
-                )
-            });
-            infos.push(OrgInfo {
-                id: org.id.clone(),
-                roles: org.roles.clone(),
-                org_mapping: org_mapping
-                    .as_ref()
-                    .map(|(source, c)| (*source, Arc::clone(&c.text))),
-                role_mapping_stored: role_mapping
-                    .as_ref()
-                    .and_then(|_| or_else(stored.as_deref(), idp.default_role_mapping.as_deref()).1)
-                    .map(Arc::from),
-                role_mapping_has_org_id: role_mapping
-                    .as_ref()
-                    .is_some_and(|(_, r)| r.compiled.text.contains("{{orgId}}")),
-                role_mapping: role_mapping.as_ref().map(|(source, r)| {
-                    (
-                        *source,
-                        Arc::clone(&r.compiled.text),
-                        r.unwrapped.from_builder,
-                    )
-                }),
-                reason_false: not_matched_reason("false", &org.id),
-                reason_member: org
-                    .roles
-                    .iter()
-                    .map(|r| format!("mapped to [{}]", quoted(r)))
-                    .collect(),
-            });
-            orgs.push(OrgPlan {
-                org,
-                first: config.orgs[..i]
-                    .iter()
-                    .position(|o| o.id == org.id)
-                    .unwrap_or(i),
-                org_mapping: org_mapping.map(|(_, c)| c),
-                role_mapping: role_mapping.map(|(_, r)| r),
-            });
+            let (info, plan) = plan_org(config, i, org, &mut compiler);
+            infos.push(info);
+            orgs.push(plan);
         }
+        let cache = compiler.cache;
         let mut read_claims: Vec<String> = Vec::new();
         for c in cache.values() {
             for field in c.ast().map(hints::root_fields).unwrap_or_default() {
@@ -602,7 +568,9 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         let text: &'s str = &sim.identifier.text;
         let v = match self.eval(&sim.identifier, Label::Identifier) {
             Ok(v) => v,
-            Err(e) => return Err(self.error(e.into_failure("identifier_path", text))),
+            Err(e) => {
+                return Err(self.error(ExprFailure::from_engine(*e, "identifier_path", text)))
+            }
         };
         if !js::truthy(&v) {
             return Err(self.fail(400, MSG_NO_IDENTIFIER));
@@ -636,14 +604,14 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         if let Some(c) = &sim.email {
             match self.eval(c, Label::Email) {
                 Ok(v) => email = Some(v),
-                Err(e) => swallowed = Some(e.into_failure("email_path", &c.text)),
+                Err(e) => swallowed = Some(ExprFailure::from_engine(*e, "email_path", &c.text)),
             }
         }
         if swallowed.is_none() {
             if let Some(c) = &sim.name {
                 match self.eval(c, Label::Name) {
                     Ok(v) => name = Some(v),
-                    Err(e) => swallowed = Some(e.into_failure("name_path", &c.text)),
+                    Err(e) => swallowed = Some(ExprFailure::from_engine(*e, "name_path", &c.text)),
                 }
             }
         }
@@ -714,13 +682,25 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
     /// gives one of the org's role names) are stored as compact steps,
     /// without allocation; the rest in full.
     fn org(&mut self, i: usize) -> Result<bool, Stop> {
+        let plan = &self.sim.orgs[i];
+        if self.cloud_excluded(plan.org) {
+            return Ok(false);
+        }
+        match self.org_mapping(plan)? {
+            Some(selected) => self.role_mapping(plan, selected),
+            None => Ok(false),
+        }
+    }
+
+    /// Whether the cloud build leaves org `org` out of the login (not
+    /// linked, or on a plan without auto provisioning where that matters);
+    /// its trace is pushed when so.
+    fn cloud_excluded(&mut self, org: &OrgSettings) -> bool {
         let sim = self.sim;
-        let plan = &sim.orgs[i];
-        let org = plan.org;
         if sim.config.pangolin.edition == Edition::Cloud {
             if !org.linked {
                 self.outcome.trace.push(Step::NotLinked { change: None });
-                return Ok(false);
+                return true;
             }
             let plan = org.plan.unwrap_or_default();
             if sim.config.pangolin.version.cloud_orgs() == CloudOrgs::LinkedOnPlan
@@ -733,9 +713,16 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                 );
                 let d = Detail::new(Decision::NotOnPlan, reason);
                 self.outcome.trace.push(Step::Full(Box::new(d)));
-                return Ok(false);
+                return true;
             }
         }
+        false
+    }
+
+    /// Steps 4a-b: whether the org mapping selects the org (and how);
+    /// `None` when it does not, the org's trace pushed.
+    fn org_mapping(&mut self, plan: &'s OrgPlan<'c>) -> Result<Option<Selected>, Stop> {
+        let org = plan.org;
         // 4a-b: org mapping.
         let selected = match &plan.org_mapping {
             None => Selected::NoMapping,
@@ -743,7 +730,11 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                 let v = match self.eval(c, Label::OrgMapping(&org.id)) {
                     Ok(v) => v,
                     Err(e) => {
-                        let f = e.into_failure(&format!("orgs.{}.org_mapping", org.id), &c.text);
+                        let f = ExprFailure::from_engine(
+                            *e,
+                            &format!("orgs.{}.org_mapping", org.id),
+                            &c.text,
+                        );
                         return Err(self.abort(Detail::new(Decision::Error, ""), f));
                     }
                 };
@@ -751,7 +742,7 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                     Some(true) => Selected::True,
                     Some(false) => {
                         self.outcome.trace.push(Step::OrgFalse { change: None });
-                        return Ok(false);
+                        return Ok(None);
                     }
                     None if v.as_str() == Some(org.id.as_str()) => Selected::OrgId,
                     None => {
@@ -764,11 +755,19 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
                         d.org_mapping_type = Some(js::kind_name(kind));
                         d.org_matched = Some(false);
                         self.outcome.trace.push(Step::Full(Box::new(d)));
-                        return Ok(false);
+                        return Ok(None);
                     }
                 }
             }
         };
+        Ok(Some(selected))
+    }
+
+    /// Steps 4c-h for an org selected as `selected`: pushes its trace and
+    /// tells whether the user gets a membership.
+    fn role_mapping(&mut self, plan: &'s OrgPlan<'c>, selected: Selected) -> Result<bool, Stop> {
+        let sim = self.sim;
+        let org = plan.org;
         // 4c: role mapping.
         let Some(rp) = &plan.role_mapping else {
             let mut d = Detail::new(Decision::NoRoleMapping, REASON_NO_ROLE_MAPPING);
@@ -780,7 +779,11 @@ impl<'s: 'a, 'c, 'a> Run<'s, 'c, 'a> {
         let v = match self.eval_role(&rp.compiled, Label::RoleMapping(&org.id)) {
             Ok(v) => v,
             Err(e) => {
-                let f = e.into_failure(&format!("orgs.{}.role_mapping", org.id), &rp.compiled.text);
+                let f = ExprFailure::from_engine(
+                    *e,
+                    &format!("orgs.{}.role_mapping", org.id),
+                    &rp.compiled.text,
+                );
                 let mut d = Detail::new(Decision::Error, "");
                 set_selected(&mut d, selected, &org.id);
                 d.role_reached = true;

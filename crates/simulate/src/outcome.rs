@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::hints::Hint;
+use crate::data::{EngineFailure, Hint};
 use crate::scopes::RemovedClaim;
 
 /// HTTP 201: the login succeeds (Pangolin answers `201 Created`).
@@ -249,6 +249,20 @@ pub struct ExprFailure {
     pub js_message: Option<String>,
     /// Byte range in `expression` (`[start, end]`).
     pub span: [usize; 2],
+}
+
+impl ExprFailure {
+    /// The failure of the expression `expression` at the step `step`.
+    pub(crate) fn from_engine(failure: EngineFailure, step: &str, expression: &str) -> ExprFailure {
+        ExprFailure {
+            step: step.to_string(),
+            expression: expression.to_string(),
+            kind: failure.kind.to_string(),
+            message: failure.message,
+            js_message: failure.js_message,
+            span: failure.span,
+        }
+    }
 }
 
 /// A search result as a trace shows it: a boolean or a string inline

@@ -13,7 +13,7 @@ use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
-use crate::hints::Hint;
+use crate::data::{Hint, HintCode};
 use crate::outcome::Outcome;
 
 /// The entries of the first table (1,024 buckets).
@@ -26,7 +26,7 @@ pub const SEGMENT_MAX: usize = 458_752;
 /// identifier `id` the earlier login as `first` had.
 pub fn same_user_hint(sample: &str, first: &str, id: &str) -> Hint {
     Hint {
-        code: "same-user",
+        code: HintCode::SameUser,
         message: format!(
             "`{sample}` logs in as the same Pangolin user as `{first}` (`{id}`: identifiers are compared lower-cased)"
         ),

@@ -240,6 +240,80 @@ pub fn run_test_file(path: &Path) -> Result<TestReport, Error> {
     run_loaded(path, file)
 }
 
+/// A misspelt hint code would only ever fail its case: a mistake in the
+/// file, not in the mapping. `Err` names the first, with the nearest code.
+fn check_hint_codes(path: &Path, cases: &[Case]) -> Result<(), Error> {
+    for (i, case) in cases.iter().enumerate() {
+        for (j, code) in case.hints.iter().enumerate() {
+            let codes = crate::HintCode::PANGOLIN;
+            if !codes.iter().any(|c| c == code.as_str()) {
+                let near = codes
+                    .iter()
+                    .map(|c| (strsim::levenshtein(c.as_str(), code), c))
+                    .min_by_key(|(d, _)| *d)
+                    .filter(|(d, _)| *d <= 3);
+                let fix = match near {
+                    Some((_, c)) => format!("did you mean `{c}`?"),
+                    None => format!(
+                        "use one of: {}",
+                        codes
+                            .iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                return Err(invalid(
+                    path,
+                    format!("cases[{i}].hints[{j}]"),
+                    &format!("names no hint: `{code}`"),
+                    &fix,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The samples of the `i`th case: its `sample` file(s) (relative to
+/// `base`), or its inline `claims`; exactly one of the two.
+fn case_samples(path: &Path, base: &Path, i: usize, case: &Case) -> Result<Vec<Sample>, Error> {
+    let key = |k: &str| format!("cases[{i}].{k}");
+    Ok(match (&case.sample, &case.claims) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                path,
+                key("claims"),
+                "is set together with `sample`",
+                "keep only one of them",
+            ))
+        }
+        (None, None) => {
+            return Err(invalid(
+                path,
+                format!("cases[{i}]"),
+                "has neither `sample` nor `claims`",
+                "add `sample = \"users/alice.json\"` or inline `claims = { ... }`",
+            ))
+        }
+        (Some(s), None) => load_samples(&base.join(s))?,
+        (None, Some(c)) => {
+            let claims = Claims::from_json(untoml(c.clone())).map_err(|found| {
+                invalid(
+                    path,
+                    key("claims"),
+                    &format!("is {found}, not a JSON object"),
+                    "write the token's claims as a table/object",
+                )
+            })?;
+            vec![Sample::new(
+                case.name.clone().unwrap_or_else(|| format!("cases[{i}]")),
+                claims,
+            )]
+        }
+    })
+}
+
 /// Runs an already parsed test file; `path` anchors relative paths.
 pub fn run_loaded(path: &Path, file: TestFile) -> Result<TestReport, Error> {
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -261,29 +335,7 @@ pub fn run_loaded(path: &Path, file: TestFile) -> Result<TestReport, Error> {
         }
     };
     configs.push(main);
-    // A misspelt hint code would only ever fail its case: a mistake in the
-    // file, not in the mapping.
-    for (i, case) in file.cases.iter().enumerate() {
-        for (j, code) in case.hints.iter().enumerate() {
-            if !crate::HINT_CODES.contains(&code.as_str()) {
-                let near = crate::HINT_CODES
-                    .iter()
-                    .map(|c| (strsim::levenshtein(c, code), c))
-                    .min_by_key(|(d, _)| *d)
-                    .filter(|(d, _)| *d <= 3);
-                let fix = match near {
-                    Some((_, c)) => format!("did you mean `{c}`?"),
-                    None => format!("use one of: {}", crate::HINT_CODES.join(", ")),
-                };
-                return Err(invalid(
-                    path,
-                    format!("cases[{i}].hints[{j}]"),
-                    &format!("names no hint: `{code}`"),
-                    &fix,
-                ));
-            }
-        }
-    }
+    check_hint_codes(path, &file.cases)?;
     let mut case_config = Vec::new();
     for case in &file.cases {
         let idx = match &case.config {
@@ -313,40 +365,7 @@ pub fn run_loaded(path: &Path, file: TestFile) -> Result<TestReport, Error> {
     let simulators: Vec<Simulator<'_>> = configs.iter().map(Simulator::new).collect();
     let mut reports = Vec::new();
     for (i, (case, idx)) in file.cases.iter().zip(case_config).enumerate() {
-        let key = |k: &str| format!("cases[{i}].{k}");
-        let samples: Vec<Sample> = match (&case.sample, &case.claims) {
-            (Some(_), Some(_)) => {
-                return Err(invalid(
-                    path,
-                    key("claims"),
-                    "is set together with `sample`",
-                    "keep only one of them",
-                ))
-            }
-            (None, None) => {
-                return Err(invalid(
-                    path,
-                    format!("cases[{i}]"),
-                    "has neither `sample` nor `claims`",
-                    "add `sample = \"users/alice.json\"` or inline `claims = { ... }`",
-                ))
-            }
-            (Some(s), None) => load_samples(&base.join(s))?,
-            (None, Some(c)) => {
-                let claims = Claims::from_json(untoml(c.clone())).map_err(|found| {
-                    invalid(
-                        path,
-                        key("claims"),
-                        &format!("is {found}, not a JSON object"),
-                        "write the token's claims as a table/object",
-                    )
-                })?;
-                vec![Sample::new(
-                    case.name.clone().unwrap_or_else(|| format!("cases[{i}]")),
-                    claims,
-                )]
-            }
-        };
+        let samples = case_samples(path, &base, i, case)?;
         let options = Options {
             all_claims: case.all_claims.unwrap_or(file.all_claims),
             ..Options::default()
@@ -428,6 +447,52 @@ fn show_org(org: &str, roles: &BTreeSet<&str>, auto: Option<bool>) -> String {
     format!("{org} {}{auto}", quoted_list(&roles))
 }
 
+/// The differences between the expected memberships `orgs` and the
+/// outcome's: `-` lines expected, `+` lines got.
+fn compare_orgs(orgs: &[ExpectedOrg], outcome: &Outcome, diff: &mut Vec<String>) {
+    let expected: BTreeMap<&str, (BTreeSet<&str>, Option<bool>)> = orgs
+        .iter()
+        .map(|o| {
+            (
+                o.org.as_str(),
+                (o.roles.iter().map(String::as_str).collect(), o.auto),
+            )
+        })
+        .collect();
+    let actual: BTreeMap<&str, (BTreeSet<&str>, bool)> = outcome
+        .orgs
+        .iter()
+        .map(|m| {
+            (
+                m.org,
+                (m.roles.iter().map(String::as_str).collect(), m.auto),
+            )
+        })
+        .collect();
+    for (org, (roles, auto)) in &expected {
+        match actual.get(org) {
+            None => diff.push(format!(
+                "- {}   (expected, missing)",
+                show_org(org, roles, *auto)
+            )),
+            Some((aroles, aauto)) => {
+                if aroles != roles || auto.is_some_and(|a| a != *aauto) {
+                    diff.push(format!("- {}", show_org(org, roles, *auto)));
+                    diff.push(format!("+ {}", show_org(org, aroles, Some(*aauto))));
+                }
+            }
+        }
+    }
+    for (org, (roles, auto)) in &actual {
+        if !expected.contains_key(org) {
+            diff.push(format!(
+                "+ {}   (unexpected)",
+                show_org(org, roles, Some(*auto))
+            ));
+        }
+    }
+}
+
 /// The differences between a case's expectations and an outcome.
 pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
     let mut diff = Vec::new();
@@ -487,50 +552,10 @@ pub fn compare(case: &Case, outcome: &Outcome) -> Vec<String> {
         }
     }
     if let Some(orgs) = &case.orgs {
-        let expected: BTreeMap<&str, (BTreeSet<&str>, Option<bool>)> = orgs
-            .iter()
-            .map(|o| {
-                (
-                    o.org.as_str(),
-                    (o.roles.iter().map(String::as_str).collect(), o.auto),
-                )
-            })
-            .collect();
-        let actual: BTreeMap<&str, (BTreeSet<&str>, bool)> = outcome
-            .orgs
-            .iter()
-            .map(|m| {
-                (
-                    m.org,
-                    (m.roles.iter().map(String::as_str).collect(), m.auto),
-                )
-            })
-            .collect();
-        for (org, (roles, auto)) in &expected {
-            match actual.get(org) {
-                None => diff.push(format!(
-                    "- {}   (expected, missing)",
-                    show_org(org, roles, *auto)
-                )),
-                Some((aroles, aauto)) => {
-                    if aroles != roles || auto.is_some_and(|a| a != *aauto) {
-                        diff.push(format!("- {}", show_org(org, roles, *auto)));
-                        diff.push(format!("+ {}", show_org(org, aroles, Some(*aauto))));
-                    }
-                }
-            }
-        }
-        for (org, (roles, auto)) in &actual {
-            if !expected.contains_key(org) {
-                diff.push(format!(
-                    "+ {}   (unexpected)",
-                    show_org(org, roles, Some(*auto))
-                ));
-            }
-        }
+        compare_orgs(orgs, outcome, &mut diff);
     }
     for code in &case.hints {
-        if !outcome.hints.iter().any(|h| h.code == code) {
+        if !outcome.hints.iter().any(|h| h.code == code.as_str()) {
             let got = if outcome.hints.is_empty() {
                 "no hint was reported".to_string()
             } else {

@@ -31,7 +31,7 @@ fn role_error(o: &GrafanaOutcome) -> Option<String> {
 }
 
 fn codes(o: &GrafanaOutcome) -> Vec<&str> {
-    o.hints.iter().map(|h| h.code).collect()
+    o.hints.iter().map(|h| h.code.as_str()).collect()
 }
 
 #[test]

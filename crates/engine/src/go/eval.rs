@@ -148,21 +148,7 @@ impl<'a> Interp<'a, '_> {
                 }
                 self.eval(rhs, &left)?
             }
-            NodeKind::Index { lhs, index } => {
-                let left = self.eval(lhs, value)?;
-                match left {
-                    V::Array(items) => {
-                        let len = items.len() as i64;
-                        let i = if *index < 0 { index + len } else { *index };
-                        if (0..len).contains(&i) {
-                            items[i as usize].clone()
-                        } else {
-                            V::Nil
-                        }
-                    }
-                    _ => V::Nil,
-                }
-            }
+            NodeKind::Index { lhs, index } => element(&self.eval(lhs, value)?, *index),
             NodeKind::Projection { kind, lhs, rhs } => {
                 self.projection(node, kind, lhs, rhs, value)?
             }
@@ -467,4 +453,21 @@ pub(crate) fn slice<T: Clone>(items: &[T], s: &Slice) -> Result<Vec<T>, String> 
         }
     }
     Ok(out)
+}
+
+/// `value[index]`: the element of an array (a negative index counts from
+/// the end), nil when out of range or not an array.
+fn element<'a>(value: &GoValue<'a>, index: i64) -> GoValue<'a> {
+    match value {
+        GoValue::Array(items) => {
+            let len = items.len() as i64;
+            let i = if index < 0 { index + len } else { index };
+            if (0..len).contains(&i) {
+                items[i as usize].clone()
+            } else {
+                GoValue::Nil
+            }
+        }
+        _ => GoValue::Nil,
+    }
 }

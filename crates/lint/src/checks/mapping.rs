@@ -103,14 +103,21 @@ fn fallback_role(cx: &Ctx<'_>, yielded: &SortedSet<String>) -> String {
 }
 
 fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
-    let text = cx.patched.text.trim().to_string();
-    let whole = cx.span(ast.span);
     let yielded = role_names(v);
     let fallback = fallback_role(cx, &yielded);
-    // RM020: `a && 'Role'` without a fallback.
-    let mut and_reported = false;
-    if matches!(ast.kind, NodeKind::And(..)) && v.may_be_falsy() {
-        and_reported = true;
+    let and_reported = no_fallback(cx, ast, v, &fallback);
+    not_role_names(cx, ast, v, &fallback, and_reported);
+    never_a_role_name(cx, ast, v, &fallback);
+    roles_the_org_lacks(cx, ast, &yielded);
+    several_roles_on_oss(cx, ast, v, &yielded);
+}
+
+/// RM020: `a && 'Role'` without a fallback.
+fn no_fallback(cx: &mut Ctx<'_>, ast: &Node, v: &Abs, fallback: &str) -> bool {
+    let text = cx.patched.text.trim().to_string();
+    let whole = cx.span(ast.span);
+    let reported = matches!(ast.kind, NodeKind::And(..)) && v.may_be_falsy();
+    if reported {
         cx.push(
             diag(
                 "RM020",
@@ -118,12 +125,18 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
                 "`&&` with no `||` fallback: when the condition is false the mapping yields false or null, the user gets no role and the org is skipped".to_string(),
                 "no fallback",
             )
-            .with_help(format!("add a fallback role: `{text} || {}`", raw_string(&fallback))),
+            .with_help(format!("add a fallback role: `{text} || {}`", raw_string(fallback))),
         );
     }
-    // RM021: values that are not role names.
-    // Without samples, a claim can be anything: only what the expression
-    // itself decides is reported.
+    reported
+}
+
+/// RM021: values that are not role names.
+/// Without samples, a claim can be anything: only what the expression
+/// itself decides is reported.
+fn not_role_names(cx: &mut Ctx<'_>, ast: &Node, v: &Abs, fallback: &str, and_reported: bool) {
+    let text = cx.patched.text.trim().to_string();
+    let whole = cx.span(ast.span);
     let unknown =
         |x: &Abs| !cx.has_claims() && x.number && x.object.is_some() && (x.true_ || x.false_);
     if !v.is_any_json() && !v.is_nothing() && !unknown(v) {
@@ -172,7 +185,7 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
                 format!(
                     "turn the condition into role names: `{cond} && {} || {}`",
                     raw_string(&admin),
-                    raw_string(&fallback)
+                    raw_string(fallback)
                 )
             } else {
                 "yield a role name (a string) or an array of strings, e.g. `... && 'Admin' || 'Member'`".to_string()
@@ -191,9 +204,13 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
             );
         }
     }
-    // RM024: strings or arrays of strings, but never a role name among
-    // them (blank strings and empty arrays are no roles once trimmed).
-    // Arrays that hold no strings at all are RM021's.
+}
+
+/// RM024: strings or arrays of strings, but never a role name among
+/// them (blank strings and empty arrays are no roles once trimmed).
+/// Arrays that hold no strings at all are RM021's.
+fn never_a_role_name(cx: &mut Ctx<'_>, ast: &Node, v: &Abs, fallback: &str) {
+    let whole = cx.span(ast.span);
     let blank_arrays = v
         .array
         .as_ref()
@@ -213,11 +230,15 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
             )
             .with_help(format!(
                 "yield a role name, e.g. `{}`",
-                raw_string(&fallback)
+                raw_string(fallback)
             )),
         );
     }
-    // RM022: role names the org lacks.
+}
+
+/// RM022: role names the org lacks.
+fn roles_the_org_lacks(cx: &mut Ctx<'_>, ast: &Node, yielded: &SortedSet<String>) {
+    let whole = cx.span(ast.span);
     if let Some(roles) = cx.opts.roles.clone() {
         for name in yielded.iter() {
             if roles.iter().any(|r| r == name) {
@@ -255,7 +276,11 @@ fn role_mapping(cx: &mut Ctx<'_>, ast: &Node, v: &Abs) {
             cx.push(d);
         }
     }
-    // RM023: several roles on the open-source build.
+}
+
+/// RM023: several roles on the open-source build.
+fn several_roles_on_oss(cx: &mut Ctx<'_>, ast: &Node, v: &Abs, yielded: &SortedSet<String>) {
+    let whole = cx.span(ast.span);
     if cx.opts.edition == Edition::Oss {
         if let Some(arr) = &v.array {
             let several = arr.may_be_nonempty

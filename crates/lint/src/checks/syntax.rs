@@ -296,6 +296,38 @@ fn quote_special_key(cx: &mut Ctx<'_>, pos: usize) -> Option<crate::Diagnostic> 
     Some(d)
 }
 
+/// RM058 for each `.` followed by nothing usable (`dangling`: where its
+/// name was due).
+fn dangling_dots(cx: &mut Ctx<'_>, dangling: &[usize]) {
+    for at in dangling {
+        // `a.[]`, `a.[?b]`: jmespath.js reads the `[` token after the `.` as
+        // the next step, and the `.` takes nothing.
+        let before_bracket = cx
+            .patched
+            .text
+            .get(*at..)
+            .is_some_and(|t| t.starts_with('['));
+        let message = if before_bracket {
+            "this `.` takes nothing: jmespath.js reads the `[]` or `[?` after it as the next step, accepts that when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it"
+        } else {
+            "nothing follows this `.`: jmespath.js accepts it when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it"
+        };
+        let dot = at.saturating_sub(1);
+        let span = cx.span(rolemap_engine::Span::new(dot, dot + 1));
+        // The `.` removed (an empty edit where it is not one).
+        let end = if cx.patched.text.get(dot..dot + 1) == Some(".") {
+            dot + 1
+        } else {
+            dot
+        };
+        let fixed = cx.fixed(&[(rolemap_engine::Span::new(dot, end), String::new())]);
+        cx.push(
+            diag("RM058", span, message.to_string(), "dangling `.`")
+                .with_help(format!("remove the `.` or finish the path: `{fixed}`")),
+        );
+    }
+}
+
 /// Where jmespath.js and the spec disagree: lenient syntax, and answers on
 /// the samples.
 pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
@@ -339,33 +371,7 @@ pub(super) fn dialects(cx: &mut Ctx<'_>, expr: &Expression) {
             .with_help("put an expression in the parentheses, or remove them".to_string()),
         );
     }
-    for at in &dangling {
-        // `a.[]`, `a.[?b]`: jmespath.js reads the `[` token after the `.` as
-        // the next step, and the `.` takes nothing.
-        let before_bracket = cx
-            .patched
-            .text
-            .get(*at..)
-            .is_some_and(|t| t.starts_with('['));
-        let message = if before_bracket {
-            "this `.` takes nothing: jmespath.js reads the `[]` or `[?` after it as the next step, accepts that when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it"
-        } else {
-            "nothing follows this `.`: jmespath.js accepts it when the mapping is saved, then fails (HTTP 500) for every login whose evaluation reaches it"
-        };
-        let dot = at.saturating_sub(1);
-        let span = cx.span(rolemap_engine::Span::new(dot, dot + 1));
-        // The `.` removed (an empty edit where it is not one).
-        let end = if cx.patched.text.get(dot..dot + 1) == Some(".") {
-            dot + 1
-        } else {
-            dot
-        };
-        let fixed = cx.fixed(&[(rolemap_engine::Span::new(dot, end), String::new())]);
-        cx.push(
-            diag("RM058", span, message.to_string(), "dangling `.`")
-                .with_help(format!("remove the `.` or finish the path: `{fixed}`")),
-        );
-    }
+    dangling_dots(cx, &dangling);
     let spec = Expression::compile(&cx.patched.text, Dialect::Spec);
     if let Err(e) = &spec {
         let explained = quoteless

@@ -3,7 +3,7 @@
 use rolemap_engine::{Dialect, Expression};
 
 use super::settings::{Settings, GENERIC_OAUTH};
-use crate::hints::Hint;
+use crate::data::{Hint, HintCode};
 
 /// The engine Grafana runs (11.3 and later: go-jmespath community
 /// v1.1.1). This one function picks the dialect.
@@ -178,7 +178,7 @@ impl GrafanaConfig {
             let spaced = !v.starts_with('[') && v.split(',').any(|item| item.trim().contains(' '));
             if spaced {
                 let hint = Hint {
-                    code: "list-split-at-spaces",
+                    code: HintCode::ListSplitAtSpaces,
                     message: format!(
                         "{}: Grafana splits `{key}` at commas AND spaces, so `{v}` is {:?}",
                         s.origin,
@@ -194,7 +194,7 @@ impl GrafanaConfig {
         for key in ["team_ids", "allowed_organizations"] {
             if let Some(s) = settings.get(GENERIC_OAUTH, key) {
                 let hint = Hint {
-                    code: "not-simulated",
+                    code: HintCode::NotSimulated,
                     message: format!("{}: `{key}` is checked against the IdP's API (teams, organizations), which rolemap does not call: the simulated logins pass that check", s.origin),
                     fix: "check that membership at the IdP".into(),
                 };
@@ -206,7 +206,7 @@ impl GrafanaConfig {
             .is_none_or(|s| !boolean(Some(&s.value)))
         {
             settings.hints.push(Hint {
-                code: "oauth-disabled",
+                code: HintCode::OauthDisabled,
                 message: "[auth.generic_oauth] is not enabled (Grafana's default is `enabled = false`): Grafana offers no such login".into(),
                 fix: "set enabled = true".into(),
             });

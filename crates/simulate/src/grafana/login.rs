@@ -18,7 +18,7 @@ use super::outcome::{
     GrafanaOutcome, OrgRole, Step, MSG_DOMAIN, MSG_GROUPS, MSG_NO_EMAIL, MSG_STRICT,
 };
 use super::sources::{GrafanaSample, Source};
-use crate::hints::Hint;
+use crate::data::{Hint, HintCode};
 
 /// The valid roles, lowest first.
 pub const ROLES: [&str; 4] = ["None", "Viewer", "Editor", "Admin"];
@@ -199,7 +199,7 @@ impl Run<'_> {
         });
     }
 
-    fn hint(&mut self, code: &'static str, message: String, fix: String) {
+    fn hint(&mut self, code: HintCode, message: String, fix: String) {
         if !self
             .out
             .hints
@@ -302,7 +302,7 @@ impl Run<'_> {
             let note = if self.cfg.allow_grafana_admin {
                 format!("`{s}`{how}: Admin, and Grafana server admin")
             } else {
-                self.hint("grafana-admin-not-allowed", format!("`{}` gives `{s}`, but allow_assign_grafana_admin is off: the user is Admin, not server admin", p.key), "set allow_assign_grafana_admin = true, or map to 'Admin'".into());
+                self.hint(HintCode::GrafanaAdminNotAllowed, format!("`{}` gives `{s}`, but allow_assign_grafana_admin is off: the user is Admin, not server admin", p.key), "set allow_assign_grafana_admin = true, or map to 'Admin'".into());
                 format!("`{s}`{how}: Admin (server admin needs allow_assign_grafana_admin)")
             };
             self.step(src.name(), "role", Some(p), Some(input), Some(r), note);
@@ -335,7 +335,7 @@ impl Run<'_> {
             });
         }
         self.step(src.name(), "role", Some(p), Some(input), Some(r), format!("`{s}`{how} is `{t}` title-cased, not a role (None, Viewer, Editor, Admin): Grafana logs \"invalid role\" and tries the next source"));
-        self.hint("invalid-role", format!("`{}` gives `{s}`, which is not a Grafana role even title-cased (`{t}`): the login goes on as if there were no role (auto_assign_org_role, or the strict error)", p.key), "return one of 'None', 'Viewer', 'Editor', 'Admin' (or 'GrafanaAdmin')".into());
+        self.hint(HintCode::InvalidRole, format!("`{}` gives `{s}`, which is not a Grafana role even title-cased (`{t}`): the login goes on as if there were no role (auto_assign_org_role, or the strict error)", p.key), "return one of 'None', 'Viewer', 'Editor', 'Admin' (or 'GrafanaAdmin')".into());
         None
     }
 
@@ -368,7 +368,7 @@ impl Run<'_> {
                     .collect();
                 if strings.len() < a.len() {
                     self.hint(
-                        "groups-not-strings",
+                        HintCode::GroupsNotStrings,
                         format!(
                             "`{}` gives items that are not strings (objects?): Grafana drops them",
                             p.key
@@ -382,7 +382,7 @@ impl Run<'_> {
             Ok(Json::Null) => (Vec::new(), "null: none".into()),
             Ok(_) => {
                 self.hint(
-                    "groups-not-array",
+                    HintCode::GroupsNotArray,
                     format!(
                         "`{}` gives a value that is not an array: Grafana takes it as no {field}",
                         p.key
@@ -504,7 +504,7 @@ fn read_sources<'s>(
     for (src, why) in &sample.dropped {
         run.step(src.name(), "source", None, None, None, why.clone());
         run.hint(
-            "source-unreadable",
+            HintCode::SourceUnreadable,
             format!("the {} is {why}", src.name()),
             "give Grafana what the IdP sends: a signed JWT, a JSON userinfo response".into(),
         );
@@ -522,7 +522,7 @@ fn read_sources<'s>(
                 None,
                 "api_url is not set: Grafana never reads userinfo".into(),
             );
-            run.hint("userinfo-unread", "the sample has userinfo claims, but api_url is not set: Grafana reads only the tokens".into(), "set api_url to the IdP's userinfo endpoint".into());
+            run.hint(HintCode::UserinfoUnread, "the sample has userinfo claims, but api_url is not set: Grafana reads only the tokens".into(), "set api_url to the IdP's userinfo endpoint".into());
             continue;
         }
         match decode(claims) {
@@ -530,7 +530,7 @@ fn read_sources<'s>(
             Err(why) => {
                 run.step(src.name(), "source", None, None, None, format!("Go cannot decode it ({why}): Grafana logs an error and ignores this source"));
                 run.hint(
-                    "source-undecodable",
+                    HintCode::SourceUndecodable,
                     format!(
                         "the {} has {why}: Grafana ignores every claim of it",
                         src.name()
@@ -607,7 +607,7 @@ fn later_sources_differ(
                 } else {
                     format!("the {} gave `{}`", src.name(), f.role)
                 };
-                run.hint("decided-at-first-source", format!("{how}, so Grafana never evaluates the role on the {}, which would give `{t}` (grafana/grafana#106686)", other.name()), "make the expression give no string when its claim is missing, so that the next source is read: drop the constant fallback (`... && 'Admin'`) and set auto_assign_org_role, or have the IdP put the claim in the ID token".into());
+                run.hint(HintCode::DecidedAtFirstSource, format!("{how}, so Grafana never evaluates the role on the {}, which would give `{t}` (grafana/grafana#106686)", other.name()), "make the expression give no string when its claim is missing, so that the next source is read: drop the constant fallback (`... && 'Admin'`) and set auto_assign_org_role, or have the IdP put the claim in the ID token".into());
                 return;
             }
         }
@@ -621,7 +621,7 @@ fn finish_role(run: &mut Run<'_>, found: Option<(Source, Found)>) -> bool {
         run.step("grafana", "role", None, None, None, "skip_org_role_sync: Grafana leaves the user's org roles as they are (a new user gets auto_assign_org_role)".into());
         if cfg.role.is_some() {
             run.hint(
-                "skip-org-role-sync",
+                HintCode::SkipOrgRoleSync,
                 "skip_org_role_sync is on: role_attribute_path is never evaluated".into(),
                 "turn skip_org_role_sync off for the mapping to apply".into(),
             );
@@ -710,7 +710,7 @@ fn finish_user(run: &mut Run<'_>, sample: &GrafanaSample, external_orgs: &[Strin
             }
             _ => {
                 run.step("grafana", "email", None, None, None, "no source gave an e-mail and api_url + \"/emails\" gives none: the login fails".into());
-                run.hint("no-email", "no source gives an e-mail: Grafana then asks api_url + \"/emails\" (a GitHub-style endpoint most IdPs lack) and the login fails".into(), "release the `email` claim (the `email` scope), or set email_attribute_path".into());
+                run.hint(HintCode::NoEmail, "no source gives an e-mail: Grafana then asks api_url + \"/emails\" (a GitHub-style endpoint most IdPs lack) and the login fails".into(), "release the `email` claim (the `email` scope), or set email_attribute_path".into());
                 run.fail(MSG_NO_EMAIL);
                 return;
             }
@@ -799,11 +799,11 @@ fn map_org_roles(run: &mut Run<'_>, external: &[String], role: &str) -> Vec<OrgR
             [g, o, r] => {
                 if cfg.strict {
                     run.step("grafana", "orgs", None, None, None, format!("org_mapping entry `{entry}`: `{r}` is not a role, and role_attribute_strict empties the whole mapping"));
-                    run.hint("org-mapping-invalid-role", format!("org_mapping entry `{entry}` has the role `{r}`, not one of None, Viewer, Editor, Admin"), "write the role as Grafana spells it".into());
+                    run.hint(HintCode::OrgMappingInvalidRole, format!("org_mapping entry `{entry}` has the role `{r}`, not one of None, Viewer, Editor, Admin"), "write the role as Grafana spells it".into());
                     mapping.clear();
                     break;
                 }
-                run.hint("org-mapping-invalid-role", format!("org_mapping entry `{entry}` has the role `{r}`, not one of None, Viewer, Editor, Admin: Grafana uses Viewer"), "write the role as Grafana spells it".into());
+                run.hint(HintCode::OrgMappingInvalidRole, format!("org_mapping entry `{entry}` has the role `{r}`, not one of None, Viewer, Editor, Admin: Grafana uses Viewer"), "write the role as Grafana spells it".into());
                 (g, o, "Viewer".to_string())
             }
             _ => {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::hints::Hint;
+use crate::data::Hint;
 
 /// The message when the IdP gives no valid role under `role_attribute_strict`.
 pub const MSG_STRICT: &str =

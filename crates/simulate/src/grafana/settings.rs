@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use super::ini;
-use crate::hints::Hint;
+use crate::data::{Hint, HintCode};
 
 /// The OAuth section rolemap simulates.
 pub const GENERIC_OAUTH: &str = "auth.generic_oauth";
@@ -275,7 +275,7 @@ impl Settings {
                 let key = key.to_ascii_lowercase();
                 if PATH_KEYS.contains(&key.as_str()) && is_wrapped_in_quotes(&value) {
                     self.hints.push(Hint {
-                        code: "env-quotes-kept",
+                        code: HintCode::EnvQuotesKept,
                         message: format!("{origin}: Grafana takes an environment variable as it is, so the quotes around `{value}` are part of the expression"),
                         fix: "remove the outer quotes (in a compose list, `- GF_...=expr` needs none)".into(),
                     });
@@ -307,7 +307,7 @@ impl Settings {
             if let Some(cut) = raw.find(['#', ';']) {
                 let c = &raw[cut..cut + 1];
                 self.hints.push(Hint {
-                    code: "ini-inline-comment",
+                    code: HintCode::IniInlineComment,
                     message: format!("{origin}: `{key}` ends at `{c}`, which starts a comment in grafana.ini: Grafana reads `{value}`"),
                     fix: format!("wrap the whole value in triple quotes: {key} = \"\"\"{}\"\"\"", raw.trim()),
                 });
@@ -320,7 +320,7 @@ impl Settings {
             && raw.matches('\'').count() == 2;
         if single {
             self.hints.push(Hint {
-                code: "ini-quotes-removed",
+                code: HintCode::IniQuotesRemoved,
                 message: format!("{origin}: grafana.ini removes the quotes around `{raw}`: the expression is `{value}`, a claim name, not the string {raw}"),
                 fix: format!("keep the quotes with triple quotes: {key} = \"\"\"{raw}\"\"\""),
             });
@@ -328,7 +328,7 @@ impl Settings {
         }
         if is_wrapped_in_quotes(value) {
             self.hints.push(Hint {
-                code: "ini-quotes-kept",
+                code: HintCode::IniQuotesKept,
                 message: format!("{origin}: `{key}` is wrapped in quotes that Grafana keeps (it removes a surrounding pair only when the value holds no other quote of that kind): the expression is `{value}`"),
                 fix: "write the expression without surrounding quotes".into(),
             });
@@ -356,7 +356,7 @@ impl Settings {
                     .map(|(_, k)| format!("did you mean `{k}`?"))
                     .unwrap_or_else(|| "remove it".into());
                 hints.push(Hint {
-                    code: "unknown-setting",
+                    code: HintCode::UnknownSetting,
                     message: format!(
                         "{}: Grafana has no setting `{key}` in [{section}] and ignores it",
                         setting.origin
@@ -484,7 +484,7 @@ mod tests {
             "grafana.ini",
             "[auth.generic_oauth]\nrole_attribute_path = \"contains(groups, \"admin\") && 'Admin'\"\ngroups_attribute_path = groups[?@ != 'a;b']\nrole_atribute_strict = true\n",
         );
-        let codes: Vec<&str> = s.hints.iter().map(|h| h.code).collect();
+        let codes: Vec<&str> = s.hints.iter().map(|h| h.code.as_str()).collect();
         assert_eq!(
             codes,
             ["ini-quotes-kept", "ini-inline-comment", "unknown-setting"]

@@ -147,8 +147,8 @@ fn check(case: &Case, o: &GrafanaOutcome) -> Vec<String> {
         }
     }
     for code in &case.hints {
-        if !o.hints.iter().any(|h| h.code == code) {
-            let got: Vec<&str> = o.hints.iter().map(|h| h.code).collect();
+        if !o.hints.iter().any(|h| h.code == code.as_str()) {
+            let got: Vec<&str> = o.hints.iter().map(|h| h.code.as_str()).collect();
             diff.push(format!("hint `{code}` not reported (got {got:?})"));
         }
     }
