@@ -32,6 +32,7 @@ pub(crate) fn search_go<'a>(
 
 /// One evaluated sub-expression.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Step {
     /// Where it is in the expression.
     pub span: Span,
@@ -54,6 +55,7 @@ pub struct Step {
 
 /// An evaluation with its steps.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Explained<'a> {
     /// The result of the whole expression.
     pub result: Result<Value<'a>, Error>,
@@ -215,7 +217,7 @@ pub(crate) fn explain<'a>(expr: &'a Expression, data: &'a Json) -> Explained<'a>
 /// the tracer) instead of two, for a little speed it does not need. Same
 /// result, steps and budget as the untraced evaluator (the tests of
 /// `compile` compare the two).
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(any(test, feature = "browser"))]
 pub(crate) fn search_unrecorded<'a>(
     expr: &'a Expression,
     data: &Value<'a>,

@@ -35,7 +35,7 @@
 //! | `over-limits` | an expression is over rolemap's length or nesting limits: not checked, the real outcome is unknown |
 
 use rolemap_engine::ast::{Node, NodeKind};
-use rolemap_engine::quote::{quoted, quoted_list};
+use rolemap_escape::{quoted, quoted_list};
 use serde::Serialize;
 use serde_json::Value as Json;
 

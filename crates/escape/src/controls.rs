@@ -11,6 +11,8 @@ use std::borrow::Cow;
 use std::fmt::Write;
 use std::ops::Range;
 
+use crate::push_code_point;
+
 /// Whether `c` can drive a terminal or reorder what it shows: C0 controls
 /// other than newline and tab, DEL, C1 controls, and the Unicode
 /// bidirectional controls (embeddings and overrides U+202A–U+202E,
@@ -26,7 +28,7 @@ pub fn is_control(c: char) -> bool {
 /// code point in hex, as Rust writes it): ESC becomes the six characters
 /// `\u{1b}`. Newlines and tabs stay. The result holds no control character.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    escape_with(text, is_control, spell_text)
+    escape_with(text, is_control, push_code_point)
 }
 
 /// [`escape`], newlines and tabs included: for text shown on one line (a
@@ -35,12 +37,8 @@ pub fn escape_line(text: &str) -> Cow<'_, str> {
     escape_with(
         text,
         |c| is_control(c) || c == '\n' || c == '\t',
-        spell_text,
+        push_code_point,
     )
-}
-
-fn spell_text(out: &mut String, c: char) {
-    let _ = write!(out, "\\u{{{:x}}}", c as u32);
 }
 
 /// JSON text (as serde_json writes it) with every [`is_control`] character
