@@ -30,7 +30,7 @@ pub trait Tracer<'a> {
 }
 
 /// The tracer that records nothing (the WebAssembly module searches with
-/// `explain`'s tracer switched off instead: see `search_value`).
+/// `explain`'s tracer switched off instead: see `Expression::search`).
 #[cfg_attr(feature = "browser", allow(dead_code))]
 pub(crate) struct NoTrace;
 

@@ -13,23 +13,6 @@ use crate::Expression;
 /// Most steps recorded under one node (a projection over a long array).
 const MAX_CHILDREN: usize = 64;
 
-/// A search in a Go dialect (Grafana's engines), unrecorded.
-#[cfg(feature = "grafana")]
-pub(crate) fn search_go<'a>(
-    expr: &'a Expression,
-    go: &'static crate::dialect::GoRules,
-    data: &Json,
-) -> Result<Value<'a>, Error> {
-    crate::go::search(
-        expr.ast(),
-        go,
-        expr.limits(),
-        data,
-        &mut crate::eval::NoTrace,
-    )
-    .map(Value::from_json_owned)
-}
-
 /// One evaluated sub-expression.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -224,7 +207,15 @@ pub(crate) fn search_unrecorded<'a>(
 ) -> Result<Value<'a>, Error> {
     #[cfg(feature = "grafana")]
     if let Some(go) = expr.dialect().rules().go {
-        return search_go(expr, go, &data.to_json_with(false));
+        let data = data.to_json_with(false);
+        return crate::go::search(
+            expr.ast(),
+            go,
+            expr.limits(),
+            &data,
+            &mut crate::eval::NoTrace,
+        )
+        .map(Value::from_json_owned);
     }
     let mut rec = Recorder {
         on: false,

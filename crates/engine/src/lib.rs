@@ -169,19 +169,6 @@ impl Expression {
         #[cfg(not(feature = "browser"))]
         return eval::search(self, &mut eval::NoTrace, &data);
         #[cfg(feature = "browser")]
-        return self.search_value(std::mem::ManuallyDrop::into_inner(data));
-    }
-
-    /// Evaluates against a value.
-    pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
-        #[cfg(feature = "grafana")]
-        if let Some(go) = self.dialect.rules().go {
-            let data = data.to_json_with(false);
-            return explain::search_go(self, go, &data);
-        }
-        #[cfg(not(feature = "browser"))]
-        return eval::search(self, &mut eval::NoTrace, &data);
-        #[cfg(feature = "browser")]
         return explain::search_unrecorded(self, &data);
     }
 
