@@ -31,12 +31,14 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     escape_with(text, is_control, push_code_point)
 }
 
-/// [`escape`], newlines and tabs included: for text shown on one line (a
-/// table cell, a name in a list), where a newline could fake a line.
+/// [`escape`], newlines, tabs and the Unicode line and paragraph
+/// separators (U+2028, U+2029: line ends to JavaScript and YAML 1.1)
+/// included: for text shown on one line (a table cell, a name in a list, a
+/// comment line of a config), where a line end could fake a line.
 pub fn escape_line(text: &str) -> Cow<'_, str> {
     escape_with(
         text,
-        |c| is_control(c) || c == '\n' || c == '\t',
+        |c| is_control(c) || matches!(c, '\n' | '\t' | '\u{2028}' | '\u{2029}'),
         push_code_point,
     )
 }
@@ -151,6 +153,7 @@ mod tests {
     #[test]
     fn one_line_text_shows_its_newlines_and_tabs() {
         assert_eq!(escape_line("a\nb\tc\x1b"), "a\\u{a}b\\u{9}c\\u{1b}");
+        assert_eq!(escape_line("a\u{2028}b\u{2029}"), "a\\u{2028}b\\u{2029}");
         assert_eq!(escape_line("plain é"), "plain é");
     }
 
