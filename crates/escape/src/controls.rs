@@ -36,11 +36,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// included: for text shown on one line (a table cell, a name in a list, a
 /// comment line of a config), where a line end could fake a line.
 pub fn escape_line(text: &str) -> Cow<'_, str> {
-    escape_with(
-        text,
-        |c| is_control(c) || matches!(c, '\n' | '\t' | '\u{2028}' | '\u{2029}'),
-        push_code_point,
-    )
+    escape_with(text, breaks_line, push_code_point)
 }
 
 /// JSON text (as serde_json writes it) with every [`is_control`] character
@@ -57,6 +53,12 @@ pub fn escape_json(json: &str) -> Cow<'_, str> {
 /// `text` with each character that `escaped` flags spelled by `spell`.
 /// Every caller's `escaped` leaves printable ASCII alone, so ASCII text is
 /// checked a byte at a time and only its control bytes are asked about.
+/// What [`escape_line`] escapes: [`is_control`] characters, newlines, tabs
+/// and the line and paragraph separators.
+fn breaks_line(c: char) -> bool {
+    is_control(c) || matches!(c, '\n' | '\t' | '\u{2028}' | '\u{2029}')
+}
+
 fn escape_with(
     text: &str,
     escaped: impl Fn(char) -> bool,
@@ -129,7 +131,7 @@ mod tests {
         for c in ('\0'..='\u{3000}').chain(['\u{feff}', '\u{10ffff}']) {
             for text in [c.to_string(), format!("ab{c}\n"), format!("é{c}")] {
                 let flagged = |f: &dyn Fn(char) -> bool| text.chars().any(f);
-                let line = |c: char| is_control(c) || c == '\n' || c == '\t';
+                let line = breaks_line;
                 assert_eq!(
                     matches!(escape(&text), Cow::Owned(_)),
                     flagged(&is_control),

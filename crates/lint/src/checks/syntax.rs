@@ -531,7 +531,9 @@ fn first_difference(cx: &Ctx<'_>) -> Option<(usize, String, String)> {
     };
     let mut out = None;
     cx.claims.visit(&mut |i, c| {
-        let a = js.search(c).map(|v| (v.to_json_as(Dialect::Pangolin), v.kind()));
+        let a = js
+            .search(c)
+            .map(|v| (v.to_json_as(Dialect::Pangolin), v.kind()));
         let b = spec.search_json(c);
         let same = match (&a, &b) {
             (Ok((x, kind)), Ok(y)) => {
