@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         let searched = expr.search(&doc).map(|v| (v.kind(), v.is_truthy()));
         if let Ok(v) = expr.search(&doc) {
             let _ = v.to_json();
-            let _ = v.to_json_with(true);
+            let _ = v.to_json_as(Dialect::Pangolin);
         }
         let _ = expr.search_json(&doc);
         let explained = expr.explain(&doc);

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value as Json;
 
-use rolemap_engine::compliance::json_equal;
+use rolemap_compliance::json_equal;
 use rolemap_engine::{Dialect, ErrorKind, Expression};
 
 /// A case: an expression and the document it searches.

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rolemap_engine::compliance::json_equal;
+use rolemap_compliance::json_equal;
 use rolemap_engine::{Dialect, Error, Expression};
 use serde_json::{json, Value as Json};
 
@@ -153,7 +153,7 @@ pub fn ours(expression: &str, data: &Json) -> Result<JsOutcome, Error> {
     Ok(if v.is_json_undefined() {
         JsOutcome::Undefined
     } else {
-        JsOutcome::Value(v.to_json_with(true))
+        JsOutcome::Value(v.to_json_as(Dialect::Pangolin))
     })
 }
 

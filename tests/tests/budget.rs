@@ -103,14 +103,8 @@ fn exponential_expansion_stops_with_budget_exceeded_in_little_memory() {
 #[test]
 fn each_evaluation_limit_stops_with_budget_exceeded() {
     let many: Json = (0..10_000).map(|i| json!({"a": i})).collect();
-    let steps = Limits {
-        max_steps: 1_000,
-        ..Limits::DEFAULT
-    };
-    let built = Limits {
-        max_built: 1_000,
-        ..Limits::DEFAULT
-    };
+    let steps = Limits::DEFAULT.with_max_steps(1_000);
+    let built = Limits::DEFAULT.with_max_built(1_000);
     for dialect in DIALECTS {
         for (limits, src, what) in [
             (steps, "[?a > `5`].a | length(@)", "steps"),

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rolemap_engine::compliance::{parse_suite, run_case};
+use rolemap_compliance::{parse_suite, run_case};
 use rolemap_engine::Dialect;
 
 fn suite_files(dir: &Path) -> Vec<PathBuf> {

@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use rolemap_engine::compliance::parse_suite;
+use rolemap_compliance::parse_suite;
 use rolemap_tests::claims::document;
 use rolemap_tests::exprgen::expression;
 use rolemap_tests::jsref::{compare, run_js, tests_dir, Case, JsOutcome, Verdict};

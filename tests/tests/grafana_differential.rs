@@ -118,7 +118,7 @@ fn python_difference(c: &Case, reference: &Outcome) -> Option<&'static str> {
             Outcome::Value(serde_json::Value::String(b)) => {
                 let parsed = |t: &str| serde_json::from_str::<serde_json::Value>(t).ok();
                 let same = match (parsed(a), parsed(b)) {
-                    (Some(x), Some(y)) => rolemap_engine::compliance::json_equal(&x, &y),
+                    (Some(x), Some(y)) => rolemap_compliance::json_equal(&x, &y),
                     _ => false,
                 };
                 same.then_some(

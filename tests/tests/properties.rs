@@ -253,11 +253,11 @@ proptest! {
             if let Ok(e) = Expression::compile(&text, d) {
                 let searched = e.search(&data);
                 if let Ok(v) = &searched {
-                    let _ = (v.to_json_with(true), v.to_json(), v.is_truthy(), v.kind());
+                    let _ = (v.to_json_as(Dialect::Pangolin), v.to_json(), v.is_truthy(), v.kind());
                 }
-                let searched = searched.map(|v| v.to_json_with(d == Dialect::Pangolin));
+                let searched = searched.map(|v| v.to_json_as(d));
                 prop_assert_eq!(&e.search_json(&data), &searched, "{}: {:?}", d, text);
-                let explained = e.explain(&data).result.map(|v| v.to_json_with(d == Dialect::Pangolin));
+                let explained = e.explain(&data).result.map(|v| v.to_json_as(d));
                 prop_assert_eq!(&explained, &searched, "{}: {:?}", d, text);
             }
         }
@@ -289,7 +289,7 @@ proptest! {
         for d in [Dialect::Grafana, Dialect::GrafanaLegacy] {
             let Ok(e) = Expression::compile(&text, d) else { continue };
             let searched = e.search_json(&data);
-            let explained = e.explain(&data).result.map(|v| v.to_json_with(true));
+            let explained = e.explain(&data).result.map(|v| v.to_json_as(Dialect::Pangolin));
             prop_assert_eq!(searched.is_ok(), explained.is_ok(), "{}: {:?}", d, text);
             let printed = e.canonical();
             let again = Expression::compile(&printed, d);

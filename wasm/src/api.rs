@@ -92,7 +92,7 @@ pub(crate) fn engine_error(source: &str, e: &EngineError) -> Json {
 fn value_json(v: &Value<'_>, dialect: Dialect) -> Json {
     let has_json = !matches!(v.kind(), ValueKind::Function | ValueKind::Undefined);
     let value = if has_json {
-        v.to_json_with(dialect == Dialect::Pangolin)
+        v.to_json_as(dialect)
     } else {
         Json::Null
     };
@@ -159,11 +159,9 @@ fn step_json(source: &str, step: &Step) -> Json {
 /// The bounds of an explained evaluation: tighter than the default, since
 /// every step's value is recorded (copied); claims are small, so only
 /// pathological expressions reach them.
-const EXPLAIN_LIMITS: Limits = Limits {
-    max_steps: 200_000,
-    max_built: 20_000,
-    ..Limits::DEFAULT
-};
+const EXPLAIN_LIMITS: Limits = Limits::DEFAULT
+    .with_max_steps(200_000)
+    .with_max_built(20_000);
 
 /// `explain(expr, claims, dialect)`: the value, and the tree of evaluation
 /// steps with each step's value (under [`EXPLAIN_LIMITS`]).

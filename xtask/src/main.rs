@@ -14,6 +14,8 @@
 //!   whole-process runs. `measure` is its helper (see `whole.rs`).
 //! - `playground [--serve] [--port N]`: builds the web playground into
 //!   `target/playground/` (see [`playground`]), and serves it on 127.0.0.1.
+//! - `public-api [--bless]`: the engine's public API against its pinned
+//!   list (see [`public_api`]); `test` runs it.
 //! - `fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...]`: a short pass of every
 //!   cargo-fuzz target in `fuzz/` (see [`fuzz`]); `test` runs a fixed-seed,
 //!   fixed-length pass of each (about 15 s a target).
@@ -25,6 +27,7 @@ mod fuzz;
 mod layout;
 mod lengths;
 mod playground;
+mod public_api;
 mod tally;
 mod whole;
 
@@ -206,6 +209,26 @@ fn test() -> ExitCode {
         &["test", "-p", "rolemap-wasm", "--all-features"],
         &[],
     ));
+    // The engine as the playground's module has it, browser paths
+    // included: the one evaluation entry and the sort by indices, under the
+    // compliance suites.
+    part(tally::run_counted(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "rolemap-engine",
+            "-p",
+            "rolemap-tests",
+            "--features",
+            "rolemap-engine/browser",
+            "--lib",
+            "--test",
+            "compliance",
+        ],
+        &[],
+    ));
+    part(public_api::test());
     part(playground::test());
     part(fuzz::run_ci());
     let lengths = lengths::main();
@@ -230,7 +253,8 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&args[1..]),
         Some("measure") => whole::measure(&args[1..]),
         Some("lengths") => lengths::main(),
-        _ => Err("usage: cargo xtask test | cargo xtask lengths | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...] | cargo xtask bench [seconds] [--table] [--whole]".into()),
+        Some("public-api") => public_api::main(&args[1..]),
+        _ => Err("usage: cargo xtask test | cargo xtask lengths | cargo xtask public-api [--bless] | cargo xtask playground [--serve] [--port N] | cargo xtask fuzz [--seconds N] [--seeds-only] [--ci] [TARGET...] | cargo xtask bench [seconds] [--table] [--whole]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! `rolemap eval`: evaluate an expression against documents.
 
-use rolemap_engine::{json_text, Dialect, Expression, Value, ValueKind};
+use rolemap_engine::{Dialect, Expression, Value, ValueKind};
 use serde_json::{json, Value as Json};
 
 use crate::args::{EvalArgs, OutputFormat};
@@ -65,10 +65,11 @@ pub fn pretty(v: &Json) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
 }
 
-/// Whether numbers print as JavaScript does (the Pangolin dialect; Go's
-/// `encoding/json` writes every float64 with the same text).
-pub fn js_numbers(dialect: Dialect) -> bool {
-    dialect.rules().numbers == rolemap_engine::dialect::Numbers::JsDouble
+/// `value` as JSON text with its numbers as `dialect`'s engine prints them
+/// (doubles as JavaScript prints them, see [`Dialect::has_double_numbers`]),
+/// indented when `pretty`.
+pub fn json_text(value: &Json, dialect: Dialect, pretty: bool) -> String {
+    rolemap_js::json_text(value, dialect.has_double_numbers(), pretty)
 }
 
 /// The documents of the input: one, or one per line with `--jsonl`.
@@ -173,7 +174,6 @@ impl Eval<'_> {
         } else {
             EXIT_OK
         };
-        let js = js_numbers(dialect);
         let mut err_text = None;
         let out = match a.output {
             // A string on one line: written directly (as below).
@@ -194,7 +194,7 @@ impl Eval<'_> {
                         "undefined": true,
                         "js_type": v.kind().name(),
                     }),
-                    Ok(v) => json!({ "result": v.to_json_with(js) }),
+                    Ok(v) => json!({ "result": v.to_json_as(dialect) }),
                     Err(e) => json!({ "error": error_json(e) }),
                 };
                 Shown::json(&format!("{}\n", json_text(&v, dialect, !a.jsonl)))
@@ -215,7 +215,7 @@ impl Eval<'_> {
                         }
                         Shown::from("undefined\n")
                     } else {
-                        let value = json_text(&v.to_json_with(js), dialect, !a.jsonl);
+                        let value = json_text(&v.to_json_as(dialect), dialect, !a.jsonl);
                         Shown::json(&format!("{value}\n"))
                     }
                 }

@@ -1,10 +1,10 @@
 //! `rolemap explain`: the evaluation as a tree of sub-expressions.
 
-use rolemap_engine::{json_text, Dialect, Expression, NodeKind, Span, Step};
+use rolemap_engine::{Dialect, Expression, NodeKind, Span, Step};
 use serde_json::{json, Value as Json};
 
 use crate::args::{ExplainArgs, OutputFormat};
-use crate::cmd_eval::{self, compile, error_json, js_numbers, undefined_note};
+use crate::cmd_eval::{self, compile, error_json, json_text, undefined_note};
 use crate::input;
 use crate::style::{self, paint, Paint, Style};
 use crate::terminal::Shown;
@@ -263,7 +263,6 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
     };
     let doc = &doc?;
     let explained = expr.explain(doc);
-    let js = js_numbers(dialect);
     let code = if explained.result.is_err() {
         EXIT_FAILED
     } else {
@@ -277,7 +276,7 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
             m.insert("dialect".into(), json!(dialect.to_string()));
             match &explained.result {
                 Ok(v) => {
-                    m.insert("result".into(), v.to_json_with(js));
+                    m.insert("result".into(), v.to_json_as(dialect));
                     if v.is_json_undefined() {
                         m.insert("undefined".into(), json!(true));
                         m.insert("js_type".into(), json!(v.kind().name()));
@@ -318,7 +317,7 @@ pub fn run(a: &ExplainArgs, style: Style) -> CmdResult {
                     let shown = if v.is_json_undefined() {
                         Shown::from("undefined")
                     } else {
-                        Shown::json(&json_text(&v.to_json_with(js), dialect, true))
+                        Shown::json(&json_text(&v.to_json_as(dialect), dialect, true))
                     };
                     text.push(shown![
                         paint(style.out, Paint::Bold, "result:"),

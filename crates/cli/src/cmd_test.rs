@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use rolemap_engine::compliance::{parse_suite, run_case};
+use rolemap_compliance::{parse_suite, run_case};
 use rolemap_engine::Dialect;
 
 use crate::args::TestArgs;

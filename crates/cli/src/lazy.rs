@@ -46,13 +46,9 @@ fn collect(node: &Node, out: &mut Vec<String>) -> bool {
         NodeKind::Not(e) => collect(e, out),
         NodeKind::And(a, b) | NodeKind::Or(a, b) => collect(a, out) && collect(b, out),
         NodeKind::Compare { lhs, rhs, .. } => collect(lhs, out) && collect(rhs, out),
-        // The Go engines' forms: taken as reading the whole document.
-        NodeKind::Root
-        | NodeKind::Variable(_)
-        | NodeKind::Arithmetic { .. }
-        | NodeKind::Unary { .. }
-        | NodeKind::Assign { .. }
-        | NodeKind::Let { .. } => false,
+        // The Go engines' forms, and any the engine adds later: taken as
+        // reading the whole document.
+        _ => false,
     }
 }
 

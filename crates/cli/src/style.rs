@@ -5,7 +5,7 @@ use std::fmt;
 use std::io::IsTerminal;
 
 use miette::{Diagnostic, LabeledSpan, Severity};
-use rolemap_engine::controls::{self, escape};
+use rolemap_escape::{self as controls, escape};
 
 use crate::args::ColorChoice;
 use crate::terminal::Shown;
@@ -76,7 +76,7 @@ pub fn paint(on: bool, paint: Paint, text: impl Into<Shown>) -> Shown {
 }
 
 /// An expression error as a miette diagnostic over the expression's text.
-/// Every text in it is escaped ([`rolemap_engine::controls::escape`]), the
+/// Every text in it is escaped ([`rolemap_escape::escape`]), the
 /// span pointing into the escaped expression: [`ExprDiagnostic::new`]
 /// makes sure of it.
 #[derive(Debug)]
@@ -199,9 +199,9 @@ pub fn engine_diagnostic(
         rolemap_engine::ErrorKind::Syntax => "here",
         _ => "this fails",
     };
-    let help = err.js_message.as_ref().map(|js| match dialect.rules().go {
-        Some(_) => format!("{} fails with: {js}", dialect.engine()),
-        None => format!("{} throws: {js}", dialect.engine()),
+    let help = err.js_message.as_ref().map(|js| match dialect.is_go() {
+        true => format!("{} fails with: {js}", dialect.engine()),
+        false => format!("{} throws: {js}", dialect.engine()),
     });
     ExprDiagnostic::new(
         &format!("{} error: {}", err.kind.as_str(), err.message),

@@ -2,10 +2,10 @@
 //! character but the colour codes [`crate::style::paint`] adds. Untrusted
 //! text (claims, names, file names, expressions, config values, token
 //! fields, messages quoting them) becomes a `Shown` only through
-//! [`rolemap_engine::controls::escape`], before anything colours it; the
+//! [`rolemap_escape::escape`], before anything colours it; the
 //! writers [`crate::out`] and [`crate::err`] take nothing else.
 
-use rolemap_engine::controls;
+use rolemap_escape as controls;
 
 /// Text safe to write to a terminal: every control character of what it was
 /// made from is shown as an escape (`\u{1b}`); the only escape sequences in

@@ -65,6 +65,7 @@ impl fmt::Display for Span {
 /// Equality compares the shape only (`kind`), never spans, so that a tree
 /// printed and parsed again compares equal to the original.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Node {
     /// What the node is.
     pub kind: NodeKind,
@@ -81,6 +82,7 @@ impl PartialEq for Node {
 
 /// The comparison operators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Comparator {
     /// `==`
     Eq,
@@ -117,6 +119,7 @@ impl Comparator {
 
 /// The arithmetic operators (Grafana's engine).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ArithOp {
     /// `+`
     Add,
@@ -151,6 +154,7 @@ impl ArithOp {
 
 /// How a literal was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LiteralForm {
     /// `'raw string'`
     Raw,
@@ -160,6 +164,7 @@ pub enum LiteralForm {
 
 /// What a projection projects over.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ProjectionKind {
     /// `[*]`: the elements of an array.
     List,
@@ -186,6 +191,7 @@ pub struct Slice {
 
 /// The kinds of nodes. Equality compares shapes, never spans.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum NodeKind {
     /// The current element with no text of its own: the start of the right
     /// side of a projection, or the left side of a leading `[0]`.
@@ -305,6 +311,7 @@ pub enum NodeKind {
 
 /// One `key: value` of a multi-select hash.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct KeyValue {
     /// The key (shared with the compiled multi-select hash).
     pub key: Arc<str>,

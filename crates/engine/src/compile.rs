@@ -727,7 +727,7 @@ mod tests {
         let mut compared = 0;
         for f in files {
             let text = std::fs::read_to_string(&f).expect("readable");
-            let Ok(cases) = crate::compliance::parse_suite(&text) else {
+            let Ok(cases) = rolemap_compliance::parse_suite(&text) else {
                 continue;
             };
             for case in cases {

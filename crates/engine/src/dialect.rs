@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 /// A JMESPath engine whose answers to reproduce exactly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Dialect {
     /// The JMESPath specification and its official compliance suite.
     Spec,
@@ -52,8 +53,22 @@ impl Dialect {
         }
     }
 
+    /// Whether the engine's numbers are IEEE doubles, printed as JavaScript
+    /// prints them (`1.0` is `1`, `1e21` is `1e+21`; Go's `encoding/json`
+    /// writes every float64 with the same text); otherwise JSON numbers,
+    /// integers staying integers.
+    pub fn has_double_numbers(self) -> bool {
+        self.rules().numbers == Numbers::JsDouble
+    }
+
+    /// Whether the engine is a Go module (Grafana's): its failures are Go
+    /// errors rather than thrown JavaScript exceptions.
+    pub fn is_go(self) -> bool {
+        self.rules().go.is_some()
+    }
+
     /// The table of behaviours of this dialect.
-    pub fn rules(self) -> &'static Rules {
+    pub(crate) fn rules(self) -> &'static Rules {
         match self {
             Dialect::Spec => &SPEC,
             Dialect::Pangolin => &PANGOLIN,
@@ -144,8 +159,10 @@ pub enum Numbers {
 /// texts are parsed and evaluated by `crate::go`, a port of their own
 /// algorithm: they lex first and parse by binding powers, with leniencies
 /// of their own (optional commas in calls), and their evaluator works on
-/// Go values (`float64` numbers, maps).
+/// Go values (`float64` numbers, maps). Without the feature `grafana` no
+/// Go engine reads them.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "grafana"), allow(dead_code))]
 pub struct GoRules {
     /// The community engine (v1.1.1): its tokens (the grammar's entry rule
     /// `go_community`, not `go_legacy`: arithmetic, `$`, `let`, variables,

@@ -6,6 +6,7 @@ use crate::ast::Span;
 
 /// The kinds of errors, named as the JMESPath compliance suites name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The expression does not parse.
     Syntax,
@@ -51,6 +52,7 @@ impl fmt::Display for ErrorKind {
 
 /// An error with the span of the offending part of the expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Error {
     /// What went wrong.
     pub kind: ErrorKind,
@@ -67,7 +69,7 @@ pub struct Error {
 
 impl Error {
     /// A new error with no jmespath.js message.
-    pub fn new(kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>, span: Span) -> Error {
         Error {
             kind,
             message: message.into(),
@@ -77,7 +79,7 @@ impl Error {
     }
 
     /// Attaches the message jmespath.js throws.
-    pub fn with_js(mut self, js: impl Into<String>) -> Error {
+    pub(crate) fn with_js(mut self, js: impl Into<String>) -> Error {
         self.js_message = Some(js.into());
         self
     }

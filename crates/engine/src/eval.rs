@@ -30,8 +30,8 @@ pub trait Tracer<'a> {
 }
 
 /// The tracer that records nothing (the WebAssembly module searches with
-/// `explain`'s tracer switched off instead: see `search_value`).
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+/// `explain`'s tracer switched off instead: see `Expression::search`).
+#[cfg_attr(feature = "browser", allow(dead_code))]
 pub(crate) struct NoTrace;
 
 impl<'a> Tracer<'a> for NoTrace {

@@ -13,25 +13,9 @@ use crate::Expression;
 /// Most steps recorded under one node (a projection over a long array).
 const MAX_CHILDREN: usize = 64;
 
-/// A search in a Go dialect (Grafana's engines), unrecorded.
-#[cfg(feature = "grafana")]
-pub(crate) fn search_go<'a>(
-    expr: &'a Expression,
-    go: &'static crate::dialect::GoRules,
-    data: &Json,
-) -> Result<Value<'a>, Error> {
-    crate::go::search(
-        expr.ast(),
-        go,
-        expr.limits(),
-        data,
-        &mut crate::eval::NoTrace,
-    )
-    .map(Value::from_json_owned)
-}
-
 /// One evaluated sub-expression.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Step {
     /// Where it is in the expression.
     pub span: Span,
@@ -54,6 +38,7 @@ pub struct Step {
 
 /// An evaluation with its steps.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Explained<'a> {
     /// The result of the whole expression.
     pub result: Result<Value<'a>, Error>,
@@ -215,14 +200,22 @@ pub(crate) fn explain<'a>(expr: &'a Expression, data: &'a Json) -> Explained<'a>
 /// the tracer) instead of two, for a little speed it does not need. Same
 /// result, steps and budget as the untraced evaluator (the tests of
 /// `compile` compare the two).
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(any(test, feature = "browser"))]
 pub(crate) fn search_unrecorded<'a>(
     expr: &'a Expression,
     data: &Value<'a>,
 ) -> Result<Value<'a>, Error> {
     #[cfg(feature = "grafana")]
     if let Some(go) = expr.dialect().rules().go {
-        return search_go(expr, go, &data.to_json_with(false));
+        let data = data.to_json_with(false);
+        return crate::go::search(
+            expr.ast(),
+            go,
+            expr.limits(),
+            &data,
+            &mut crate::eval::NoTrace,
+        )
+        .map(Value::from_json_owned);
     }
     let mut rec = Recorder {
         on: false,

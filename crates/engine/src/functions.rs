@@ -15,6 +15,7 @@ use crate::value::{Entries, Items, Repr, Value, View};
 
 /// The type of a parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ParamType {
     /// A number.
     Number,
@@ -84,6 +85,7 @@ fn is_marked(o: &crate::value::Entries<'_, '_>) -> bool {
 
 /// A function's signature.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Signature {
     /// The function's name.
     pub name: &'static str,
@@ -105,7 +107,7 @@ macro_rules! sig {
 }
 
 /// Every built-in function, in alphabetical order.
-pub static SIGNATURES: [Signature; 26] = [
+pub(crate) static SIGNATURES: [Signature; 26] = [
     sig!("abs", [&[P::Number]]),
     sig!("avg", [&[P::ArrayNumber]]),
     sig!("ceil", [&[P::Number]]),
@@ -137,6 +139,11 @@ pub static SIGNATURES: [Signature; 26] = [
 /// The signature of the built-in function `name`.
 pub fn signature(name: &str) -> Option<&'static Signature> {
     Func::named(name).map(Func::signature)
+}
+
+/// The signatures of every built-in function, in alphabetical order.
+pub fn functions() -> impl ExactSizeIterator<Item = &'static Signature> {
+    SIGNATURES.iter()
 }
 
 /// The built-in functions, in the order of [`SIGNATURES`].

@@ -11,22 +11,7 @@ use crate::ast::{Comparator, Node, NodeKind, ProjectionKind};
 use crate::jsnum;
 use crate::value::{Value, View};
 
-/// The properties every JavaScript object inherits from `Object.prototype`:
-/// its methods, then `__proto__` (the accessor, always last).
-pub const OBJECT_PROTOTYPE_NAMES: [&str; 12] = [
-    "constructor",
-    "hasOwnProperty",
-    "isPrototypeOf",
-    "propertyIsEnumerable",
-    "toLocaleString",
-    "toString",
-    "valueOf",
-    "__defineGetter__",
-    "__defineSetter__",
-    "__lookupGetter__",
-    "__lookupSetter__",
-    "__proto__",
-];
+pub(crate) use rolemap_js::OBJECT_PROTOTYPE_NAMES;
 
 /// The methods among [`OBJECT_PROTOTYPE_NAMES`].
 const PROTOTYPE_METHODS: &[&str] = OBJECT_PROTOTYPE_NAMES.split_last().expect("non-empty").1;

@@ -14,8 +14,11 @@
 //!   `jmespath@0.16.0` (the engine Pangolin runs), quirks included.
 //! - [`Dialect::Spec`] answers as the JMESPath specification.
 //!
+//! - [`Dialect::Grafana`] and [`Dialect::GrafanaLegacy`] answer as the Go
+//!   engines Grafana runs (with the feature `grafana`, on by default).
+//!
 //! The grammar is `grammar/jmespath.pest`; every difference between dialects
-//! is decided in [`dialect::Rules`].
+//! is decided in one table of rules inside the crate.
 
 #![forbid(unsafe_code)]
 
@@ -24,9 +27,7 @@ extern crate alloc;
 
 pub mod ast;
 mod compile;
-pub mod compliance;
-pub mod controls;
-pub mod dialect;
+mod dialect;
 mod error;
 mod eval;
 mod explain;
@@ -34,11 +35,7 @@ mod functions;
 #[cfg(feature = "grafana")]
 mod go;
 mod js;
-pub use js::OBJECT_PROTOTYPE_NAMES;
 mod jserror;
-mod json_text;
-pub use json_text::json_text;
-mod jsnum;
 /// Where the quoted parts of an expression's text are (the linter reads
 /// its text with the parser's scanner).
 #[doc(hidden)]
@@ -48,25 +45,29 @@ mod limits;
 mod parse;
 mod precedence;
 mod print;
-pub mod quote;
 mod sort;
-pub mod sorted;
-mod unicode;
-pub use unicode::js_lowercase;
-#[cfg(feature = "grafana")]
-pub(crate) use unicode::simple_case;
-pub(crate) use unicode::{char_properties, lowercase_char};
 mod value;
+
+// The internal crates under the names the modules use.
+pub(crate) use rolemap_escape as controls;
+pub(crate) use rolemap_escape as quote;
+pub(crate) use rolemap_js::number as jsnum;
+#[cfg(feature = "grafana")]
+pub(crate) use rolemap_js::unicode::simple_case;
+pub(crate) use rolemap_js::unicode::{char_properties, lowercase_char};
+#[cfg(feature = "grafana")]
+pub(crate) use rolemap_sorted as sorted;
 
 use serde_json::Value as Json;
 
 pub use ast::{Node, NodeKind, Span};
 pub use dialect::Dialect;
 pub use error::{Error, ErrorKind};
-pub use eval::Tracer;
+pub(crate) use eval::Tracer;
 pub use explain::{Explained, Step};
-pub use functions::{signature, ParamType, Signature, SIGNATURES};
-pub use limits::{Limits, MAX_OUTPUT};
+pub use functions::{functions, signature, ParamType, Signature};
+pub use limits::Limits;
+pub(crate) use limits::MAX_OUTPUT;
 pub use print::print;
 pub use value::{Value, ValueKind};
 
@@ -164,27 +165,14 @@ impl Expression {
         }
         // A borrowed document owns nothing: no drop to run afterwards.
         let data = std::mem::ManuallyDrop::new(Value::json(data));
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(not(feature = "browser"))]
         return eval::search(self, &mut eval::NoTrace, &data);
-        #[cfg(target_arch = "wasm32")]
-        return self.search_value(std::mem::ManuallyDrop::into_inner(data));
-    }
-
-    /// Evaluates against a value.
-    pub fn search_value<'a>(&'a self, data: Value<'a>) -> Result<Value<'a>, Error> {
-        #[cfg(feature = "grafana")]
-        if let Some(go) = self.dialect.rules().go {
-            let data = data.to_json_with(false);
-            return explain::search_go(self, go, &data);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        return eval::search(self, &mut eval::NoTrace, &data);
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(feature = "browser")]
         return explain::search_unrecorded(self, &data);
     }
 
     /// Evaluates with a tracer observing every node.
-    pub fn search_traced<'a, T: Tracer<'a>>(
+    pub(crate) fn search_traced<'a, T: Tracer<'a>>(
         &'a self,
         data: &'a Json,
         tracer: &mut T,
@@ -204,8 +192,7 @@ impl Expression {
         if let Some(go) = self.dialect.rules().go {
             return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace);
         }
-        let js = self.dialect.rules().numbers == dialect::Numbers::JsDouble;
-        Ok(self.search(data)?.to_json_with(js))
+        Ok(self.search(data)?.to_json_as(self.dialect))
     }
 
     /// Evaluates and records every step (for `explain`).
@@ -322,36 +309,7 @@ fn check_calls(node: &Node) -> Result<(), Error> {
     result
 }
 
-/// JavaScript's `String.prototype.trim` (Pangolin trims mapping results and
-/// role names with it; it removes more than ASCII white space).
-pub fn js_trim(s: &str) -> &str {
-    s.trim_matches(jsnum::is_js_space)
-}
-
-/// Whether Rust's `str::parse::<f64>` accepts `s`: an optional sign, then
-/// a decimal literal (digits with an optional fraction and exponent, at
-/// least one digit before the exponent) or `inf`, `infinity` or `nan` in any
-/// case. Checks the syntax only, without a float parser (the WebAssembly
-/// module then carries one float parser, serde_json's, not two).
-pub fn is_float_syntax(s: &str) -> bool {
-    jsnum::is_rust_float(s)
-}
-
 /// Evaluates `source` against `data` in one call.
 pub fn search(source: &str, dialect: Dialect, data: &Json) -> Result<Json, Error> {
     Expression::compile(source, dialect)?.search_json(data)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ascii_character_properties_are_rusts() {
-        for c in '\0'..='\x7f' {
-            assert_eq!(
-                super::char_properties(c),
-                (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric()),
-                "{c:?}"
-            );
-        }
-    }
 }

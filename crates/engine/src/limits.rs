@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 /// [`ErrorKind::BudgetExceeded`](crate::ErrorKind::BudgetExceeded) instead of
 /// exhausting memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Longest expression accepted, in bytes.
     pub max_expression_len: usize,
@@ -31,6 +32,38 @@ impl Limits {
         max_steps: 10_000_000,
         max_built: 1_000_000,
     };
+
+    /// These limits with [`max_expression_len`](Limits::max_expression_len) `n`.
+    pub const fn with_max_expression_len(self, n: usize) -> Limits {
+        Limits {
+            max_expression_len: n,
+            ..self
+        }
+    }
+
+    /// These limits with [`max_depth`](Limits::max_depth) `n`.
+    pub const fn with_max_depth(self, n: u32) -> Limits {
+        Limits {
+            max_depth: n,
+            ..self
+        }
+    }
+
+    /// These limits with [`max_steps`](Limits::max_steps) `n`.
+    pub const fn with_max_steps(self, n: u64) -> Limits {
+        Limits {
+            max_steps: n,
+            ..self
+        }
+    }
+
+    /// These limits with [`max_built`](Limits::max_built) `n`.
+    pub const fn with_max_built(self, n: u64) -> Limits {
+        Limits {
+            max_built: n,
+            ..self
+        }
+    }
 
     /// An expression over [`max_expression_len`](Limits::max_expression_len)
     /// is an [`ErrorKind::BudgetExceeded`] error, before any parser reads it.
@@ -58,7 +91,7 @@ impl Limits {
 /// copies of its input in a few hundred bytes); writing one out, or
 /// comparing two, would take that long. Going over it is
 /// [`ErrorKind::BudgetExceeded`](crate::ErrorKind::BudgetExceeded). 16 MiB.
-pub const MAX_OUTPUT: u64 = 16 << 20;
+pub(crate) const MAX_OUTPUT: u64 = 16 << 20;
 
 impl Default for Limits {
     fn default() -> Self {

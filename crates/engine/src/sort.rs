@@ -1,27 +1,28 @@
-//! Stable sorting, the same everywhere; in the WebAssembly module through
-//! one instantiation of the standard library's sort.
+//! Stable sorting, the same everywhere; in the WebAssembly module (the
+//! feature `browser`) through one instantiation of the standard library's
+//! sort.
 //!
 //! In the module the standard library's sort is instantiated once, for
 //! `usize`, whatever the element type: the elements are sorted by sorting
 //! their indices (the comparison behind a `dyn`) and then moved into that
 //! order. A
 //! stable sort by a comparison that is a total preorder has exactly one
-//! result, so both ways give the same order; natively `slice::sort_by`
-//! runs as before.
+//! result, so both ways give the same order; without the feature
+//! `slice::sort_by` runs.
 
 use std::cmp::Ordering;
 
 /// Sorts `items` by `cmp`, equal elements keeping their order.
 pub(crate) fn sort_by<T>(items: &mut [T], cmp: impl FnMut(&T, &T) -> Ordering) {
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(not(feature = "browser"))]
     items.sort_by(cmp);
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(feature = "browser")]
     sort_by_indices(items, cmp);
 }
 
 /// [`sort_by`] in the WebAssembly module: the indices sorted, then the
 /// elements moved into their order.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(any(test, feature = "browser"))]
 fn sort_by_indices<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     let mut order: Vec<usize> = (0..items.len()).collect();
     sort_indices(&mut order, &mut |a, b| cmp(&items[a], &items[b]));
@@ -34,14 +35,14 @@ pub(crate) fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) ->
 }
 
 /// The one instantiation of the standard library's sort in the module.
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(any(test, feature = "browser"))]
 fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
     order.sort_by(|&a, &b| cmp(a, b));
 }
 
 /// Moves `items[order[k]]` to position `k`, for every `k`, one cycle of
 /// the permutation at a time (`order` is left as the identity).
-#[cfg(any(test, target_arch = "wasm32"))]
+#[cfg(any(test, feature = "browser"))]
 fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
     for start in 0..order.len() {
         let mut at = start;

@@ -14,6 +14,31 @@ use serde_json::{Map, Value as Json};
 use crate::ast::Node;
 use crate::compile::{ConstList, RefOp};
 use crate::jsnum;
+use crate::Dialect;
+
+/// The JSON text of [`Value::to_json`], on one line.
+impl std::fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.to_json())
+    }
+}
+
+/// Deep equality as JMESPath's `==` decides it: numbers by value, objects
+/// as maps (key order aside), arrays element by element. Two values built
+/// by evaluation whose JSON would be over 16 MiB written out are not
+/// compared, and are unequal.
+impl PartialEq for Value<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        crate::eval::equal(self, other).unwrap_or(false)
+    }
+}
+
+/// Serializes as [`Value::to_json`].
+impl serde::Serialize for Value<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
 
 /// The value of an expression: a JSON value, plus the few things jmespath.js
 /// can produce that JSON cannot hold.
@@ -77,6 +102,7 @@ pub(crate) type ProtoObject<'a> = (Vec<(Rc<str>, Value<'a>)>, Option<Value<'a>>)
 
 /// The type of a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ValueKind {
     /// `null`
     Null,
@@ -615,10 +641,18 @@ impl<'a> Value<'a> {
         self.to_json_with(false)
     }
 
+    /// The value as JSON as `dialect`'s engine gives it: as
+    /// [`Value::to_json`], and in the dialects whose numbers are doubles
+    /// ([`Dialect::has_double_numbers`]) every number normalised to what a
+    /// double prints as, and object keys in JavaScript's order.
+    pub fn to_json_as(&self, dialect: Dialect) -> Json {
+        self.to_json_with(dialect.has_double_numbers())
+    }
+
     /// As [`Value::to_json`], with every number normalised to what a
     /// JavaScript double prints as, and object keys in JavaScript's order
     /// when `js` is set.
-    pub fn to_json_with(&self, js: bool) -> Json {
+    pub(crate) fn to_json_with(&self, js: bool) -> Json {
         self.to_json_opt(js).unwrap_or(Json::Null)
     }
 
@@ -670,7 +704,7 @@ impl<'a> Value<'a> {
     /// As [`Value::to_json_with`], but at most about `max_nodes` JSON nodes:
     /// past that, arrays end with a string `"… N more"` and objects with a
     /// key `"…"`. For showing values, never for computing with them.
-    pub fn to_json_preview(&self, js: bool, max_nodes: usize) -> Json {
+    pub(crate) fn to_json_preview(&self, js: bool, max_nodes: usize) -> Json {
         let mut budget = max_nodes;
         self.preview(js, &mut budget)
     }

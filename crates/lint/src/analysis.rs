@@ -20,8 +20,8 @@ use std::ops::ControlFlow;
 
 use indexmap::IndexMap;
 use rolemap_engine::ast::{Comparator, KeyValue, LiteralForm, ProjectionKind};
-use rolemap_engine::sorted::{SortedMap, SortedSet};
 use rolemap_engine::{signature, Dialect, Error, Expression, Node, NodeKind, ParamType};
+use rolemap_sorted::{SortedMap, SortedSet};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -33,7 +33,7 @@ const MAX_STRINGS: usize = 64;
 const MAX_JSON_DEPTH: usize = 32;
 
 /// The names jmespath.js finds on every object through `Object.prototype`.
-pub use rolemap_engine::OBJECT_PROTOTYPE_NAMES as PROTOTYPE_NAMES;
+pub use rolemap_js::OBJECT_PROTOTYPE_NAMES as PROTOTYPE_NAMES;
 
 /// The strings a value can be.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
@@ -537,6 +537,9 @@ impl Abs {
                 }
             }
             ParamType::ExprRef => {}
+            // A type this linter does not know yet: everything may match
+            // (no false alarm).
+            _ => return (self.clone(), Abs::nothing()),
         }
         (yes, no)
     }
@@ -899,6 +902,8 @@ impl Interp<'_> {
                 let _ = self.eval(rhs, cur, at_root);
                 Abs::nothing()
             }
+            // A node this linter does not know yet: any value (no false alarm).
+            _ => Abs::any_json(),
         }
     }
 
@@ -1080,6 +1085,8 @@ impl Interp<'_> {
                 }
                 None => (None, true, None, false),
             },
+            // A projection this linter does not know yet: of any elements.
+            _ => (None, true, None, true),
         };
         let mut out = Abs::nothing();
         if applies {

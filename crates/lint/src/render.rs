@@ -3,13 +3,13 @@
 use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
-use rolemap_engine::controls::{escape, escaped_span};
+use rolemap_escape::{escape, escaped_span};
 
 use crate::{Diagnostic, Severity};
 
 /// One [`Diagnostic`] with its source, as a `miette::Diagnostic`. Its
 /// texts (source, message, label, help) are escaped
-/// ([`rolemap_engine::controls::escape`]), the span pointing into the
+/// ([`rolemap_escape::escape`]), the span pointing into the
 /// escaped source: what miette draws holds no control character but its
 /// own colours.
 #[derive(Debug)]

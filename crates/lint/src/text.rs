@@ -124,12 +124,12 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let w = rolemap_engine::js_lowercase(word);
+    let w = rolemap_js::js_lowercase(word);
     let limit = (w.chars().count() / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != word)
-        .map(|c| (strsim::levenshtein(&w, &rolemap_engine::js_lowercase(c)), c))
+        .map(|c| (strsim::levenshtein(&w, &rolemap_js::js_lowercase(c)), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, c.len()))
         .map(|(_, c)| c)

@@ -1,6 +1,7 @@
 //! Malformed input never panics: lint, analysis and rendering.
 
-use rolemap_engine::{controls, Dialect, Expression};
+use rolemap_engine::{Dialect, Expression};
+use rolemap_escape as controls;
 use rolemap_lint::{
     lint, render, Edition, ExprRole, GrafanaOptions, LintOptions, Severity, Target,
 };

@@ -144,19 +144,6 @@ pub enum TextFormat {
     Yaml,
 }
 
-/// `text` fit for one comment line: control characters shown as `\u{…}`.
-fn comment_safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 /// The header lines (comments): where, when, and what was assumed.
 fn header(config: &Config, origin: &Origin, a: &Assumptions, s: &Snapshot) -> String {
     let mut lines = vec![
@@ -202,7 +189,7 @@ fn header(config: &Config, origin: &Origin, a: &Assumptions, s: &Snapshot) -> St
     lines.push("Orgs with `linked = false` have no policy for this IdP.".into());
     lines
         .iter()
-        .map(|l| format!("# {}\n", comment_safe(l)))
+        .map(|l| format!("# {}\n", rolemap_escape::escape_line(l)))
         .collect()
 }
 

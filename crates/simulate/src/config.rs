@@ -47,7 +47,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rolemap_engine::quote::quoted_list;
+use rolemap_escape::quoted_list;
 use serde::{Deserialize, Serialize};
 
 use crate::builder::RoleMappingBuilder;

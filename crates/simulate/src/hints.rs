@@ -5,7 +5,7 @@
 //! cause and a `fix`.
 
 use rolemap_engine::ast::{Node, NodeKind};
-use rolemap_engine::quote::{quoted, quoted_list};
+use rolemap_escape::{quoted, quoted_list};
 use serde_json::Value as Json;
 
 use crate::config::{Config, Edition, Provider};

@@ -31,9 +31,9 @@ pub fn to_js_string(v: &Value<'_>) -> String {
     v.to_js_string().unwrap_or_default()
 }
 
-/// `String.prototype.toLowerCase` (see [`rolemap_engine::js_lowercase`]).
+/// `String.prototype.toLowerCase` (see [`rolemap_js::js_lowercase`]).
 pub fn to_lower(s: &str) -> String {
-    rolemap_engine::js_lowercase(s)
+    rolemap_js::js_lowercase(s)
 }
 
 /// A search result as JSON (a string without the general conversion).
@@ -46,7 +46,7 @@ pub fn to_json(v: &Value<'_>) -> serde_json::Value {
 
 /// JavaScript's `String.prototype.trim`.
 pub fn trim(s: &str) -> &str {
-    rolemap_engine::js_trim(s)
+    rolemap_js::js_trim(s)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
-use rolemap_engine::quote::quoted_char;
+use rolemap_escape::quoted_char;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 

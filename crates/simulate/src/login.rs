@@ -29,9 +29,9 @@ use std::sync::Arc;
 
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
-use rolemap_engine::quote::{quoted, quoted_list};
-use rolemap_engine::sorted::SortedMap;
 use rolemap_engine::{Dialect, ErrorKind, Expression, Value, ValueKind};
+use rolemap_escape::{quoted, quoted_list};
+use rolemap_sorted::SortedMap;
 use serde_json::Value as Json;
 
 use crate::builder::{unwrap_role_mapping, Unwrapped};

@@ -28,7 +28,7 @@
 
 use std::borrow::Cow;
 
-use rolemap_engine::sorted::SortedSet;
+use rolemap_sorted::SortedSet;
 use serde::Serialize;
 use serde_json::Map;
 

@@ -12,8 +12,6 @@
 
 use serde_json::{json, Value as Json};
 
-use rolemap_engine::{json_text, Dialect};
-
 use crate::outcome::{Decision, ExprFailure, OrgTrace, Outcome, TraceValue, MSG_MULTIPLE_ORGS};
 
 /// A log line: `[level] message` and the metadata as compact JSON, numbers
@@ -21,7 +19,7 @@ use crate::outcome::{Decision, ExprFailure, OrgTrace, Outcome, TraceValue, MSG_M
 fn line(level: &str, message: &str, meta: &Json) -> String {
     format!(
         "[{level}] {message} {}",
-        json_text(meta, Dialect::Pangolin, false)
+        rolemap_js::json_text(meta, true, false)
     )
 }
 

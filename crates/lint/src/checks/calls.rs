@@ -2,7 +2,7 @@
 //! field lookups, claims, literals, and jmespath.js quirks.
 
 use rolemap_engine::ast::LiteralForm;
-use rolemap_engine::{signature, Node, NodeKind, ParamType, SIGNATURES};
+use rolemap_engine::{functions, signature, Node, NodeKind, ParamType};
 use serde_json::Value as Json;
 
 use super::{diag, has_field, key, samples_where, Ctx};
@@ -91,11 +91,10 @@ fn function_exists(
     args: &[Node],
 ) {
     let Some(sig) = signature(name) else {
-        let near = SIGNATURES
-            .iter()
+        let near = functions()
             .map(|s| s.name)
             .find(|s| s.replace('_', "") == name.replace('_', "").to_ascii_lowercase())
-            .or_else(|| did_you_mean(name, SIGNATURES.iter().map(|s| s.name)));
+            .or_else(|| did_you_mean(name, functions().map(|s| s.name)));
         let span = cx.span(name_span);
         let mut d = diag(
             "RM002",
@@ -112,11 +111,7 @@ fn function_exists(
             )),
             None => d.with_help(format!(
                 "the functions are: {}",
-                SIGNATURES
-                    .iter()
-                    .map(|s| s.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                functions().map(|s| s.name).collect::<Vec<_>>().join(", ")
             )),
         };
         cx.push(d);
@@ -436,7 +431,7 @@ fn ordering(cx: &mut Ctx<'_>, n: &Node, lhs: &Node, rhs: &Node, a: &Analysis) {
             NodeKind::Literal {
                 value: Json::String(s),
                 ..
-            } if rolemap_engine::is_float_syntax(s.trim()) => format!("`{}`", s.trim()),
+            } if rolemap_js::number::is_rust_float(s.trim()) => format!("`{}`", s.trim()),
             _ => format!("to_number({t})"),
         };
         edits.push((side.span, repl));

@@ -1,8 +1,8 @@
 //! Rules on what the whole expression yields, by what it is for: role
 //! names, org matches, identifier/email strings.
 
-use rolemap_engine::sorted::SortedSet;
 use rolemap_engine::{Node, NodeKind};
+use rolemap_sorted::SortedSet;
 use serde_json::Value as Json;
 
 use super::{diag, visit, Ctx};
@@ -35,7 +35,7 @@ fn role_names(v: &Abs) -> SortedSet<String> {
     names.extend(
         out.iter()
             .filter(|s| is_role_name(s))
-            .map(|s| rolemap_engine::js_trim(s).to_string()),
+            .map(|s| rolemap_js::js_trim(s).to_string()),
     );
     names
 }
@@ -43,7 +43,7 @@ fn role_names(v: &Abs) -> SortedSet<String> {
 /// Whether Pangolin keeps `s` as a role name: not blank once trimmed as
 /// JavaScript trims.
 fn is_role_name(s: &str) -> bool {
-    !rolemap_engine::js_trim(s).is_empty()
+    !rolemap_js::js_trim(s).is_empty()
 }
 
 /// Whether some value of `v` normalizes to at least one role name: a
@@ -68,7 +68,7 @@ fn literals_of<'n>(ast: &'n Node, s: &str) -> Vec<&'n Node> {
             ..
         } = &n.kind
         {
-            if rolemap_engine::js_trim(v) == s {
+            if rolemap_js::js_trim(v) == s {
                 out.push(n);
             }
         }

@@ -8,8 +8,8 @@ mod mapping;
 mod samples;
 mod syntax;
 
-use rolemap_engine::sorted::SortedSet;
 use rolemap_engine::{Dialect, Expression, Node, NodeKind};
+use rolemap_sorted::SortedSet;
 use serde_json::Value as Json;
 
 use std::ops::ControlFlow;

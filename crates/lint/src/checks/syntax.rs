@@ -488,10 +488,10 @@ pub(super) fn grafana(cx: &mut Ctx<'_>) {
     // The first sample they answer differently.
     let mut differ = None;
     cx.claims.visit(&mut |i, c| {
-        let a = js.search(c).map(|v| v.to_json_with(true));
+        let a = js.search(c).map(|v| v.to_json_as(Dialect::Pangolin));
         let b = grafana.search_json(c);
         let same = match (&a, &b) {
-            (Ok(x), Ok(y)) => rolemap_engine::compliance::json_equal(x, y),
+            (Ok(x), Ok(y)) => rolemap_compliance::json_equal(x, y),
             (Err(_), Err(_)) => true,
             _ => false,
         };
@@ -537,11 +537,13 @@ fn first_difference(cx: &Ctx<'_>) -> Option<(usize, String, String)> {
     };
     let mut out = None;
     cx.claims.visit(&mut |i, c| {
-        let a = js.search(c).map(|v| (v.to_json_with(true), v.kind()));
+        let a = js
+            .search(c)
+            .map(|v| (v.to_json_as(Dialect::Pangolin), v.kind()));
         let b = spec.search_json(c);
         let same = match (&a, &b) {
             (Ok((x, kind)), Ok(y)) => {
-                rolemap_engine::compliance::json_equal(x, y)
+                rolemap_compliance::json_equal(x, y)
                     && !matches!(
                         kind,
                         rolemap_engine::ValueKind::Function | rolemap_engine::ValueKind::Undefined
@@ -554,10 +556,10 @@ fn first_difference(cx: &Ctx<'_>) -> Option<(usize, String, String)> {
             let a_text = match js.search(c) {
                 Ok(v) if v.is_json_undefined() => format!(
                     "`{}` (a JavaScript {})",
-                    v.to_json_with(true),
+                    v.to_json_as(Dialect::Pangolin),
                     v.kind().name()
                 ),
-                Ok(v) => format!("`{}`", v.to_json_with(true)),
+                Ok(v) => format!("`{}`", v.to_json_as(Dialect::Pangolin)),
                 Err(e) => format!("an error ({})", e.kind),
             };
             out = Some((i, a_text, show(b)));

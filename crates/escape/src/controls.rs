@@ -11,6 +11,8 @@ use std::borrow::Cow;
 use std::fmt::Write;
 use std::ops::Range;
 
+use crate::push_code_point;
+
 /// Whether `c` can drive a terminal or reorder what it shows: C0 controls
 /// other than newline and tab, DEL, C1 controls, and the Unicode
 /// bidirectional controls (embeddings and overrides U+202A–U+202E,
@@ -26,21 +28,15 @@ pub fn is_control(c: char) -> bool {
 /// code point in hex, as Rust writes it): ESC becomes the six characters
 /// `\u{1b}`. Newlines and tabs stay. The result holds no control character.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    escape_with(text, is_control, spell_text)
+    escape_with(text, is_control, push_code_point)
 }
 
-/// [`escape`], newlines and tabs included: for text shown on one line (a
-/// table cell, a name in a list), where a newline could fake a line.
+/// [`escape`], newlines, tabs and the Unicode line and paragraph
+/// separators (U+2028, U+2029: line ends to JavaScript and YAML 1.1)
+/// included: for text shown on one line (a table cell, a name in a list, a
+/// comment line of a config), where a line end could fake a line.
 pub fn escape_line(text: &str) -> Cow<'_, str> {
-    escape_with(
-        text,
-        |c| is_control(c) || c == '\n' || c == '\t',
-        spell_text,
-    )
-}
-
-fn spell_text(out: &mut String, c: char) {
-    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+    escape_with(text, breaks_line, push_code_point)
 }
 
 /// JSON text (as serde_json writes it) with every [`is_control`] character
@@ -57,6 +53,12 @@ pub fn escape_json(json: &str) -> Cow<'_, str> {
 /// `text` with each character that `escaped` flags spelled by `spell`.
 /// Every caller's `escaped` leaves printable ASCII alone, so ASCII text is
 /// checked a byte at a time and only its control bytes are asked about.
+/// What [`escape_line`] escapes: [`is_control`] characters, newlines, tabs
+/// and the line and paragraph separators.
+fn breaks_line(c: char) -> bool {
+    is_control(c) || matches!(c, '\n' | '\t' | '\u{2028}' | '\u{2029}')
+}
+
 fn escape_with(
     text: &str,
     escaped: impl Fn(char) -> bool,
@@ -129,7 +131,7 @@ mod tests {
         for c in ('\0'..='\u{3000}').chain(['\u{feff}', '\u{10ffff}']) {
             for text in [c.to_string(), format!("ab{c}\n"), format!("é{c}")] {
                 let flagged = |f: &dyn Fn(char) -> bool| text.chars().any(f);
-                let line = |c: char| is_control(c) || c == '\n' || c == '\t';
+                let line = breaks_line;
                 assert_eq!(
                     matches!(escape(&text), Cow::Owned(_)),
                     flagged(&is_control),
@@ -153,6 +155,7 @@ mod tests {
     #[test]
     fn one_line_text_shows_its_newlines_and_tabs() {
         assert_eq!(escape_line("a\nb\tc\x1b"), "a\\u{a}b\\u{9}c\\u{1b}");
+        assert_eq!(escape_line("a\u{2028}b\u{2029}"), "a\\u{2028}b\\u{2029}");
         assert_eq!(escape_line("plain é"), "plain é");
     }
 

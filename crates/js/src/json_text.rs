@@ -13,14 +13,12 @@ use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 use serde_json::Value as Json;
 
-use crate::dialect::{Dialect, Numbers};
-use crate::jsnum;
+use crate::number;
 
-/// `value` as JSON text, its numbers written as `dialect`'s engine writes
-/// them (for jmespath.js, as `JSON.stringify` does), with two-space
-/// indents when `pretty`, on one line otherwise.
-pub fn json_text(value: &Json, dialect: Dialect, pretty: bool) -> String {
-    let js = dialect.rules().numbers == Numbers::JsDouble;
+/// `value` as JSON text, its numbers written as JavaScript's
+/// `JSON.stringify` writes them when `js` (serde_json's forms otherwise),
+/// with two-space indents when `pretty`, on one line otherwise.
+pub fn json_text(value: &Json, js: bool, pretty: bool) -> String {
     let mut out = Vec::new();
     let written = match (js, pretty) {
         (false, false) => write(value, &mut out, CompactFormatter),
@@ -46,7 +44,7 @@ struct JsNumbers<F>(F);
 impl<F: Formatter> Formatter for JsNumbers<F> {
     fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
         // serde_json's `Value` holds finite doubles only.
-        writer.write_all(jsnum::to_js_string(value).as_bytes())
+        writer.write_all(number::to_js_string(value).as_bytes())
     }
     fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.0.begin_array(w)
@@ -91,7 +89,6 @@ impl<F: Formatter> Formatter for JsNumbers<F> {
 #[cfg(test)]
 mod tests {
     use super::json_text;
-    use crate::Dialect;
     use serde_json::json;
 
     #[test]
@@ -108,14 +105,14 @@ mod tests {
             5
         ]);
         assert_eq!(
-            json_text(&v, Dialect::Pangolin, false),
+            json_text(&v, true, false),
             "[10000000000000000,0.000001,1e+21,9007199254740992,0.1,-1.5e-7,123.456,5]"
         );
         assert_eq!(
-            json_text(&json!({"a": [1e16]}), Dialect::Pangolin, true),
+            json_text(&json!({"a": [1e16]}), true, true),
             "{\n  \"a\": [\n    10000000000000000\n  ]\n}"
         );
-        // The spec dialect keeps serde_json's forms.
-        assert_eq!(json_text(&json!([1e16]), Dialect::Spec, false), "[1e+16]");
+        // Otherwise serde_json's forms stay.
+        assert_eq!(json_text(&json!([1e16]), false, false), "[1e+16]");
     }
 }

@@ -1,8 +1,8 @@
 //! Unicode case mapping and character properties, decided in one place:
 //! natively from Rust's tables; in the browser's WebAssembly module
-//! (`wasm32-unknown-unknown`, built with wasm-bindgen) from the browser's
-//! own JavaScript, so the module carries no Unicode tables. Both follow
-//! the Unicode standard.
+//! (`wasm32-unknown-unknown` with the feature `browser`, built with
+//! wasm-bindgen) from the browser's own JavaScript, so the module carries
+//! no Unicode tables. Both follow the Unicode standard.
 
 /// JavaScript's `s.toLowerCase()` (full Unicode case mapping, final sigma
 /// included). Natively Rust's `str::to_lowercase`, which implements the
@@ -13,34 +13,33 @@ pub fn js_lowercase(s: &str) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
-    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    #[cfg(not(browser))]
     return s.to_lowercase();
-    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    #[cfg(browser)]
     return browser::to_lower_case(s);
 }
 
 /// The first character of `c`'s lower case (Rust's `char::to_lowercase`,
 /// through [`js_lowercase`] in the WebAssembly module: the mappings agree on
 /// a lone character).
-pub(crate) fn lowercase_char(c: char) -> char {
+pub fn lowercase_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
-    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    #[cfg(not(browser))]
     return c.to_lowercase().next().unwrap_or(c);
-    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    #[cfg(browser)]
     return js_lowercase(c.encode_utf8(&mut [0; 4]))
         .chars()
         .next()
         .unwrap_or(c);
 }
 
-#[cfg(feature = "grafana")]
 /// Go's `unicode.ToLower` / `unicode.ToUpper` of one code point: the
 /// simple case mapping (a character whose full mapping is longer than one
 /// code point keeps itself; U+0130 lowers to `i`). In the WebAssembly
 /// module the browser maps it, so that the module carries no case tables.
-pub(crate) fn simple_case(c: char, upper: bool) -> char {
+pub fn simple_case(c: char, upper: bool) -> char {
     if c.is_ascii() {
         return if upper {
             c.to_ascii_uppercase()
@@ -51,13 +50,13 @@ pub(crate) fn simple_case(c: char, upper: bool) -> char {
     if c == '\u{130}' && !upper {
         return 'i';
     }
-    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    #[cfg(not(browser))]
     let mapped: String = if upper {
         c.to_uppercase().collect()
     } else {
         c.to_lowercase().collect()
     };
-    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    #[cfg(browser)]
     let mapped = {
         let text = c.encode_utf8(&mut [0; 4]).to_string();
         if upper {
@@ -78,7 +77,7 @@ pub(crate) fn simple_case(c: char, upper: bool) -> char {
 /// `is_alphanumeric` answer. In the WebAssembly module, for a character
 /// outside ASCII, the browser answers (`\p{...}` in a regular expression),
 /// so that the module carries no tables of these properties.
-pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
+pub fn char_properties(c: char) -> (bool, bool, bool) {
     if c.is_ascii() {
         return (
             c.is_ascii_uppercase(),
@@ -86,9 +85,9 @@ pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
             c.is_ascii_alphanumeric(),
         );
     }
-    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    #[cfg(not(browser))]
     return (c.is_uppercase(), c.is_whitespace(), c.is_alphanumeric());
-    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    #[cfg(browser)]
     {
         let bits = browser::char_properties(c.encode_utf8(&mut [0; 4]));
         (bits & 1 != 0, bits & 2 != 0, bits & 4 != 0)
@@ -101,15 +100,15 @@ pub(crate) fn char_properties(c: char) -> (bool, bool, bool) {
 /// one before them (Grapheme_Extend); in the WebAssembly module the
 /// browser answers from the same properties, so that the module carries no
 /// tables of them.
-pub(crate) fn is_shown_as_is(c: char) -> bool {
-    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub fn is_shown_as_is(c: char) -> bool {
+    #[cfg(not(browser))]
     return c.escape_debug().len() == 1;
-    #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+    #[cfg(browser)]
     return browser::is_shown_as_is(c.encode_utf8(&mut [0; 4]));
 }
 
 /// What the WebAssembly module asks of the browser.
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+#[cfg(browser)]
 mod browser {
     use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -5,10 +5,14 @@
 //! jmespath.js crashed with a native JavaScript error; `runtime`,
 //! `undefined-variable`: what the Go engines' answer files read from their
 //! messages) accepts any error.
+//!
+//! Internal to rolemap: the tests, `rolemap test` and the linter's
+//! comparisons of two engines' answers ([`json_equal`]) share it.
 
+#![forbid(unsafe_code)]
+
+use rolemap_engine::{Dialect, Expression};
 use serde_json::Value as Json;
-
-use crate::{Dialect, Expression};
 
 /// One case of a suite file.
 #[derive(Clone, Debug)]

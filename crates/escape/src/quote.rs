@@ -4,13 +4,15 @@
 //! role name) stands out as an escape.
 //!
 //! The same text as `format!("{s:?}")`; only which characters Rust shows as
-//! they are is decided elsewhere ([`crate::unicode`]): natively by Rust's
+//! they are is decided elsewhere (`rolemap_js::unicode`): natively by Rust's
 //! own tables, in the browser's WebAssembly module by the browser, so that
-//! the module carries no tables for it (and no list formatting).
+//! the module carries no tables for it (and no list formatting). Every
+//! [`crate::is_control`] character is among those escaped, spelled as
+//! [`crate::escape`] spells it.
 
-use std::fmt::Write;
+use rolemap_js::unicode::is_shown_as_is;
 
-use crate::unicode::is_shown_as_is;
+use crate::push_code_point;
 
 /// `c` as it appears between the quotes `quote` in Rust's debug form.
 fn push_escaped(out: &mut String, c: char, quote: char) {
@@ -26,9 +28,7 @@ fn push_escaped(out: &mut String, c: char, quote: char) {
         }
         ' '..='~' => out.push(c),
         _ if !c.is_ascii() && is_shown_as_is(c) => out.push(c),
-        _ => {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        }
+        _ => push_code_point(out, c),
     }
 }
 

@@ -1,4 +1,5 @@
 //! Ordered sets and maps: the subset of `BTreeSet`/`BTreeMap` the linter
+
 //! and the simulator use, iterating, comparing, printing (`Debug`) and
 //! serializing exactly as they do.
 //!
@@ -11,6 +12,8 @@
 //! `LiteMap<T, ()>`) keeps, searches and inserts; these wrappers only print
 //! and serialize as the B-trees did (`LiteMap`'s derived `Debug` shows its
 //! fields; a set serializes as a sequence, not a map to units).
+
+#![forbid(unsafe_code)]
 
 use std::borrow::Borrow;
 use std::fmt;

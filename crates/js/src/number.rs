@@ -4,7 +4,7 @@ use serde_json::{Number, Value as Json};
 
 /// The integer an object key denotes if JavaScript treats it as an array
 /// index (canonical decimal below 2^32 - 1), which it lists before other keys.
-pub(crate) fn array_index(key: &str) -> Option<u32> {
+pub fn array_index(key: &str) -> Option<u32> {
     if key.is_empty() || key.len() > 10 || !key.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -17,7 +17,7 @@ pub(crate) fn array_index(key: &str) -> Option<u32> {
 
 /// A double as a JSON number: integral values as integers, `NaN` and the
 /// infinities as `null` (what `JSON.stringify` writes), `-0` as `0`.
-pub(crate) fn to_json_number(n: f64) -> Json {
+pub fn to_json_number(n: f64) -> Json {
     if !n.is_finite() {
         return Json::Null;
     }
@@ -31,7 +31,7 @@ pub(crate) fn to_json_number(n: f64) -> Json {
 /// and the decimal exponent `e` with `|n| = 0.digits × 10^e`: the digits
 /// of `zmij` (the shortest, and of those the closest to `n`, as
 /// ECMAScript's Number::toString asks), read back from its text.
-pub(crate) fn shortest_digits(n: f64) -> (String, i32) {
+pub fn shortest_digits(n: f64) -> (String, i32) {
     let mut buffer = zmij::Buffer::new();
     let text = buffer.format_finite(n.abs());
     let (mantissa, exp) = match text.find(['e', 'E']) {
@@ -47,7 +47,7 @@ pub(crate) fn shortest_digits(n: f64) -> (String, i32) {
 }
 
 /// `Number.prototype.toString()` / `String(n)`.
-pub(crate) fn to_js_string(n: f64) -> String {
+pub fn to_js_string(n: f64) -> String {
     to_js_string_with(n, shortest_digits)
 }
 
@@ -92,7 +92,7 @@ fn layout(negative: bool, digits: &str, n10: i32) -> String {
 }
 
 /// Whether `c` is white space as JavaScript's `String.prototype.trim` sees it.
-pub(crate) fn is_js_space(c: char) -> bool {
+pub fn is_js_space(c: char) -> bool {
     matches!(
         c,
         '\u{9}'..='\u{d}'
@@ -110,7 +110,7 @@ pub(crate) fn is_js_space(c: char) -> bool {
 }
 
 /// `+string`: JavaScript's ToNumber on a string.
-pub(crate) fn string_to_number(s: &str) -> f64 {
+pub fn string_to_number(s: &str) -> f64 {
     let t = s.trim_matches(is_js_space);
     if t.is_empty() {
         return 0.0;
@@ -149,7 +149,7 @@ pub(crate) fn string_to_number(s: &str) -> f64 {
 /// `float_roundtrip` feature) after rewriting it to JSON's stricter syntax
 /// (no leading zeros, digits on both sides of a `.`): the module then needs
 /// one float parser, not two. serde_json refuses only what overflows.
-pub(crate) fn parse_decimal(s: &str) -> f64 {
+pub fn parse_decimal(s: &str) -> f64 {
     let (mantissa, exp) = match s.find(['e', 'E']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
@@ -183,9 +183,12 @@ pub(crate) fn parse_decimal(s: &str) -> f64 {
     }
 }
 
-/// Whether Rust's `str::parse::<f64>` accepts `s` (see
-/// [`crate::is_float_syntax`]).
-pub(crate) fn is_rust_float(s: &str) -> bool {
+/// Whether Rust's `str::parse::<f64>` accepts `s`: an optional sign, then
+/// a decimal literal (digits with an optional fraction and exponent, at
+/// least one digit before the exponent) or `inf`, `infinity` or `nan` in any
+/// case. Checks the syntax only, without a float parser (the WebAssembly
+/// module then carries one float parser, serde_json's, not two).
+pub fn is_rust_float(s: &str) -> bool {
     let rest = s.strip_prefix(['+', '-']).unwrap_or(s);
     ["inf", "infinity", "nan"]
         .iter()
@@ -228,7 +231,7 @@ fn is_decimal_literal(s: &str) -> bool {
 /// JavaScript's `parseInt(text)` for the digits-and-dashes tokens the
 /// jmespath.js lexer reads as numbers: an optional sign, then the leading
 /// decimal digits. `None` is `NaN`.
-pub(crate) fn parse_int_prefix(text: &str) -> Option<i64> {
+pub fn parse_int_prefix(text: &str) -> Option<i64> {
     let (neg, rest) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text),
