@@ -220,8 +220,13 @@ impl Printer {
             NodeKind::Subexpr { lhs, rhs } => {
                 self.base(lhs, bp::DOT);
                 self.push(".");
-                if !matches!(rhs.kind, NodeKind::Missing) {
-                    self.expr(rhs, bp::DOT);
+                match rhs.kind {
+                    NodeKind::Missing => {}
+                    // go-jmespath reads `let` after a `.` as it reads a
+                    // name there: the whole `let` is the right side, and
+                    // `.(` would not parse.
+                    NodeKind::Let { .. } => self.expr(rhs, 0),
+                    _ => self.expr(rhs, bp::DOT),
                 }
             }
             NodeKind::Index { lhs, index } => {

@@ -2,7 +2,7 @@
 //! login (docs/reference/grafana-semantics.md, each checked there by
 //! running the engines).
 
-use rolemap_engine::{search, Dialect, ErrorKind};
+use rolemap_engine::{search, Dialect, ErrorKind, Expression};
 use serde_json::{json, Value};
 
 fn grafana(expr: &str, data: Value) -> Result<Value, ErrorKind> {
@@ -137,4 +137,24 @@ fn repeated_values_end_with_a_budget_error() {
         flat.push_str(" | [@, @][]");
     }
     assert_eq!(grafana(&flat, json!(1)), Err(ErrorKind::BudgetExceeded));
+}
+
+/// A `let` after a `.` is the whole right side (go-jmespath reads `let` there
+/// as a name): its canonical form writes it bare, since `.(` does not parse,
+/// and that form reads back to the same tree. Found by the fuzz target `parse`.
+#[test]
+fn a_let_after_a_dot_prints_as_it_parses() {
+    for (text, canonical) in [
+        ("$a. let $a = 'x' in $a", "$a.let $a = 'x' in $a"),
+        (
+            "let $a = a in b[*].[a, $a. let $a = 'sha\\\\ow' in $a]",
+            "let $a = a in b[*].[a, $a.let $a = 'sha\\\\ow' in $a]",
+        ),
+        ("(a.let $x = b in $x).c", "(a.let $x = b in $x).c"),
+    ] {
+        let expr = Expression::compile(text, Dialect::Grafana).expect(text);
+        assert_eq!(expr.canonical(), canonical, "{text}");
+        let again = Expression::compile(&expr.canonical(), Dialect::Grafana).expect(canonical);
+        assert_eq!(again.canonical(), canonical, "{text}");
+    }
 }
