@@ -379,13 +379,13 @@ pub const MODULES: [Module; 2] = [
     Module {
         name: "rolemap_grafana",
         features: &["--no-default-features", "--features", "grafana"],
-        // 205,588 bytes as sent (the Pangolin module: 199,951): the Go
+        // 204,895 bytes as sent (the Pangolin module: 199,951): the Go
         // engines' tokens are read by pest (`grammar/go.pest` over
         // `grammar/tokens.pest`, a derive of its own), which brought pest's
         // runtime and generated rules into this module (195,045 with the
         // hand-written lexer). Over MAX_GZIPPED: the budget is the measured
         // size and about 500 bytes, so the build passes until it is trimmed.
-        budget: 206_100,
+        budget: 205_400,
     },
 ];
 

@@ -66,6 +66,31 @@ pub(crate) enum Tok {
 }
 
 impl Tok {
+    /// The token a `go_symbol` (`go.pest`) is, by its text: `=` alone binds
+    /// `let` in the community engine and is a token no rule takes in v0.4.0.
+    fn of_symbol(text: &str, community: bool) -> Tok {
+        match text {
+            "." => Tok::Dot,
+            "(" => Tok::Lparen,
+            ")" => Tok::Rparen,
+            "]" => Tok::Rbracket,
+            "{" => Tok::Lbrace,
+            "}" => Tok::Rbrace,
+            "&" => Tok::Expref,
+            "!" => Tok::Not,
+            "$" => Tok::Root,
+            "=" if community => Tok::Assign,
+            "=" => Tok::Unknown,
+            "+" => Tok::Plus,
+            "%" => Tok::Modulo,
+            "-" | "\u{2212}" => Tok::Minus,
+            "\u{00D7}" => Tok::Multiply,
+            "/" | "\u{00F7}" => Tok::Divide,
+            "//" => Tok::Div,
+            other => unreachable!("grammar: {other:?} is not a go_symbol"),
+        }
+    }
+
     /// The name the Go engine's messages give the token type.
     pub(crate) fn go_name(self, community: bool) -> &'static str {
         // The community engine names them `TOKStar`, v0.4.0 `tStar`.
@@ -171,22 +196,10 @@ fn token(pair: Pair<'_, Rule>, rules: &GoRules) -> Result<Option<Token>, Error> 
     let tok = match pair.as_rule() {
         Rule::go_community | Rule::go_legacy | Rule::EOI => return Ok(None),
         Rule::identifier => Tok::UnquotedIdentifier,
-        Rule::go_dot => Tok::Dot,
         Rule::star => Tok::Star,
         Rule::comma => Tok::Comma,
         Rule::colon => Tok::Colon,
-        Rule::go_lbrace => Tok::Lbrace,
-        Rule::go_rbrace => Tok::Rbrace,
-        Rule::go_rbracket => Tok::Rbracket,
-        Rule::go_lparen => Tok::Lparen,
-        Rule::go_rparen => Tok::Rparen,
         Rule::current => Tok::Current,
-        Rule::go_plus => Tok::Plus,
-        Rule::go_modulo => Tok::Modulo,
-        Rule::go_minus | Rule::go_minus_sign => Tok::Minus,
-        Rule::go_multiply_sign => Tok::Multiply,
-        Rule::go_divide | Rule::go_divide_sign => Tok::Divide,
-        Rule::go_div => Tok::Div,
         Rule::go_community_number | Rule::go_legacy_number => Tok::Number,
         Rule::filter_open => Tok::Filter,
         Rule::flatten => Tok::Flatten,
@@ -198,14 +211,10 @@ fn token(pair: Pair<'_, Rule>, rules: &GoRules) -> Result<Option<Token>, Error> 
         Rule::gte => Tok::Gte,
         Rule::gt => Tok::Gt,
         Rule::ne => Tok::Ne,
-        Rule::go_not => Tok::Not,
         Rule::go_varref => Tok::Varref,
-        Rule::go_root => Tok::Root,
+        Rule::go_symbol => Tok::of_symbol(text, rules.community),
         Rule::eq => Tok::Eq,
-        Rule::go_assign => Tok::Assign,
-        Rule::go_unknown_assign => Tok::Unknown,
         Rule::and => Tok::And,
-        Rule::go_expref => Tok::Expref,
         Rule::go_quoted_identifier => {
             let value = super::json::parse_string(text).map_err(|go| {
                 Error::syntax(format!("invalid quoted name {text}: {go}"), span).with_js(go)
