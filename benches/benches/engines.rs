@@ -9,14 +9,7 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rolemap_benches::{workloads, Prepared, Workload};
-
-fn secs() -> f64 {
-    std::env::var("ROLEMAP_BENCH_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2.0)
-}
+use rolemap_benches::{measurement_secs, workloads, Prepared, Workload};
 
 fn bench_workload(c: &mut Criterion, w: &Workload) {
     let mut g = c.benchmark_group(&w.name);
@@ -39,8 +32,8 @@ fn engines(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default()
-        .warm_up_time(Duration::from_secs_f64(secs() / 4.0))
-        .measurement_time(Duration::from_secs_f64(secs()))
+        .warm_up_time(Duration::from_secs_f64(measurement_secs() / 4.0))
+        .measurement_time(Duration::from_secs_f64(measurement_secs()))
         .sample_size(20)
         .without_plots();
     targets = engines

@@ -13,15 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use rolemap_benches::root;
+use rolemap_benches::{measurement_secs, root};
 use rolemap_simulate::{Config, Format, Options, Sample, Simulator};
-
-fn secs() -> f64 {
-    std::env::var("ROLEMAP_BENCH_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2.0)
-}
 
 /// A preset: its config's path and text, and its sample users.
 struct Preset {
@@ -118,8 +111,8 @@ fn bench(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default()
-        .warm_up_time(Duration::from_secs_f64(secs() / 4.0))
-        .measurement_time(Duration::from_secs_f64(secs()))
+        .warm_up_time(Duration::from_secs_f64(measurement_secs() / 4.0))
+        .measurement_time(Duration::from_secs_f64(measurement_secs()))
         .sample_size(20)
         .without_plots();
     targets = bench

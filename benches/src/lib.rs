@@ -36,6 +36,15 @@ pub fn measuring() -> bool {
     std::env::args().any(|a| a == "--bench")
 }
 
+/// Criterion's measurement time per benchmark, in seconds:
+/// `ROLEMAP_BENCH_SECS`, or 2.
+pub fn measurement_secs() -> f64 {
+    std::env::var("ROLEMAP_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2.0)
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
