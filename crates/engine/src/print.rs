@@ -212,7 +212,17 @@ impl Printer {
                 self.push("}");
             }
             NodeKind::Call { name, args, .. } => {
-                self.push(name);
+                // A name that is not an identifier was called on a quoted
+                // name or a string (jmespath.js: `("a b")(x)`; go-jmespath
+                // v0.4.0 calls any node: `'th('(x)`): written as a quoted
+                // name in parentheses, which both read back as that call.
+                if is_identifier(name) {
+                    self.push(name);
+                } else {
+                    self.push("(");
+                    self.name(name, true);
+                    self.push(")");
+                }
                 self.push("(");
                 self.list(args);
                 self.push(")");

@@ -158,3 +158,29 @@ fn a_let_after_a_dot_prints_as_it_parses() {
         assert_eq!(again.canonical(), canonical, "{text}");
     }
 }
+
+/// go-jmespath v0.4.0 calls any node, a string by its text: a call whose
+/// name is not an identifier is written as a quoted name in parentheses,
+/// which reads back as the same call (`th(` written bare would not parse).
+/// Found by the fuzz target `parse`.
+#[test]
+fn a_call_on_a_string_prints_as_it_parses() {
+    for (dialect, text, canonical) in [
+        (
+            Dialect::GrafanaLegacy,
+            "lgth('th('('')')('')')",
+            "lgth((\"th(\")(''), ')(', ')')",
+        ),
+        (Dialect::GrafanaLegacy, "'g'(a)", "g(a)"),
+        // A node that holds no name: the parser names the call `NO_NAME`
+        // and the node's Go type, which evaluating it reports.
+        (Dialect::GrafanaLegacy, "@(foo)", "(\"\\u0000nil\")(foo)"),
+        (Dialect::Pangolin, "(\"a b\")(x)", "(\"a b\")(x)"),
+    ] {
+        let expr = Expression::compile(text, dialect).expect(text);
+        assert_eq!(expr.canonical(), canonical, "{dialect}: {text}");
+        let again = Expression::compile(&expr.canonical(), dialect).expect(canonical);
+        assert_eq!(again.canonical(), canonical, "{dialect}: {text}");
+        assert_eq!(again.ast().kind, expr.ast().kind, "{dialect}: {text}");
+    }
+}
