@@ -3,7 +3,7 @@
 // at their place, a failing login as Pangolin's, the share link, a
 // pathological expression, the Grafana target (a preset, its fix, a lint
 // finding, the Grafana dialects and a share link), both modules sent
-// precompressed within their budget, and no request leaving 127.0.0.1. The
+// precompressed (brotli) within their budget, and no request leaving 127.0.0.1. The
 // page is served by the server of `cargo xtask playground --serve`, which
 // `cargo xtask playground --test` starts (PLAYGROUND_URL).
 import { test, before, after } from 'node:test';
@@ -17,7 +17,7 @@ import { required } from './env.mjs';
 const site = required('PLAYGROUND_DIR');
 const executablePath = required('CHROMIUM');
 const server = { url: required('PLAYGROUND_URL') };
-/** Each module's budget in bytes on the wire, by file name (xtask's `MODULES`). */
+/** Each module's budget in bytes on the wire, by file name (xtask's `MAX_SENT`). */
 const budgets = JSON.parse(required('PLAYGROUND_BUDGETS'));
 
 const ARGS = [
@@ -274,11 +274,11 @@ test('no request left 127.0.0.1 during the whole run', () => {
   assert.deepEqual(outside, []);
 });
 
-test('both modules came precompressed, each within its budget on the wire (xtask MODULES)', () => {
+test('both modules came precompressed with brotli, each within its budget on the wire (xtask MAX_SENT)', () => {
   const files = new Set(wasmResponses.map((r) => r.file));
   assert.deepEqual([...files].sort(), Object.keys(budgets).sort());
   for (const { file, headers } of wasmResponses) {
-    assert.equal(headers['content-encoding'], 'gzip', file);
+    assert.equal(headers['content-encoding'], 'br', file);
     const sent = Number(headers['content-length']);
     const budget = budgets[file];
     assert.ok(sent > 0 && sent <= budget, `${file} took ${sent} bytes on the wire (budget ${budget})`);
