@@ -7,16 +7,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A Pangolin release. Behaviour is decided by `major.minor.patch`: a
-/// pre-release (`1.17.0-rc.1`) behaves like its release.
+/// A Pangolin release, a semantic version. Behaviour is decided by
+/// `major.minor.patch`: a pre-release (`1.17.0-rc.1`) behaves like its
+/// release.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct PangolinVersion {
-    core: (u64, u64, u64),
-    /// A pre-release or build tag with its separator (`-rc.1`), kept for
-    /// display.
-    tag: String,
-}
+pub struct PangolinVersion(semver::Version);
 
 /// How the cloud build chooses the orgs a login considers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,20 +33,23 @@ impl PangolinVersion {
 
     /// The newest release rolemap models: the default.
     pub fn newest_known() -> PangolinVersion {
-        PangolinVersion {
-            core: Self::NEWEST_KNOWN,
-            tag: String::new(),
-        }
+        let (major, minor, patch) = Self::NEWEST_KNOWN;
+        PangolinVersion(semver::Version::new(major, minor, patch))
+    }
+
+    /// `major.minor.patch`, without the pre-release or build tag.
+    fn core(&self) -> (u64, u64, u64) {
+        (self.0.major, self.0.minor, self.0.patch)
     }
 
     fn at_least(&self, major: u64, minor: u64, patch: u64) -> bool {
-        self.core >= (major, minor, patch)
+        self.core() >= (major, minor, patch)
     }
 
     /// Whether this release is newer than any rolemap models (its flow may
     /// have changed: the simulation is that of the newest known).
     pub fn is_newer_than_known(&self) -> bool {
-        self.core > Self::NEWEST_KNOWN
+        self.core() > Self::NEWEST_KNOWN
     }
 
     /// 1.17.0: role-mapping results are normalised (strings trimmed,
@@ -90,41 +89,21 @@ pub struct VersionError(pub String);
 impl FromStr for PangolinVersion {
     type Err = VersionError;
 
-    /// `MAJOR.MINOR.PATCH`, then optionally `-` or `+` and a tag of
-    /// letters, digits, `.` and `-` (semantic versions' form), with a
-    /// leading `v` and a missing patch (`v1.16`) allowed, as release tags
-    /// and users write them.
+    /// A semantic version (`MAJOR.MINOR.PATCH`, then optionally a `-`
+    /// pre-release and a `+` build tag), with a leading `v` and a missing
+    /// patch (`v1.16`) allowed, as release tags and users write them.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || VersionError(s.to_string());
         let t = s.trim();
         let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
-        let (core, tag) = match t.find(['-', '+']) {
-            Some(i) => (&t[..i], &t[i + 1..]),
-            None => (t, ""),
+        let core_len = t.find(['-', '+']).unwrap_or(t.len());
+        let text = if t[..core_len].matches('.').count() == 1 {
+            format!("{}.0{}", &t[..core_len], &t[core_len..])
+        } else {
+            t.to_string()
         };
-        let tag_ok = tag.split(['.', '+']).all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        });
-        if t.len() != core.len() && !tag_ok {
-            return Err(bad());
-        }
-        let number = |p: &str| -> Option<u64> {
-            let ok = !p.is_empty()
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && (p == "0" || !p.starts_with('0'));
-            ok.then(|| p.parse().ok()).flatten()
-        };
-        let core_len = core.len();
-        let parts: Vec<Option<u64>> = core.split('.').map(number).collect();
-        let core = match parts[..] {
-            [Some(a), Some(b)] => (a, b, 0),
-            [Some(a), Some(b), Some(c)] => (a, b, c),
-            _ => return Err(bad()),
-        };
-        Ok(PangolinVersion {
-            core,
-            tag: t[core_len..].to_string(),
-        })
+        semver::Version::parse(&text)
+            .map(PangolinVersion)
+            .map_err(|_| VersionError(s.to_string()))
     }
 }
 
@@ -142,11 +121,10 @@ impl From<PangolinVersion> for String {
 }
 
 impl fmt::Display for PangolinVersion {
+    /// `major.minor.patch`, then the pre-release and build tags as written
+    /// (`1.17.0-rc.1`, `1.22.0+build.7`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (major, minor, patch) = self.core;
-        write!(f, "{major}.{minor}.{patch}")?;
-        // The tag with its separator as written (`-rc.1`, `+build`).
-        f.write_str(&self.tag)
+        self.0.fmt(f)
     }
 }
 
