@@ -1,6 +1,6 @@
 // End-to-end test of the playground in headless Chromium (Debian's
 // chromium driven by playwright-core): presets, live results, diagnostics
-// at their place, a failing login as Pangolin's, the share link, a
+// at their place, a failing login as Pangolin's (its server log too), the share link, a
 // pathological expression, the Grafana target (a preset, its fix, a lint
 // finding, the Grafana dialects and a share link), both modules sent
 // precompressed (brotli) within their budget, and no request leaving 127.0.0.1. The
@@ -135,6 +135,9 @@ test('the playground, end to end', async () => {
   const shown = await outcome(page, 'alice.json').locator('.shown').textContent();
   assert.match(shown, /There was a problem connecting to Pocket ID/);
   assert.equal((await outcome(page, 'alice.json').locator('.message').textContent()).trim(), 'An error occurred');
+  // Its server log names the failed expression, as Pangolin's does.
+  const log = await outcome(page, 'alice.json').locator('.server-log pre').textContent();
+  assert.match(log, /^\[error\] /m);
 
   // The share link restores the same state in a new page.
   await page.click('#share');

@@ -616,6 +616,10 @@ function renderOutcome(o, idpName) {
       el('table', {}, el('thead', {}, el('tr', {}, el('th', { text: 'Org' }), el('th', { text: 'Decision' }), el('th', { text: 'Why' }))),
         el('tbody', {}, rows))));
   }
+  if (o.log && o.log.length) {
+    card.append(el('details', { class: 'server-log' }, el('summary', { text: "Pangolin's server log" }),
+      el('pre', { text: o.log.join('\n') })));
+  }
   void idpName;
   return card;
 }
