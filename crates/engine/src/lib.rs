@@ -36,10 +36,9 @@ mod functions;
 mod go;
 mod js;
 mod jserror;
-/// Where the quoted parts of an expression's text are (the linter reads
-/// its text with the parser's scanner).
-#[doc(hidden)]
-pub mod lexical;
+/// Where the quoted parts of an expression's text are (also read by the
+/// linter, from the same crate).
+use rolemap_lexical as lexical;
 mod limits;
 #[cfg_attr(not(feature = "pest-dialects"), allow(dead_code))]
 mod parse;

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use rolemap_engine::lexical::Quoted;
+use rolemap_lexical::Quoted;
 
 /// What a byte of the source is part of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub enum Region {
 pub fn regions(src: &str) -> Vec<(Range<usize>, Region)> {
     let mut out = Vec::new();
     let mut code_start = 0;
-    for (range, quoted) in rolemap_engine::lexical::quoted_parts(src) {
+    for (range, quoted) in rolemap_lexical::quoted_parts(src) {
         if code_start < range.start {
             out.push((code_start..range.start, Region::Code));
         }

@@ -6,6 +6,8 @@
 //! jmespath.js's lexical messages and the linter's text regions read them
 //! from here.
 
+#![forbid(unsafe_code)]
+
 use std::ops::Range;
 
 /// What a quoted part of the text is.
