@@ -52,8 +52,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::builder::RoleMappingBuilder;
 use crate::error::{ConfigError, Error};
-use crate::format::{self, Format};
+use crate::format::Format;
 use crate::samples::{load_samples, Sample};
+use crate::structured;
 use crate::version::PangolinVersion;
 
 /// Which build of Pangolin runs.
@@ -414,7 +415,7 @@ pub struct Config {
 impl Config {
     /// Reads and validates a config file (format by extension).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let mut config: Config = format::load(path)?;
+        let mut config: Config = structured::load(path)?;
         config.source = Some(path.to_path_buf());
         config.validate()?;
         Ok(config)
@@ -423,7 +424,7 @@ impl Config {
     /// Parses and validates config text; `path` names it in errors and
     /// anchors relative sample paths.
     pub fn parse(text: &str, format: Format, path: &Path) -> Result<Config, ConfigError> {
-        let mut config: Config = format::parse(text, format, path)?;
+        let mut config: Config = structured::parse(text, format, path)?;
         config.source = Some(path.to_path_buf());
         config.validate()?;
         Ok(config)

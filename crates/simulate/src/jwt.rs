@@ -134,7 +134,7 @@ fn decode_part(part: JwtPart, text: &str) -> Result<Map<String, Json>, JwtError>
         part,
         line: e.line(),
         column: e.column(),
-        message: crate::format::strip_position(&e.to_string()),
+        message: crate::position::strip_position(&e.to_string()),
     })?;
     match value {
         Json::Object(map) => Ok(map),

@@ -46,11 +46,13 @@ pub mod js;
 pub mod jwt;
 pub mod login;
 pub mod outcome;
+mod position;
 pub mod same_user;
 pub mod samples;
 pub mod scopes;
 #[cfg(feature = "server-log")]
 mod server_log;
+mod structured;
 pub mod testfile;
 pub mod version;
 

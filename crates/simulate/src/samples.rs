@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
-use crate::error::{line_col_bytes, SampleError};
+use crate::error::SampleError;
 use crate::jwt::{decode_jwt, json_type_phrase};
+use crate::position::{line_col_bytes, strip_position};
 
 /// The claims of an ID token payload: always a JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -208,7 +209,7 @@ fn json_error(path: &Path, e: &serde_json::Error, line_offset: usize) -> SampleE
         path: path.to_path_buf(),
         line: (e.line() > 0).then(|| e.line() + line_offset),
         column: (e.line() > 0).then_some(e.column()),
-        message: crate::format::strip_position(&e.to_string()),
+        message: strip_position(&e.to_string()),
     }
 }
 

@@ -36,10 +36,10 @@ use serde_json::Value as Json;
 
 use crate::config::Config;
 use crate::error::{ConfigError, Error};
-use crate::format;
 use crate::login::{Options, Simulator};
 use crate::outcome::Outcome;
 use crate::samples::{load_samples, Claims, Sample};
+use crate::structured;
 
 /// The config of a test file: a path or inline.
 #[derive(Clone, Debug, PartialEq)]
@@ -236,7 +236,7 @@ fn untoml(v: Json) -> Json {
 
 /// Runs a mapping-test file.
 pub fn run_test_file(path: &Path) -> Result<TestReport, Error> {
-    let file: TestFile = format::load(path)?;
+    let file: TestFile = structured::load(path)?;
     run_loaded(path, file)
 }
 
