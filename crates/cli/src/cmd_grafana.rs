@@ -110,7 +110,7 @@ fn details(outcomes: &[GrafanaOutcome], color: bool) -> Shown {
             text.push("\n");
         }
     }
-    text.push(crate::cmd_simulate::hints_text(
+    text.push(crate::outcome_text::hints_text(
         outcomes.iter().map(|o| (o.sample.as_str(), &o.hints[..])),
         color,
     ));

@@ -23,6 +23,7 @@ mod cmd_test;
 mod examples;
 mod input;
 mod lazy;
+mod outcome_text;
 mod report;
 mod stream;
 mod style;

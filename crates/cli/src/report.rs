@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use rolemap_simulate::same_user::SAME_USER_TOGETHER;
 use rolemap_simulate::{HintCode, Outcome};
 
-use crate::cmd_simulate::{failure_detail, status_word};
+use crate::outcome_text::{failure_detail, status_word};
 use crate::style::{paint, Paint};
 use crate::terminal::Shown;
 

@@ -296,8 +296,8 @@ fn check(a: &CheckArgs, style: Style) -> CmdResult {
             if !samples.is_empty() {
                 let head = format!("Logins ({} sample(s)):", samples.len());
                 text.push(shown!["\n", paint(c, Paint::Bold, head), "\n"]);
-                text.push(crate::cmd_simulate::table(&outcomes, c));
-                text.push(crate::cmd_simulate::details(&outcomes, c));
+                text.push(crate::outcome_text::table(&outcomes, c));
+                text.push(crate::outcome_text::details(&outcomes, c));
             }
             if let (Some(r), Some(p)) = (&expect, &a.expect) {
                 let head = format!("Expectations ({}):", p.display());
