@@ -178,6 +178,8 @@ enum Current {
 pub struct Samples {
     paths: VecDeque<PathBuf>,
     current: Option<Current>,
+    /// A copy of stdin to read in its place (`-`), read as stdin is.
+    stdin_copy: Option<PathBuf>,
 }
 
 impl Samples {
@@ -186,6 +188,7 @@ impl Samples {
         Samples {
             paths: paths.iter().cloned().collect(),
             current: None,
+            stdin_copy: None,
         }
     }
 
@@ -194,7 +197,15 @@ impl Samples {
         Samples {
             paths: VecDeque::new(),
             current: Some(Current::Loaded(samples.into_iter())),
+            stdin_copy: None,
         }
+    }
+
+    /// The same samples with `-` read from `copy`, a file holding what
+    /// stdin gave (its samples are named `<stdin>:LINE` all the same).
+    pub fn with_stdin_copy(mut self, copy: &Path) -> Samples {
+        self.stdin_copy = Some(copy.to_path_buf());
+        self
     }
 
     /// The next batch (at most [`BATCH`] items); empty at the end.
@@ -204,7 +215,7 @@ impl Samples {
                 let Some(path) = self.paths.pop_front() else {
                     return Ok(Vec::new());
                 };
-                self.current = Some(open(&path)?);
+                self.current = Some(open(&path, self.stdin_copy.as_deref())?);
                 continue;
             };
             let batch: Vec<Item> = match current {
@@ -259,11 +270,19 @@ fn is_jsonl(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
 }
 
-/// Starts reading one claims argument.
-fn open(path: &Path) -> Result<Current, Failure> {
+/// Starts reading one claims argument (`-` from `stdin_copy` when given).
+fn open(path: &Path, stdin_copy: Option<&Path>) -> Result<Current, Failure> {
     let fail = |e: SampleError| Failure::input(e.to_string());
     if path.as_os_str() == "-" {
-        return open_stdin();
+        let lines = match stdin_copy {
+            Some(copy) => {
+                let file = std::fs::File::open(copy)
+                    .map_err(|e| crate::input::read_failure("<stdin>", &e))?;
+                Lines::from_reader("<stdin>".to_string(), Box::new(file))
+            }
+            None => Lines::open(path)?,
+        };
+        return open_stdin(lines);
     }
     if path.is_dir() {
         let files = rolemap_simulate::samples::sample_files(path).map_err(fail)?;
@@ -305,11 +324,10 @@ fn open(path: &Path) -> Result<Current, Failure> {
     })
 }
 
-/// Starts reading stdin: its first non-blank line tells its kind.
-fn open_stdin() -> Result<Current, Failure> {
+/// Starts reading stdin (`lines`): its first non-blank line tells its kind.
+fn open_stdin(mut lines: Lines) -> Result<Current, Failure> {
     let name = Path::new("<stdin>");
     let fail = |e: SampleError| Failure::input(e.to_string());
-    let mut lines = Lines::open(Path::new("-"))?;
     // Every line up to the first non-blank one, blank ones included (to
     // give the text back whole when it is one document).
     let mut head: Vec<Line> = Vec::new();
@@ -359,12 +377,13 @@ fn open_stdin() -> Result<Current, Failure> {
 }
 
 /// The samples of `lint --claims`, for the rules to visit as many times
-/// as they need: files are read again for each visit, a batch at a time
-/// (memory does not grow with their number); stdin, which cannot be read
-/// twice, is read once and held.
+/// as they need: each visit reads them again, a batch at a time, so memory
+/// does not grow with their number. Stdin, which cannot be read twice, is
+/// copied once into a temporary file (readable by this user only, deleted
+/// when the lint ends) and read from there as stdin is.
 pub struct ClaimFiles {
     paths: Vec<PathBuf>,
-    stdin: Vec<serde_json::Value>,
+    stdin_copy: Option<tempfile::NamedTempFile>,
     empty: bool,
 }
 
@@ -372,16 +391,13 @@ impl ClaimFiles {
     /// Reads every sample of `paths` once: the first that cannot be read
     /// fails here, so that the visits of the rules meet none.
     pub fn open(paths: &[PathBuf]) -> Result<ClaimFiles, Failure> {
-        let mut stdin = Vec::new();
+        let mut stdin_copy = None;
         if paths.iter().any(|p| p.as_os_str() == "-") {
-            stdin = crate::input::load_claims(Path::new("-"))?
-                .into_iter()
-                .map(|s| s.claims.as_json().clone())
-                .collect();
+            stdin_copy = Some(copy_stdin()?);
         }
         let mut files = ClaimFiles {
             paths: paths.to_vec(),
-            stdin,
+            stdin_copy,
             empty: true,
         };
         let mut count = 0usize;
@@ -398,34 +414,36 @@ impl ClaimFiles {
         &self,
         f: &mut dyn FnMut(usize, &serde_json::Value) -> ControlFlow<()>,
     ) -> Result<(), Failure> {
+        let mut samples = Samples::from_paths(&self.paths);
+        if let Some(copy) = &self.stdin_copy {
+            samples = samples.with_stdin_copy(copy.path());
+        }
         let mut i = 0;
-        for path in &self.paths {
-            if path.as_os_str() == "-" {
-                for c in &self.stdin {
-                    if f(i, c).is_break() {
-                        return Ok(());
-                    }
-                    i += 1;
-                }
-                continue;
+        loop {
+            let batch = samples.next_batch()?;
+            if batch.is_empty() {
+                return Ok(());
             }
-            let mut samples = Samples::from_paths(std::slice::from_ref(path));
-            loop {
-                let batch = samples.next_batch()?;
-                if batch.is_empty() {
-                    break;
+            for item in batch {
+                let sample = item.sample().1?;
+                if f(i, sample.claims.as_json()).is_break() {
+                    return Ok(());
                 }
-                for item in batch {
-                    let sample = item.sample().1?;
-                    if f(i, sample.claims.as_json()).is_break() {
-                        return Ok(());
-                    }
-                    i += 1;
-                }
+                i += 1;
             }
         }
-        Ok(())
     }
+}
+
+/// What stdin gives, copied into a new temporary file.
+fn copy_stdin() -> Result<tempfile::NamedTempFile, Failure> {
+    let mut copy = tempfile::Builder::new()
+        .prefix("rolemap-stdin-")
+        .tempfile()
+        .map_err(|e| Failure::input(format!("<stdin>: cannot make a temporary copy: {e}")))?;
+    std::io::copy(&mut std::io::stdin().lock(), copy.as_file_mut())
+        .map_err(|e| Failure::input(format!("<stdin>: cannot read: {e}")))?;
+    Ok(copy)
 }
 
 impl rolemap_lint::ClaimSource for ClaimFiles {

@@ -75,13 +75,18 @@ impl Lines {
                 std::fs::File::open(path).map_err(|e| crate::input::read_failure(&name, &e))?;
             (name, Box::new(file))
         };
-        Ok(Lines {
+        Ok(Lines::from_reader(name, source))
+    }
+
+    /// Reads `source`, which messages call `name`, line by line.
+    pub fn from_reader(name: String, source: Box<dyn Read + Send>) -> Lines {
+        Lines {
             name,
             reader: BufReader::with_capacity(READ_BUFFER, source),
             number: 0,
             bytes: Vec::new(),
             done: false,
-        })
+        }
     }
 
     /// The next line, blank or not; `None` at the end of the input.
