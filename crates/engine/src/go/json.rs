@@ -88,39 +88,298 @@ pub(crate) fn to_go(v: Json) -> Result<Json, String> {
     })
 }
 
-/// Go's message for a JSON text it cannot read (its wording; the position
-/// of the offending character is serde_json's).
-fn go_error(text: &str, e: &serde_json::Error) -> String {
-    if e.is_eof() {
-        return "unexpected end of JSON input".into();
+/// Go's message for a JSON text that serde_json cannot read: the first
+/// error of `encoding/json`'s syntax check ([`go_syntax_error`]), which
+/// `json.Unmarshal` runs before it decodes, or, for a text that passes it,
+/// the number that does not fit a float64.
+fn go_error(text: &str, _: &serde_json::Error) -> String {
+    match go_syntax_error(text.as_bytes()) {
+        Err(message) => message,
+        Ok(Some(number)) => {
+            format!("json: cannot unmarshal number {number} into Go value of type float64")
+        }
+        Ok(None) => "json: cannot unmarshal this value into a Go value".into(),
     }
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(e.line().saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let at = (line_start + e.column().saturating_sub(1)).min(text.len());
-    let c = text
-        .get(at..)
-        .and_then(|s| s.chars().next())
-        .or_else(|| text.chars().last())
-        .unwrap_or(' ');
-    format!(
-        "invalid character {} looking for beginning of value",
-        quote_char(c)
-    )
 }
 
-/// How Go's `encoding/json` quotes a character in its messages.
-fn quote_char(c: char) -> String {
-    match c {
-        '\'' => "'\\''".into(),
-        '"' => "'\"'".into(),
-        c if (c as u32) < 0x20 || ('\u{7f}'..='\u{9f}').contains(&c) => {
-            format!("'\\x{:02x}'", c as u32)
+/// Where `encoding/json`'s scanner is in a composite value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Within {
+    ObjectKey,
+    ObjectValue,
+    ArrayValue,
+}
+
+/// The scanner's states, one per point of the JSON grammar it can be at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    BeginValue,
+    BeginValueOrEmpty,
+    BeginStringOrEmpty,
+    BeginString,
+    EndValue,
+    EndTop,
+    InString,
+    InStringEsc,
+    /// After `\u` and this many hex digits.
+    InStringEscU(u8),
+    Neg,
+    One,
+    Zero,
+    Dot,
+    Dot0,
+    E,
+    ESign,
+    E0,
+    /// Inside `true`, `false` or `null`: the word and how much of it is read.
+    Word(&'static str, usize),
+}
+
+/// `encoding/json`'s limit on nesting.
+const MAX_NESTING: usize = 10_000;
+
+/// `encoding/json`'s syntax check of `text`, byte by byte as its scanner
+/// goes: `Err` is its message for the first byte that cannot continue the
+/// text (or for its end); `Ok` gives the first number that does not fit a
+/// float64, if any.
+pub(crate) fn go_syntax_error(text: &[u8]) -> Result<Option<String>, String> {
+    let mut within: Vec<Within> = Vec::new();
+    let mut state = State::BeginValue;
+    let mut number_start = None;
+    let mut too_large = None;
+    for (i, &c) in text.iter().chain(std::iter::once(&b' ')).enumerate() {
+        let in_number = matches!(
+            state,
+            State::Neg
+                | State::One
+                | State::Zero
+                | State::Dot
+                | State::Dot0
+                | State::E
+                | State::ESign
+                | State::E0
+        );
+        // The end is read as one more space, as Go's scanner does: an error
+        // there names the space (`"1."`: after decimal point).
+        state = step(state, c, &mut within)
+            .map_err(|context| format!("invalid character {} {context}", go_quote_byte(c)))?;
+        let in_number_now = matches!(
+            state,
+            State::Neg
+                | State::One
+                | State::Zero
+                | State::Dot
+                | State::Dot0
+                | State::E
+                | State::ESign
+                | State::E0
+        );
+        if in_number_now && !in_number {
+            number_start = Some(i);
         }
-        c => format!("'{c}'"),
+        if in_number && !in_number_now {
+            let start = number_start.take().unwrap_or(i);
+            let literal = String::from_utf8_lossy(&text[start..i]);
+            if too_large.is_none() && literal.parse::<f64>().is_ok_and(|f| f.is_infinite()) {
+                too_large = Some(literal.into_owned());
+            }
+        }
     }
+    if state == State::EndTop {
+        Ok(too_large)
+    } else {
+        Err("unexpected end of JSON input".into())
+    }
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The scanner's next state after byte `c`; `Err` is the context of Go's
+/// message (`looking for beginning of value`, ...).
+fn step(state: State, c: u8, within: &mut Vec<Within>) -> Result<State, String> {
+    use State::*;
+    let push = |within: &mut Vec<Within>, w: Within| {
+        within.push(w);
+        if within.len() > MAX_NESTING {
+            Err("exceeded max depth".to_string())
+        } else {
+            Ok(())
+        }
+    };
+    Ok(match state {
+        // A value ends the text when nothing encloses it.
+        EndValue if within.is_empty() => return step(EndTop, c, within),
+        _ if is_space(c)
+            && matches!(
+                state,
+                BeginValue
+                    | BeginValueOrEmpty
+                    | BeginStringOrEmpty
+                    | BeginString
+                    | EndValue
+                    | EndTop
+            ) =>
+        {
+            state
+        }
+        BeginValueOrEmpty if c == b']' => return step(EndValue, c, within),
+        BeginValueOrEmpty => return step(BeginValue, c, within),
+        BeginValue => match c {
+            b'{' => {
+                push(within, Within::ObjectKey)?;
+                BeginStringOrEmpty
+            }
+            b'[' => {
+                push(within, Within::ArrayValue)?;
+                BeginValueOrEmpty
+            }
+            b'"' => InString,
+            b'-' => Neg,
+            b'0' => Zero,
+            b'1'..=b'9' => One,
+            b't' => Word("true", 1),
+            b'f' => Word("false", 1),
+            b'n' => Word("null", 1),
+            _ => return Err("looking for beginning of value".into()),
+        },
+        BeginStringOrEmpty if c == b'}' => {
+            if let Some(top) = within.last_mut() {
+                *top = Within::ObjectValue;
+            }
+            return step(EndValue, c, within);
+        }
+        BeginStringOrEmpty => return step(BeginString, c, within),
+        BeginString if c == b'"' => InString,
+        BeginString => return Err("looking for beginning of object key string".into()),
+        EndValue => {
+            let Some(top) = within.last_mut() else {
+                return step(EndTop, c, within);
+            };
+            match (*top, c) {
+                (Within::ObjectKey, b':') => {
+                    *top = Within::ObjectValue;
+                    BeginValue
+                }
+                (Within::ObjectKey, _) => return Err("after object key".into()),
+                (Within::ObjectValue, b',') => {
+                    *top = Within::ObjectKey;
+                    BeginString
+                }
+                (Within::ObjectValue, b'}') | (Within::ArrayValue, b']') => {
+                    within.pop();
+                    if within.is_empty() {
+                        EndTop
+                    } else {
+                        EndValue
+                    }
+                }
+                (Within::ObjectValue, _) => return Err("after object key:value pair".into()),
+                (Within::ArrayValue, b',') => BeginValue,
+                (Within::ArrayValue, _) => return Err("after array element".into()),
+            }
+        }
+        EndTop => return Err("after top-level value".into()),
+        InString | InStringEsc | InStringEscU(_) => step_string(state, c)?,
+        Neg | One | Zero | Dot | Dot0 | E | ESign | E0 => return step_number(state, c, within),
+        Word(word, n) => {
+            let expected = word.as_bytes()[n];
+            if c != expected {
+                return Err(format!(
+                    "in literal {word} (expecting {})",
+                    go_quote_byte(expected)
+                ));
+            }
+            if n + 1 == word.len() {
+                EndValue
+            } else {
+                Word(word, n + 1)
+            }
+        }
+    })
+}
+
+/// [`step`] inside a string: `Err` is the context of Go's message.
+fn step_string(state: State, c: u8) -> Result<State, String> {
+    use State::*;
+    Ok(match state {
+        InString => match c {
+            b'"' => EndValue,
+            b'\\' => InStringEsc,
+            0..0x20 => return Err("in string literal".into()),
+            _ => InString,
+        },
+        InStringEsc => match c {
+            b'b' | b'f' | b'n' | b'r' | b't' | b'\\' | b'/' | b'"' => InString,
+            b'u' => InStringEscU(0),
+            _ => return Err("in string escape code".into()),
+        },
+        InStringEscU(n) if c.is_ascii_hexdigit() => {
+            if n == 3 {
+                InString
+            } else {
+                InStringEscU(n + 1)
+            }
+        }
+        InStringEscU(_) => return Err("in \\u hexadecimal character escape".into()),
+        _ => state,
+    })
+}
+
+/// [`step`] inside a number: `Err` is the context of Go's message.
+fn step_number(state: State, c: u8, within: &mut Vec<Within>) -> Result<State, String> {
+    use State::*;
+    Ok(match state {
+        Neg => match c {
+            b'0' => Zero,
+            b'1'..=b'9' => One,
+            _ => return Err("in numeric literal".into()),
+        },
+        One if c.is_ascii_digit() => One,
+        One | Zero => match c {
+            b'.' => Dot,
+            b'e' | b'E' => E,
+            _ => return step(EndValue, c, within),
+        },
+        Dot if c.is_ascii_digit() => Dot0,
+        Dot => return Err("after decimal point in numeric literal".into()),
+        Dot0 => match c {
+            b'0'..=b'9' => Dot0,
+            b'e' | b'E' => E,
+            _ => return step(EndValue, c, within),
+        },
+        E if matches!(c, b'+' | b'-') => ESign,
+        E | ESign if c.is_ascii_digit() => E0,
+        E | ESign => return Err("in exponent of numeric literal".into()),
+        E0 if c.is_ascii_digit() => E0,
+        E0 => return step(EndValue, c, within),
+        _ => state,
+    })
+}
+
+/// How `encoding/json` names byte `c` in a message: `'\''`, `'"'`, or the
+/// byte read as the code point of the same number (a UTF-8 lead byte 0xC3
+/// is `'Ã'`) in Go's quoting (`strconv.Quote`: `\a` `\b` `\f` `\n` `\r`
+/// `\t` `\v`, `\xNN` for other controls and DEL, `\uNNNN` for what Go does
+/// not print: C1 controls, U+00A0 and U+00AD).
+fn go_quote_byte(c: u8) -> String {
+    let quoted = match c {
+        b'\'' => "\\'".to_string(),
+        b'"' => "\"".to_string(),
+        b'\\' => "\\\\".to_string(),
+        0x07 => "\\a".to_string(),
+        0x08 => "\\b".to_string(),
+        0x0c => "\\f".to_string(),
+        b'\n' => "\\n".to_string(),
+        b'\r' => "\\r".to_string(),
+        b'\t' => "\\t".to_string(),
+        0x0b => "\\v".to_string(),
+        0..0x20 | 0x7f => format!("\\x{c:02x}"),
+        0x80..=0x9f | 0xa0 | 0xad => format!("\\u{:04x}", u32::from(c)),
+        _ => char::from(c).to_string(),
+    };
+    format!("'{quoted}'")
 }
 
 /// `json.Marshal`'s text of a Go value (`Err`: Go's message for NaN and
@@ -219,4 +478,109 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_syntax_error;
+
+    /// Go's messages, as `json.Unmarshal` gives them.
+    #[test]
+    fn syntax_errors_have_encoding_json_s_words() {
+        for (text, go) in [
+            (
+                "foo",
+                "invalid character 'o' in literal false (expecting 'a')",
+            ),
+            (
+                "tr",
+                "invalid character ' ' in literal true (expecting 'u')",
+            ),
+            (
+                "nul",
+                "invalid character ' ' in literal null (expecting 'l')",
+            ),
+            (
+                "0\u{85}",
+                "invalid character '\u{c2}' after top-level value",
+            ),
+            ("0\u{c}", "invalid character '\\f' after top-level value"),
+            (
+                "\u{2713}",
+                "invalid character '\u{e2}' looking for beginning of value",
+            ),
+            (
+                "\\",
+                "invalid character '\\\\' looking for beginning of value",
+            ),
+            (
+                "'a'",
+                "invalid character '\\'' looking for beginning of value",
+            ),
+            (
+                "\"\\u\"",
+                "invalid character '\"' in \\u hexadecimal character escape",
+            ),
+            ("\"\\x\"", "invalid character 'x' in string escape code"),
+            ("\"a\tb\"", "invalid character '\\t' in string literal"),
+            ("\"\u{1}\"", "invalid character '\\x01' in string literal"),
+            (
+                "1.",
+                "invalid character ' ' after decimal point in numeric literal",
+            ),
+            (
+                "1.x",
+                "invalid character 'x' after decimal point in numeric literal",
+            ),
+            ("1e", "invalid character ' ' in exponent of numeric literal"),
+            ("-", "invalid character ' ' in numeric literal"),
+            ("01", "invalid character '1' after top-level value"),
+            ("[1 2]", "invalid character '2' after array element"),
+            ("{\"a\" 1}", "invalid character '1' after object key"),
+            (
+                "{\"a\":1 \"b\"}",
+                "invalid character '\"' after object key:value pair",
+            ),
+            (
+                "{1:2}",
+                "invalid character '1' looking for beginning of object key string",
+            ),
+            (
+                "[1,]",
+                "invalid character ']' looking for beginning of value",
+            ),
+            ("[1", "unexpected end of JSON input"),
+            ("\"abc", "unexpected end of JSON input"),
+            ("", "unexpected end of JSON input"),
+            ("  ", "unexpected end of JSON input"),
+        ] {
+            assert_eq!(
+                go_syntax_error(text.as_bytes()),
+                Err(go.to_string()),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn valid_texts_pass_and_the_first_too_large_number_is_named() {
+        for text in [
+            "0",
+            " [1, {\"a\": [true, false, null]}, -0.5e+3] ",
+            "{}",
+            "[]",
+            "\"\\u00e9\"",
+        ] {
+            assert_eq!(go_syntax_error(text.as_bytes()), Ok(None), "{text:?}");
+        }
+        assert_eq!(
+            go_syntax_error(b"[1, 1e400, -2e999]"),
+            Ok(Some("1e400".to_string()))
+        );
+        let deep = format!("{}{}", "[".repeat(10_001), "]".repeat(10_001));
+        assert_eq!(
+            go_syntax_error(deep.as_bytes()),
+            Err("invalid character '[' exceeded max depth".to_string())
+        );
+    }
 }
