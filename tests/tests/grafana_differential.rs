@@ -201,6 +201,35 @@ fn report(
     );
 }
 
+/// `jp`'s answer to each case: one process per case, two per core at a time.
+fn run_all_jp(jp: &std::path::Path, cases: &[Case]) -> Vec<Outcome> {
+    let next = AtomicUsize::new(0);
+    let mut answers: Vec<Option<Outcome>> = vec![None; cases.len()];
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= cases.len() {
+                            return mine;
+                        }
+                        mine.push((i, run_jp(jp, &cases[i])));
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, a) in h.join().expect("a jp thread") {
+                answers[i] = Some(a);
+            }
+        }
+    });
+    answers.into_iter().map(|a| a.expect("answered")).collect()
+}
+
 #[test]
 fn grafana_legacy_dialect_agrees_with_debian_jp() {
     let jp = jp_path().unwrap_or_else(|e| panic!("{e}"));
@@ -219,33 +248,10 @@ fn grafana_legacy_dialect_agrees_with_debian_jp() {
         .filter(|c| !c.expression.contains('\0'))
         .collect();
     let started = Instant::now();
-    let next = AtomicUsize::new(0);
-    let mut answers: Vec<Option<Outcome>> = vec![None; cases.len()];
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= cases.len() {
-                            return mine;
-                        }
-                        mine.push((i, run_jp(&jp, &cases[i])));
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            for (i, a) in h.join().expect("a jp thread") {
-                answers[i] = Some(a);
-            }
-        }
-    });
-    let answers: Vec<Outcome> = answers.into_iter().map(|a| a.expect("answered")).collect();
+    let answers = run_all_jp(&jp, &cases);
+
     println!(
-        "jp: {} cases in {:.1}s ({threads} at a time), ROLEMAP_DIFF_SEED={seed:#x}",
+        "jp: {} cases in {:.1}s, ROLEMAP_DIFF_SEED={seed:#x}",
         cases.len(),
         started.elapsed().as_secs_f64()
     );
@@ -279,5 +285,71 @@ fn grafana_dialect_agrees_with_jmespath_community_python() {
         Dialect::Grafana,
         false,
         python_difference,
+    );
+}
+
+/// A quoted name with what `encoding/json` reads in a string, good and bad:
+/// escapes of every kind, `\\u` escapes of surrogates paired and not,
+/// short or non-hex `\\u` escapes, control characters and non-ASCII text.
+fn quoted_name(rng: &mut Rng) -> String {
+    const PIECES: &[&str] = &[
+        "a", "b", "é", "✓", "\\n", "\\t", "\\/", "\\\\", "\\\"", "\\b", "\\f", "\\x", "\\q",
+        "\\u00e9", "\\uD83D", "\\uDE00", "\\udbff", "\\uDC00", "\\uFFFD", "\\u12", "\\u00zz",
+        "\\U0041", "\t", "\u{1}", "\u{7f}", " ",
+    ];
+    let mut name = String::from("\"");
+    for _ in 0..rng.below(4) + 1 {
+        name.push_str(rng.pick::<&str>(PIECES));
+    }
+    name.push('"');
+    if rng.chance(0.3) {
+        name.push_str(".b");
+    }
+    name
+}
+
+/// `encoding/json`'s reading of quoted names (each a JSON string that Go
+/// decodes: its escapes, its syntax messages, U+FFFD for a surrogate that
+/// pairs with none) against go-jmespath v0.4.0 in `jp`, messages included;
+/// the document has the keys those names read.
+#[test]
+fn quoted_names_read_as_encoding_json_reads_them() {
+    let jp = jp_path().unwrap_or_else(|e| panic!("{e}"));
+    let seed = env_number("ROLEMAP_DIFF_SEED").unwrap_or(DEFAULT_SEED);
+    let data = serde_json::json!({
+        "a": {"b": 1}, "\u{fffd}": 2, "\u{fffd}\u{fffd}": {"b": 3}, "\u{1f600}": 4, "é": 5,
+        "a\u{fffd}": 6, "\n": 7, "/": 8, "\\": 9, "\"": 10, "\u{fffd}a": {"b": 11},
+    });
+    let cases: Vec<Case> = (0..1_000u64)
+        .map(|index| {
+            let mut rng = Rng::new(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5155_4f54);
+            rng.next_u64();
+            Case {
+                expression: quoted_name(&mut rng),
+                data: data.clone(),
+            }
+        })
+        .collect();
+    let answers = run_all_jp(&jp, &cases);
+    let errors = answers
+        .iter()
+        .filter(|a| !matches!(a, Outcome::Value(_)))
+        .count();
+    let values = answers
+        .iter()
+        .filter(|a| matches!(a, Outcome::Value(v) if !v.is_null()))
+        .count();
+    // Both kinds are compared, not only one.
+    assert!(
+        errors >= 100 && values >= 50,
+        "{errors} errors, {values} values found"
+    );
+    report(
+        "jp 0.2.1 (go-jmespath v0.4.0)",
+        &cases,
+        &answers,
+        Dialect::GrafanaLegacy,
+        true,
+        |_, _| None,
     );
 }

@@ -5,9 +5,62 @@
 
 use serde_json::{Map, Value as Json};
 
+/// `text` read by serde_json, or, where it holds a `\uXXXX` surrogate
+/// that pairs with no other (serde_json rejects those), read with each
+/// such escape as U+FFFD, as Go reads it; `Err` is Go's message.
+fn from_str(text: &str) -> Result<Json, String> {
+    serde_json::from_str(text).or_else(|e| {
+        let replaced = without_lone_surrogates(text).ok_or_else(|| go_error(text, &e))?;
+        serde_json::from_str(&replaced).map_err(|_| go_error(text, &e))
+    })
+}
+
+/// `text` with each `\uXXXX` escape of a surrogate that is not the first
+/// half of a pair followed by its second written as `\ufffd`; `None` when
+/// it has none.
+fn without_lone_surrogates(text: &str) -> Option<String> {
+    let hex = |at: usize| -> Option<u16> {
+        let digits = text.get(at..at + 4)?;
+        digits
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| u16::from_str_radix(digits, 16).ok())
+            .flatten()
+    };
+    let escape_at = |at: usize| text.get(at..at + 2) == Some("\\u");
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied, mut replaced) = (0, 0, false);
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let unit = if escape_at(i) { hex(i + 2) } else { None };
+        match unit {
+            Some(0xd800..=0xdbff)
+                if escape_at(i + 6)
+                    && hex(i + 8).is_some_and(|low| (0xdc00..=0xdfff).contains(&low)) =>
+            {
+                i += 12;
+            }
+            Some(0xd800..=0xdfff) => {
+                out.push_str(&text[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+                replaced = true;
+            }
+            _ => i += 2,
+        }
+    }
+    out.push_str(&text[copied..]);
+    replaced.then_some(out)
+}
+
 /// A JSON text as `json.Unmarshal` reads it; `Err` is Go's message.
 pub(crate) fn parse_value(text: &str) -> Result<Json, String> {
-    let v: Json = serde_json::from_str(text).map_err(|e| go_error(text, &e))?;
+    let v: Json = from_str(text)?;
     let v = to_go(v)?;
     Ok(if has_negative_zero(text) {
         negative_zeros(text, v)
@@ -57,10 +110,9 @@ fn negative_zeros(text: &str, v: Json) -> Json {
 
 /// A `"quoted"` JSON string as `json.Unmarshal` reads it.
 pub(crate) fn parse_string(text: &str) -> Result<String, String> {
-    match serde_json::from_str::<Json>(text) {
-        Ok(Json::String(s)) => Ok(s),
-        Ok(_) => Err("json: cannot unmarshal into Go value of type string".into()),
-        Err(e) => Err(go_error(text, &e)),
+    match from_str(text)? {
+        Json::String(s) => Ok(s),
+        _ => Err("json: cannot unmarshal into Go value of type string".into()),
     }
 }
 
@@ -560,6 +612,23 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_surrogate_that_pairs_with_none_is_read_as_u_fffd() {
+        use super::{parse_string, parse_value};
+        assert_eq!(parse_string(r#""\uD800""#), Ok("\u{fffd}".into()));
+        assert_eq!(parse_string(r#""\udc00x""#), Ok("\u{fffd}x".into()));
+        assert_eq!(parse_string(r#""\uD83D\uDE00""#), Ok("\u{1f600}".into()));
+        assert_eq!(
+            parse_string(r#""\uD83D\uD83D\uDE00""#),
+            Ok("\u{fffd}\u{1f600}".into())
+        );
+        assert_eq!(parse_string(r#""\\uD800""#), Ok("\\uD800".into()));
+        assert_eq!(
+            parse_value(r#"["\uDE00\uD83D", 1]"#),
+            Ok(serde_json::json!(["\u{fffd}\u{fffd}", 1]))
+        );
     }
 
     #[test]
