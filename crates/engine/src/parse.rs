@@ -375,6 +375,17 @@ impl<'s> Lower<'s> {
         Span::new(self.offset + s.start(), self.offset + s.end())
     }
 
+    /// The field an unquoted name reads.
+    fn field(&self, p: &Pair<'_, Rule>) -> Node {
+        Node::new(
+            NodeKind::Field {
+                name: Arc::from(p.as_str()),
+                quoted: false,
+            },
+            self.span(p),
+        )
+    }
+
     /// `node`, unless it nests deeper than the limit (checked as the tree
     /// grows, so that no deeper tree is ever built or dropped).
     fn bounded(&self, node: Node) -> Result<Node, Error> {
@@ -405,7 +416,12 @@ impl<'s> Lower<'s> {
     }
 
     fn expression(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
-        let inner = pair.into_inner();
+        let mut inner = pair.into_inner();
+        // One operand and no operator: the Pratt parser would return it as is.
+        if inner.len() == 1 {
+            let operand = inner.next().expect("grammar: an expression has an operand");
+            return self.operand(operand);
+        }
         PRATT
             .map_primary(|p| self.operand(p))
             .map_infix(|lhs, op, rhs| {
@@ -435,8 +451,19 @@ impl<'s> Lower<'s> {
     }
 
     fn operand(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
+        let inner = pair.into_inner();
+        // A lone name (the most frequent operand) is its field.
+        if inner.len() == 1 {
+            if let Some(name) = inner
+                .clone()
+                .next()
+                .filter(|p| p.as_rule() == Rule::identifier)
+            {
+                return Ok(self.field(&name));
+            }
+        }
         let mut ops = Ops {
-            items: pair.into_inner().peekable(),
+            items: inner.peekable(),
         };
         let node = self.unary(&mut ops, 0)?;
         debug_assert!(ops.peek().is_none());
@@ -479,13 +506,7 @@ impl<'s> Lower<'s> {
         let span = self.span(&p);
         let identity = || Node::new(NodeKind::Identity, Span::at(span.start));
         Ok(match p.as_rule() {
-            Rule::identifier => Node::new(
-                NodeKind::Field {
-                    name: Arc::from(p.as_str()),
-                    quoted: false,
-                },
-                span,
-            ),
+            Rule::identifier => self.field(&p),
             Rule::quoted_identifier => self.quoted_identifier(p)?,
             Rule::raw_string | Rule::json_literal => self.literal(p)?,
             Rule::current => Node::new(NodeKind::Current, span),
@@ -511,6 +532,7 @@ impl<'s> Lower<'s> {
                     .into_inner()
                     .next()
                     .expect("grammar: expref has an expression");
+                let span = Span::new(span.start, self.expression_end(&inner));
                 Node::new(NodeKind::ExprRef(boxed(self.expression(inner)?)), span)
             }
             _ => return Err(Error::syntax(format!("unexpected `{}`", p.as_str()), span)),
@@ -718,7 +740,13 @@ impl<'s> Lower<'s> {
         let mut need_comma = false;
         let mut prev = Tail::Plain;
         let mut deferred = Ok(());
-        for q in pairs {
+        // The items sit in an `items` or `args` pair; the closing bracket
+        // and a trailing comma after it.
+        let flat = pairs.flat_map(|q| match q.as_rule() {
+            Rule::items | Rule::args => Either::Items(q.into_inner()),
+            _ => Either::One(Some(q)),
+        });
+        for q in flat {
             match q.as_rule() {
                 Rule::comma => need_comma = false,
                 Rule::rbracket | Rule::rparen | Rule::rbrace => {}
@@ -853,7 +881,7 @@ impl<'s> Lower<'s> {
         {
             if self.rules.bare_current_argument {
                 if let Some(rest) = self.after_bare_current(&q) {
-                    let at = self.span(&q);
+                    let at = Span::new(self.span(&q).start, self.expression_end(&q));
                     out.push(Node::new(
                         NodeKind::Current,
                         Span::new(at.start, at.start + 1),
@@ -875,6 +903,35 @@ impl<'s> Lower<'s> {
             out.push(self.expression(q)?);
         }
         Ok(())
+    }
+
+    /// Where an `expression` pair ends as the spans of the tree count it:
+    /// after the white space that follows it, except after an operator,
+    /// where it ends with its last operand's postfix (the grammar's pair
+    /// always takes the white space; see `jmespath.pest`).
+    fn expression_end(&self, expr: &Pair<'_, Rule>) -> usize {
+        let inner = expr.clone().into_inner();
+        if inner.len() > 1 {
+            if let Some(operand) = inner.last() {
+                let mut parts = operand
+                    .clone()
+                    .into_inner()
+                    .skip_while(|p| p.as_rule() == Rule::not);
+                match parts.next() {
+                    Some(first) if first.as_rule() == Rule::expref => {
+                        if let Some(e) = first.into_inner().next() {
+                            return self.expression_end(&e);
+                        }
+                    }
+                    _ => {
+                        if let Some(postfix) = parts.last() {
+                            return self.span(&postfix).end;
+                        }
+                    }
+                }
+            }
+        }
+        self.span(expr).end
     }
 
     /// If the expression is `@` followed by more, where the rest starts.
@@ -1027,6 +1084,22 @@ fn json_literal(rules: &Rules, body: &str, span: Span) -> Result<Json, Error> {
             } else {
                 serde_json::from_slice(format!("\"{text}\"").as_bytes()).map_err(bad)
             }
+        }
+    }
+}
+
+/// The pairs of an `items` or `args` pair, or one other pair.
+enum Either<'i> {
+    Items(Pairs<'i, Rule>),
+    One(Option<Pair<'i, Rule>>),
+}
+
+impl<'i> Iterator for Either<'i> {
+    type Item = Pair<'i, Rule>;
+    fn next(&mut self) -> Option<Pair<'i, Rule>> {
+        match self {
+            Either::Items(pairs) => pairs.next(),
+            Either::One(pair) => pair.take(),
         }
     }
 }
