@@ -164,17 +164,13 @@ pub enum Numbers {
 #[derive(Debug)]
 #[cfg_attr(not(feature = "grafana"), allow(dead_code))]
 pub struct GoRules {
-    /// The community engine (v1.1.1): its tokens (the grammar's entry rule
-    /// `go_community`, not `go_legacy`: arithmetic, `$`, `let`, variables,
-    /// `\\` in raw strings), string slices, fifteen more functions, `avg([])`
-    /// is `null` (v0.4.0: NaN), and its messages (`TOKStar`, not `tStar`;
-    /// `invalid type for`, not `Invalid`).
+    /// The community engine (v1.1.1): its syntax (the grammar's entry rule
+    /// `go_community`, not `go_legacy`: arithmetic, `*` that multiplies
+    /// after an operand, `$`, `let`, variables, `\\` in raw strings, a third
+    /// `:` in a slice is an error), string slices, fifteen more functions,
+    /// `avg([])` is `null` (v0.4.0: NaN), and its messages (`TOKStar`, not
+    /// `tStar`; `invalid type for`, not `Invalid`).
     pub community: bool,
-    /// After an operand, `*` multiplies (binding power 20, so `a[].b * 2`
-    /// multiplies inside the projection); v0.4.0 has no arithmetic.
-    pub star_multiplies: bool,
-    /// A third `:` in a slice is an error (v0.4.0 accepts `[:::]`).
-    pub third_slice_colon_is_error: bool,
     /// Anything can be called (v0.4.0: `f(a)(b)` is `f(b)`, `'g'(a)` calls
     /// `g`, and a node that holds no name fails when the call is
     /// evaluated); the community engine calls names only.
@@ -263,8 +259,6 @@ static GRAFANA: Rules = Rules {
     call_checks: CallChecks::Evaluation,
     go: Some(&GoRules {
         community: true,
-        star_multiplies: true,
-        third_slice_colon_is_error: true,
         call_on_any_node: false,
         nil_stops_subexpression: true,
         multiselect_of_nil_is_nil: false,
@@ -277,8 +271,6 @@ static GRAFANA_LEGACY: Rules = Rules {
     call_checks: CallChecks::Evaluation,
     go: Some(&GoRules {
         community: false,
-        star_multiplies: false,
-        third_slice_colon_is_error: false,
         call_on_any_node: true,
         nil_stops_subexpression: false,
         multiselect_of_nil_is_nil: true,

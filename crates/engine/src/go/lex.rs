@@ -1,21 +1,20 @@
-//! The Go engines' tokens, read by the grammar (`grammar/go.pest`, entry
-//! rules `go_community` and `go_legacy`); the parser (`parse.rs`) folds them
-//! by binding powers. A token's value is its text, except that names and
-//! strings are unescaped and a `` `literal` ``'s value is its JSON text.
+//! The Go engines' grammar (`grammar/go.pest`, entry rules `go_community`
+//! and `go_legacy`) and their tokens: the kinds the engines' messages name
+//! and the values they show. A token's value is its text, except that names
+//! and strings are unescaped and a `` `literal` ``'s value is its JSON text.
 
 use pest::iterators::Pair;
-use pest::Parser as _;
 
 use crate::ast::Span;
 use crate::error::Error;
 
-/// The Go engines' tokens (`go.pest`) over the tokens they share with
+/// The Go engines' grammar (`go.pest`) over the tokens it shares with
 /// JMESPath's grammar (`tokens.pest`): a derive of its own, so that a build
 /// with only the Go engines carries only their parser.
 #[derive(pest_derive::Parser)]
 #[grammar = "../../grammar/tokens.pest"]
 #[grammar = "../../grammar/go.pest"]
-struct Grammar;
+pub(super) struct Grammar;
 
 use super::GoRules;
 
@@ -158,43 +157,12 @@ fn error(message: &str, go: String, at: usize, end: usize) -> Error {
     Error::syntax(message.to_string(), Span::new(at, end.max(at))).with_js(go)
 }
 
-/// The tokens of `src`, ending with [`Tok::Eof`]; the first text no token
-/// of the engine reads is the error.
-pub(crate) fn tokenize(src: &str, rules: &GoRules) -> Result<Vec<Token>, Error> {
-    let entry = if rules.community {
-        Rule::go_community
-    } else {
-        Rule::go_legacy
-    };
-    // The entry rules read any text; pest stops only at its call limit.
-    crate::parse::set_call_limit();
-    let pairs = Grammar::parse(entry, src).map_err(|_| {
-        Error::new(
-            crate::error::ErrorKind::BudgetExceeded,
-            "the parser gave up on this expression: it is too long to read; shorten it",
-            Span::new(0, src.len()),
-        )
-    })?;
-    let mut out = Vec::new();
-    for pair in pairs.flatten() {
-        if let Some(token) = token(pair, rules)? {
-            out.push(token);
-        }
-    }
-    out.push(Token {
-        tok: Tok::Eof,
-        value: String::new(),
-        span: Span::at(src.len()),
-    });
-    Ok(out)
-}
-
-/// The token of one pair (`None` for the entry rule and the end of input).
-fn token(pair: Pair<'_, Rule>, rules: &GoRules) -> Result<Option<Token>, Error> {
+/// The token a token rule's pair is (`None` for any other pair); an error
+/// where the engine's lexer rejects it.
+pub(super) fn token(pair: Pair<'_, Rule>, rules: &GoRules) -> Result<Option<Token>, Error> {
     let text = pair.as_str();
     let span = Span::new(pair.as_span().start(), pair.as_span().end());
     let tok = match pair.as_rule() {
-        Rule::go_community | Rule::go_legacy | Rule::EOI => return Ok(None),
         Rule::identifier => Tok::UnquotedIdentifier,
         Rule::star => Tok::Star,
         Rule::comma => Tok::Comma,
@@ -261,7 +229,7 @@ fn token(pair: Pair<'_, Rule>, rules: &GoRules) -> Result<Option<Token>, Error> 
                 span.end,
             ));
         }
-        other => unreachable!("grammar: {other:?} is not a Go token"),
+        _ => return Ok(None),
     };
     Ok(Some(Token {
         tok,

@@ -1,10 +1,11 @@
 //! The Go engines Grafana runs: `github.com/jmespath-community/go-jmespath`
 //! v1.1.1 (Grafana 11.3 and later) and `github.com/jmespath/go-jmespath`
 //! v0.4.0 (Grafana 11.2 and earlier), reproduced from what they do: they
-//! lex first (the grammar says which tokens each reads: `grammar/go.pest`,
-//! read in `lex.rs`), parse the tokens by binding powers (`parse.rs`) and
-//! walk the tree on Go values (`eval.rs`, `functions.rs`, `strings.rs`).
-//! What differs between the two is the grammar's entry rule and [`GoRules`].
+//! parse by binding powers (the grammar says what each parses and where it
+//! fails: `grammar/go.pest`, read in `lex.rs`; `parse.rs` folds its pairs
+//! into the tree) and walk the tree on Go values (`eval.rs`,
+//! `functions.rs`, `strings.rs`). What differs between the two is the
+//! grammar's entry rule and [`GoRules`].
 
 mod eval;
 mod functions;
@@ -23,9 +24,7 @@ use crate::limits::Limits;
 
 /// The tree of `src` as the Go engine parses it.
 pub(crate) fn parse(src: &str, rules: &'static GoRules, limits: &Limits) -> Result<Node, Error> {
-    limits.check_length(src)?;
-    let tokens = lex::tokenize(src, rules)?;
-    parse::parse(&tokens, rules, limits.max_depth)
+    parse::parse(src, rules, limits)
 }
 
 /// Searches `data` with `ast` as the Go engine does; the result as

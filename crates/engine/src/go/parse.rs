@@ -1,538 +1,493 @@
-//! The Go engines' parser: a Pratt parser over the tokens the grammar reads
-//! (`grammar/go.pest`, via `lex.rs`), with the engines' binding powers (`|` and `=` 1, `||` 2, `&&` 3, comparators
-//! 5, `+ -` 6, `× ÷ / // %` 7, `[]` 9, `*` 20, `[?` 21, `.` 40, `!` 45,
-//! `{` 50, `[` 55, `(` 60). Its leniencies are the engines': commas between
-//! a call's arguments, a hash's pairs and `let` bindings may be missing, a
-//! call's arguments may end with a comma, `*` after an operand multiplies
-//! with binding power 20 (so `a[].b * 2` multiplies inside the projection),
-//! and numbers are tokens only in brackets. Which tokens exist is the
-//! grammar's decision (arithmetic, `$`, `=` only in the community engine);
-//! what else differs between the engines is a field of [`GoRules`].
+//! From text to [`Node`] as the Go engines parse it: the grammar
+//! (`grammar/go.pest`, through `lex.rs`) decides what parses and where each
+//! engine fails; this module folds its flat pairs into the tree with the
+//! engines' binding powers ([`crate::precedence`]), as go-jmespath's Pratt
+//! parser folds its tokens: an operator or postfix with binding power `bp`
+//! takes as its right side what binds tighter than `bp`, and a projection's
+//! right side takes what follows it while it binds at least
+//! [`bp::PROJECTION_STOP`]. It words the engine's syntax errors: a lexical
+//! error anywhere comes first (the engines lex the whole text before they
+//! parse), then the first failure of the parse.
 
+use std::cell::Cell;
+use std::iter::Peekable;
 use std::sync::Arc;
 
+use pest::iterators::{Pair, Pairs};
+use pest::Parser as _;
 use serde_json::Value as Json;
 
 use crate::ast::{
     ArithOp, Comparator, KeyValue, LiteralForm, Node, NodeKind, ProjectionKind, Slice, Span,
 };
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
+use crate::limits::Limits;
+use crate::precedence as bp;
 
-use super::lex::{Tok, Token};
+use super::lex::{token, Grammar, Rule, Tok, Token};
 use super::GoRules;
 
-/// The tree of `tokens` (which end with [`Tok::Eof`]).
-pub(crate) fn parse(
-    tokens: &[Token],
-    rules: &'static GoRules,
-    max_depth: u32,
-) -> Result<Node, Error> {
-    let mut p = Parser {
-        tokens,
-        index: 0,
-        rules,
-        level: 0,
-        max_depth,
-    };
-    let node = p.expression(0)?;
-    if p.current() != Tok::Eof {
-        let t = p.token(0);
-        return Err(p.syntax(
-            format!("unexpected `{}` after a complete expression", t.value),
-            format!(
-                "Unexpected token at the end of the expression: {}",
-                p.name(t.tok)
-            ),
-            t.span,
-        ));
+/// The tree of `src` as the engine of `rules` parses it.
+pub(crate) fn parse(src: &str, rules: &'static GoRules, limits: &Limits) -> Result<Node, Error> {
+    limits.check_length(src)?;
+    let nesting = nesting(src, rules.community, limits.max_depth)?;
+    let run = || parse_text(src, rules, limits.max_depth);
+    if nesting > DEEP_NESTING {
+        stacker::grow(PARSE_STACK, run)
+    } else {
+        run()
     }
-    Ok(node)
 }
 
-struct Parser<'t> {
-    tokens: &'t [Token],
-    index: usize,
+/// Nesting beyond which pest runs on a stack of its own (it recurses
+/// several frames per level).
+const DEEP_NESTING: u32 = 24;
+/// The stack such a parse gets (reserved, not committed, until used).
+const PARSE_STACK: usize = 64 * 1024 * 1024;
+
+/// A bound on how deeply the grammar nests in `src`: the brackets open at a
+/// point plus every `&` before it, and in the community engine every `=`
+/// and `let` (each may open an expression that lasts to the end of the
+/// text). Brackets deeper than twice `max_depth`, or a bound over four
+/// times it, are a budget error before pest recurses that deep; within
+/// them the fold decides, counting open expressions as go-jmespath
+/// recurses (an open bracket that holds an expression is one more).
+fn nesting(src: &str, community: bool, max_depth: u32) -> Result<u32, Error> {
+    let b = src.as_bytes();
+    let (mut depth, mut open, mut deepest) = (0u32, 0u32, 0u32);
+    let mut i = 0;
+    while i < b.len() {
+        let at = i;
+        i += 1;
+        match b[at] {
+            b'\'' | b'"' | b'`' => i = crate::lexical::quoted_end(b, at),
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            // `&` and `=` alone, and `let`, open an expression (`=` and
+            // `let` only in the community engine).
+            b'&' if lone(b, at) => open += 1,
+            b'=' if community && lone(b, at) => open += 1,
+            b'l' if community && b[at..].starts_with(b"let") => open += 1,
+            _ => continue,
+        }
+        if depth > max_depth.saturating_mul(2) || depth + open > max_depth.saturating_mul(4) {
+            return Err(crate::parse::too_deep_error(
+                max_depth,
+                Span::new(at, at + 1),
+            ));
+        }
+        deepest = deepest.max(depth + open);
+    }
+    Ok(deepest)
+}
+
+/// Whether the operator character at `at` stands alone (not `&&`, `==`,
+/// `!=`, `<=`, `>=`).
+fn lone(b: &[u8], at: usize) -> bool {
+    let c = b[at];
+    b.get(at + 1) != Some(&c)
+        && !(at > 0 && (b[at - 1] == c || (c == b'=' && matches!(b[at - 1], b'!' | b'<' | b'>'))))
+}
+
+fn parse_text(src: &str, rules: &'static GoRules, max_depth: u32) -> Result<Node, Error> {
+    let entry = if rules.community {
+        Rule::go_community
+    } else {
+        Rule::go_legacy
+    };
+    // The entry rules never fail; pest stops only at its call limit.
+    crate::parse::set_call_limit();
+    let whole = Grammar::parse(entry, src)
+        .map_err(|_| {
+            Error::new(
+                ErrorKind::BudgetExceeded,
+                "the parser gave up on this expression: it is too long to read; shorten it",
+                Span::new(0, src.len()),
+            )
+        })?
+        .next()
+        .expect("grammar: the entry rule");
+    let lower = Lower {
+        src,
+        rules,
+        max_depth,
+        level: Cell::new(0),
+    };
+    let mut parts = whole.clone().into_inner();
+    let expr = parts.next().expect("grammar: an expression");
+    let node = lower.expression(expr).and_then(|node| match parts.next() {
+        Some(end) if end.as_rule() == Rule::go_fail_token => Err(lower.fail(end, Fail::End)),
+        _ => Ok(node),
+    });
+    // The engines lex the whole text first: a token their lexer rejects is
+    // the error wherever it is.
+    node.map_err(|e| lexical_error(whole, rules).unwrap_or(e))
+}
+
+/// The first token of the text that the engine's lexer rejects.
+fn lexical_error(whole: Pair<'_, Rule>, rules: &GoRules) -> Option<Error> {
+    whole
+        .into_inner()
+        .flatten()
+        .find_map(|p| match p.as_rule() {
+            Rule::go_quoted_identifier | Rule::go_unclosed | Rule::go_unknown_char => {
+                token(p, rules).err()
+            }
+            _ => None,
+        })
+}
+
+type Ops<'i> = Peekable<Pairs<'i, Rule>>;
+
+struct Lower<'s> {
+    src: &'s str,
     rules: &'static GoRules,
-    /// How deeply `expression` has recursed.
-    level: u32,
     max_depth: u32,
+    /// How many expressions are open (go-jmespath's recursion).
+    level: Cell<u32>,
 }
 
 fn boxed(n: Node) -> Box<Node> {
     Box::new(n)
 }
 
-impl<'t> Parser<'t> {
-    /// go-jmespath's `bindingPowers` (the engine's one table).
-    fn bp(&self, tok: Tok) -> u8 {
-        use crate::precedence as bp;
-        match tok {
-            Tok::Assign => bp::ASSIGN,
-            Tok::Pipe => bp::PIPE,
-            Tok::Or => bp::OR,
-            Tok::And => bp::AND,
-            Tok::Eq | Tok::Lt | Tok::Lte | Tok::Gt | Tok::Gte | Tok::Ne => bp::COMPARE,
-            Tok::Minus | Tok::Plus => bp::ADD,
-            Tok::Div | Tok::Divide | Tok::Modulo | Tok::Multiply => bp::MULTIPLY,
-            Tok::Flatten => bp::FLATTEN,
-            Tok::Star => bp::STAR,
-            Tok::Filter => bp::FILTER,
-            Tok::Dot => bp::DOT,
-            Tok::Not => bp::NOT,
-            Tok::Lbrace => bp::LBRACE,
-            Tok::Lbracket => bp::BRACKET,
-            Tok::Lparen => bp::CALL,
-            _ => 0,
+fn span(p: &Pair<'_, Rule>) -> Span {
+    Span::new(p.as_span().start(), p.as_span().end())
+}
+
+/// The binding power of what follows an operand; 0 for anything else. An
+/// error binds at once (wherever the engine meets it, it fails the same).
+fn led_bp(p: &Pair<'_, Rule>) -> u8 {
+    match p.as_rule() {
+        Rule::go_dot | Rule::go_dot_star => bp::DOT,
+        Rule::pipe => bp::PIPE,
+        Rule::or => bp::OR,
+        Rule::and => bp::AND,
+        Rule::eq | Rule::ne | Rule::lt | Rule::lte | Rule::gt | Rule::gte => bp::COMPARE,
+        Rule::star => bp::STAR,
+        Rule::go_arith => bp::arithmetic(arith_op(p.as_str())),
+        Rule::go_assign => bp::ASSIGN,
+        Rule::go_call => bp::CALL,
+        Rule::go_filter => bp::FILTER,
+        Rule::flatten => bp::FLATTEN,
+        Rule::go_index | Rule::go_slice | Rule::go_list => bp::BRACKET,
+        Rule::go_fail_token | Rule::go_fail => u8::MAX,
+        _ => 0,
+    }
+}
+
+fn arith_op(text: &str) -> ArithOp {
+    match text {
+        "+" => ArithOp::Add,
+        "-" | "\u{2212}" => ArithOp::Subtract,
+        "*" => ArithOp::Star,
+        "\u{00D7}" => ArithOp::Multiply,
+        "%" => ArithOp::Modulo,
+        "//" => ArithOp::IntegerDivide,
+        _ => ArithOp::Divide,
+    }
+}
+
+impl<'s> Lower<'s> {
+    /// Runs `f` as one more open expression starting at `at`, refusing to
+    /// go past the limit.
+    fn level<T>(&self, at: usize, mut f: impl FnMut() -> Result<T, Error>) -> Result<T, Error> {
+        let level = self.level.get() + 1;
+        if level > self.max_depth {
+            return Err(crate::parse::too_deep_error(self.max_depth, Span::at(at)));
         }
-    }
-
-    fn name(&self, tok: Tok) -> &'static str {
-        tok.go_name(self.rules.community)
-    }
-
-    fn token(&self, ahead: usize) -> &'t Token {
-        let i = (self.index + ahead).min(self.tokens.len() - 1);
-        &self.tokens[i]
-    }
-
-    fn current(&self) -> Tok {
-        self.token(0).tok
-    }
-
-    fn advance(&mut self) {
-        self.index += 1;
-    }
-
-    fn syntax(&self, message: String, go: String, span: Span) -> Error {
-        Error::syntax(message, span).with_js(format!("SyntaxError: {go}"))
-    }
-
-    /// `Expected X, received: Y` at the current token.
-    fn expected(&self, what: Tok) -> Error {
-        let t = self.token(0);
-        self.syntax(
-            format!("expected {} here", human(what)),
-            format!(
-                "Expected {}, received: {}",
-                self.name(what),
-                self.name(t.tok)
-            ),
-            t.span,
-        )
-    }
-
-    fn expect(&mut self, what: Tok) -> Result<Span, Error> {
-        if self.current() == what {
-            let span = self.token(0).span;
-            self.advance();
-            Ok(span)
-        } else {
-            Err(self.expected(what))
-        }
-    }
-
-    fn expression(&mut self, rbp: u8) -> Result<Node, Error> {
-        self.level += 1;
-        if self.level > self.max_depth {
-            let span = self.token(0).span;
-            return Err(crate::parse::too_deep_error(self.max_depth, span));
-        }
-        let r = crate::with_stack(&mut || self.expression_inner(rbp));
-        self.level -= 1;
+        self.level.set(level);
+        let r = crate::with_stack(&mut f);
+        self.level.set(level - 1);
         r
     }
 
-    fn expression_inner(&mut self, rbp: u8) -> Result<Node, Error> {
-        let left = self.token(0).clone();
-        self.advance();
-        let mut node = self.nud(&left)?;
-        loop {
-            let t = self.token(0).clone();
-            if rbp >= self.bp(t.tok) {
-                return Ok(node);
-            }
-            self.advance();
-            node = self.led(&t, node)?;
+    /// `node`, unless its tree is deeper than the limit (checked as the tree
+    /// grows: a chain such as `a.b.c...` nests its tree without nesting
+    /// the text, and no deeper tree is built or dropped).
+    fn bounded(&self, node: Node) -> Result<Node, Error> {
+        if node.depth() > self.max_depth {
+            return Err(crate::parse::too_deep_error(self.max_depth, node.span));
         }
+        Ok(node)
     }
 
-    fn led(&mut self, t: &Token, left: Node) -> Result<Node, Error> {
-        match t.tok {
-            Tok::Dot => {
-                if self.current() == Tok::Star {
-                    let star = self.token(0).span;
-                    self.advance();
-                    let rhs = self.projection_rhs(self.bp(Tok::Dot))?;
-                    return Ok(projection(
-                        ProjectionKind::Values,
-                        left,
-                        rhs,
-                        t.span.to(star),
+    /// Where the token after `end` starts (the end of the text if none).
+    fn next_token_start(&self, end: usize) -> usize {
+        let rest = &self.src[end..];
+        end + (rest.len() - rest.trim_start_matches([' ', '\t', '\n', '\r']).len())
+    }
+
+    fn token(&self, p: Pair<'_, Rule>) -> Result<Token, Error> {
+        Ok(token(p, self.rules)?.expect("grammar: a token"))
+    }
+
+    /// A whole `go_expression` (or the failure where one must start).
+    fn expression(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
+        if pair.as_rule() != Rule::go_expression {
+            return Err(self.fail(pair, Fail::Start));
+        }
+        self.level(pair.as_span().start(), || {
+            let mut ops = pair.clone().into_inner().peekable();
+            let node = self.unary(&mut ops, 0)?;
+            debug_assert!(ops.peek().is_none());
+            Ok(node)
+        })
+    }
+
+    /// The next operand and what binds tighter than `rbp` after it, as one
+    /// more open expression.
+    fn expression_bp(&self, ops: &mut Ops<'_>, rbp: u8) -> Result<Node, Error> {
+        let at = ops.peek().map_or(self.src.len(), |p| p.as_span().start());
+        self.level(at, || self.unary(ops, rbp))
+    }
+
+    /// Prefixes, an operand, and what binds tighter than `rbp` after it.
+    fn unary(&self, ops: &mut Ops<'_>, rbp: u8) -> Result<Node, Error> {
+        let first = ops.next().expect("grammar: an operand");
+        let start = first.as_span().start();
+        let node = match first.as_rule() {
+            Rule::go_not => {
+                let e = self.expression_bp(ops, bp::NOT)?;
+                let s = Span::new(start, e.span.end);
+                Node::new(NodeKind::Not(boxed(e)), s)
+            }
+            Rule::go_sign => {
+                let minus = first.as_str() != "+";
+                let operand = self.expression_bp(ops, bp::ADD)?;
+                let s = Span::new(start, operand.span.end);
+                Node::new(
+                    NodeKind::Unary {
+                        minus,
+                        operand: boxed(operand),
+                    },
+                    s,
+                )
+            }
+            _ => self.nud(first, ops)?,
+        };
+        self.leds(self.bounded(node)?, ops, rbp)
+    }
+
+    /// Applies what follows while it binds tighter than `rbp`.
+    fn leds(&self, mut node: Node, ops: &mut Ops<'_>, rbp: u8) -> Result<Node, Error> {
+        while let Some(p) = ops.peek() {
+            if led_bp(p) <= rbp {
+                break;
+            }
+            let p = ops.next().expect("peeked");
+            node = self.bounded(self.led(p, node, ops)?)?;
+        }
+        Ok(node)
+    }
+
+    /// What an expression starts with.
+    fn nud(&self, p: Pair<'_, Rule>, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        let s = span(&p);
+        let identity = || Node::new(NodeKind::Identity, Span::at(s.start));
+        Ok(match p.as_rule() {
+            Rule::identifier => field(p.as_str(), false, s),
+            Rule::current => Node::new(NodeKind::Current, s),
+            Rule::go_root => Node::new(NodeKind::Root, s),
+            Rule::go_varref => Node::new(NodeKind::Variable(Arc::from(&p.as_str()[1..])), s),
+            Rule::go_community_raw_string | Rule::go_legacy_raw_string => Node::new(
+                NodeKind::Literal {
+                    value: Json::String(self.token(p)?.value),
+                    form: LiteralForm::Raw,
+                },
+                s,
+            ),
+            Rule::go_json_literal => self.json_literal(p)?,
+            Rule::go_quoted => {
+                let mut inner = p.into_inner();
+                let name = self.token(inner.next().expect("grammar: a quoted name"))?;
+                // Followed by `(`.
+                if inner.next().is_some() {
+                    return Err(syntax(
+                        "a function name cannot be quoted; remove the double quotes",
+                        "Can't have quoted identifier as function name.",
+                        name.span,
                     ));
                 }
-                let rhs = self.dot_rhs(self.bp(Tok::Dot))?;
-                let span = left.span.to(rhs.span);
-                Ok(Node::new(
-                    NodeKind::Subexpr {
-                        lhs: boxed(left),
-                        rhs: boxed(rhs),
-                    },
-                    span,
-                ))
+                field(&name.value, true, name.span)
             }
-            Tok::Pipe | Tok::Or | Tok::And => {
-                let rhs = self.expression(self.bp(t.tok))?;
-                let span = left.span.to(rhs.span);
-                let (l, r) = (boxed(left), boxed(rhs));
-                let kind = match t.tok {
-                    Tok::Pipe => NodeKind::Pipe(l, r),
-                    Tok::Or => NodeKind::Or(l, r),
-                    _ => NodeKind::And(l, r),
-                };
-                Ok(Node::new(kind, span))
+            Rule::star => self.star(s, ops)?,
+            Rule::flatten => {
+                let rhs = self.projection_rhs(ops, bp::FLATTEN, s.end)?;
+                projection(ProjectionKind::Flatten, identity(), rhs, s)
             }
-            Tok::Lparen => self.call(t, left),
-            Tok::Filter => self.filter(left, t.span),
-            Tok::Flatten => {
-                let rhs = self.projection_rhs(self.bp(Tok::Flatten))?;
-                Ok(projection(ProjectionKind::Flatten, left, rhs, t.span))
+            Rule::go_filter => self.filter(p, identity(), ops)?,
+            Rule::go_index | Rule::go_slice | Rule::go_list => self.bracket(p, identity(), ops)?,
+            Rule::go_multi_list => self.multi_list(p)?,
+            Rule::go_multi_hash => self.multi_hash(p)?,
+            Rule::go_paren => {
+                let mut inner = p.into_inner();
+                let mut e = self.expression(inner.next().expect("grammar: an expression"))?;
+                if let Some(fail) = inner.next() {
+                    return Err(self.fail(fail, Fail::Expected(Tok::Rparen)));
+                }
+                e.span = s;
+                e
             }
-            Tok::Star if !self.rules.star_multiplies => Err(self.unexpected(t)),
-            Tok::Plus
-            | Tok::Minus
-            | Tok::Star
-            | Tok::Multiply
-            | Tok::Divide
-            | Tok::Modulo
-            | Tok::Div => {
-                let rhs = self.expression(self.bp(t.tok))?;
-                let op = match t.tok {
-                    Tok::Plus => ArithOp::Add,
-                    Tok::Minus => ArithOp::Subtract,
-                    Tok::Star => ArithOp::Star,
-                    Tok::Multiply => ArithOp::Multiply,
-                    Tok::Divide => ArithOp::Divide,
-                    Tok::Modulo => ArithOp::Modulo,
-                    _ => ArithOp::IntegerDivide,
-                };
-                let span = left.span.to(rhs.span);
-                Ok(Node::new(
-                    NodeKind::Arithmetic {
-                        op,
-                        lhs: boxed(left),
-                        rhs: boxed(rhs),
-                    },
-                    span,
-                ))
+            Rule::go_expref => {
+                let inner = p.into_inner().next().expect("grammar: an expression");
+                let e = self.expression(inner)?;
+                let s = Span::new(s.start, e.span.end);
+                Node::new(NodeKind::ExprRef(boxed(e)), s)
             }
-            Tok::Assign => {
-                let rhs = self.expression(0)?;
-                let span = left.span.to(rhs.span);
-                Ok(Node::new(
-                    NodeKind::Assign {
-                        lhs: boxed(left),
-                        rhs: boxed(rhs),
-                    },
-                    span,
-                ))
+            Rule::go_let => self.let_expression(p)?,
+            _ => return Err(self.fail(p, Fail::Start)),
+        })
+    }
+
+    /// What follows an operand, applied to `left`.
+    fn led(&self, p: Pair<'_, Rule>, left: Node, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        let s = span(&p);
+        Ok(match p.as_rule() {
+            Rule::go_dot_star => {
+                let rhs = self.projection_rhs(ops, bp::DOT, s.end)?;
+                projection(ProjectionKind::Values, left, rhs, s)
             }
-            Tok::Eq | Tok::Ne | Tok::Gt | Tok::Gte | Tok::Lt | Tok::Lte => {
-                let rhs = self.expression(self.bp(t.tok))?;
-                let op = match t.tok {
-                    Tok::Eq => Comparator::Eq,
-                    Tok::Ne => Comparator::Ne,
-                    Tok::Gt => Comparator::Gt,
-                    Tok::Gte => Comparator::Ge,
-                    Tok::Lt => Comparator::Lt,
+            Rule::go_dot => {
+                let target = p.into_inner().next().expect("grammar: a target");
+                let rhs = self.dot_rhs(target, ops, bp::DOT)?;
+                binary(left, rhs, |lhs, rhs| NodeKind::Subexpr { lhs, rhs })
+            }
+            Rule::pipe => binary(left, self.expression_bp(ops, bp::PIPE)?, NodeKind::Pipe),
+            Rule::or => binary(left, self.expression_bp(ops, bp::OR)?, NodeKind::Or),
+            Rule::and => binary(left, self.expression_bp(ops, bp::AND)?, NodeKind::And),
+            Rule::eq | Rule::ne | Rule::lt | Rule::lte | Rule::gt | Rule::gte => {
+                let op = match p.as_rule() {
+                    Rule::eq => Comparator::Eq,
+                    Rule::ne => Comparator::Ne,
+                    Rule::gt => Comparator::Gt,
+                    Rule::gte => Comparator::Ge,
+                    Rule::lt => Comparator::Lt,
                     _ => Comparator::Le,
                 };
-                let span = left.span.to(rhs.span);
-                Ok(Node::new(
+                let rhs = self.expression_bp(ops, bp::COMPARE)?;
+                let s = left.span.to(rhs.span);
+                Node::new(
                     NodeKind::Compare {
                         op,
                         lhs: boxed(left),
                         rhs: boxed(rhs),
                     },
-                    span,
-                ))
-            }
-            Tok::Lbracket => {
-                if matches!(self.current(), Tok::Number | Tok::Colon) {
-                    return self.index_expression(left, t.span);
-                }
-                self.expect(Tok::Star)?;
-                let close = self.expect(Tok::Rbracket)?;
-                let rhs = self.projection_rhs(self.bp(Tok::Star))?;
-                Ok(projection(
-                    ProjectionKind::List,
-                    left,
-                    rhs,
-                    t.span.to(close),
-                ))
-            }
-            _ => Err(self.unexpected(t)),
-        }
-    }
-
-    /// `Unexpected token: X`: a token that cannot follow an operand.
-    fn unexpected(&self, t: &Token) -> Error {
-        self.syntax(
-            format!("unexpected `{}` here", t.value),
-            format!("Unexpected token: {}", self.name(t.tok)),
-            t.span,
-        )
-    }
-
-    fn nud(&mut self, t: &Token) -> Result<Node, Error> {
-        let identity = || Node::new(NodeKind::Identity, Span::at(t.span.start));
-        Ok(match t.tok {
-            Tok::Varref => Node::new(NodeKind::Variable(Arc::from(&t.value[1..])), t.span),
-            Tok::JsonLiteral => {
-                let value = super::json::parse_value(&t.value).map_err(|go| {
-                    Error::syntax(
-                        format!(
-                            "invalid JSON in literal: {go}; a string needs double quotes inside the backticks: `\"text\"`, or use 'text'"
-                        ),
-                        t.span,
-                    )
-                    .with_js(go)
-                })?;
-                Node::new(
-                    NodeKind::Literal {
-                        value,
-                        form: LiteralForm::Json,
-                    },
-                    t.span,
+                    s,
                 )
             }
-            Tok::StringLiteral => Node::new(
-                NodeKind::Literal {
-                    value: Json::String(t.value.clone()),
-                    form: LiteralForm::Raw,
-                },
-                t.span,
-            ),
-            Tok::UnquotedIdentifier if t.value == "let" && self.current() == Tok::Varref => {
-                self.let_expression(t.span)?
-            }
-            Tok::UnquotedIdentifier => field(t, false),
-            Tok::QuotedIdentifier => {
-                if self.current() == Tok::Lparen {
-                    return Err(self.syntax(
-                        "a function name cannot be quoted; remove the double quotes".into(),
-                        "Can't have quoted identifier as function name.".into(),
-                        t.span,
-                    ));
-                }
-                field(t, true)
-            }
-            Tok::Plus | Tok::Minus => {
-                let operand = self.expression(self.bp(t.tok))?;
-                let span = t.span.to(operand.span);
+            Rule::star | Rule::go_arith => {
+                let op = arith_op(p.as_str());
+                let rhs = self.expression_bp(ops, bp::arithmetic(op))?;
+                let s = left.span.to(rhs.span);
                 Node::new(
-                    NodeKind::Unary {
-                        minus: t.tok == Tok::Minus,
-                        operand: boxed(operand),
+                    NodeKind::Arithmetic {
+                        op,
+                        lhs: boxed(left),
+                        rhs: boxed(rhs),
                     },
-                    span,
+                    s,
                 )
             }
-            Tok::Star => {
-                let rhs = if self.current() == Tok::Rbracket {
-                    identity()
-                } else {
-                    self.projection_rhs(self.bp(Tok::Star))?
-                };
-                projection(ProjectionKind::Values, identity(), rhs, t.span)
+            Rule::go_assign => {
+                let inner = p.into_inner().next().expect("grammar: an expression");
+                let rhs = self.expression(inner)?;
+                binary(left, rhs, |lhs, rhs| NodeKind::Assign { lhs, rhs })
             }
-            Tok::Filter => self.filter(identity(), t.span)?,
-            Tok::Lbrace => self.multi_hash(t.span)?,
-            Tok::Flatten => {
-                let rhs = self.projection_rhs(self.bp(Tok::Flatten))?;
-                projection(ProjectionKind::Flatten, identity(), rhs, t.span)
+            Rule::go_call => self.call(p, left)?,
+            Rule::go_filter => self.filter(p, left, ops)?,
+            Rule::flatten => {
+                let rhs = self.projection_rhs(ops, bp::FLATTEN, s.end)?;
+                projection(ProjectionKind::Flatten, left, rhs, s)
             }
-            Tok::Lbracket => {
-                if matches!(self.current(), Tok::Number | Tok::Colon) {
-                    self.index_expression(identity(), t.span)?
-                } else if self.current() == Tok::Star && self.token(1).tok == Tok::Rbracket {
-                    let close = self.token(1).span;
-                    self.advance();
-                    self.advance();
-                    let rhs = self.projection_rhs(self.bp(Tok::Star))?;
-                    projection(ProjectionKind::List, identity(), rhs, t.span.to(close))
-                } else {
-                    self.multi_list(t.span)?
-                }
-            }
-            Tok::Current => Node::new(NodeKind::Current, t.span),
-            Tok::Root => Node::new(NodeKind::Root, t.span),
-            Tok::Expref => {
-                let e = self.expression(0)?;
-                let span = t.span.to(e.span);
-                Node::new(NodeKind::ExprRef(boxed(e)), span)
-            }
-            Tok::Not => {
-                let e = self.expression(self.bp(Tok::Not))?;
-                let span = t.span.to(e.span);
-                Node::new(NodeKind::Not(boxed(e)), span)
-            }
-            Tok::Lparen => {
-                let mut e = self.expression(0)?;
-                let close = self.expect(Tok::Rparen)?;
-                e.span = t.span.to(close);
-                e
-            }
-            Tok::Eof => {
-                return Err(self.syntax(
-                    "the expression ends too early".into(),
-                    "Incomplete expression".into(),
-                    t.span,
-                ))
-            }
-            _ => {
-                return Err(self.syntax(
-                    format!("unexpected `{}`: an expression cannot start here", t.value),
-                    format!("Invalid token: {}", self.name(t.tok)),
-                    t.span,
-                ))
-            }
+            Rule::go_index | Rule::go_slice | Rule::go_list => self.bracket(p, left, ops)?,
+            _ => return Err(self.fail(p, Fail::After)),
         })
     }
 
-    /// A number (Go's `strconv.Atoi`; out of range is its error).
-    fn number(&self) -> Result<i64, Error> {
-        let t = self.token(0);
-        parse_atoi(&t.value).ok_or_else(|| {
-            let why = if t.value.trim_start_matches('-').is_empty() {
-                "invalid syntax"
-            } else {
-                "value out of range"
-            };
-            Error::syntax(format!("`{}` is not a number", t.value), t.span)
-                .with_js(format!("strconv.Atoi: parsing \"{}\": {why}", t.value))
-        })
-    }
-
-    fn index_expression(&mut self, left: Node, open: Span) -> Result<Node, Error> {
-        if self.current() == Tok::Colon || self.token(1).tok == Tok::Colon {
-            let (slice, close) = self.slice()?;
-            let rhs = self.projection_rhs(self.bp(Tok::Star))?;
-            return Ok(projection(
-                ProjectionKind::Slice(slice),
-                left,
-                rhs,
-                open.to(close),
-            ));
-        }
-        let index = self.number()?;
-        self.advance();
-        let close = self.expect(Tok::Rbracket)?;
-        let span = left.span.to(open).to(close);
-        Ok(Node::new(
-            NodeKind::Index {
-                lhs: boxed(left),
-                index,
-            },
-            span,
-        ))
-    }
-
-    fn slice(&mut self) -> Result<(Slice, Span), Error> {
-        let mut parts = [None; 3];
-        let mut index = 0;
-        while self.current() != Tok::Rbracket && index < 3 {
-            match self.current() {
-                Tok::Colon => {
-                    index += 1;
-                    if index == 3 && self.rules.third_slice_colon_is_error {
-                        let t = self.token(0);
-                        return Err(self.syntax(
-                            "a slice has at most two `:`".into(),
-                            "Too many colons in slice expression".into(),
-                            t.span,
-                        ));
-                    }
-                    self.advance();
-                }
-                Tok::Number => {
-                    parts[index] = Some(self.number()?);
-                    self.advance();
-                }
-                other => {
-                    let t = self.token(0);
-                    return Err(self.syntax(
-                        "expected `:` or a number in the slice".into(),
-                        format!("Expected tColon or tNumber, received: {}", self.name(other)),
-                        t.span,
-                    ));
-                }
-            }
-        }
-        let close = self.expect(Tok::Rbracket)?;
-        Ok((
-            Slice {
-                start: parts[0],
-                stop: parts[1],
-                step: parts[2],
-            },
-            close,
-        ))
-    }
-
-    fn multi_list(&mut self, open: Span) -> Result<Node, Error> {
-        let mut items = Vec::new();
-        loop {
-            items.push(self.expression(0)?);
-            if self.current() == Tok::Rbracket {
-                break;
-            }
-            self.expect(Tok::Comma)?;
-        }
-        let close = self.expect(Tok::Rbracket)?;
-        Ok(Node::new(NodeKind::MultiList(items), open.to(close)))
-    }
-
-    fn multi_hash(&mut self, open: Span) -> Result<Node, Error> {
-        let mut kvs = Vec::new();
-        loop {
-            let key = self.token(0).clone();
-            if !matches!(key.tok, Tok::UnquotedIdentifier | Tok::QuotedIdentifier) {
-                return Err(self.syntax(
-                    "expected a key (a name or a \"quoted name\")".into(),
-                    // Both engines write v0.4.0's token names here.
-                    "Expected tQuotedIdentifier or tUnquotedIdentifier".into(),
-                    key.span,
-                ));
-            }
-            self.advance();
-            self.expect(Tok::Colon)?;
-            let value = self.expression(0)?;
-            kvs.push(KeyValue {
-                key: Arc::from(key.value.as_str()),
-                quoted: key.tok == Tok::QuotedIdentifier,
-                key_span: key.span,
-                value,
-            });
-            match self.current() {
-                Tok::Comma => self.advance(),
-                Tok::Rbrace => {
-                    let close = self.token(0).span;
-                    self.advance();
-                    return Ok(Node::new(NodeKind::MultiHash(kvs), open.to(close)));
-                }
-                _ => {}
-            }
+    /// The right side of `.`: a name (and what binds tighter than `rbp`
+    /// after it), a multi-select list or hash.
+    fn dot_rhs(&self, target: Pair<'_, Rule>, ops: &mut Ops<'_>, rbp: u8) -> Result<Node, Error> {
+        match target.as_rule() {
+            Rule::go_multi_list => self.multi_list(target),
+            Rule::go_multi_hash => self.multi_hash(target),
+            Rule::go_fail => Err(self.fail(target, Fail::DotTarget)),
+            _ => self.level(target.as_span().start(), || {
+                let node = self.nud(target.clone(), ops)?;
+                self.leds(node, ops, rbp)
+            }),
         }
     }
 
-    fn filter(&mut self, left: Node, open: Span) -> Result<Node, Error> {
-        let cond = self.expression(0)?;
-        self.expect(Tok::Rbracket)?;
-        let rhs = if self.current() == Tok::Flatten {
-            Node::new(NodeKind::Identity, Span::at(self.token(0).span.start))
-        } else {
-            self.projection_rhs(self.bp(Tok::Filter))?
+    /// The right side of a projection whose token ends at `end`: what
+    /// continues it and binds tighter than `rbp`; `Identity` where nothing
+    /// does.
+    fn projection_rhs(&self, ops: &mut Ops<'_>, rbp: u8, end: usize) -> Result<Node, Error> {
+        let identity = Node::new(NodeKind::Identity, Span::at(self.next_token_start(end)));
+        let Some(p) = ops.peek() else {
+            return Ok(identity);
         };
+        match p.as_rule() {
+            Rule::go_filter
+            | Rule::go_index
+            | Rule::go_slice
+            | Rule::go_list
+            | Rule::go_multi_list
+            | Rule::go_dot_star => {
+                let p = ops.next().expect("peeked");
+                // go-jmespath opens the expression at the `*` of `.*`.
+                let at = match p.as_rule() {
+                    Rule::go_dot_star => p.clone().into_inner().last().unwrap_or(p.clone()),
+                    _ => p.clone(),
+                };
+                self.level(at.as_span().start(), || {
+                    let node = if p.as_rule() == Rule::go_dot_star {
+                        self.dot_star(p.clone(), ops)?
+                    } else {
+                        self.nud(p.clone(), ops)?
+                    };
+                    self.leds(node, ops, rbp)
+                })
+            }
+            Rule::go_dot => {
+                let p = ops.next().expect("peeked");
+                let target = p.into_inner().next().expect("grammar: a target");
+                self.dot_rhs(target, ops, rbp)
+            }
+            Rule::go_fail => Err(self.fail(ops.next().expect("peeked"), Fail::Projection)),
+            _ => Ok(identity),
+        }
+    }
+
+    /// `.*` where a projection's right side starts: a value projection of
+    /// the current element.
+    fn dot_star(&self, p: Pair<'_, Rule>, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        self.star(span(&p.into_inner().next().expect("grammar: `*`")), ops)
+    }
+
+    /// `*` where an expression starts: a value projection of the current
+    /// node (whose right side is nothing before `]`).
+    fn star(&self, star: Span, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        let identity = || Node::new(NodeKind::Identity, Span::at(star.start));
+        let at = self.next_token_start(star.end);
+        let rhs = if self.src[at..].starts_with(']') {
+            identity()
+        } else {
+            self.projection_rhs(ops, bp::STAR, star.end)?
+        };
+        Ok(projection(ProjectionKind::Values, identity(), rhs, star))
+    }
+
+    /// `[? condition ]` applied to `left`.
+    fn filter(&self, p: Pair<'_, Rule>, left: Node, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        let end = p.as_span().end();
+        let mut inner = p.into_inner();
+        let open = span(&inner.next().expect("grammar: `[?`"));
+        let cond = self.expression(inner.next().expect("grammar: a condition"))?;
+        if let Some(fail) = inner.next() {
+            return Err(self.fail(fail, Fail::Expected(Tok::Rbracket)));
+        }
+        let rhs = self.projection_rhs(ops, bp::FILTER, end)?;
         Ok(projection(
             ProjectionKind::Filter(boxed(cond)),
             left,
@@ -541,100 +496,156 @@ impl<'t> Parser<'t> {
         ))
     }
 
-    fn dot_rhs(&mut self, bp: u8) -> Result<Node, Error> {
-        let t = self.token(0).clone();
-        match t.tok {
-            Tok::QuotedIdentifier | Tok::UnquotedIdentifier | Tok::Star => self.expression(bp),
-            Tok::Lbracket => {
-                self.advance();
-                self.multi_list(t.span)
-            }
-            Tok::Lbrace => {
-                self.advance();
-                self.multi_hash(t.span)
-            }
-            _ => Err(self.syntax(
-                "expected a name, `*`, `[` or `{` after `.`".into(),
-                "Expected identifier, lbracket, or lbrace".into(),
-                t.span,
-            )),
-        }
-    }
-
-    fn projection_rhs(&mut self, bp: u8) -> Result<Node, Error> {
-        let t = self.token(0).clone();
-        if self.bp(t.tok) < crate::precedence::PROJECTION_STOP {
-            return Ok(Node::new(NodeKind::Identity, Span::at(t.span.start)));
-        }
-        match t.tok {
-            Tok::Lbracket | Tok::Filter => self.expression(bp),
-            Tok::Dot => {
-                self.advance();
-                self.dot_rhs(bp)
-            }
-            _ => Err(self.syntax(
-                format!(
-                    "`{}` cannot follow a projection; use `|` to apply it to the whole result",
-                    t.value
-                ),
-                "Error".into(),
-                t.span,
-            )),
-        }
-    }
-
-    fn let_expression(&mut self, start: Span) -> Result<Node, Error> {
-        let bindings = self.separated(
-            |p| p.is_keyword("in"),
-            |p| {
-                if p.is_keyword("in") {
-                    p.advance();
-                    Ok(())
-                } else {
-                    let t = p.token(0);
-                    Err(p.syntax(
-                        "expected `in` after the bindings of `let`".into(),
-                        format!("Expected keyword in, received: {}", p.name(t.tok)),
-                        t.span,
-                    ))
+    /// `[n]`, `[*]` or a slice applied to `left`.
+    fn bracket(&self, p: Pair<'_, Rule>, left: Node, ops: &mut Ops<'_>) -> Result<Node, Error> {
+        let s = span(&p);
+        let rule = p.as_rule();
+        let mut inner = p.into_inner();
+        match rule {
+            Rule::go_index => {
+                let index = self.number(&inner.next().expect("grammar: a number"))?;
+                if let Some(fail) = inner.next() {
+                    return Err(self.fail(fail, Fail::Expected(Tok::Rbracket)));
                 }
-            },
-        )?;
-        let body = self.expression(0)?;
-        let span = start.to(body.span);
+                let s = left.span.to(s);
+                Ok(Node::new(
+                    NodeKind::Index {
+                        lhs: boxed(left),
+                        index,
+                    },
+                    s,
+                ))
+            }
+            Rule::go_list => {
+                // `[`, then `*` or the failure where it was due, then `]`
+                // or the failure where it was due.
+                let star = inner.next().expect("grammar: `*`");
+                if star.as_rule() == Rule::go_fail {
+                    return Err(self.fail(star, Fail::Expected(Tok::Star)));
+                }
+                if let Some(fail) = inner.next() {
+                    return Err(self.fail(fail, Fail::Expected(Tok::Rbracket)));
+                }
+                let rhs = self.projection_rhs(ops, bp::STAR, s.end)?;
+                Ok(projection(ProjectionKind::List, left, rhs, s))
+            }
+            _ => {
+                let slice = self.slice(inner)?;
+                let rhs = self.projection_rhs(ops, bp::STAR, s.end)?;
+                Ok(projection(ProjectionKind::Slice(slice), left, rhs, s))
+            }
+        }
+    }
+
+    /// A slice's parts: a number sets the part the `:`s before it select
+    /// (the last one counts).
+    fn slice(&self, parts: Pairs<'_, Rule>) -> Result<Slice, Error> {
+        let mut slice = [None; 3];
+        let mut index = 0;
+        for q in parts {
+            match q.as_rule() {
+                Rule::colon => index += 1,
+                Rule::go_community_number | Rule::go_legacy_number => {
+                    slice[index.min(2)] = Some(self.number(&q)?);
+                }
+                _ => {
+                    let at_colon = self.src[q.as_span().start()..].starts_with(':');
+                    let what = match index {
+                        3 => Fail::Expected(Tok::Rbracket),
+                        _ if at_colon => Fail::Colons,
+                        _ => Fail::SlicePart,
+                    };
+                    return Err(self.fail(q, what));
+                }
+            }
+        }
+        Ok(Slice {
+            start: slice[0],
+            stop: slice[1],
+            step: slice[2],
+        })
+    }
+
+    /// A number (Go's `strconv.Atoi`; out of range is its error).
+    fn number(&self, p: &Pair<'_, Rule>) -> Result<i64, Error> {
+        let text = p.as_str();
+        parse_atoi(text).ok_or_else(|| {
+            let why = if text.trim_start_matches('-').is_empty() {
+                "invalid syntax"
+            } else {
+                "value out of range"
+            };
+            Error::syntax(format!("`{text}` is not a number"), span(p))
+                .with_js(format!("strconv.Atoi: parsing \"{text}\": {why}"))
+        })
+    }
+
+    fn multi_list(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let s = span(&p);
+        let mut items = Vec::new();
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::go_expression => items.push(self.expression(q)?),
+                Rule::go_incomplete => return Err(self.fail(q, Fail::Start)),
+                _ => return Err(self.fail(q, Fail::Expected(Tok::Comma))),
+            }
+        }
+        Ok(Node::new(NodeKind::MultiList(items), s))
+    }
+
+    fn multi_hash(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let s = span(&p);
+        let mut kvs = Vec::new();
+        for q in p.into_inner() {
+            if q.as_rule() != Rule::go_key_value {
+                return Err(self.fail(q, Fail::Key));
+            }
+            let mut inner = q.into_inner();
+            let key = inner.next().expect("grammar: a key");
+            let key_span = span(&key);
+            let quoted = key.as_rule() == Rule::go_quoted_identifier;
+            if !quoted && key.as_rule() != Rule::identifier {
+                return Err(self.fail(key, Fail::Key));
+            }
+            let key = self.token(key)?;
+            let value = inner.next().expect("grammar: a value");
+            if value.as_rule() == Rule::go_fail {
+                return Err(self.fail(value, Fail::Expected(Tok::Colon)));
+            }
+            kvs.push(KeyValue {
+                key: Arc::from(key.value.as_str()),
+                quoted,
+                key_span,
+                value: self.expression(value)?,
+            });
+        }
+        Ok(Node::new(NodeKind::MultiHash(kvs), s))
+    }
+
+    fn let_expression(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let mut inner = p.into_inner();
+        let start = span(&inner.next().expect("grammar: `let`"));
+        let mut bindings = Vec::new();
+        for q in inner.by_ref() {
+            match q.as_rule() {
+                Rule::go_expression => bindings.push(self.expression(q)?),
+                Rule::go_in => break,
+                _ => return Err(self.fail(q, Fail::Start)),
+            }
+        }
+        let body = self.expression(inner.next().expect("grammar: a body"))?;
+        let s = start.to(body.span);
         Ok(Node::new(
             NodeKind::Let {
                 bindings,
                 body: boxed(body),
             },
-            span,
+            s,
         ))
     }
 
-    fn is_keyword(&self, word: &str) -> bool {
-        let t = self.token(0);
-        t.tok == Tok::UnquotedIdentifier && t.value == word
-    }
-
-    /// Expressions until `end` holds, each followed by an optional comma.
-    fn separated(
-        &mut self,
-        end: impl Fn(&Self) -> bool,
-        close: impl FnOnce(&mut Self) -> Result<(), Error>,
-    ) -> Result<Vec<Node>, Error> {
-        let mut nodes = Vec::new();
-        while !end(self) {
-            let e = self.expression(0)?;
-            if self.current() == Tok::Comma {
-                self.advance();
-            }
-            nodes.push(e);
-        }
-        close(self)?;
-        Ok(nodes)
-    }
-
-    fn call(&mut self, open: &Token, left: Node) -> Result<Node, Error> {
+    fn call(&self, p: Pair<'_, Rule>, left: Node) -> Result<Node, Error> {
+        let open = Span::new(p.as_span().start(), p.as_span().start() + 1);
         let name: Arc<str> = match &left.kind {
             NodeKind::Field {
                 name,
@@ -642,22 +653,20 @@ impl<'t> Parser<'t> {
             } => Arc::clone(name),
             _ if self.rules.call_on_any_node => held_name(&left.kind),
             _ => {
-                // The Go engines name the token two before the argument.
-                let at = self.index.saturating_sub(2);
-                let bad = &self.tokens[at];
-                return Err(self.syntax(
-                    "only a function name can be called: `name(args)`".into(),
-                    "Invalid node as function name.".into(),
-                    bad.span.to(open.span),
-                ));
+                return Err(syntax(
+                    "only a function name can be called: `name(args)`",
+                    "Invalid node as function name.",
+                    self.last_token(&left).to(open),
+                ))
             }
         };
+        let mut args = Vec::new();
+        let close = p.as_span().end();
+        for q in p.into_inner() {
+            args.push(self.expression(q)?);
+        }
+        let end = Span::new(close - 1, close);
         let name_span = left.span;
-        let args = self.separated(
-            |p| p.current() == Tok::Rparen,
-            |p| p.expect(Tok::Rparen).map(|_| ()),
-        )?;
-        let end = self.tokens[self.index - 1].span;
         Ok(Node::new(
             NodeKind::Call {
                 name,
@@ -667,6 +676,155 @@ impl<'t> Parser<'t> {
             name_span.to(end),
         ))
     }
+
+    /// The span of the last token of `node`'s text.
+    fn last_token(&self, node: &Node) -> Span {
+        let end = node.span.end;
+        if matches!(
+            self.src.as_bytes().get(end.wrapping_sub(1)),
+            Some(b')' | b']' | b'}')
+        ) {
+            return Span::new(end - 1, end);
+        }
+        match &node.kind {
+            NodeKind::Subexpr { rhs, .. }
+            | NodeKind::Projection { rhs, .. }
+            | NodeKind::Pipe(_, rhs)
+            | NodeKind::Or(_, rhs)
+            | NodeKind::And(_, rhs)
+            | NodeKind::Compare { rhs, .. }
+            | NodeKind::Arithmetic { rhs, .. }
+            | NodeKind::Assign { rhs, .. }
+            | NodeKind::Not(rhs)
+            | NodeKind::ExprRef(rhs)
+            | NodeKind::Unary { operand: rhs, .. }
+            | NodeKind::Let { body: rhs, .. } => self.last_token(rhs),
+            _ => node.span,
+        }
+    }
+
+    fn json_literal(&self, p: Pair<'_, Rule>) -> Result<Node, Error> {
+        let t = self.token(p)?;
+        let value = super::json::parse_value(&t.value).map_err(|go| {
+            Error::syntax(
+                format!(
+                    "invalid JSON in literal: {go}; a string needs double quotes inside the backticks: `\"text\"`, or use 'text'"
+                ),
+                t.span,
+            )
+            .with_js(go)
+        })?;
+        Ok(Node::new(
+            NodeKind::Literal {
+                value,
+                form: LiteralForm::Json,
+            },
+            t.span,
+        ))
+    }
+
+    /// The engine's error where the grammar read a failure: `what` the
+    /// engine was reading there, and the token it found (the first of the
+    /// rest of the text).
+    fn fail(&self, p: Pair<'_, Rule>, what: Fail) -> Error {
+        let found = match p.into_inner().next().map(|q| token(q, self.rules)) {
+            Some(Ok(Some(t))) => t,
+            Some(Err(lexical)) => return lexical,
+            _ => Token {
+                tok: Tok::Eof,
+                value: String::new(),
+                span: Span::at(self.src.len()),
+            },
+        };
+        let name = found.tok.go_name(self.rules.community);
+        let v = &found.value;
+        let (message, go) = match what {
+            Fail::End => (
+                format!("unexpected `{v}` after a complete expression"),
+                format!("Unexpected token at the end of the expression: {name}"),
+            ),
+            Fail::Start if found.tok == Tok::Eof => (
+                "the expression ends too early".into(),
+                "Incomplete expression".into(),
+            ),
+            Fail::Start => (
+                format!("unexpected `{v}`: an expression cannot start here"),
+                format!("Invalid token: {name}"),
+            ),
+            Fail::After => (
+                format!("unexpected `{v}` here"),
+                format!("Unexpected token: {name}"),
+            ),
+            Fail::Projection => (
+                format!(
+                    "`{v}` cannot follow a projection; use `|` to apply it to the whole result"
+                ),
+                "Error".into(),
+            ),
+            Fail::DotTarget => (
+                "expected a name, `*`, `[` or `{` after `.`".into(),
+                "Expected identifier, lbracket, or lbrace".into(),
+            ),
+            Fail::Key => (
+                "expected a key (a name or a \"quoted name\")".into(),
+                // Both engines write v0.4.0's token names here.
+                "Expected tQuotedIdentifier or tUnquotedIdentifier".into(),
+            ),
+            Fail::SlicePart => (
+                "expected `:` or a number in the slice".into(),
+                format!("Expected tColon or tNumber, received: {name}"),
+            ),
+            Fail::Colons => (
+                "a slice has at most two `:`".into(),
+                "Too many colons in slice expression".into(),
+            ),
+            Fail::Expected(tok) => {
+                let human = match tok {
+                    Tok::Rparen => "`)`",
+                    Tok::Comma => "`,`",
+                    Tok::Colon => "`:`",
+                    Tok::Star => "`*` (`[*]`) or a number",
+                    _ => "`]`",
+                };
+                (
+                    format!("expected {human} here"),
+                    format!(
+                        "Expected {}, received: {name}",
+                        tok.go_name(self.rules.community)
+                    ),
+                )
+            }
+        };
+        syntax(message, go, found.span)
+    }
+}
+
+/// What the engine was reading where the grammar read a failure.
+#[derive(Clone, Copy)]
+enum Fail {
+    /// A token after a complete expression.
+    End,
+    /// The start of an expression.
+    Start,
+    /// What follows an operand.
+    After,
+    /// The first token of a projection's right side.
+    Projection,
+    /// What follows `.`.
+    DotTarget,
+    /// A key of a multi-select hash.
+    Key,
+    /// A part of a slice.
+    SlicePart,
+    /// A third `:` in a slice (the community engine).
+    Colons,
+    /// This token.
+    Expected(Tok),
+}
+
+/// A syntax error with the engine's message (`SyntaxError: ...`).
+fn syntax(message: impl Into<String>, go: impl std::fmt::Display, span: Span) -> Error {
+    Error::syntax(message.into(), span).with_js(format!("SyntaxError: {go}"))
 }
 
 /// The name v0.4.0 calls on `node`: whatever name the node holds (`f(a)(b)`
@@ -701,13 +859,19 @@ fn held_name(node: &NodeKind) -> Arc<str> {
 /// the call).
 pub(crate) const NO_NAME: &str = "\u{0}";
 
-fn field(t: &Token, quoted: bool) -> Node {
+/// `kind` of `lhs` and `rhs`, spanning both.
+fn binary(lhs: Node, rhs: Node, kind: impl FnOnce(Box<Node>, Box<Node>) -> NodeKind) -> Node {
+    let s = lhs.span.to(rhs.span);
+    Node::new(kind(boxed(lhs), boxed(rhs)), s)
+}
+
+fn field(name: &str, quoted: bool, span: Span) -> Node {
     Node::new(
         NodeKind::Field {
-            name: Arc::from(t.value.as_str()),
+            name: Arc::from(name),
             quoted,
         },
-        t.span,
+        span,
     )
 }
 
@@ -725,14 +889,95 @@ fn parse_atoi(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-fn human(tok: Tok) -> &'static str {
-    match tok {
-        Tok::Rbracket => "`]`",
-        Tok::Rparen => "`)`",
-        Tok::Rbrace => "`}`",
-        Tok::Colon => "`:`",
-        Tok::Comma => "`,`",
-        Tok::Star => "`*` (`[*]`) or a number",
-        _ => "something else",
+#[cfg(test)]
+mod tests {
+    use crate::{Dialect, ErrorKind, Expression, Limits};
+
+    /// Texts as long as the limit allows, nested every way the grammar or
+    /// the fold recurses, end with a budget error, not a stack overflow.
+    #[test]
+    fn the_deepest_texts_are_a_budget_error() {
+        let max = Limits::default().max_expression_len;
+        let deep = |unit: &str| unit.repeat((max - 1) / unit.len()) + "a";
+        for unit in [
+            "(",
+            "[",
+            "{a:",
+            "[?",
+            "f(",
+            "!",
+            "-",
+            "&",
+            "$x = ",
+            "let $x ",
+            "let $x = 1 in ",
+            "a.",
+            ".*",
+            "[*]",
+            "[]",
+            "a | ",
+            "a + ",
+        ] {
+            let text = deep(unit);
+            for dialect in [Dialect::Grafana, Dialect::GrafanaLegacy] {
+                let e = Expression::compile(&text, dialect).err();
+                let kind = e.as_ref().map(|e| e.kind);
+                assert!(
+                    matches!(kind, Some(ErrorKind::BudgetExceeded | ErrorKind::Syntax)),
+                    "{dialect}: {unit:?}: {e:?}"
+                );
+            }
+        }
+    }
+
+    /// Each engine parses its own forms: the grammar's entry rule decides.
+    #[test]
+    fn each_engine_parses_its_own_forms() {
+        let js = |text: &str, dialect| {
+            Expression::compile(text, dialect)
+                .err()
+                .and_then(|e| e.js_message)
+        };
+        for (text, community, legacy) in [
+            ("a * b", None, Some("SyntaxError: Unexpected token: tStar")),
+            (
+                "a[:::]",
+                Some("SyntaxError: Too many colons in slice expression"),
+                None,
+            ),
+            (
+                "a[*] * b",
+                Some("SyntaxError: Error"),
+                Some("SyntaxError: Error"),
+            ),
+            ("(a)(b)", None, None),
+            (
+                "a[0](b)",
+                Some("SyntaxError: Invalid node as function name."),
+                None,
+            ),
+            (
+                "{a: b,}",
+                Some("SyntaxError: Expected tQuotedIdentifier or tUnquotedIdentifier"),
+                Some("SyntaxError: Expected tQuotedIdentifier or tUnquotedIdentifier"),
+            ),
+            (
+                "[a b] #",
+                Some("SyntaxError: Unknown char: '#'"),
+                Some("SyntaxError: Unknown char: '#'"),
+            ),
+            (
+                "let $x = a in $x",
+                None,
+                Some("SyntaxError: Unknown char: '$'"),
+            ),
+        ] {
+            assert_eq!(js(text, Dialect::Grafana).as_deref(), community, "{text}");
+            assert_eq!(
+                js(text, Dialect::GrafanaLegacy).as_deref(),
+                legacy,
+                "{text}"
+            );
+        }
     }
 }
