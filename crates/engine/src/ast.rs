@@ -266,6 +266,12 @@ pub enum NodeKind {
         name_span: Span,
         /// Arguments.
         args: Vec<Node>,
+        /// go-jmespath v0.4.0 calls any node by the name it holds; a node
+        /// that holds no name (an index, a projection, `` `1` ``, a
+        /// comparison, ...) holds a value of this Go type instead, and
+        /// evaluating the call fails (`name` is then empty). `None` in
+        /// every other call.
+        held: Option<&'static str>,
     },
     /// `&expr`: an expression passed unevaluated to a function.
     ExprRef(Box<Node>),
@@ -409,12 +415,18 @@ impl PartialEq for NodeKind {
             ) => o1 == o2 && a == c && b == d,
             (
                 K::Call {
-                    name: n1, args: a1, ..
+                    name: n1,
+                    args: a1,
+                    held: h1,
+                    ..
                 },
                 K::Call {
-                    name: n2, args: a2, ..
+                    name: n2,
+                    args: a2,
+                    held: h2,
+                    ..
                 },
-            ) => n1 == n2 && a1 == a2,
+            ) => n1 == n2 && a1 == a2 && h1 == h2,
             _ => false,
         }
     }

@@ -344,6 +344,7 @@ impl Lower {
                 name,
                 name_span,
                 args,
+                ..
             } => {
                 let ops: Vec<Op> = args.iter().map(|a| self.op(a)).collect();
                 let func = Func::named(name);
@@ -891,7 +892,7 @@ mod tests {
     /// `e` lowered without [`PathOp`]s: the plain chain of nodes.
     fn without_paths(e: &Expression) -> Expression {
         let mut plain = e.clone();
-        plain.program = Program::lower(e.ast(), e.dialect().rules(), false);
+        plain.program = Some(Program::lower(e.ast(), e.dialect().rules(), false));
         plain
     }
 

@@ -55,8 +55,11 @@ pub(crate) fn search<'a, T: Tracer<'a>>(
     tracer: &mut T,
     data: &Value<'a>,
 ) -> Result<Value<'a>, Error> {
+    let Some(program) = &expr.program else {
+        unreachable!("only the Go dialects have no program, and their engines search them")
+    };
     if !T::ACTIVE {
-        if let OpKind::Literal(value) = &expr.program.root.kind {
+        if let OpKind::Literal(value) = &program.root.kind {
             // A constant expression: one step, its literal.
             if expr.limits.max_steps > 0 {
                 return Ok(Value::json(value));
@@ -77,8 +80,8 @@ pub(crate) fn search<'a, T: Tracer<'a>>(
         tracer,
         nodes: &nodes,
     };
-    match it.eval_root(&expr.program.root, data) {
-        Ok(v) if v.is_built_container() => fitting(v, expr),
+    match it.eval_root(&program.root, data) {
+        Ok(v) if v.is_built_container() => fitting(v, program),
         Ok(v) => Ok(v),
         Err(e) => Err(*e),
     }
@@ -87,14 +90,11 @@ pub(crate) fn search<'a, T: Tracer<'a>>(
 /// A built result, or the error that it is over [`crate::MAX_OUTPUT`]
 /// (out of line: [`search`] is inlined into its callers).
 #[inline(never)]
-fn fitting<'a>(v: Value<'a>, expr: &Expression) -> Result<Value<'a>, Error> {
+fn fitting<'a>(v: Value<'a>, program: &crate::compile::Program) -> Result<Value<'a>, Error> {
     if v.fits_output(crate::MAX_OUTPUT) {
         Ok(v)
     } else {
-        Err(*crate::limits::too_large(
-            "the result",
-            expr.program.root.span,
-        ))
+        Err(*crate::limits::too_large("the result", program.root.span))
     }
 }
 

@@ -224,5 +224,5 @@ pub(crate) fn search_unrecorded<'a>(
         stack: Vec::new(),
         root: None,
     };
-    crate::eval::search(expr, &mut rec, data)
+    crate::search_tree(expr, &mut rec, data)
 }

@@ -26,9 +26,13 @@
 extern crate alloc;
 
 pub mod ast;
+// The tree evaluator: without the `pest-dialects` feature nothing reaches
+// it (see `search_tree`), and the linker leaves it out.
+#[cfg_attr(not(feature = "pest-dialects"), allow(dead_code))]
 mod compile;
 mod dialect;
 mod error;
+#[cfg_attr(not(feature = "pest-dialects"), allow(dead_code))]
 mod eval;
 mod explain;
 mod functions;
@@ -89,7 +93,10 @@ pub struct Expression {
     source: String,
     dialect: Dialect,
     ast: Node,
-    program: compile::Program,
+    /// What the tree evaluator (src/eval.rs) runs: `None` in the Go
+    /// dialects, whose engines evaluate the syntax tree itself (src/go/).
+    #[cfg_attr(not(feature = "pest-dialects"), allow(dead_code))]
+    program: Option<compile::Program>,
     limits: Limits,
 }
 
@@ -112,7 +119,7 @@ impl Expression {
         if dialect.rules().call_checks == dialect::CallChecks::Compile {
             check_calls(&ast)?;
         }
-        let program = compile::Program::new(&ast, dialect.rules());
+        let program = lower(&ast, dialect);
         Ok(Expression {
             source: source.to_string(),
             dialect,
@@ -140,7 +147,7 @@ impl Expression {
     /// The tree evaluation runs.
     #[cfg(test)]
     pub(crate) fn program(&self) -> &compile::Program {
-        &self.program
+        self.program.as_ref().expect("a dialect pest reads")
     }
 
     /// The limits evaluation runs under.
@@ -165,7 +172,7 @@ impl Expression {
         // A borrowed document owns nothing: no drop to run afterwards.
         let data = std::mem::ManuallyDrop::new(Value::json(data));
         #[cfg(not(feature = "browser"))]
-        return eval::search(self, &mut eval::NoTrace, &data);
+        return search_tree(self, &mut eval::NoTrace, &data);
         #[cfg(feature = "browser")]
         return explain::search_unrecorded(self, &data);
     }
@@ -181,7 +188,7 @@ impl Expression {
             return go::search(&self.ast, go, self.limits, data, tracer)
                 .map(Value::from_json_owned);
         }
-        eval::search(self, tracer, &Value::json(data))
+        search_tree(self, tracer, &Value::json(data))
     }
 
     /// Evaluates and returns plain JSON (numbers and key order as the
@@ -219,6 +226,47 @@ fn parse_pest(source: &str, dialect: Dialect, _: &Limits) -> Result<Node, Error>
         ),
         Span::new(0, source.len()),
     ))
+}
+
+/// The tree evaluator's program for `ast`, in a dialect pest reads.
+#[cfg(feature = "pest-dialects")]
+fn lower(ast: &Node, dialect: Dialect) -> Option<compile::Program> {
+    let rules = dialect.rules();
+    rules
+        .go
+        .is_none()
+        .then(|| compile::Program::new(ast, rules))
+}
+
+/// Without the `pest-dialects` feature no tree reaches the tree evaluator
+/// (see [`parse_pest`]): it is left out of the build.
+#[cfg(not(feature = "pest-dialects"))]
+fn lower(_: &Node, _: Dialect) -> Option<compile::Program> {
+    None
+}
+
+/// Evaluates an expression in a dialect pest reads with the tree
+/// evaluator (src/eval.rs).
+#[cfg(feature = "pest-dialects")]
+pub(crate) fn search_tree<'a, T: Tracer<'a>>(
+    expr: &'a Expression,
+    tracer: &mut T,
+    data: &Value<'a>,
+) -> Result<Value<'a>, Error> {
+    eval::search(expr, tracer, data)
+}
+
+/// Without the `pest-dialects` feature no expression in those dialects
+/// compiles (see [`parse_pest`]), so none is searched here: the tree
+/// evaluator is left out of the build. Were one searched, the answer is
+/// the error compiling it gives.
+#[cfg(not(feature = "pest-dialects"))]
+pub(crate) fn search_tree<'a, T: Tracer<'a>>(
+    expr: &'a Expression,
+    _: &mut T,
+    _: &Value<'a>,
+) -> Result<Value<'a>, Error> {
+    parse_pest(expr.source(), expr.dialect(), &expr.limits()).map(|_| Value::null())
 }
 
 /// Parses `source` in a Go dialect (Grafana's engines).
@@ -294,6 +342,7 @@ fn check_calls(node: &Node) -> Result<(), Error> {
             name,
             name_span,
             args,
+            ..
         } = &n.kind
         {
             result = match functions::signature(name) {

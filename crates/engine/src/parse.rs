@@ -1008,6 +1008,7 @@ impl<'s> Lower<'s> {
                 name,
                 name_span,
                 args,
+                held: None,
             },
             name_span.to(span),
         ))

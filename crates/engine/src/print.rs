@@ -125,6 +125,26 @@ fn lead_of(n: &Node) -> &Node {
     }
 }
 
+/// Text whose node holds a value of the Go type `ty` and no name, for a
+/// call on such a node (go-jmespath v0.4.0; see `NodeKind::Call`'s
+/// `held`). `[0]` is written right after a projection, where `(` cannot
+/// start its right side.
+fn holding(ty: &str) -> &'static str {
+    match ty {
+        "bool" => "(`true`)",
+        "float64" => "(`0`)",
+        "[]interface {}" => "(`[]`)",
+        "map[string]interface {}" => "(`{}`)",
+        "jmespath.tokType" => "(@ == @)",
+        _ => "[0]",
+    }
+}
+
+/// A call on a node that holds nil, written `[0](args)`.
+fn is_nil_call(n: &Node) -> bool {
+    matches!(&n.kind, NodeKind::Call { held: Some(ty), .. } if holding(ty) == "[0]")
+}
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -211,12 +231,16 @@ impl Printer {
                 }
                 self.push("}");
             }
-            NodeKind::Call { name, args, .. } => {
+            NodeKind::Call {
+                name, args, held, ..
+            } => {
                 // A name that is not an identifier was called on a quoted
                 // name or a string (jmespath.js: `("a b")(x)`; go-jmespath
                 // v0.4.0 calls any node: `'th('(x)`): written as a quoted
                 // name in parentheses, which both read back as that call.
-                if is_identifier(name) {
+                if let Some(ty) = held {
+                    self.push(holding(ty));
+                } else if is_identifier(name) {
                     self.push(name);
                 } else {
                     self.push("(");
@@ -314,7 +338,7 @@ impl Printer {
             }
             NodeKind::Index { lhs, .. } => is_identity(lhs),
             NodeKind::MultiList(_) => !std::ptr::eq(lead_of(rhs), rhs),
-            _ => false,
+            _ => is_nil_call(lead_of(rhs)),
         };
         if !bracketed {
             self.push(".");

@@ -172,9 +172,9 @@ fn a_call_on_a_string_prints_as_it_parses() {
             "lgth((\"th(\")(''), ')(', ')')",
         ),
         (Dialect::GrafanaLegacy, "'g'(a)", "g(a)"),
-        // A node that holds no name: the parser names the call `NO_NAME`
-        // and the node's Go type, which evaluating it reports.
-        (Dialect::GrafanaLegacy, "@(foo)", "(\"\\u0000nil\")(foo)"),
+        // A node that holds no name: written as one that holds a value of
+        // the same Go type (see the next test).
+        (Dialect::GrafanaLegacy, "@(foo)", "[0](foo)"),
         (Dialect::Pangolin, "(\"a b\")(x)", "(\"a b\")(x)"),
     ] {
         let expr = Expression::compile(text, dialect).expect(text);
@@ -182,5 +182,43 @@ fn a_call_on_a_string_prints_as_it_parses() {
         let again = Expression::compile(&expr.canonical(), dialect).expect(canonical);
         assert_eq!(again.canonical(), canonical, "{dialect}: {text}");
         assert_eq!(again.ast().kind, expr.ast().kind, "{dialect}: {text}");
+    }
+}
+
+/// go-jmespath v0.4.0 calls a node that holds no name by the value it
+/// holds, and panics on it when it evaluates the call: the message names
+/// the value's Go type (as `jp`, built on v0.4.0, prints it). The canonical
+/// form calls a node that holds the same type, also right after a
+/// projection, where `.(` would not parse; and a name that only looks like
+/// such a type is a name (an unknown function). Found by the fuzz target
+/// `parse` (`lenfo[][1]('é')`).
+#[test]
+fn a_call_on_a_node_that_holds_no_name() {
+    let data = json!({"a": [{"b": [1]}], "lenfo": [[1]]});
+    for (text, canonical, message) in [
+        ("lenfo[][1]('é')", "lenfo[][0]('é')", "is nil,"),
+        ("a[1]('x')", "[0]('x')", "is nil,"),
+        ("a[].b[0]('x').c", "a[][0]('x').c", "is nil,"),
+        ("a[?b][0](x)", "a[?b][0](x)", "is nil,"),
+        ("(`null`)(x)", "[0](x)", "is nil,"),
+        ("(`1`)('x')", "(`0`)('x')", "is float64,"),
+        ("(`true`)(x)", "(`true`)(x)", "is bool,"),
+        ("(`[1]`)(x)", "(`[]`)(x)", "is []interface {},"),
+        ("(`{}`)(x)", "(`{}`)(x)", "is map[string]interface {},"),
+        ("(a == b)('x')", "(@ == @)('x')", "is jmespath.tokType,"),
+        (
+            "(\"\\u0000nil\")(x)",
+            "(\"\\u0000nil\")(x)",
+            "unknown function: \u{0}nil",
+        ),
+    ] {
+        let expr = Expression::compile(text, Dialect::GrafanaLegacy).expect(text);
+        assert_eq!(expr.canonical(), canonical, "{text}");
+        let again = Expression::compile(canonical, Dialect::GrafanaLegacy).expect(canonical);
+        assert_eq!(again.ast().kind, expr.ast().kind, "{text}");
+        for e in [&expr, &again] {
+            let err = e.search(&data).expect_err(text);
+            assert!(err.message.contains(message), "{text}: {}", err.message);
+        }
     }
 }

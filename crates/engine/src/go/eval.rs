@@ -216,10 +216,18 @@ impl<'a> Interp<'a, '_> {
                 V::Number(n) => V::Number(n),
                 _ => V::Nil,
             },
-            NodeKind::Call { name, args, .. } => {
+            NodeKind::Call {
+                name, args, held, ..
+            } => {
                 let mut resolved = Vec::with_capacity(args.len());
                 for a in args {
                     resolved.push(self.eval(a, value)?);
+                }
+                if let Some(ty) = held {
+                    return Err(go_error(
+                        format!("interface conversion: interface {{}} is {ty}, not string"),
+                        node.span,
+                    ));
                 }
                 super::functions::call(self, name, resolved, node.span)?
             }

@@ -211,12 +211,6 @@ pub(crate) fn call<'a>(
     span: Span,
 ) -> Res<'a> {
     let community = it.rules.community;
-    if let Some(ty) = name.strip_prefix(super::parse::NO_NAME) {
-        return Err(go_error(
-            format!("interface conversion: interface {{}} is {ty}, not string"),
-            span,
-        ));
-    }
     let Some(sig) = signature(name, community) else {
         return Err(go_error(format!("unknown function: {name}"), span));
     };

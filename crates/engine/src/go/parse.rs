@@ -646,11 +646,11 @@ impl<'s> Lower<'s> {
 
     fn call(&self, p: Pair<'_, Rule>, left: Node) -> Result<Node, Error> {
         let open = Span::new(p.as_span().start(), p.as_span().start() + 1);
-        let name: Arc<str> = match &left.kind {
+        let (name, held) = match &left.kind {
             NodeKind::Field {
                 name,
                 quoted: false,
-            } => Arc::clone(name),
+            } => (Arc::clone(name), None),
             _ if self.rules.call_on_any_node => held_name(&left.kind),
             _ => {
                 return Err(syntax(
@@ -672,6 +672,7 @@ impl<'s> Lower<'s> {
                 name,
                 name_span,
                 args,
+                held,
             },
             name_span.to(end),
         ))
@@ -828,36 +829,34 @@ fn syntax(message: impl Into<String>, go: impl std::fmt::Display, span: Span) ->
 }
 
 /// The name v0.4.0 calls on `node`: whatever name the node holds (`f(a)(b)`
-/// is `f(b)`, `'g'(a)` calls `g`), or for a node that holds none [`NO_NAME`]
-/// and the Go type of what it holds instead (it fails when evaluated).
-fn held_name(node: &NodeKind) -> Arc<str> {
-    match node {
-        NodeKind::Field { name, .. } | NodeKind::Call { name, .. } => Arc::clone(name),
+/// is `f(b)`, `'g'(a)` calls `g`), or for a node that holds none no name
+/// and the Go type of what it holds instead (it fails when evaluated; see
+/// `NodeKind::Call`'s `held`).
+fn held_name(node: &NodeKind) -> (Arc<str>, Option<&'static str>) {
+    let ty = match node {
+        NodeKind::Field { name, .. }
+        | NodeKind::Call {
+            name, held: None, ..
+        } => return (Arc::clone(name), None),
+        NodeKind::Call { held, .. } => *held,
         NodeKind::Literal {
             value: Json::String(s),
             ..
-        } => Arc::from(s.as_str()),
-        NodeKind::Compare { .. } => Arc::from(format!("{NO_NAME}jmespath.tokType")),
-        NodeKind::Index { .. } => Arc::from(format!("{NO_NAME}int")),
-        NodeKind::Literal { value, .. } => {
-            let ty = match value {
-                Json::Null => "nil",
-                Json::Bool(_) => "bool",
-                Json::Number(_) => "float64",
-                Json::String(_) => "string",
-                Json::Array(_) => "[]interface {}",
-                Json::Object(_) => "map[string]interface {}",
-            };
-            Arc::from(format!("{NO_NAME}{ty}"))
-        }
-        _ => Arc::from(format!("{NO_NAME}nil")),
-    }
+        } => return (Arc::from(s.as_str()), None),
+        NodeKind::Compare { .. } => Some("jmespath.tokType"),
+        NodeKind::Literal { value, .. } => Some(match value {
+            Json::Null => "nil",
+            Json::Bool(_) => "bool",
+            Json::Number(_) => "float64",
+            Json::String(_) => "string",
+            Json::Array(_) => "[]interface {}",
+            Json::Object(_) => "map[string]interface {}",
+        }),
+        // An index, a projection, `@`, a list, ...: their nodes hold nil.
+        _ => Some("nil"),
+    };
+    (Arc::from(""), ty)
 }
-
-/// What starts the name of a call on a node that holds no name, followed
-/// by the Go type of what it holds (v0.4.0 panics on it when evaluating
-/// the call).
-pub(crate) const NO_NAME: &str = "\u{0}";
 
 /// `kind` of `lhs` and `rhs`, spanning both.
 fn binary(lhs: Node, rhs: Node, kind: impl FnOnce(Box<Node>, Box<Node>) -> NodeKind) -> Node {

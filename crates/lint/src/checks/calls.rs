@@ -21,6 +21,7 @@ pub(super) fn check(cx: &mut Ctx<'_>, ast: &Node, a: &Analysis) {
                 name,
                 name_span,
                 args,
+                ..
             } => {
                 function_exists(cx, n, name, *name_span, args);
                 string_args(cx, name, args, a);
