@@ -251,6 +251,10 @@ test('the Grafana target: a preset, its fix, a finding, the Grafana dialects and
   await until(async () => (await page.locator('#value-json').textContent({ timeout: 1000 })) === 'null', 'null in grafana');
   await page.check('input[name="dialect"][value="grafana-11.2"]');
   await until(async () => /syntax/.test(await page.locator('#value-error').textContent({ timeout: 1000 })), 'a syntax error in grafana-11.2');
+  // Deep nesting: the Go grammar's recursion in the worker ends in the
+  // budget error, not a crashed worker.
+  await page.fill('#field-g-login_attribute_path', `${'['.repeat(3000)}a${']'.repeat(3000)}`);
+  await until(async () => /nests deeper/.test(await page.locator('#value-error').textContent({ timeout: 1000 })), 'the nesting budget error in grafana-11.2');
   await typeInto(page, '#field-g-login_attribute_path', 'preferred_username');
 
   // The share link carries the target, the form and the dialect.
