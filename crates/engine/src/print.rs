@@ -4,7 +4,7 @@
 //! same tree. Control characters ([`crate::controls`]) are written as JSON
 //! escapes, so the text holds none.
 
-use crate::ast::{LiteralForm, Node, NodeKind, ProjectionKind, Slice};
+use crate::ast::{KeyValue, LiteralForm, Node, NodeKind, ProjectionKind, Slice};
 use crate::dialect::{Dialect, RawEscapes};
 use crate::precedence as bp;
 
@@ -219,38 +219,10 @@ impl Printer {
                 self.list(items);
                 self.push("]");
             }
-            NodeKind::MultiHash(kvs) => {
-                self.push("{");
-                for (i, kv) in kvs.iter().enumerate() {
-                    if i > 0 {
-                        self.push(", ");
-                    }
-                    self.name(&kv.key, kv.quoted);
-                    self.push(": ");
-                    self.expr(&kv.value, 0);
-                }
-                self.push("}");
-            }
+            NodeKind::MultiHash(kvs) => self.multi_hash(kvs),
             NodeKind::Call {
                 name, args, held, ..
-            } => {
-                // A name that is not an identifier was called on a quoted
-                // name or a string (jmespath.js: `("a b")(x)`; go-jmespath
-                // v0.4.0 calls any node: `'th('(x)`): written as a quoted
-                // name in parentheses, which both read back as that call.
-                if let Some(ty) = held {
-                    self.push(holding(ty));
-                } else if is_identifier(name) {
-                    self.push(name);
-                } else {
-                    self.push("(");
-                    self.name(name, true);
-                    self.push(")");
-                }
-                self.push("(");
-                self.list(args);
-                self.push(")");
-            }
+            } => self.call(name, args, *held),
             NodeKind::Subexpr { lhs, rhs } => {
                 self.base(lhs, bp::DOT);
                 self.push(".");
@@ -279,6 +251,39 @@ impl Printer {
                 self.projection_rhs(rhs);
             }
         }
+    }
+
+    fn multi_hash(&mut self, kvs: &[KeyValue]) {
+        self.push("{");
+        for (i, kv) in kvs.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.name(&kv.key, kv.quoted);
+            self.push(": ");
+            self.expr(&kv.value, 0);
+        }
+        self.push("}");
+    }
+
+    /// A call of `name`, or of the node that held no name (`held`).
+    fn call(&mut self, name: &str, args: &[Node], held: Option<&'static str>) {
+        // A name that is not an identifier was called on a quoted name or a
+        // string (jmespath.js: `("a b")(x)`; go-jmespath v0.4.0 calls any
+        // node: `'th('(x)`): written as a quoted name in parentheses, which
+        // both read back as that call.
+        if let Some(ty) = held {
+            self.push(holding(ty));
+        } else if is_identifier(name) {
+            self.push(name);
+        } else {
+            self.push("(");
+            self.name(name, true);
+            self.push(")");
+        }
+        self.push("(");
+        self.list(args);
+        self.push(")");
     }
 
     /// The left side of a postfix with binding power `bp`: parenthesized if
