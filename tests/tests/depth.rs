@@ -5,6 +5,11 @@
 //! process (this test binary again, running only `depth_case_child` with
 //! `ROLEMAP_DEPTH_CASE` set); the parent names every case that died.
 //! Test threads have 2 MiB stacks, less than a main thread's 8 MiB.
+//!
+//! The ladders check the engine's estimate of the stack a parse needs: it
+//! parses on the stack it was called on when the estimate says the text
+//! fits there, so texts at every nesting up to the limit are parsed on
+//! threads with 1 MiB and 8 MiB stacks.
 
 use std::process::Command;
 
@@ -12,7 +17,7 @@ use rolemap_engine::{Dialect, Expression, Limits};
 use serde_json::{json, Map, Value as Json};
 
 const DEEP: usize = 100_000;
-const DIALECTS: [Dialect; 2] = [Dialect::Pangolin, Dialect::Spec];
+const DIALECTS: [Dialect; 4] = Dialect::ALL;
 
 /// `open` repeated DEEP times, then `middle`, then `close` repeated.
 fn nested(open: &str, middle: &str, close: &str) -> String {
@@ -89,10 +94,49 @@ fn deep_expressions() -> Vec<(String, String)> {
     ]
 }
 
-/// A value nested DEEP times, built iteratively: arrays, objects, or both.
-fn deep_value(shape: &str) -> Json {
+/// The ladders: text opened by `open` and closed by `close`, repeated as
+/// often as the depth limit allows; each opening nests `levels` levels.
+/// The costliest forms per level measured, and the plain brackets.
+const LADDERS: &[(&str, &str, &str, u32)] = &[
+    ("(", "a", ")", 1),
+    ("[", "a", "]", 1),
+    ("{a:", "a", "}", 1),
+    ("abs(", "a", ")", 1),
+    ("!", "a", "", 1),
+    ("a || (", "a", ")", 1),
+    ("a | b || c && d == e.f[0].g[*] || (", "a", ")", 1),
+    ("a[?b == `1` && c[0] || d] | e.f || [", "a", "]", 1),
+    ("a.b[*].c | {x: (", "a", ")}", 2),
+    ("let $x = a in a + b * -c // (", "$x", ")", 2),
+];
+
+/// Stack sizes the ladders run on.
+const LADDER_STACKS: [usize; 2] = [1 << 20, 8 << 20];
+
+/// How deeply the Go engines' documents may nest: as deeply as Go's
+/// `encoding/json` decodes (deeper is an error in the Grafana dialects).
+const GO_DEEP: usize = 10_000;
+
+/// A shape of deep value: arrays, objects or both, nested `.1` times.
+type Shape = (&'static str, usize);
+
+/// The deep values searched: past every bound, at the Go engines' one, and
+/// one that the Go engines' estimate of the stack a search needs lets run on
+/// the test thread's stack.
+const SHAPES: [Shape; 7] = [
+    ("array", DEEP),
+    ("object", DEEP),
+    ("mixed", DEEP),
+    ("array", GO_DEEP),
+    ("object", GO_DEEP),
+    ("mixed", GO_DEEP),
+    ("mixed", 150),
+];
+
+/// A value of `shape`, built iteratively.
+fn deep_value((shape, depth): Shape) -> Json {
     let mut v = json!("leaf");
-    for i in 0..DEEP {
+    for i in 0..depth {
         v = match (shape, i % 2) {
             ("array", _) | ("mixed", 0) => Json::Array(vec![v]),
             _ => {
@@ -142,20 +186,29 @@ const OVER_DEEP_VALUES: &[&str] = &[
 enum DepthCase {
     /// Compile (and evaluate, if it compiles) a deep expression.
     Expression(String, String, Dialect),
+    /// Compile a ladder at every nesting up to the limit, on a thread with
+    /// a stack of the given size.
+    Ladder(usize, Dialect, usize),
     /// Build and drop a deep value (serde_json's own recursive `Drop`).
-    Drop(&'static str),
+    Drop(Shape),
     /// Evaluate an expression over a deep value; `json`: also convert the
     /// result to JSON (`search_json`).
-    OverValue(&'static str, &'static str, Dialect, bool),
+    OverValue(&'static str, Shape, Dialect, bool),
 }
 
 impl DepthCase {
     fn name(&self) -> String {
         match self {
             DepthCase::Expression(name, _, d) => format!("compile+search {name} ({d})"),
-            DepthCase::Drop(shape) => format!("drop a 100k-deep {shape} value"),
-            DepthCase::OverValue(e, shape, d, json) => format!(
-                "{} {e:?} over a 100k-deep {shape} ({d})",
+            DepthCase::Ladder(i, d, stack) => format!(
+                "compile {:?} nested 1 to {} levels on a {} KiB stack ({d})",
+                LADDERS[*i].0,
+                Limits::DEFAULT.max_depth,
+                stack / 1024
+            ),
+            DepthCase::Drop((shape, depth)) => format!("drop a {depth}-deep {shape} value"),
+            DepthCase::OverValue(e, (shape, depth), d, json) => format!(
+                "{} {e:?} over a {depth}-deep {shape} ({d})",
                 if *json { "search_json" } else { "search" }
             ),
         }
@@ -169,9 +222,16 @@ fn cases() -> Vec<DepthCase> {
             out.push(DepthCase::Expression(name.clone(), text.clone(), d));
         }
     }
-    out.push(DepthCase::Drop("array"));
-    out.push(DepthCase::Drop("object"));
-    for shape in ["array", "object", "mixed"] {
+    for i in 0..LADDERS.len() {
+        for d in DIALECTS {
+            for stack in LADDER_STACKS {
+                out.push(DepthCase::Ladder(i, d, stack));
+            }
+        }
+    }
+    out.push(DepthCase::Drop(("array", DEEP)));
+    out.push(DepthCase::Drop(("object", DEEP)));
+    for shape in SHAPES {
         for e in OVER_DEEP_VALUES {
             for d in DIALECTS {
                 for json in [false, true] {
@@ -184,7 +244,7 @@ fn cases() -> Vec<DepthCase> {
 }
 
 /// Runs one case (in the child process).
-fn run_case(case: &DepthCase, values: &mut Vec<(&'static str, Json)>) {
+fn run_case(case: &DepthCase, values: &mut Vec<(Shape, Json)>) {
     match case {
         DepthCase::Expression(_, text, d) => {
             // Compile and, if it compiles, evaluate: a result or an error is fine.
@@ -193,10 +253,25 @@ fn run_case(case: &DepthCase, values: &mut Vec<(&'static str, Json)>) {
                 let _ = e.search(&data).map(|v| v.to_json_as(Dialect::Pangolin));
             }
         }
-        DepthCase::Drop(shape) => drop(deep_value(shape)),
+        DepthCase::Ladder(i, d, stack) => {
+            let (open, middle, close, levels) = LADDERS[*i];
+            let (d, max) = (*d, Limits::DEFAULT.max_depth);
+            std::thread::Builder::new()
+                .stack_size(*stack)
+                .spawn(move || {
+                    for n in 1..=(max / levels) as usize {
+                        let text = format!("{}{middle}{}", open.repeat(n), close.repeat(n));
+                        let _ = Expression::compile(&text, d);
+                    }
+                })
+                .expect("a thread")
+                .join()
+                .expect("the ladder's thread ends");
+        }
+        DepthCase::Drop(shape) => drop(deep_value(*shape)),
         DepthCase::OverValue(text, shape, d, json) => {
             if !values.iter().any(|(s, _)| s == shape) {
-                values.push((shape, deep_value(shape)));
+                values.push((*shape, deep_value(*shape)));
             }
             let data = &values.iter().find(|(s, _)| s == shape).expect("built").1;
             let e = Expression::compile(text, *d).expect("the expression compiles");

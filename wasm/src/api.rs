@@ -119,7 +119,7 @@ pub fn evaluate(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
         Ok(c) => c,
         Err(e) => return failed(engine_error(expr, &e)),
     };
-    match compiled.search(&data) {
+    let answer = match compiled.search(&data) {
         Ok(v) => {
             let mut out = value_json(&v, dialect);
             if let Json::Object(m) = &mut out {
@@ -129,7 +129,8 @@ pub fn evaluate(expr: &str, claims_text: &str, dialect_name: &str) -> Json {
             out
         }
         Err(e) => failed(engine_error(expr, &e)),
-    }
+    };
+    answer
 }
 
 fn step_json(source: &str, step: &Step) -> Json {

@@ -214,8 +214,8 @@ pub(crate) fn search_unrecorded<'a>(
             expr.limits(),
             &data,
             &mut crate::eval::NoTrace,
-        )
-        .map(Value::from_json_owned);
+            Value::from_json_owned,
+        );
     }
     let mut rec = Recorder {
         on: false,

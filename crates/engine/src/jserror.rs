@@ -162,7 +162,8 @@ fn literal_value(text: &str) -> String {
     }
     let json = literal_json_text(body);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
-    js::to_js_string(&crate::Value::json(&value)).unwrap_or_default()
+    let text = js::to_js_string(&crate::Value::json(&value)).unwrap_or_default();
+    text
 }
 
 /// The text jmespath.js hands `JSON.parse` for a literal's body.

@@ -49,7 +49,12 @@ mod parse;
 mod precedence;
 mod print;
 mod sort;
+mod stack;
 mod value;
+
+#[cfg(feature = "grafana")]
+pub(crate) use stack::with_value_stack;
+pub(crate) use stack::{with_parse_stack, with_stack};
 
 // The internal crates under the names the modules use.
 pub(crate) use rolemap_escape as controls;
@@ -73,19 +78,6 @@ pub use limits::Limits;
 pub(crate) use limits::MAX_OUTPUT;
 pub use print::print;
 pub use value::{Value, ValueKind};
-
-/// Stack left when a recursion over values grows the stack (see `stacker`).
-pub(crate) const STACK_RED_ZONE: usize = 256 * 1024;
-/// How much stack such a recursion adds at a time.
-pub(crate) const STACK_GROWTH: usize = 1024 * 1024;
-
-/// Runs `f` with at least [`STACK_RED_ZONE`] of stack left, growing the
-/// stack first when less is (stacker): recursions over expressions and
-/// values nest as deeply as they do. `f` is a `dyn` so that stacker's code
-/// is instantiated once per result type, not once per call site.
-pub(crate) fn with_stack<R>(f: &mut dyn FnMut() -> R) -> R {
-    stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, f)
-}
 
 /// A compiled expression: parse once, search many documents.
 #[derive(Clone, Debug)]
@@ -166,8 +158,14 @@ impl Expression {
     pub fn search<'a>(&'a self, data: &'a Json) -> Result<Value<'a>, Error> {
         #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
-            return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace)
-                .map(Value::from_json_owned);
+            return go::search(
+                &self.ast,
+                go,
+                self.limits,
+                data,
+                &mut eval::NoTrace,
+                Value::from_json_owned,
+            );
         }
         // A borrowed document owns nothing: no drop to run afterwards.
         let data = std::mem::ManuallyDrop::new(Value::json(data));
@@ -185,8 +183,14 @@ impl Expression {
     ) -> Result<Value<'a>, Error> {
         #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
-            return go::search(&self.ast, go, self.limits, data, tracer)
-                .map(Value::from_json_owned);
+            return go::search(
+                &self.ast,
+                go,
+                self.limits,
+                data,
+                tracer,
+                Value::from_json_owned,
+            );
         }
         search_tree(self, tracer, &Value::json(data))
     }
@@ -196,7 +200,7 @@ impl Expression {
     pub fn search_json(&self, data: &Json) -> Result<Json, Error> {
         #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
-            return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace);
+            return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace, |j| j);
         }
         Ok(self.search(data)?.to_json_as(self.dialect))
     }

@@ -43,12 +43,9 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
     let rules = dialect.rules();
     let parsed = prescan(src, rules, limits).and_then(|deepest| {
-        let parse = || parse_range(src, 0, src.len(), rules, limits.max_depth);
-        if deepest > DEEP_NESTING {
-            stacker::grow(PARSE_STACK, parse)
-        } else {
-            parse()
-        }
+        crate::with_parse_stack(deepest, || {
+            parse_range(src, 0, src.len(), rules, limits.max_depth)
+        })
     });
     let node = match parsed {
         Ok(node) => node,
@@ -146,12 +143,6 @@ const PRESCANNED: [bool; 256] = {
     }
     t
 };
-
-/// Nesting beyond which parsing runs on a stack of its own: pest and the
-/// lowering recurse several frames per level.
-const DEEP_NESTING: u32 = 24;
-/// The stack such a parse gets (reserved, not committed, until used).
-const PARSE_STACK: usize = 64 * 1024 * 1024;
 
 /// Parses `src[start..end]` as a whole expression, with spans relative to `src`.
 fn parse_range(

@@ -40,6 +40,27 @@ impl serde::Serialize for Value<'_> {
     }
 }
 
+/// The items of an array or object built by evaluation. Built values nest
+/// as deeply as the document a Go engine copied (up to 10,000 levels): they
+/// are dropped on a stack with room for that.
+#[derive(Debug)]
+pub(crate) struct Built<T>(Vec<T>);
+
+impl<T> std::ops::Deref for Built<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> Drop for Built<T> {
+    fn drop(&mut self) {
+        if !self.0.is_empty() {
+            crate::with_stack(&mut || self.0.clear());
+        }
+    }
+}
+
 /// The value of an expression: a JSON value, plus the few things jmespath.js
 /// can produce that JSON cannot hold.
 #[derive(Clone, Debug)]
@@ -60,9 +81,9 @@ pub(crate) enum Repr<'a> {
     /// A piece of the input or of a literal, borrowed.
     Json(&'a Json),
     Str(Rc<String>),
-    Arr(Rc<Vec<Value<'a>>>),
+    Arr(Rc<Built<Value<'a>>>),
     /// An object built by evaluation, in insertion order.
-    Obj(Rc<Vec<(Rc<str>, Value<'a>)>>),
+    Obj(Rc<Built<(Rc<str>, Value<'a>)>>),
     /// An object built by evaluation whose JavaScript prototype was set by
     /// a `__proto__` key: `None` is a null prototype.
     ObjProto(Rc<ProtoObject<'a>>),
@@ -436,7 +457,7 @@ impl<'a> Value<'a> {
         Value(Repr::Str(Rc::new(s.into())))
     }
     pub(crate) fn array(items: Vec<Value<'a>>) -> Value<'a> {
-        Value(Repr::Arr(Rc::new(items)))
+        Value(Repr::Arr(Rc::new(Built(items))))
     }
     /// An array of copies of `items` (for items gathered on the stack).
     pub(crate) fn array_of(items: &[Value<'a>]) -> Value<'a> {
@@ -454,7 +475,7 @@ impl<'a> Value<'a> {
         }
     }
     pub(crate) fn object(entries: Vec<(Rc<str>, Value<'a>)>) -> Value<'a> {
-        Value(Repr::Obj(Rc::new(entries)))
+        Value(Repr::Obj(Rc::new(Built(entries))))
     }
     /// An owned copy of a JSON value (for JSON made during evaluation).
     pub(crate) fn from_json_owned(j: Json) -> Value<'a> {
@@ -814,7 +835,7 @@ impl<'a> ObjectBuilder<'a> {
 
     pub fn finish(self) -> Value<'a> {
         match self.proto {
-            None => Value(Repr::Obj(Rc::new(self.entries))),
+            None => Value(Repr::Obj(Rc::new(Built(self.entries)))),
             Some(proto) => Value(Repr::ObjProto(Rc::new((self.entries, proto)))),
         }
     }

@@ -222,3 +222,32 @@ fn a_call_on_a_node_that_holds_no_name() {
         }
     }
 }
+
+/// Go's `encoding/json` decodes at most 10,000 levels of nesting, so
+/// Grafana never evaluates a deeper document: deeper is a budget error.
+/// (The values are forgotten: serde_json drops them by recursion.)
+#[test]
+fn a_document_nested_deeper_than_encoding_json_decodes_is_an_error() {
+    fn nested(depth: usize) -> Value {
+        let mut v = json!(1);
+        for _ in 0..depth {
+            v = Value::Array(vec![v]);
+        }
+        v
+    }
+    for d in [Dialect::Grafana, Dialect::GrafanaLegacy] {
+        let e = Expression::compile("length(@)", d).expect("compiles");
+        let within = nested(10_000);
+        assert_eq!(e.search_json(&within).expect("within"), json!(1), "{d}");
+        std::mem::forget(within);
+        let deeper = nested(10_001);
+        let err = e.search_json(&deeper).expect_err("deeper");
+        std::mem::forget(deeper);
+        assert_eq!(err.kind, ErrorKind::BudgetExceeded, "{d}");
+        assert!(
+            err.message.contains("10001 levels deep") && err.message.contains("at most 10000"),
+            "{d}: {}",
+            err.message
+        );
+    }
+}

@@ -27,9 +27,39 @@ pub(crate) fn parse(src: &str, rules: &'static GoRules, limits: &Limits) -> Resu
     parse::parse(src, rules, limits)
 }
 
-/// Searches `data` with `ast` as the Go engine does; the result as
-/// `encoding/json` would write it (numbers are float64).
-pub(crate) fn search<'a, T: crate::eval::Tracer<'a>>(
+/// The deepest document Go's `encoding/json` decodes (its scanner's
+/// `maxNestingDepth`): Grafana never evaluates claims nested deeper.
+const MAX_DOCUMENT_DEPTH: usize = 10_000;
+
+/// Searches `data` with `ast` as the Go engine does; `finish` receives the
+/// result as `encoding/json` would write it (numbers are float64). The
+/// engine copies the document into Go values: the search, `finish` and the
+/// drops of those copies run on a stack with room for the document's
+/// nesting.
+pub(crate) fn search<'a, T: crate::eval::Tracer<'a>, R>(
+    ast: &'a Node,
+    rules: &'static GoRules,
+    limits: Limits,
+    data: &Json,
+    tracer: &mut T,
+    finish: impl FnOnce(Json) -> R,
+) -> Result<R, Error> {
+    let depth = document_depth(data);
+    if depth > MAX_DOCUMENT_DEPTH {
+        return Err(Error::new(
+            ErrorKind::BudgetExceeded,
+            format!(
+                "the document nests {depth} levels deep: Go's encoding/json decodes at most {MAX_DOCUMENT_DEPTH} (\"exceeded max depth\"), so Grafana never reads such claims"
+            ),
+            ast.span,
+        ));
+    }
+    crate::with_value_stack(depth, || {
+        search_values(ast, rules, limits, data, tracer).map(finish)
+    })
+}
+
+fn search_values<'a, T: crate::eval::Tracer<'a>>(
     ast: &'a Node,
     rules: &'static GoRules,
     limits: Limits,
@@ -58,4 +88,21 @@ pub(crate) fn search<'a, T: crate::eval::Tracer<'a>>(
         )
         .with_js(m)
     })
+}
+
+/// How deeply arrays and objects nest in `data` (a scalar: 0), found
+/// without recursion.
+fn document_depth(data: &Json) -> usize {
+    let mut deepest = 0;
+    let mut open = vec![(data, 1)];
+    while let Some((v, depth)) = open.pop() {
+        let items: Box<dyn Iterator<Item = &Json>> = match v {
+            Json::Array(items) => Box::new(items.iter()),
+            Json::Object(m) => Box::new(m.values()),
+            _ => continue,
+        };
+        deepest = deepest.max(depth);
+        open.extend(items.map(|item| (item, depth + 1)));
+    }
+    deepest
 }

@@ -31,19 +31,8 @@ use super::GoRules;
 pub(crate) fn parse(src: &str, rules: &'static GoRules, limits: &Limits) -> Result<Node, Error> {
     limits.check_length(src)?;
     let nesting = nesting(src, rules.community, limits.max_depth)?;
-    let run = || parse_text(src, rules, limits.max_depth);
-    if nesting > DEEP_NESTING {
-        stacker::grow(PARSE_STACK, run)
-    } else {
-        run()
-    }
+    crate::with_parse_stack(nesting, || parse_text(src, rules, limits.max_depth))
 }
-
-/// Nesting beyond which pest runs on a stack of its own (it recurses
-/// several frames per level).
-const DEEP_NESTING: u32 = 24;
-/// The stack such a parse gets (reserved, not committed, until used).
-const PARSE_STACK: usize = 64 * 1024 * 1024;
 
 /// A bound on how deeply the grammar nests in `src`: the brackets open at a
 /// point plus every `&` before it, and in the community engine every `=`
