@@ -1,13 +1,13 @@
-//! From text to [`Node`]: the pest grammar (`grammar/jmespath.pest`), the
-//! Pratt parser for binary operators, and the lowering of pest's pairs into
-//! the typed tree, folded with the binding powers of [`crate::precedence`].
+//! From text to [`Node`]: the pest grammar (`grammar/jmespath.pest`) and
+//! the lowering of pest's pairs into the typed tree, operators and
+//! postfixes folded with the binding powers of [`crate::precedence`].
 //! A projection's right side takes every following postfix whose binding
 //! power reaches [`bp::PROJECTION_STOP`].
 
-use std::sync::{Arc, LazyLock};
+use std::iter::Peekable;
+use std::sync::Arc;
 
 use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
 use serde_json::Value as Json;
 
@@ -25,19 +25,6 @@ use crate::{jserror, lexical, Dialect};
 #[grammar = "../../grammar/tokens.pest"]
 #[grammar = "../../grammar/jmespath.pest"]
 struct Grammar;
-
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::pipe, Assoc::Left))
-        .op(Op::infix(Rule::or, Assoc::Left))
-        .op(Op::infix(Rule::and, Assoc::Left))
-        .op(Op::infix(Rule::eq, Assoc::Left)
-            | Op::infix(Rule::ne, Assoc::Left)
-            | Op::infix(Rule::lt, Assoc::Left)
-            | Op::infix(Rule::lte, Assoc::Left)
-            | Op::infix(Rule::gt, Assoc::Left)
-            | Op::infix(Rule::gte, Assoc::Left))
-});
 
 /// Parses `src` in `dialect` into a tree.
 pub(crate) fn parse(src: &str, dialect: Dialect, limits: &Limits) -> Result<Node, Error> {
@@ -312,6 +299,18 @@ impl<'i> Ops<'i> {
     }
 }
 
+/// The binding power of an operator between two operands; 0 for anything
+/// else.
+fn infix_bp(rule: Rule) -> u8 {
+    match rule {
+        Rule::pipe => bp::PIPE,
+        Rule::or => bp::OR,
+        Rule::and => bp::AND,
+        Rule::eq | Rule::ne | Rule::lt | Rule::lte | Rule::gt | Rule::gte => bp::COMPARE,
+        _ => 0,
+    }
+}
+
 fn postfix_bp(rule: Rule) -> u8 {
     match rule {
         Rule::dot => bp::DOT,
@@ -408,37 +407,49 @@ impl<'s> Lower<'s> {
 
     fn expression(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
         let mut inner = pair.into_inner();
-        // One operand and no operator: the Pratt parser would return it as is.
-        if inner.len() == 1 {
-            let operand = inner.next().expect("grammar: an expression has an operand");
-            return self.operand(operand);
+        let first = inner.next().expect("grammar: an expression has an operand");
+        if inner.is_empty() {
+            return self.operand(first);
         }
-        PRATT
-            .map_primary(|p| self.operand(p))
-            .map_infix(|lhs, op, rhs| {
-                let (lhs, rhs) = (lhs?, rhs?);
-                let span = lhs.span.to(rhs.span);
-                let (l, r) = (boxed(lhs), boxed(rhs));
-                let kind = match op.as_rule() {
-                    Rule::pipe => NodeKind::Pipe(l, r),
-                    Rule::or => NodeKind::Or(l, r),
-                    Rule::and => NodeKind::And(l, r),
-                    rule => NodeKind::Compare {
-                        op: match rule {
-                            Rule::eq => Comparator::Eq,
-                            Rule::ne => Comparator::Ne,
-                            Rule::lt => Comparator::Lt,
-                            Rule::lte => Comparator::Le,
-                            Rule::gt => Comparator::Gt,
-                            _ => Comparator::Ge,
-                        },
-                        lhs: l,
-                        rhs: r,
+        let lhs = self.operand(first)?;
+        self.infix(lhs, &mut inner.peekable(), 0)
+    }
+
+    /// `lhs` folded with the operators of `rest` that bind tighter than
+    /// `rbp`, each with the operand after it (all associate to the left).
+    fn infix(
+        &self,
+        mut lhs: Node,
+        rest: &mut Peekable<Pairs<'_, Rule>>,
+        rbp: u8,
+    ) -> Result<Node, Error> {
+        while let Some(op) = rest.next_if(|op| infix_bp(op.as_rule()) > rbp) {
+            let op_bp = infix_bp(op.as_rule());
+            let operand = rest.next().expect("grammar: an operator has an operand");
+            let rhs = self.operand(operand)?;
+            let rhs = self.infix(rhs, rest, op_bp)?;
+            let span = lhs.span.to(rhs.span);
+            let (l, r) = (boxed(lhs), boxed(rhs));
+            let kind = match op.as_rule() {
+                Rule::pipe => NodeKind::Pipe(l, r),
+                Rule::or => NodeKind::Or(l, r),
+                Rule::and => NodeKind::And(l, r),
+                rule => NodeKind::Compare {
+                    op: match rule {
+                        Rule::eq => Comparator::Eq,
+                        Rule::ne => Comparator::Ne,
+                        Rule::lt => Comparator::Lt,
+                        Rule::lte => Comparator::Le,
+                        Rule::gt => Comparator::Gt,
+                        _ => Comparator::Ge,
                     },
-                };
-                self.bounded(Node::new(kind, span))
-            })
-            .parse(inner)
+                    lhs: l,
+                    rhs: r,
+                },
+            };
+            lhs = self.bounded(Node::new(kind, span))?;
+        }
+        Ok(lhs)
     }
 
     fn operand(&self, pair: Pair<'_, Rule>) -> Result<Node, Error> {
