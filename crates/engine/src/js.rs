@@ -16,6 +16,19 @@ pub(crate) use rolemap_js::OBJECT_PROTOTYPE_NAMES;
 /// The methods among [`OBJECT_PROTOTYPE_NAMES`].
 const PROTOTYPE_METHODS: &[&str] = OBJECT_PROTOTYPE_NAMES.split_last().expect("non-empty").1;
 
+/// jmespath.js's test for whether a literal's text is JSON or a bare string.
+pub(crate) fn looks_like_json(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => false,
+        Some(b'[' | b'{' | b'"') => true,
+        _ if matches!(s, "true" | "false" | "null") => true,
+        Some(b'-' | b'0'..=b'9') => {
+            serde_json::from_slice::<serde::de::IgnoredAny>(s.as_bytes()).is_ok()
+        }
+        _ => false,
+    }
+}
+
 /// What `obj[name]` gives on a plain object that has no own `name`.
 pub(crate) fn prototype_field<'a>(name: &str) -> Value<'a> {
     if let Some(m) = PROTOTYPE_METHODS.iter().find(|m| **m == name) {

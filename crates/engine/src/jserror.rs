@@ -171,7 +171,7 @@ fn literal_json_text(body: &str) -> String {
     let text = body
         .trim_start_matches(jsnum::is_js_space)
         .replacen("\\`", "`", 1);
-    if crate::parse::looks_like_json(&text) {
+    if crate::js::looks_like_json(&text) {
         text
     } else {
         format!("\"{text}\"")

@@ -1082,7 +1082,7 @@ fn json_literal(rules: &Rules, body: &str, span: Span) -> Result<Json, Error> {
             let text = body
                 .trim_start_matches(jsnum::is_js_space)
                 .replacen("\\`", "`", 1);
-            if looks_like_json(&text) {
+            if crate::js::looks_like_json(&text) {
                 serde_json::from_slice(text.as_bytes()).map_err(bad)
             } else {
                 serde_json::from_slice(format!("\"{text}\"").as_bytes()).map_err(bad)
@@ -1149,19 +1149,6 @@ fn ends_open(src: &str, node: &Node) -> bool {
         | NodeKind::Compare { rhs, .. }
         | NodeKind::Not(rhs)
         | NodeKind::ExprRef(rhs) => ends_open(src, rhs),
-        _ => false,
-    }
-}
-
-/// jmespath.js's test for whether a literal's text is JSON or a bare string.
-pub(crate) fn looks_like_json(s: &str) -> bool {
-    match s.as_bytes().first() {
-        None => false,
-        Some(b'[' | b'{' | b'"') => true,
-        _ if matches!(s, "true" | "false" | "null") => true,
-        Some(b'-' | b'0'..=b'9') => {
-            serde_json::from_slice::<serde::de::IgnoredAny>(s.as_bytes()).is_ok()
-        }
         _ => false,
     }
 }
