@@ -16,7 +16,8 @@
 //! medians over the rounds), which `cargo xtask bench` puts beside
 //! criterion's ratio.
 //! `ROLEMAP_PAIRED_ROUNDS` sets the number of rounds (default 201; 3 when
-//! `cargo test` runs it).
+//! `cargo test` runs it); `ROLEMAP_PAIRED_ONLY=<prefix>` measures only the
+//! workloads whose name starts with it.
 
 #![allow(missing_docs)]
 
@@ -90,8 +91,12 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .filter(|&n| n > 0)
         .unwrap_or(if measuring() { 201 } else { 3 });
+    let only = std::env::var("ROLEMAP_PAIRED_ONLY").unwrap_or_default();
     let mut out = Map::new();
-    for w in workloads() {
+    for w in workloads()
+        .into_iter()
+        .filter(|w| w.name.starts_with(&only))
+    {
         let p = Prepared::new(&w);
         let results = [
             (
