@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use serde_json::Value as Json;
 
 use rolemap_compliance::json_equal;
-use rolemap_engine::{Dialect, ErrorKind, Expression};
+use rolemap_engine::{Dialect, ErrorKind, Expression, MapOrder};
 
 /// A case: an expression and the document it searches.
 #[derive(Clone, Debug)]
@@ -96,15 +96,27 @@ pub fn disagreement(
     reference: &Outcome,
     check_messages: bool,
 ) -> Option<String> {
-    let ours =
-        Expression::compile(&case.expression, dialect).and_then(|e| e.search_json(&case.data));
-    // What depends on the order of a map's entries, which Go randomizes.
+    let compiled = Expression::compile(&case.expression, dialect);
+    let ours = compiled.clone().and_then(|e| e.search_json(&case.data));
+    // What depends on the order of a map's entries, which Go leaves to
+    // chance: for a map of at most 8 members (every map of the generated
+    // documents), a rotation of its insertion order. The reference's answer
+    // must be rolemap's in one of them, unless the expression iterates two
+    // maps, which Go may start at different members.
     let random = ["keys(", "values(", "items("]
         .iter()
         .any(|f| case.expression.contains(f));
     let unordered = random || case.expression.contains('*');
+    if let (Ok(e), Outcome::Value(b)) = (&compiled, reference) {
+        let in_some_rotation = (0..8).any(|n| {
+            e.search_json_in(&case.data, MapOrder::Rotated(n))
+                .is_ok_and(|a| json_equal(&a, b))
+        });
+        if e.map_iteration().is_some() && in_some_rotation {
+            return None;
+        }
+    }
     match (&ours, reference) {
-        _ if random => None,
         (Ok(a), Outcome::Value(b)) => {
             // Past a `*` on an object, only arrays can be compared (as
             // multisets): what a function makes of them depends on the order.

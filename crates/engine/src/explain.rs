@@ -212,6 +212,7 @@ pub(crate) fn search_unrecorded<'a>(
             expr.ast(),
             go,
             expr.limits(),
+            crate::MapOrder::Inserted,
             &data,
             &mut crate::eval::NoTrace,
             Value::from_json_owned,

@@ -79,6 +79,35 @@ pub(crate) use limits::MAX_OUTPUT;
 pub use print::print;
 pub use value::{Value, ValueKind};
 
+/// The order in which the Go engines take an object's members where they
+/// iterate a map (`*` on an object, `keys`, `values`, `items`, `merge`). Go
+/// leaves it to chance, anew on every iteration: for a map of at most 8
+/// members, a rotation of the order the members were inserted in (a
+/// claims document's own order), that order itself most often (in 9 − n
+/// of 8 iterations); for a larger map, any order.
+/// [`Expression::search`] takes them in insertion order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MapOrder {
+    /// The order the members were inserted in.
+    Inserted,
+    /// The members from the `n`th on (counted from 0, modulo their
+    /// number), then those before it: the order Go takes when its
+    /// iteration starts at that member.
+    Rotated(usize),
+}
+
+impl MapOrder {
+    /// How many members in the iteration starts.
+    #[cfg_attr(not(feature = "grafana"), allow(dead_code))]
+    fn rotation(self) -> usize {
+        match self {
+            MapOrder::Inserted => 0,
+            MapOrder::Rotated(n) => n,
+        }
+    }
+}
+
 /// A compiled expression: parse once, search many documents.
 #[derive(Clone, Debug)]
 pub struct Expression {
@@ -162,6 +191,7 @@ impl Expression {
                 &self.ast,
                 go,
                 self.limits,
+                MapOrder::Inserted,
                 data,
                 &mut eval::NoTrace,
                 Value::from_json_owned,
@@ -187,6 +217,7 @@ impl Expression {
                 &self.ast,
                 go,
                 self.limits,
+                MapOrder::Inserted,
                 data,
                 tracer,
                 Value::from_json_owned,
@@ -198,16 +229,82 @@ impl Expression {
     /// Evaluates and returns plain JSON (numbers and key order as the
     /// dialect's engine would print them).
     pub fn search_json(&self, data: &Json) -> Result<Json, Error> {
+        self.search_json_in(data, MapOrder::Inserted)
+    }
+
+    /// [`Expression::search_json`] with the Go engines taking an object's
+    /// members in `order` where they iterate a map; the other dialects
+    /// have one order, and give `search_json`'s answer.
+    pub fn search_json_in(&self, data: &Json, order: MapOrder) -> Result<Json, Error> {
         #[cfg(feature = "grafana")]
         if let Some(go) = self.dialect.rules().go {
-            return go::search(&self.ast, go, self.limits, data, &mut eval::NoTrace, |j| j);
+            return go::search(
+                &self.ast,
+                go,
+                self.limits,
+                order,
+                data,
+                &mut eval::NoTrace,
+                |j| j,
+            );
         }
+        let _ = order;
         Ok(self.search(data)?.to_json_as(self.dialect))
+    }
+
+    /// Where the result may start to depend on an order the engine leaves
+    /// to chance: the first place (outermost, then leftmost) where the Go
+    /// engines take an object's members (`*` on an object, `keys`,
+    /// `values`, `items`), in an order that changes from one search to the
+    /// next. `None` when there is none, or in a dialect with one order.
+    /// [`Expression::search_json_in`] gives the answer in a given order.
+    pub fn map_iteration(&self) -> Option<Span> {
+        #[cfg(feature = "grafana")]
+        if self.dialect.rules().go.is_some() {
+            return go::map_iteration(&self.ast);
+        }
+        None
+    }
+
+    /// An answer of the Go engines on `data` other than
+    /// [`Expression::search_json`]'s, in another order of the members of
+    /// the maps it reads: each rotation of their order in the document,
+    /// the orders Go takes a map of at most 8 members in. `None` when
+    /// every such order gives the same answer, an error, or the expression
+    /// takes no object's members. `items_as_set`: two arrays of the same
+    /// items in another order count as the same answer (a list the caller
+    /// reads as a set, such as Grafana's groups).
+    pub fn answer_in_another_map_order(&self, data: &Json, items_as_set: bool) -> Option<Json> {
+        self.map_iteration()?;
+        let first = self.search_json(data).ok()?;
+        // A map of at most 8 members sits in one bucket of 8 slots, where
+        // Go's iteration starts at one of the 8.
+        (1..8).find_map(|n| {
+            self.search_json_in(data, MapOrder::Rotated(n))
+                .ok()
+                .filter(|other| !same_answer(&first, other, items_as_set))
+        })
     }
 
     /// Evaluates and records every step (for `explain`).
     pub fn explain<'a>(&'a self, data: &'a Json) -> Explained<'a> {
         explain::explain(self, data)
+    }
+}
+
+/// Whether two answers are the same; `items_as_set`: two arrays with the
+/// same items (as many times each) in any order are.
+fn same_answer(a: &Json, b: &Json, items_as_set: bool) -> bool {
+    match (a, b) {
+        (Json::Array(x), Json::Array(y)) if items_as_set => {
+            let texts = |v: &[Json]| {
+                let mut t: Vec<String> = v.iter().map(Json::to_string).collect();
+                sort::sort_by(&mut t, |p, q| p.cmp(q));
+                t
+            };
+            texts(x) == texts(y)
+        }
+        _ => a == b,
     }
 }
 

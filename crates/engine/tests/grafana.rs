@@ -251,3 +251,107 @@ fn a_document_nested_deeper_than_encoding_json_decodes_is_an_error() {
         );
     }
 }
+
+/// Go iterates maps in an order it leaves to chance: for a map of at most
+/// 8 members, a rotation of the order they were inserted in (a document's
+/// own), that order most often. Where an expression takes an object's
+/// members (`*`, `keys`, `values`, `items`, `merge`), rolemap answers in
+/// insertion order, and in any rotation asked for; one that picks by
+/// position gives another answer in another rotation.
+#[test]
+fn the_members_of_an_object_come_in_an_order_go_leaves_to_chance() {
+    use rolemap_engine::MapOrder::{Inserted, Rotated};
+    let data = json!({"b": {"role": "Viewer"}, "a": {"role": "Admin"}, "c": {"role": "Editor"}});
+    let cases = [
+        (
+            Dialect::Grafana,
+            "keys(@)",
+            json!(["b", "a", "c"]),
+            json!(["a", "c", "b"]),
+        ),
+        (
+            Dialect::Grafana,
+            "values(@)[0].role",
+            json!("Viewer"),
+            json!("Admin"),
+        ),
+        (Dialect::Grafana, "items(@)[-1][0]", json!("c"), json!("b")),
+        (
+            Dialect::Grafana,
+            "*.role | [0]",
+            json!("Viewer"),
+            json!("Admin"),
+        ),
+        // merge takes @'s members from the second (a, c, b, then z), keys its
+        // result's from the second too.
+        (
+            Dialect::Grafana,
+            "keys(merge(@, {z: `1`}))",
+            json!(["b", "a", "c", "z"]),
+            json!(["c", "b", "z", "a"]),
+        ),
+        (Dialect::GrafanaLegacy, "keys(@)[0]", json!("b"), json!("a")),
+        (
+            Dialect::GrafanaLegacy,
+            "@.*.role | join(',', @)",
+            json!("Viewer,Admin,Editor"),
+            json!("Admin,Editor,Viewer"),
+        ),
+    ];
+    for (dialect, text, inserted, rotated) in cases {
+        let e = Expression::compile(text, dialect).expect("compiles");
+        assert!(e.map_iteration().is_some(), "{text}");
+        assert_eq!(e.search_json(&data).expect("an answer"), inserted, "{text}");
+        assert_eq!(
+            e.search_json_in(&data, Inserted).expect("an answer"),
+            inserted,
+            "{text}"
+        );
+        // Every map here has 3 or 4 members: 12 members in is where each starts.
+        assert_eq!(
+            e.search_json_in(&data, Rotated(12)).expect("an answer"),
+            inserted,
+            "{text}"
+        );
+        assert_eq!(
+            e.search_json_in(&data, Rotated(1)).expect("an answer"),
+            rotated,
+            "{text}"
+        );
+    }
+    // Where the first member-taking node is.
+    let e = Expression::compile("a || keys(@)[0]", Dialect::Grafana).expect("compiles");
+    let at = e.map_iteration().expect("keys(@)");
+    assert_eq!((at.start, at.end), (5, 12));
+    // Objects are written with their keys sorted, as encoding/json does,
+    // whatever the order they were built in.
+    let e = Expression::compile("{z: a, y: b}", Dialect::Grafana).expect("compiles");
+    let written =
+        serde_json::to_string(&e.search_json(&data).expect("an answer")).expect("an answer");
+    assert_eq!(written, r#"{"y":{"role":"Viewer"},"z":{"role":"Admin"}}"#);
+    // Order that does not show: the same answer in every rotation.
+    let e = Expression::compile("contains(keys(@), 'b') && 'Admin'", Dialect::Grafana)
+        .expect("compiles");
+    assert!(e.map_iteration().is_some());
+    for n in 0..3 {
+        assert_eq!(
+            e.search_json_in(&data, Rotated(n)).expect("an answer"),
+            json!("Admin")
+        );
+    }
+    // No map iterated, or an engine whose order is fixed.
+    for (dialect, text) in [
+        (Dialect::Grafana, "a.role"),
+        (Dialect::Grafana, "[*].role"),
+        (Dialect::Pangolin, "keys(@)[0]"),
+        (Dialect::Spec, "*.role | [0]"),
+    ] {
+        let e = Expression::compile(text, dialect).expect("compiles");
+        assert_eq!(e.map_iteration(), None, "{text} in {dialect:?}");
+        let answer = e.search_json(&data).expect("an answer");
+        assert_eq!(
+            e.search_json_in(&data, Rotated(1)).expect("an answer"),
+            answer
+        );
+    }
+}

@@ -186,6 +186,13 @@ fn table() {
         ("admins:1:admin, editors:2:Editor viewers:3", Opt::new().grafana().role(OrgMapping), &["RM077"]),
         ("admins:1:Admin editors:2", Opt::new().grafana().role(OrgMapping), &[]),
         ("contains(groups[*], 'admin') && 'Admin'", Opt::new().grafana().skip_sync(), &["RM078"]),
+        ("contains(resource_access.*.roles | [0], 'admin') && 'Admin'", Opt::new().grafana().claims(vec![json!({"resource_access": {"grafana": {"roles": ["admin"]}, "account": {"roles": []}}})]), &["RM079"]),
+        ("contains(resource_access.*.roles | [0], 'admin') && 'Admin'", Opt::new().grafana().claims(vec![json!({"resource_access": {"grafana": {"roles": ["admin"]}}})]), &[]),
+        ("contains(resource_access.*.roles[], 'admin') && 'Admin'", Opt::new().grafana().claims(vec![json!({"resource_access": {"grafana": {"roles": ["admin"]}, "account": {"roles": []}}})]), &[]),
+        // Groups are a set: only a change of items counts.
+        ("keys(realm_access)", Opt::new().grafana().list().claims(vec![json!({"realm_access": {"a": 1, "b": 2}})]), &[]),
+        ("keys(realm_access)[:1]", Opt::new().grafana().list().claims(vec![json!({"realm_access": {"a": 1, "b": 2}})]), &["RM079"]),
+        ("sort(keys(realm_access))[:1]", Opt::new().grafana().list().claims(vec![json!({"realm_access": {"a": 1, "b": 2}})]), &[]),
     ];
     let mut failures = Vec::new();
     for (src, opt, want) in &cases {

@@ -134,6 +134,9 @@ hint_codes! {
         InvalidRole = "invalid-role",
         /// A list setting is split at spaces as well as commas.
         ListSplitAtSpaces = "list-split-at-spaces",
+        /// The answer depends on the order Go iterates an object's members
+        /// in, which it leaves to chance at every login.
+        MapOrder = "map-order",
         /// No source gives an e-mail.
         NoEmail = "no-email",
         /// A provider section with its own login code, not simulated.

@@ -227,3 +227,47 @@ fn an_unsigned_id_token_is_not_read() {
     );
     assert_eq!((o.ok, o.role.as_deref()), (true, Some("Admin")));
 }
+
+/// `resource_access.*.roles | [0]`: the roles of the first client, written
+/// with `*` to avoid quoting `my-client`. With one client it works; with
+/// two, which comes first is Go's random map order, so the same user is
+/// Admin at one login and Viewer at the next. rolemap answers in the
+/// token's own order (the order Go takes most often) and says so.
+#[test]
+fn the_first_of_an_objects_members_is_left_to_chance() {
+    let path = "contains(resource_access.*.roles | [0], 'admin') && 'Admin' || 'Viewer'";
+    let two = role_of(
+        path,
+        json!({"email": "a@x", "resource_access": {
+            "grafana": {"roles": ["admin"]},
+            "account": {"roles": ["view-profile"]}
+        }}),
+    );
+    assert_eq!(two.role.as_deref(), Some("Admin"));
+    let hint = two
+        .hints
+        .iter()
+        .find(|h| h.code.as_str() == "map-order")
+        .expect("a map-order hint");
+    assert!(
+        hint.message.contains("\"Admin\"") && hint.message.contains("\"Viewer\""),
+        "{}",
+        hint.message
+    );
+    let one = role_of(
+        path,
+        json!({"email": "a@x", "resource_access": {"grafana": {"roles": ["admin"]}}}),
+    );
+    assert_eq!(one.role.as_deref(), Some("Admin"));
+    assert!(!codes(&one).contains(&"map-order"));
+    // Order that does not matter: no hint.
+    let any = role_of(
+        "contains(resource_access.*.roles[], 'admin') && 'Admin' || 'Viewer'",
+        json!({"email": "a@x", "resource_access": {
+            "grafana": {"roles": ["admin"]},
+            "account": {"roles": ["view-profile"]}
+        }}),
+    );
+    assert_eq!(any.role.as_deref(), Some("Admin"));
+    assert!(!codes(&any).contains(&"map-order"));
+}

@@ -85,6 +85,9 @@ pub(crate) struct Interp<'a, 't> {
     pub bindings: Vec<(Rc<str>, GoValue<'a>)>,
     pub steps: u64,
     pub limits: Limits,
+    /// Where a map is iterated, its members are taken from this one on
+    /// (see [`super::value::GoMap::members`]; 0: in insertion order).
+    pub map_rotation: usize,
 }
 
 impl<'a> Interp<'a, '_> {
@@ -137,7 +140,7 @@ impl<'a> Interp<'a, '_> {
             NodeKind::Identity | NodeKind::Current => value.clone(),
             NodeKind::Root => self.root.clone(),
             NodeKind::Field { name, .. } => match value {
-                V::Object(m) => m.get(&**name).cloned().unwrap_or(V::Nil),
+                V::Object(m) => m.get(name).cloned().unwrap_or(V::Nil),
                 _ => V::Nil,
             },
             NodeKind::Literal { value: lit, .. } => V::from_json(lit),
@@ -165,7 +168,7 @@ impl<'a> Interp<'a, '_> {
                 V::array(out)
             }
             NodeKind::MultiHash(kvs) => {
-                let mut out = crate::sorted::SortedMap::new();
+                let mut out = super::value::GoMap::new();
                 for kv in kvs {
                     let v = self.eval(&kv.value, value)?;
                     out.insert(Rc::from(&*kv.key), v);
@@ -335,7 +338,10 @@ impl<'a> Interp<'a, '_> {
             },
             ProjectionKind::Values => match self.eval(lhs, value) {
                 Err(e) if is_panic(&e) => return Err(e),
-                Ok(V::Object(m)) => m.values().cloned().collect(),
+                Ok(V::Object(m)) => m
+                    .members(self.map_rotation)
+                    .map(|(_, v)| v.clone())
+                    .collect(),
                 _ => return Ok(V::Nil),
             },
             ProjectionKind::Filter(cond) => {

@@ -260,7 +260,7 @@ pub(crate) fn call<'a>(
             let parts: Vec<&str> = parts.iter().map(|s| &**s).collect();
             V::str(&parts.join(&*text(0)))
         }
-        "keys" | "values" | "items" => entries(name, &args[0]),
+        "keys" | "values" | "items" => entries(name, &args[0], it.map_rotation),
         "length" => V::Number(match &args[0] {
             V::String(s) => s.chars().count() as f64,
             V::Array(a) => a.len() as f64,
@@ -280,7 +280,7 @@ pub(crate) fn call<'a>(
         "max" | "min" => extreme(&arr(0), name == "max"),
         "max_by" | "min_by" => return extreme_by(it, &arr(0), &args[1], name == "max_by", span),
         "sort_by" => return sort_by(it, arr(0), &args[1], span),
-        "merge" => return merge(&args, community, span),
+        "merge" => return merge(&args, community, it.map_rotation, span),
         "not_null" => args.iter().find(|a| !a.is_nil()).cloned().unwrap_or(V::Nil),
         "reverse" => match &args[0] {
             V::String(s) => V::str(&s.chars().rev().collect::<String>()),
@@ -508,11 +508,15 @@ fn parse_float(s: &str) -> Option<f64> {
 
 /// `merge`: v0.4.0 checks no argument's type, and panics on one that is
 /// not an object.
-fn merge<'a>(args: &[V<'a>], community: bool, span: Span) -> Res<'a> {
-    let mut out = crate::sorted::SortedMap::new();
+fn merge<'a>(args: &[V<'a>], community: bool, rotation: usize, span: Span) -> Res<'a> {
+    let mut out = super::value::GoMap::new();
     for a in args {
         match a {
-            V::Object(m) => out.extend(m.iter().map(|(k, v)| (Rc::clone(k), v.clone()))),
+            V::Object(m) => {
+                for (k, v) in m.members(rotation) {
+                    out.insert(Rc::clone(k), v.clone());
+                }
+            }
             other => {
                 let ty = if other.is_nil() {
                     "nil"
@@ -531,18 +535,16 @@ fn merge<'a>(args: &[V<'a>], community: bool, span: Span) -> Res<'a> {
     Ok(V::Object(Rc::new(out)))
 }
 
-/// `keys`, `values` and `items` of an object (in key order).
-fn entries<'a>(name: &str, object: &V<'a>) -> V<'a> {
+/// `keys`, `values` and `items` of an object, in the order Go's iteration
+/// takes its members when it starts `rotation` members in.
+fn entries<'a>(name: &str, object: &V<'a>, rotation: usize) -> V<'a> {
     let V::Object(m) = object else {
         return V::Nil;
     };
-    V::array(
-        m.iter()
-            .map(|(k, v)| match name {
-                "keys" => V::String(Rc::clone(k)),
-                "values" => v.clone(),
-                _ => V::array(vec![V::String(Rc::clone(k)), v.clone()]),
-            })
-            .collect(),
-    )
+    let entry = |(k, v): (&Rc<str>, &V<'a>)| match name {
+        "keys" => V::String(Rc::clone(k)),
+        "values" => v.clone(),
+        _ => V::array(vec![V::String(Rc::clone(k)), v.clone()]),
+    };
+    V::array(m.members(rotation).map(entry).collect())
 }

@@ -21,6 +21,7 @@ use crate::ast::Node;
 pub use crate::dialect::GoRules;
 use crate::error::{Error, ErrorKind};
 use crate::limits::Limits;
+use crate::MapOrder;
 
 /// The tree of `src` as the Go engine parses it.
 pub(crate) fn parse(src: &str, rules: &'static GoRules, limits: &Limits) -> Result<Node, Error> {
@@ -31,7 +32,8 @@ pub(crate) fn parse(src: &str, rules: &'static GoRules, limits: &Limits) -> Resu
 /// `maxNestingDepth`): Grafana never evaluates claims nested deeper.
 const MAX_DOCUMENT_DEPTH: usize = 10_000;
 
-/// Searches `data` with `ast` as the Go engine does; `finish` receives the
+/// Searches `data` with `ast` as the Go engine does, taking an object's
+/// members in `order` where it iterates a map; `finish` receives the
 /// result as `encoding/json` would write it (numbers are float64). The
 /// engine copies the document into Go values: the search, `finish` and the
 /// drops of those copies run on a stack with room for the document's
@@ -40,6 +42,7 @@ pub(crate) fn search<'a, T: crate::eval::Tracer<'a>, R>(
     ast: &'a Node,
     rules: &'static GoRules,
     limits: Limits,
+    order: MapOrder,
     data: &Json,
     tracer: &mut T,
     finish: impl FnOnce(Json) -> R,
@@ -55,7 +58,7 @@ pub(crate) fn search<'a, T: crate::eval::Tracer<'a>, R>(
         ));
     }
     crate::with_value_stack(depth, || {
-        search_values(ast, rules, limits, data, tracer).map(finish)
+        search_values(ast, rules, limits, order, data, tracer).map(finish)
     })
 }
 
@@ -63,6 +66,7 @@ fn search_values<'a, T: crate::eval::Tracer<'a>>(
     ast: &'a Node,
     rules: &'static GoRules,
     limits: Limits,
+    order: MapOrder,
     data: &Json,
     tracer: &mut T,
 ) -> Result<Json, Error> {
@@ -75,6 +79,7 @@ fn search_values<'a, T: crate::eval::Tracer<'a>>(
         bindings: Vec::new(),
         steps: 0,
         limits,
+        map_rotation: order.rotation(),
     };
     let result = it.eval(ast, &root)?;
     if !result.fits_output() {
@@ -88,6 +93,25 @@ fn search_values<'a, T: crate::eval::Tracer<'a>>(
         )
         .with_js(m)
     })
+}
+
+/// The first node of `ast` (parents before children) that takes an
+/// object's members in the order Go iterates them: `*` on an object,
+/// `keys`, `values`, `items` (`merge` only builds another map, whose order
+/// shows where these take it).
+pub(crate) fn map_iteration(ast: &Node) -> Option<crate::Span> {
+    let mut found = None;
+    ast.walk(&mut |n| {
+        let takes = match &n.kind {
+            crate::NodeKind::Projection { kind, .. } => *kind == crate::ast::ProjectionKind::Values,
+            crate::NodeKind::Call { name, .. } => matches!(&**name, "keys" | "values" | "items"),
+            _ => false,
+        };
+        if takes && found.is_none() {
+            found = Some(n.span);
+        }
+    });
+    found
 }
 
 /// How deeply arrays and objects nest in `data` (a scalar: 0), found

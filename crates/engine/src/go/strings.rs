@@ -2,13 +2,12 @@
 //! computes them: offsets and widths count bytes, `length` elsewhere counts
 //! code points, `lower`/`upper` map each code point on its own.
 
-use crate::sorted::SortedMap;
 use std::rc::Rc;
 
 use crate::ast::Span;
 
 use super::eval::{go_error, Interp, Res};
-use super::value::GoValue as V;
+use super::value::{GoMap, GoValue as V};
 
 fn integer(v: Option<&V<'_>>) -> Option<i64> {
     match v {
@@ -221,7 +220,7 @@ fn from_items<'a>(args: &[V<'a>], span: Span) -> Res<'a> {
                 span,
             ));
         }
-        let mut out = SortedMap::new();
+        let mut out = GoMap::new();
         for item in a.iter() {
             let V::Array(pair) = item else { continue };
             match pair.as_slice() {
@@ -245,7 +244,9 @@ fn group_by<'a>(it: &mut Interp<'a, '_>, args: &[V<'a>], span: Span) -> Res<'a> 
         if a.is_empty() {
             return Ok(V::Nil);
         }
-        let mut groups: SortedMap<Rc<str>, Vec<V<'a>>> = SortedMap::new();
+        // Each group's array is the map's only reference to it while it
+        // grows: pushing to it copies nothing.
+        let mut groups = GoMap::new();
         for item in a.iter() {
             let V::String(key) = it.eval(e, item)? else {
                 return Err(go_error(
@@ -253,19 +254,14 @@ fn group_by<'a>(it: &mut Interp<'a, '_>, args: &[V<'a>], span: Span) -> Res<'a> 
                     span,
                 ));
             };
-            match groups.get_mut(&*key) {
-                Some(list) => list.push(item.clone()),
-                None => {
-                    groups.insert(key, vec![item.clone()]);
+            match groups.get_mut(&key) {
+                Some(V::Array(list)) => Rc::make_mut(list).push(item.clone()),
+                _ => {
+                    groups.insert(key, V::array(vec![item.clone()]));
                 }
             }
         }
-        V::Object(Rc::new(
-            groups
-                .iter()
-                .map(|(k, v)| (Rc::clone(k), V::array(v.clone())))
-                .collect(),
-        ))
+        V::Object(Rc::new(groups))
     };
     Ok(value)
 }

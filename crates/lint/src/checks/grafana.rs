@@ -256,6 +256,7 @@ fn tree_rules(
             }
         }
     });
+    map_order_rule(expr, g.list, claims, diags);
     if g.list {
         list_rules(expr, claims, diags);
         return;
@@ -345,5 +346,37 @@ fn list_rules(expr: &Expression, samples: &dyn ClaimSource, diags: &mut Vec<Diag
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
+    });
+}
+
+/// An answer that changes with the order Go takes an object's members in,
+/// on the first sample where it does (for a list of groups or orgs, a
+/// change of its items, not of their order: Grafana reads them as a set).
+fn map_order_rule(
+    expr: &Expression,
+    list: bool,
+    samples: &dyn ClaimSource,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(span) = expr.map_iteration() else {
+        return;
+    };
+    samples.visit(&mut |i, claims| {
+        let (Some(other), Ok(first)) = (
+            expr.answer_in_another_map_order(claims, list),
+            expr.search_json(claims),
+        ) else {
+            return ControlFlow::Continue(());
+        };
+        diags.push(
+            diag(
+                "RM079",
+                span.into(),
+                format!("on sample #{} this gives {} with the members in the token's order, and {} when Go starts at another member: Go leaves that order to chance at every login", i + 1, first, other),
+                "order left to chance",
+            )
+            .with_help("do not pick by position among an object's members: name the member (`resource_access.grafana.roles`), test them all (`contains(x.*.roles[], 'admin')`), or sort first (`sort(keys(x))[0]`)"),
+        );
+        ControlFlow::Break(())
     });
 }

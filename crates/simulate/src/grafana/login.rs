@@ -210,6 +210,28 @@ impl Run<'_> {
         }
     }
 
+    /// [`search`], noting when the answer depends on the order Go takes
+    /// an object's members in (`list`: of its items, read as a set).
+    fn search(&mut self, path: &Path, data: &Json, list: bool) -> Result<Json, String> {
+        let r = search(path, data);
+        let other = path
+            .compiled
+            .as_ref()
+            .ok()
+            .and_then(|e| e.answer_in_another_map_order(data, list));
+        if let (Some(other), Ok(first)) = (other, &r) {
+            self.hint(
+                HintCode::MapOrder,
+                format!(
+                    "`{}` gives {} here, and {} when Go takes an object's members (`*`, `keys`, `values`, `items`) starting at another one: Go leaves that order to chance, so the same user can get either from one login to the next",
+                    path.key, first, other
+                ),
+                "do not pick by position among an object's members: name the member (`resource_access.grafana.roles`), test them all (`contains(x.*.roles[], 'admin')`), or sort first (`sort(keys(x))[0]`)".into(),
+            );
+        }
+        r
+    }
+
     fn fail(&mut self, message: &str) {
         self.out.ok = false;
         self.out.message = Some(message.to_string());
@@ -224,7 +246,7 @@ impl Run<'_> {
         claims: &Json,
     ) -> String {
         let Some(p) = path else { return String::new() };
-        let r = search(p, claims);
+        let r = self.search(p, claims, false);
         let s = match &r {
             Ok(Json::String(s)) => s.clone(),
             _ => String::new(),
@@ -259,7 +281,7 @@ impl Run<'_> {
             ("claims", claims, false),
             ("{\"groups\": []}", &empty_groups, true),
         ] {
-            let r = search(p, data);
+            let r = self.search(p, data, false);
             match &r {
                 Ok(Json::String(s)) if !s.is_empty() => {
                     let s = s.clone();
@@ -347,7 +369,7 @@ impl Run<'_> {
         p: &Path,
         claims: &Json,
     ) -> Result<Vec<String>, String> {
-        let r = search(p, claims);
+        let r = self.search(p, claims, true);
         let (items, note) = match &r {
             Err(e) => {
                 let e = e.clone();
