@@ -34,9 +34,14 @@ pub(crate) fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) ->
     sort_by(items, |a, b| key(a).cmp(&key(b)));
 }
 
-/// The one instantiation of the standard library's sort in the module.
-#[cfg(any(test, feature = "browser"))]
-fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
+/// Sorts `order`, a list of positions, by `cmp` of the positions, equal
+/// ones keeping their order: in the module, the one instantiation of the
+/// standard library's sort.
+#[cfg_attr(
+    not(any(test, feature = "browser", feature = "grafana")),
+    allow(dead_code)
+)]
+pub(crate) fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
     order.sort_by(|&a, &b| cmp(a, b));
 }
 

@@ -355,3 +355,33 @@ fn the_members_of_an_object_come_in_an_order_go_leaves_to_chance() {
         );
     }
 }
+
+/// A large decoded object keeps its document's order and finds each of
+/// its members (its index is built by one sort).
+#[test]
+fn a_large_object_keeps_its_order_and_finds_its_members() {
+    let names: Vec<String> = (0..20_000u32)
+        .map(|i| format!("k{}_{i}", i.wrapping_mul(2_654_435_761) % 1_000_003))
+        .collect();
+    let mut object = serde_json::Map::new();
+    for (i, name) in names.iter().enumerate() {
+        object.insert(name.clone(), json!(i));
+    }
+    let data = Value::Object(object);
+    let keys = Expression::compile("keys(@)", Dialect::Grafana)
+        .expect("compiles")
+        .search_json(&data)
+        .expect("an answer");
+    let expected: Vec<Value> = data
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(|k| json!(k))
+        .collect();
+    assert_eq!(keys, Value::Array(expected));
+    for (i, name) in names.iter().enumerate().step_by(997) {
+        let e = Expression::compile(&format!("\"{name}\""), Dialect::Grafana).expect("compiles");
+        let i = u32::try_from(i).expect("fits");
+        assert_eq!(e.search_json(&data).expect("an answer"), json!(i), "{name}");
+    }
+}

@@ -349,6 +349,11 @@ fn list_rules(expr: &Expression, samples: &dyn ClaimSource, diags: &mut Vec<Diag
     });
 }
 
+/// How to make an answer independent of Go's map order (the simulator's
+/// hint `map-order` gives the same advice).
+const MAP_ORDER_FIX: &str =
+    "do not pick by position among an object's members: name the one you mean, or sort first (`sort(keys(x))[0]`)";
+
 /// An answer that changes with the order Go takes an object's members in,
 /// on the first sample where it does (for a list of groups or orgs, a
 /// change of its items, not of their order: Grafana reads them as a set).
@@ -372,10 +377,10 @@ fn map_order_rule(
             diag(
                 "RM079",
                 span.into(),
-                format!("on sample #{} this gives {} with the members in the token's order, and {} when Go starts at another member: Go leaves that order to chance at every login", i + 1, first, other),
+                format!("on sample #{} this gives {first} in the token's order and {other} in another: Go draws the order of an object's members at every login", i + 1),
                 "order left to chance",
             )
-            .with_help("do not pick by position among an object's members: name the member (`resource_access.grafana.roles`), test them all (`contains(x.*.roles[], 'admin')`), or sort first (`sort(keys(x))[0]`)"),
+            .with_help(MAP_ORDER_FIX),
         );
         ControlFlow::Break(())
     });

@@ -223,10 +223,10 @@ impl Run<'_> {
             self.hint(
                 HintCode::MapOrder,
                 format!(
-                    "`{}` gives {} here, and {} when Go takes an object's members (`*`, `keys`, `values`, `items`) starting at another one: Go leaves that order to chance, so the same user can get either from one login to the next",
-                    path.key, first, other
+                    "`{}` gives {first} in the token's order and {other} in another: Go draws the order of an object's members (`*`, `keys`, `values`, `items`) at every login",
+                    path.key
                 ),
-                "do not pick by position among an object's members: name the member (`resource_access.grafana.roles`), test them all (`contains(x.*.roles[], 'admin')`), or sort first (`sort(keys(x))[0]`)".into(),
+                "do not pick by position among an object's members: name the one you mean, or sort first (`sort(keys(x))[0]`)".into(),
             );
         }
         r
