@@ -346,7 +346,7 @@ rules! {
       "Grafana: `skip_org_role_sync` is on beside a role mapping: Grafana never evaluates it.",
       Example::new("contains(groups[*], 'admin') && 'Admin'", "").grafana(false).skip_sync()),
     r("RM079", "grafana-map-order", W,
-      "Grafana: on a sample token the answer changes with the order Go takes an object's members in (`*`, `keys`, `values`, `items`), which Go draws at every search: one login gives one answer, the next another. rolemap answers in the token's order, the one Go takes most often.",
+      "Grafana: on a sample token the answer changes with the order Go takes an object's members in (`*`, `keys`, `values`, `items`), which Go draws at every search: one login gives one answer, the next another. rolemap answers in the claims' own order, the one Go takes most often.",
       Example::new("contains(resource_access.*.roles | [0], 'admin') && 'Admin'", "contains(resource_access.grafana.roles, 'admin') && 'Admin'").claims(r#"{"resource_access":{"grafana":{"roles":["admin"]},"account":{"roles":["view-profile"]}}}"#).grafana(false)),
 }
 

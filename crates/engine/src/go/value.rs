@@ -1,6 +1,6 @@
 //! Go values as the Go engines see a JSON document: `nil`, `bool`,
 //! `float64`, `string`, `[]interface{}`, `map[string]interface{}` (members
-//! in the order they were inserted: see [`members`]; `encoding/json` and
+//! in the order they were inserted: see [`GoMap::members`]; `encoding/json` and
 //! `fmt` write them sorted by key), plus expression references.
 
 use std::rc::Rc;

@@ -377,7 +377,7 @@ fn map_order_rule(
             diag(
                 "RM079",
                 span.into(),
-                format!("on sample #{} this gives {first} in the token's order and {other} in another: Go draws the order of an object's members at every login", i + 1),
+                format!("on sample #{} this gives {first} in the claims' own order and {other} in another: Go draws the order of an object's members at every login", i + 1),
                 "order left to chance",
             )
             .with_help(MAP_ORDER_FIX),

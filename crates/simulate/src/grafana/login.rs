@@ -223,7 +223,7 @@ impl Run<'_> {
             self.hint(
                 HintCode::MapOrder,
                 format!(
-                    "`{}` gives {first} in the token's order and {other} in another: Go draws the order of an object's members (`*`, `keys`, `values`, `items`) at every login",
+                    "`{}` gives {first} in the claims' own order and {other} in another: Go draws the order of an object's members (`*`, `keys`, `values`, `items`) at every login",
                     path.key
                 ),
                 "do not pick by position among an object's members: name the one you mean, or sort first (`sort(keys(x))[0]`)".into(),
