@@ -119,6 +119,8 @@ pub struct Expression {
     #[cfg_attr(not(feature = "pest-dialects"), allow(dead_code))]
     program: Option<compile::Program>,
     limits: Limits,
+    /// See [`Expression::map_iteration`].
+    map_iteration: Option<Span>,
 }
 
 impl Expression {
@@ -141,12 +143,17 @@ impl Expression {
             check_calls(&ast)?;
         }
         let program = lower(&ast, dialect);
+        #[cfg(feature = "grafana")]
+        let map_iteration = dialect.rules().go.and_then(|_| go::map_iteration(&ast));
+        #[cfg(not(feature = "grafana"))]
+        let map_iteration = None;
         Ok(Expression {
             source: source.to_string(),
             dialect,
             ast,
             program,
             limits,
+            map_iteration,
         })
     }
 
@@ -259,30 +266,30 @@ impl Expression {
     /// next. `None` when there is none, or in a dialect with one order.
     /// [`Expression::search_json_in`] gives the answer in a given order.
     pub fn map_iteration(&self) -> Option<Span> {
-        #[cfg(feature = "grafana")]
-        if self.dialect.rules().go.is_some() {
-            return go::map_iteration(&self.ast);
-        }
-        None
+        self.map_iteration
     }
 
-    /// An answer of the Go engines on `data` other than
-    /// [`Expression::search_json`]'s, in another order of the members of
-    /// the maps it reads: each rotation of their order in the document,
-    /// the orders Go takes a map of at most 8 members in. `None` when
-    /// every such order gives the same answer, an error, or the expression
+    /// An answer of the Go engines on `data` other than `first`,
+    /// [`Expression::search_json`]'s answer on it, in another order of the
+    /// members of the maps it reads: each rotation of their order in the
+    /// document, the orders Go takes a map of at most 8 members in. `None`
+    /// when every such order gives `first` or an error, or the expression
     /// takes no object's members. `items_as_set`: two arrays of the same
     /// items in another order count as the same answer (a list the caller
     /// reads as a set, such as Grafana's groups).
-    pub fn answer_in_another_map_order(&self, data: &Json, items_as_set: bool) -> Option<Json> {
-        self.map_iteration()?;
-        let first = self.search_json(data).ok()?;
+    pub fn answer_in_another_map_order(
+        &self,
+        data: &Json,
+        first: &Json,
+        items_as_set: bool,
+    ) -> Option<Json> {
+        self.map_iteration?;
         // A map of at most 8 members sits in one bucket of 8 slots, where
         // Go's iteration starts at one of the 8.
         (1..8).find_map(|n| {
             self.search_json_in(data, MapOrder::Rotated(n))
                 .ok()
-                .filter(|other| !same_answer(&first, other, items_as_set))
+                .filter(|other| !same_answer(first, other, items_as_set))
         })
     }
 

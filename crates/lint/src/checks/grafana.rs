@@ -367,10 +367,10 @@ fn map_order_rule(
         return;
     };
     samples.visit(&mut |i, claims| {
-        let (Some(other), Ok(first)) = (
-            expr.answer_in_another_map_order(claims, list),
-            expr.search_json(claims),
-        ) else {
+        let Ok(first) = expr.search_json(claims) else {
+            return ControlFlow::Continue(());
+        };
+        let Some(other) = expr.answer_in_another_map_order(claims, &first, list) else {
             return ControlFlow::Continue(());
         };
         diags.push(

@@ -214,11 +214,10 @@ impl Run<'_> {
     /// an object's members in (`list`: of its items, read as a set).
     fn search(&mut self, path: &Path, data: &Json, list: bool) -> Result<Json, String> {
         let r = search(path, data);
-        let other = path
-            .compiled
-            .as_ref()
-            .ok()
-            .and_then(|e| e.answer_in_another_map_order(data, list));
+        let other = match (&path.compiled, &r) {
+            (Ok(e), Ok(first)) => e.answer_in_another_map_order(data, first, list),
+            _ => None,
+        };
         if let (Some(other), Ok(first)) = (other, &r) {
             self.hint(
                 HintCode::MapOrder,
